@@ -1,0 +1,122 @@
+import { awscdk, javascript } from 'projen';
+
+/**
+ * The lowest aws-cdk-lib the public API compiles against. Every L2 feature the constructs use
+ * (Lambda JSON log format and `applicationLogLevelV2`, Function URL invoke modes, ECS
+ * `containerInsightsV2`, `Annotations.addWarningV2`, the Node.js 22 runtime constant) exists
+ * from 2.200.0 on. Development and tests run on the latest 2.x (see `TESTED_CDK_VERSION`).
+ */
+const MIN_CDK_VERSION = '2.200.0';
+const TESTED_CDK_VERSION = '2.276.0';
+/** The last aws-cdk CLI that reads the cloud assemblies aws-cdk-lib 2.276 writes (3.x cannot). */
+const CDK_CLI_VERSION = '2.1148.1';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  author: 'cdk-mcp maintainers',
+  authorAddress: 'maintainers@cdk-mcp.dev',
+  cdkVersion: MIN_CDK_VERSION,
+  constructsVersion: '10.5.0',
+  defaultReleaseBranch: 'main',
+  jsiiVersion: '~6.0.0',
+  name: 'cdk-mcp',
+  description:
+    'AWS CDK constructs that deploy MCP (Model Context Protocol) servers on Lambda, Fargate and App Runner, and watch them with a real MCP protocol probe.',
+  keywords: ['cdk', 'awscdk', 'mcp', 'model-context-protocol', 'lambda', 'fargate', 'app-runner', 'monitoring', 'canary'],
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  repositoryUrl: 'https://github.com/cdk-mcp/cdk-mcp.git',
+  peerDependencyOptions: { pinnedDevDependency: false },
+  minNodeVersion: '20.16.0',
+  workflowNodeVersion: '20.x',
+  // npm is the only target that packages offline; jsii compatibility is kept for Construct Hub.
+  devDeps: [
+    `aws-cdk@${CDK_CLI_VERSION}`,
+    'cdk-nag@^3.0.2',
+    '@types/node@^22',
+    '@modelcontextprotocol/sdk@^1.32.2',
+    '@modelcontextprotocol/server@^2.4.0',
+    '@modelcontextprotocol/client@^2.4.0',
+    '@modelcontextprotocol/node@^2.1.2',
+    '@modelcontextprotocol/server-everything@2026.8.31',
+    'zod@^4',
+    'fast-check@^4',
+    'esbuild@^0.28',
+  ],
+  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/'],
+  jestOptions: {
+    jestConfig: {
+      testTimeout: 60_000,
+      // cdk synth and real servers on loopback are CPU-heavy; two workers fit the 2-core machines.
+      maxWorkers: 2,
+    },
+  },
+  tsconfigDev: {
+    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'lambda', 'examples', 'bench', 'scripts', 'build-tools', 'projenrc'],
+  },
+});
+
+// Develop and test against the latest aws-cdk-lib while the peer range stays at the minimum.
+project.addDevDeps(`aws-cdk-lib@${TESTED_CDK_VERSION}`, 'constructs@10.8.1');
+
+project.eslint?.addRules({
+  // The MCP SDK packages resolve through `exports` maps that eslint-plugin-import cannot read.
+  'import/no-unresolved': 'off',
+});
+
+// --- Run-time code: bundled and minified at library build time into assets/ (never at consumer synth).
+const runtimeBundle = {
+  platform: 'node',
+  target: 'node22',
+  format: 'cjs',
+  minify: true,
+  externals: ['@aws-sdk/*'],
+  tsconfigPath: 'test/tsconfig.json',
+};
+project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
+project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20' });
+project.addBins({ 'mcp-probe': 'bin/mcp-probe.js' });
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
+project.addPackageIgnore('/scripts/');
+project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('cdk.json');
+
+// --- The example MCP server: bundled with esbuild so start-up is fast (run.sh, Dockerfile, Lambda).
+const exampleServer = project.addTask('bundle:example-server', {
+  description: 'Bundle the example MCP server into examples/server/dist/server.js',
+  exec:
+    'esbuild examples/server/src/main.ts --bundle --platform=node --target=node20 --format=cjs --minify --sourcemap --outfile=examples/server/dist/server.js --log-level=warning',
+});
+project.preCompileTask.spawn(exampleServer);
+
+// --- Main job: synth every example offline and probe the example server on 127.0.0.1.
+const cdkEnv = { CDK_DISABLE_VERSION_CHECK: '1', CDK_CLI_NOTICES: 'false' };
+project.addTask('demo', {
+  description: 'Build, synthesize every example stack offline, and probe the example MCP server locally',
+  steps: [
+    { spawn: 'pre-compile' },
+    { exec: 'ts-node --prefer-ts-exts scripts/demo.ts' },
+  ],
+  env: cdkEnv,
+});
+project.addTask('synth:examples', {
+  description: 'cdk synth every example app into cdk.out/ with the pinned CDK CLI (no AWS account needed)',
+  exec: 'ts-node --prefer-ts-exts scripts/synth-examples.ts',
+  env: cdkEnv,
+});
+project.addTask('bench', {
+  description: 'Benchmark the MCP probe against SDK clients and bare HTTP round trips (prints figures)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }],
+});
+
+project.addTask('ci', {
+  description: 'What .ci/run executes: the full build (bundle, jsii, docgen, tests, lint, npm package)',
+  steps: [{ spawn: 'build' }],
+});
+
+project.synth();
