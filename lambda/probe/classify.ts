@@ -1,0 +1,394 @@
+/**
+ * Pure classification: HTTP responses, JSON-RPC messages, transport errors and tool errors are
+ * turned into either the message the probe waited for or a named {@link Failure}.
+ * Nothing here does I/O or throws on input, whatever the server sent.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SseEvent } from './sse';
+import type { Failure } from './types';
+import type { FailureClass } from '../../src/private/failure-classes';
+
+/** A JSON-RPC error object. */
+export interface JsonRpcError {
+  readonly code: number;
+  readonly message: string;
+  readonly data?: unknown;
+}
+
+/** A JSON-RPC response: exactly one of `result` and `error`. */
+export interface JsonRpcResponse {
+  readonly id: number | string | null;
+  readonly result?: Record<string, unknown>;
+  readonly error?: JsonRpcError;
+}
+
+/** What an HTTP exchange produced, as far as the classifier needs it. */
+export interface HttpEvidence {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** The body (capped) for non-SSE responses. */
+  readonly body: string;
+}
+
+/** The result of interpreting a response: the awaited message, an acknowledgement, or a failure. */
+export type Interpretation =
+  | { readonly kind: 'message'; readonly message: JsonRpcResponse }
+  | { readonly kind: 'accepted' }
+  | { readonly kind: 'failure'; readonly failure: Failure };
+
+/** Protocol revisions of the legacy eras this probe speaks, newest first. */
+export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
+/** The modern protocol revision this probe speaks. */
+export const MODERN_VERSION = '2026-07-28';
+
+const SESSION_TEXT = /session/i;
+const THROTTLE_TEXT = /ThrottlingException|TooManyRequestsException|Rate Exceeded|Too Many Requests|Limit Exceeded|SlowDown|throttl/i;
+const CREDENTIAL_TEXT = new RegExp(
+  [
+    'AccessDenied',
+    'ExpiredToken',
+    'not authorized to perform',
+    'security token included in the request is (expired|invalid)',
+    'UnrecognizedClientException',
+    'InvalidClientTokenId',
+    'InvalidAccessKeyId',
+    'SignatureDoesNotMatch',
+    'request signature we calculated does not match',
+    'UnauthorizedOperation',
+    'AuthFailure',
+    'TokenRefreshRequired',
+    'CredentialsProviderError',
+    'Unable to locate credentials',
+    'Could not load credentials',
+    'credentials (have|has) expired',
+    'is not authorized to',
+    'AuthorizationError',
+  ].join('|'),
+  'i',
+);
+
+function header(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}
+
+function snippet(body: string, max = 160): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  if (text === '') return 'an empty body';
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+function fail(failureClass: FailureClass, message: string, fallback = false): Interpretation {
+  return { kind: 'failure', failure: { failureClass, message, ...(fallback ? { fallback } : {}) } };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parses JSON without throwing; `undefined` when the text is not JSON. */
+export function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The JSON-RPC error in a body, if the body is a JSON-RPC error response. */
+export function jsonRpcErrorOf(body: string): JsonRpcError | undefined {
+  const value = tryParseJson(body);
+  const candidates = Array.isArray(value) ? value : [value];
+  for (const c of candidates) {
+    if (isObject(c) && isObject(c.error) && typeof c.error.code === 'number') {
+      return { code: c.error.code, message: String(c.error.message ?? ''), data: c.error.data };
+    }
+  }
+  return undefined;
+}
+
+function looksLikeJsonRpc(value: Record<string, unknown>): boolean {
+  return value.jsonrpc !== undefined || 'result' in value || 'error' in value || 'method' in value;
+}
+
+/**
+ * Checks one parsed JSON value against the JSON-RPC 2.0 response rules.
+ *
+ * @param value the parsed JSON
+ * @param expectedId the id of the request sent
+ * @param strictId when true a response with another id is a protocol error; when false (SSE) it is skipped
+ * @returns the response, `skip` for a message that is not the awaited response, or a failure
+ */
+export function checkJsonRpc(value: unknown, expectedId: number, strictId: boolean): Interpretation | 'skip' {
+  if (Array.isArray(value)) {
+    const objects = value.filter(isObject);
+    for (const item of objects) {
+      const checked = checkJsonRpc(item, expectedId, false);
+      if (checked !== 'skip') return checked;
+    }
+    if (objects.some(looksLikeJsonRpc)) {
+      return strictId ? fail('PROTOCOL_ERROR', `JSON-RPC batch without a response to request id ${expectedId}`) : 'skip';
+    }
+    return fail('NOT_MCP', 'the body is a JSON array, not a JSON-RPC message');
+  }
+  if (!isObject(value)) {
+    return fail('NOT_MCP', `the body is JSON ${value === null ? 'null' : typeof value}, not a JSON-RPC message`);
+  }
+  if (!looksLikeJsonRpc(value)) {
+    return fail('NOT_MCP', `the body is a JSON object without JSON-RPC fields: ${snippet(JSON.stringify(value))}`);
+  }
+  if ('method' in value && !('result' in value) && !('error' in value)) {
+    // A notification or a server-to-client request (progress, logging, ping): not the answer.
+    return strictId ? fail('PROTOCOL_ERROR', `expected the response to request id ${expectedId}, got a "${String(value.method)}" message`) : 'skip';
+  }
+  if (value.jsonrpc !== '2.0') {
+    return fail('PROTOCOL_ERROR', `"jsonrpc" must be "2.0", got ${snippet(JSON.stringify(value.jsonrpc ?? null))}`);
+  }
+  if (value.id !== expectedId) {
+    if (!strictId) return 'skip';
+    return fail('PROTOCOL_ERROR', `response id ${JSON.stringify(value.id ?? null)} does not match request id ${expectedId}`);
+  }
+  const hasResult = 'result' in value;
+  const hasError = 'error' in value;
+  if (hasResult === hasError) {
+    return fail('PROTOCOL_ERROR', 'a JSON-RPC response must have exactly one of "result" and "error"');
+  }
+  if (hasError) {
+    const error = value.error;
+    if (!isObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
+      return fail('PROTOCOL_ERROR', 'malformed JSON-RPC error object (needs numeric "code" and string "message")');
+    }
+    return { kind: 'message', message: { id: expectedId, error: { code: error.code, message: error.message, data: error.data } } };
+  }
+  if (!isObject(value.result)) {
+    return fail('PROTOCOL_ERROR', `"result" must be an object, got ${snippet(JSON.stringify(value.result ?? null))}`);
+  }
+  return { kind: 'message', message: { id: expectedId, result: value.result } };
+}
+
+/**
+ * Interprets one SSE event of a response stream.
+ *
+ * @returns the awaited response or a failure, or `skip` for anything else (notifications, other ids, other event types)
+ */
+export function interpretSseEvent(event: SseEvent, expectedId: number): Interpretation | 'skip' {
+  if (event.event !== 'message') return 'skip';
+  if (event.data.trim() === '') return 'skip';
+  const value = tryParseJson(event.data);
+  if (value === undefined) {
+    return fail('PROTOCOL_ERROR', `an SSE event carries data that is not JSON: ${snippet(event.data)}`);
+  }
+  const checked = checkJsonRpc(value, expectedId, false);
+  if (checked !== 'skip' && checked.kind === 'failure' && checked.failure.failureClass === 'NOT_MCP') {
+    return fail('PROTOCOL_ERROR', `an SSE event is not a JSON-RPC message: ${checked.failure.message}`);
+  }
+  return checked;
+}
+
+function isThrottled(evidence: HttpEvidence): boolean {
+  if (evidence.status === 429) return true;
+  if (/throttl|TooManyRequests/i.test(header(evidence.headers, 'x-amzn-errortype'))) return true;
+  return evidence.status >= 400 && THROTTLE_TEXT.test(evidence.body.slice(0, 2048));
+}
+
+/** Classifies a non-2xx response that carries a JSON-RPC error body (the MCP SDKs' 400/404 answers). */
+function classifyJsonRpcHttpError(status: number, error: JsonRpcError): Interpretation {
+  const text = `HTTP ${status} with JSON-RPC error ${error.code} ${JSON.stringify(error.message)}`;
+  if (error.code === -32022) {
+    const supported = isObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
+    return fail('VERSION_MISMATCH', `${text}; the server supports ${supported.length ? supported.join(', ') : 'no version it names'}`, true);
+  }
+  if (error.code === -32001 || SESSION_TEXT.test(error.message) || /not initialized/i.test(error.message)) {
+    return fail('SESSION_ERROR', `${text}: the session is required, unknown or expired`, true);
+  }
+  if (status === 404 && error.code === -32601) {
+    return fail('PROTOCOL_ERROR', `${text}: the server does not know this method`, true);
+  }
+  if (status === 405 || status === 406 || status === 415) {
+    return fail('PROTOCOL_ERROR', `${text}: the server refuses this kind of request`, true);
+  }
+  return fail('PROTOCOL_ERROR', text, status === 400 || status === 404);
+}
+
+/**
+ * Classifies the HTTP layer of a response: redirects, auth, throttling, gateway errors and other
+ * non-2xx statuses. Returns undefined for a 2xx response, whose body is then read as MCP.
+ *
+ * @param evidence status, headers and body (capped)
+ * @returns a failure, or undefined when the status is a success
+ */
+export function classifyHttp(evidence: HttpEvidence): Interpretation | undefined {
+  const { status, headers, body } = evidence;
+  if (isThrottled(evidence)) {
+    return fail('THROTTLED', `HTTP ${status} throttled (${header(headers, 'x-amzn-errortype') || snippet(body)})`);
+  }
+  if (status >= 200 && status < 300) return undefined;
+  if (status >= 300 && status < 400) {
+    const location = header(headers, 'location');
+    return fail('REDIRECT', `HTTP ${status} redirect${location ? ` to ${location}` : ' without a Location header'}; the probe does not follow redirects`);
+  }
+  if (status === 401) {
+    const challenge = header(headers, 'www-authenticate');
+    const metadata = /resource_metadata="?([^",\s]+)"?/i.exec(challenge);
+    return fail(
+      'AUTH_REQUIRED',
+      metadata
+        ? `HTTP 401: authentication required; OAuth protected-resource metadata advertised at ${metadata[1]}`
+        : `HTTP 401: authentication required; no OAuth protected-resource metadata advertised${challenge ? ` (WWW-Authenticate: ${challenge})` : ''}`,
+    );
+  }
+  const rpcError = jsonRpcErrorOf(body);
+  if (status === 403) {
+    if (/Function URL authorization/i.test(body)) {
+      return fail('FORBIDDEN', 'HTTP 403 from the Lambda Function URL: sign requests with SigV4 (AWS_IAM auth), or grant lambda:InvokeFunctionUrl and lambda:InvokeFunction (NONE auth)');
+    }
+    if (/security token included in the request is invalid|signature we calculated does not match|not authorized/i.test(body)) {
+      return fail('FORBIDDEN', `HTTP 403: the request signature or its credentials were rejected: ${snippet(body)}`);
+    }
+    return fail('FORBIDDEN', `HTTP 403 forbidden: ${rpcError ? `JSON-RPC error ${rpcError.code} ${JSON.stringify(rpcError.message)}` : snippet(body)}`);
+  }
+  if (rpcError && status >= 400 && status < 500) {
+    return classifyJsonRpcHttpError(status, rpcError);
+  }
+  switch (status) {
+    case 404:
+      return fail('NOT_FOUND', `HTTP 404 not found (${snippet(body)})`, true);
+    case 400:
+    case 405:
+    case 406:
+    case 415:
+      return fail('HTTP_ERROR', `HTTP ${status} without a JSON-RPC error: ${snippet(body)}`, true);
+    case 413:
+      return fail('HTTP_ERROR', 'HTTP 413: the server refused the request body as too large');
+    case 502:
+      return fail('BAD_GATEWAY', `HTTP 502 bad gateway: ${snippet(body)}`);
+    case 503:
+      return fail('UNAVAILABLE', `HTTP 503 service unavailable: ${snippet(body)}`);
+    case 504:
+      return fail('GATEWAY_TIMEOUT', `HTTP 504 gateway timeout: ${snippet(body)}`);
+    default:
+      return fail('HTTP_ERROR', `HTTP ${status}: ${rpcError ? `JSON-RPC error ${rpcError.code} ${JSON.stringify(rpcError.message)}` : snippet(body)}`);
+  }
+}
+
+function mediaType(headers: IncomingHttpHeaders): string {
+  return header(headers, 'content-type').split(';')[0].trim().toLowerCase();
+}
+
+/** Whether the response is an SSE stream. */
+export function isEventStream(headers: IncomingHttpHeaders): boolean {
+  return mediaType(headers) === 'text/event-stream';
+}
+
+/**
+ * Interprets a complete, non-SSE response to a JSON-RPC request (or notification when
+ * `expectedId` is null).
+ */
+export function interpretResponse(evidence: HttpEvidence, expectedId: number | null): Interpretation {
+  const http = classifyHttp(evidence);
+  if (http) return http;
+  const body = evidence.body.trim();
+  if (expectedId === null) return { kind: 'accepted' };
+  if (body === '') {
+    return evidence.status === 202 || evidence.status === 204
+      ? fail('PROTOCOL_ERROR', `HTTP ${evidence.status} with no body in answer to a request (a response was due)`)
+      : fail('NOT_MCP', `HTTP ${evidence.status} with an empty body`);
+  }
+  const type = mediaType(evidence.headers);
+  const value = tryParseJson(body);
+  if (value === undefined) {
+    return /json/.test(type)
+      ? fail('PROTOCOL_ERROR', `HTTP ${evidence.status} ${type} body is not valid JSON: ${snippet(body)}`)
+      : fail('NOT_MCP', `HTTP ${evidence.status} ${type || 'without content type'} is not JSON-RPC: ${snippet(body)}`);
+  }
+  const checked = checkJsonRpc(value, expectedId, true);
+  return checked === 'skip' ? fail('PROTOCOL_ERROR', 'no JSON-RPC response in the body') : checked;
+}
+
+/**
+ * Classifies a JSON-RPC error returned to a request, in context.
+ *
+ * @param error the error
+ * @param method the request method
+ * @returns the failure
+ */
+export function classifyRpcError(error: JsonRpcError, method: string): Failure {
+  const text = `${method} returned JSON-RPC error ${error.code} ${JSON.stringify(error.message)}`;
+  if (error.code === -32022) {
+    const supported = isObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
+    return { failureClass: 'VERSION_MISMATCH', message: `${text}; the server supports ${supported.join(', ') || 'nothing it names'}` };
+  }
+  if (error.code === -32001 || SESSION_TEXT.test(error.message) || /not initialized/i.test(error.message)) {
+    return { failureClass: 'SESSION_ERROR', message: `${text}: the session is required, unknown or expired` };
+  }
+  if (method === 'tools/list' && error.code === -32601) {
+    return { failureClass: 'NO_TOOLS', message: `${text}: the server does not offer tools` };
+  }
+  if (method === 'tools/call') {
+    return { failureClass: toolErrorClass(`${error.message} ${JSON.stringify(error.data ?? '')}`), message: text };
+  }
+  return { failureClass: 'PROTOCOL_ERROR', message: text };
+}
+
+/** TOOL_CREDENTIALS when a tool's error text shows broken cloud credentials, else TOOL_ERROR. */
+export function toolErrorClass(text: string): 'TOOL_CREDENTIALS' | 'TOOL_ERROR' {
+  return CREDENTIAL_TEXT.test(text) ? 'TOOL_CREDENTIALS' : 'TOOL_ERROR';
+}
+
+const TLS_EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'ERR_TLS_CERT_EXPIRED']);
+const TLS_UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_REVOKED',
+  'INVALID_CA',
+]);
+
+/** A Node.js network error, as much of it as classification reads. */
+export interface NetworkErrorLike {
+  readonly code?: string;
+  readonly message?: string;
+}
+
+/**
+ * Classifies a socket-level error (DNS, TCP, TLS, HTTP parsing).
+ *
+ * @param error the error Node.js raised
+ * @param host the host name, for the message
+ */
+export function classifyNetworkError(error: NetworkErrorLike, host: string): Failure {
+  const code = error.code ?? '';
+  const detail = `${code ? `${code}: ` : ''}${error.message ?? 'unknown error'}`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NODATA' || code === 'EAI_NONAME') {
+    return { failureClass: 'DNS_ERROR', message: `cannot resolve ${host} (${detail})` };
+  }
+  if (code === 'ECONNREFUSED') {
+    return { failureClass: 'CONNECTION_REFUSED', message: `connection refused by ${host} (${detail})` };
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
+    return { failureClass: 'CONNECTION_REFUSED', message: `${host} is unreachable (${detail})` };
+  }
+  if (code === 'ETIMEDOUT') {
+    return { failureClass: 'TIMEOUT', message: `connection to ${host} timed out (${detail})` };
+  }
+  if (TLS_EXPIRED.has(code)) {
+    return { failureClass: 'TLS_ERROR', message: `TLS certificate of ${host} is expired or not yet valid (${detail})` };
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return { failureClass: 'TLS_ERROR', message: `TLS certificate does not cover the host name ${host} (wrong host name: ${detail})` };
+  }
+  if (TLS_UNTRUSTED.has(code)) {
+    return { failureClass: 'TLS_ERROR', message: `TLS certificate of ${host} is untrusted (${detail})` };
+  }
+  if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(error.message ?? '')) {
+    return { failureClass: 'TLS_ERROR', message: `TLS handshake with ${host} failed (${detail})` };
+  }
+  if (code.startsWith('HPE_')) {
+    return { failureClass: 'HTTP_ERROR', message: `the reply from ${host} is not valid HTTP (${detail})` };
+  }
+  return { failureClass: 'CONNECTION_RESET', message: `connection to ${host} closed before a complete response (${detail})` };
+}

@@ -1,0 +1,343 @@
+/**
+ * The probe's only I/O edge: HTTP(S) exchanges over node:http/https with one keep-alive agent per
+ * probe, one overall deadline, a connect timeout, a response size cap, no redirects, and timings
+ * of the first connection. Everything it reads is handed to the pure classifier.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { rootCertificates } from 'node:tls';
+import { classifyHttp, classifyNetworkError, interpretResponse, interpretSseEvent, isEventStream, type Interpretation } from './classify';
+import { detectFrontDoor, type FrontDoor } from './front-door';
+import { SseLineTooLongError, SseParser, type SseEvent } from './sse';
+import type { Failure } from './types';
+
+/** Settings of one {@link HttpClient}. */
+export interface HttpClientOptions {
+  /** Absolute time (ms since epoch, `Date.now()` clock) after which every exchange fails. */
+  readonly deadline: number;
+  readonly connectTimeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly ca?: string;
+}
+
+/** What one exchange produced. */
+export type ExchangeResult =
+  | { readonly kind: 'transport'; readonly failure: Failure; readonly timedOut: boolean }
+  | { readonly kind: 'http'; readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly interpretation: Interpretation };
+
+/** One request. */
+export interface ExchangeRequest {
+  readonly method: 'GET' | 'POST' | 'DELETE';
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  /** Deadline for this exchange (defaults to the client's; never later than it). */
+  readonly deadline?: number;
+}
+
+/** A server-sent event stream opened with GET (the 2024-11-05 transport). */
+export interface EventStream {
+  /** Resolves with the first event (queued or future) accepted by `pick`, or with a failure. */
+  next<T>(pick: (event: SseEvent) => T | undefined): Promise<{ value: T } | { failure: Failure; timedOut: boolean }>;
+  close(): void;
+}
+
+/** Connection facts of the first socket. */
+export interface ConnectionFacts {
+  connectMs: number | null;
+  tlsMs: number | null;
+  certDaysRemaining: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Performs HTTP exchanges for one probe; {@link HttpClient.close} releases every socket. */
+export class HttpClient {
+  /** Timings and certificate facts of the first connection. */
+  public readonly facts: ConnectionFacts = { connectMs: null, tlsMs: null, certDaysRemaining: null };
+  /** The front door identified by the latest response that showed evidence of one. */
+  public frontDoor: FrontDoor | null = null;
+  /** Status of the latest HTTP response. */
+  public lastStatus: number | null = null;
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly httpsAgent: https.Agent;
+  private readonly open = new Set<http.ClientRequest>();
+  private measured = false;
+
+  constructor(private readonly options: HttpClientOptions) {
+    this.httpsAgent = new https.Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+    });
+  }
+
+  /** Sends a JSON-RPC request (`expectedId`) or notification (null) and interprets the answer. */
+  public exchange(request: ExchangeRequest, expectedId: number | null): Promise<ExchangeResult> {
+    return new Promise((resolve) => {
+      this.start(request, resolve, (res, done) => {
+        const evidence = { status: res.statusCode ?? 0, headers: res.headers };
+        const isSse = isEventStream(res.headers) && evidence.status >= 200 && evidence.status < 300 && expectedId !== null;
+        if (!isSse) {
+          this.readBody(res, done, (body) => done(this.httpResult(res, interpretResponse({ ...evidence, body }, expectedId))));
+          return;
+        }
+        const throttled = classifyHttp({ ...evidence, body: '' });
+        if (throttled) {
+          res.resume();
+          done(this.httpResult(res, throttled));
+          return;
+        }
+        const parser = new SseParser({ maxLineLength: this.options.maxResponseBytes });
+        const consider = (events: SseEvent[]): boolean => {
+          for (const event of events) {
+            const verdict = interpretSseEvent(event, expectedId);
+            if (verdict !== 'skip') {
+              // The awaited answer is in. The rest of the stream drains in the background so the
+              // socket can return to the pool; close() destroys it if the server never ends it.
+              done(this.httpResult(res, verdict));
+              return true;
+            }
+          }
+          return false;
+        };
+        this.stream(res, parser, done, consider, () =>
+          done(this.httpResult(res, {
+            kind: 'failure',
+            failure: {
+              failureClass: 'EMPTY_STREAM',
+              message: `the SSE response ended without the response to request id ${expectedId}${parser.comments ? ` (${parser.comments} keep-alive comments received)` : ''}`,
+            },
+          })),
+        );
+      });
+    });
+  }
+
+  /** Opens a GET event stream; resolves with the stream, or the failure when the answer is not one. */
+  public openEventStream(request: ExchangeRequest): Promise<{ stream: EventStream } | ExchangeResult> {
+    return new Promise((resolve) => {
+      this.start(request, resolve, (res, done) => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300 || !isEventStream(res.headers)) {
+          this.readBody(res, done, (body) => {
+            const httpFailure = classifyHttp({ status, headers: res.headers, body });
+            done(this.httpResult(res, httpFailure ?? {
+              kind: 'failure',
+              failure: { failureClass: 'NOT_MCP', message: `GET ${request.url.pathname} answered HTTP ${status} ${String(res.headers['content-type'] ?? 'without content type')}, not an SSE stream`, fallback: true },
+            }));
+          });
+          return;
+        }
+        this.lastStatus = status;
+        const queue: SseEvent[] = [];
+        let ended: { failure: Failure; timedOut: boolean } | undefined;
+        let waiter: (() => void) | undefined;
+        const parser = new SseParser({ maxLineLength: this.options.maxResponseBytes });
+        const streamDone = (result: ExchangeResult | { stream: EventStream }) => {
+          if ('stream' in result) return;
+          ended = result.kind === 'transport'
+            ? { failure: result.failure, timedOut: result.timedOut }
+            : { failure: result.interpretation.kind === 'failure' ? result.interpretation.failure : { failureClass: 'EMPTY_STREAM', message: 'the SSE stream ended' }, timedOut: false };
+          waiter?.();
+        };
+        const stream: EventStream = {
+          next: (pick) => new Promise((resolveNext) => {
+            const attempt = (): boolean => {
+              while (queue.length > 0) {
+                const value = pick(queue.shift()!);
+                if (value !== undefined) {
+                  waiter = undefined;
+                  resolveNext({ value });
+                  return true;
+                }
+              }
+              if (ended) {
+                waiter = undefined;
+                resolveNext(ended);
+                return true;
+              }
+              return false;
+            };
+            if (!attempt()) waiter = () => void attempt();
+          }),
+          close: () => res.destroy(),
+        };
+        done({ stream });
+        this.stream(res, parser, streamDone, (events) => {
+          queue.push(...events);
+          waiter?.();
+          return false;
+        }, () => streamDone({
+          kind: 'http',
+          status,
+          headers: res.headers,
+          interpretation: { kind: 'failure', failure: { failureClass: 'EMPTY_STREAM', message: 'the SSE stream ended before the awaited event' } },
+        }));
+      });
+    });
+  }
+
+  /** Destroys every socket and pending request. */
+  public close(): void {
+    for (const req of this.open) req.destroy();
+    this.open.clear();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private httpResult(res: http.IncomingMessage, interpretation: Interpretation): ExchangeResult {
+    return { kind: 'http', status: res.statusCode ?? 0, headers: res.headers, interpretation };
+  }
+
+  /** Starts one request with deadline, connect timeout and error mapping; `onResponse` reads the answer. */
+  private start<T>(
+    request: ExchangeRequest,
+    resolve: (result: T | ExchangeResult) => void,
+    onResponse: (res: http.IncomingMessage, done: (result: T | ExchangeResult) => void) => void,
+  ): void {
+    const { url } = request;
+    const host = url.hostname;
+    const deadline = Math.min(request.deadline ?? this.options.deadline, this.options.deadline);
+    let settled = false;
+    let connectTimer: NodeJS.Timeout | undefined;
+    const started = Date.now();
+    const done = (result: T | ExchangeResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(connectTimer);
+      resolve(result);
+    };
+    const transport = (failure: Failure, timedOut = false) => {
+      req.destroy();
+      done({ kind: 'transport', failure, timedOut });
+    };
+    const remaining = deadline - started;
+    const isHttps = url.protocol === 'https:';
+    const options: https.RequestOptions = {
+      method: request.method,
+      headers: request.headers,
+      agent: isHttps ? this.httpsAgent : this.httpAgent,
+    };
+    const req = (isHttps ? https : http).request(url, options);
+    this.open.add(req);
+    req.on('close', () => this.open.delete(req));
+    const timer = setTimeout(
+      () => transport({ failureClass: 'TIMEOUT', message: `no complete answer from ${host} before the probe deadline` }, true),
+      Math.max(0, remaining),
+    );
+    req.on('socket', (socket) => {
+      if ((socket as unknown as { connecting?: boolean }).connecting !== true) return;
+      connectTimer = setTimeout(
+        () => transport({ failureClass: 'TIMEOUT', message: `no TCP connection to ${host} within the connect timeout of ${this.options.connectTimeoutMs} ms (firewall, security group, or wrong address)` }, true),
+        Math.min(this.options.connectTimeoutMs, Math.max(0, remaining)),
+      );
+      const measure = !this.measured;
+      this.measured = true;
+      socket.once('connect', () => {
+        clearTimeout(connectTimer);
+        const connected = Date.now();
+        if (measure) this.facts.connectMs = connected - started;
+        if (isHttps) {
+          socket.once('secureConnect', () => {
+            if (!measure) return;
+            this.facts.tlsMs = Date.now() - connected;
+            const cert = (socket as TLSSocket).getPeerCertificate();
+            const validTo = cert?.valid_to ? Date.parse(cert.valid_to) : NaN;
+            if (!Number.isNaN(validTo)) this.facts.certDaysRemaining = Math.floor((validTo - Date.now()) / DAY_MS);
+          });
+        }
+      });
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => transport(classifyNetworkError(error, host)));
+    req.on('response', (res) => {
+      this.lastStatus = res.statusCode ?? null;
+      this.frontDoor = detectFrontDoor(res.headers, host) ?? this.frontDoor;
+      const length = Number(res.headers['content-length']);
+      if (Number.isFinite(length) && length > this.options.maxResponseBytes) {
+        res.destroy();
+        done(this.httpResult(res, {
+          kind: 'failure',
+          failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} body of ${length} bytes exceeds the cap of ${this.options.maxResponseBytes} bytes` },
+        }));
+        return;
+      }
+      res.on('error', (error: NodeJS.ErrnoException) => transport(classifyNetworkError(error, host)));
+      onResponse(res, done);
+    });
+    req.end(request.body);
+  }
+
+  /** Reads a whole body under the size cap. */
+  private readBody(res: http.IncomingMessage, done: (r: ExchangeResult) => void, then: (body: string) => void): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > this.options.maxResponseBytes) {
+        res.destroy();
+        done(this.tooLarge(res));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('end', () => then(Buffer.concat(chunks).toString('utf8')));
+    res.on('close', () => {
+      if (!res.complete) done(this.reset(res));
+    });
+  }
+
+  /** Reads an SSE body under the size cap, handing parsed events to `consider` until it returns true. */
+  private stream(
+    res: http.IncomingMessage,
+    parser: SseParser,
+    done: (r: ExchangeResult) => void,
+    consider: (events: SseEvent[]) => boolean,
+    onEnd: () => void,
+  ): void {
+    let size = 0;
+    let stopped = false;
+    res.on('data', (chunk: Buffer) => {
+      if (stopped) return;
+      size += chunk.length;
+      if (size > this.options.maxResponseBytes) {
+        stopped = true;
+        res.destroy();
+        done(this.tooLarge(res));
+        return;
+      }
+      try {
+        stopped = consider(parser.push(chunk));
+      } catch (error) {
+        stopped = true;
+        res.destroy();
+        done(error instanceof SseLineTooLongError ? this.tooLarge(res, error.message) : this.reset(res));
+      }
+    });
+    res.on('end', () => {
+      if (stopped) return;
+      stopped = consider(parser.end());
+      if (!stopped) onEnd();
+    });
+    res.on('close', () => {
+      if (!stopped && !res.complete) done(this.reset(res));
+    });
+  }
+
+  private tooLarge(res: http.IncomingMessage, detail?: string): ExchangeResult {
+    return this.httpResult(res, {
+      kind: 'failure',
+      failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} response exceeds the cap of ${this.options.maxResponseBytes} bytes${detail ? ` (${detail})` : ''}` },
+    });
+  }
+
+  private reset(res: http.IncomingMessage): ExchangeResult {
+    return {
+      kind: 'transport',
+      failure: { failureClass: 'CONNECTION_RESET', message: `the connection closed before the HTTP ${res.statusCode} response was complete` },
+      timedOut: false,
+    };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * The MCP probe engine: speaks MCP to a server exactly as a client would, times every step and
+ * names the first thing that failed. Used by the canary Lambda, the `mcp-probe` CLI and tests.
+ */
+export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure } from './types';
+export type { FrontDoor } from './front-door';
+export { probe, validateProbeOptions, PROBE_CLIENT_INFO } from './engine';
+export { redact, oneLine } from './redact';
+export { toolsHash } from './tools-hash';
+export { detectFrontDoor } from './front-door';
+export { NEXT_STEPS } from './hints';
+export { FAILURE_CLASSES, FAILURE_CLASSES_BY_LAYER, layerOf } from '../../src/private/failure-classes';
+export type { FailureClass, FailureLayer } from '../../src/private/failure-classes';

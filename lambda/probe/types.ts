@@ -1,0 +1,91 @@
+/**
+ * The probe's public contract: options in, one result out. The canary Lambda, the `mcp-probe`
+ * CLI and the tests share it; the CLI's `--json` prints a {@link ProbeResult} as is.
+ */
+import type { FrontDoor } from './front-door';
+import type { FailureClass, FailureLayer } from '../../src/private/failure-classes';
+
+/** Which MCP transport to speak: `auto` detects modern, then legacy Streamable HTTP, then HTTP+SSE. */
+export type Transport = 'auto' | 'modern' | 'legacy' | 'sse';
+
+/** The protocol era a successful handshake used. */
+export type Era = 'modern' | 'legacy' | 'sse';
+
+/** What to probe and how. */
+export interface ProbeOptions {
+  /** The MCP endpoint (`https://.../mcp`; for the 2024-11-05 transport, the SSE URL). */
+  url: string;
+  /** Transport to speak. @default 'auto' */
+  transport?: Transport;
+  /** One overall deadline for the whole probe, in milliseconds. @default 10_000 */
+  timeoutMs?: number;
+  /** Deadline for each TCP connection to be established. @default min(5_000, timeoutMs) */
+  connectTimeoutMs?: number;
+  /** Tool names that must be listed. @default - none */
+  expectTools?: string[];
+  /** The expected {@link ProbeResult.toolsHash} (with or without `sha256:`). @default - not checked */
+  expectHash?: string;
+  /** A read-only sentinel tool to call after listing. @default - no call */
+  call?: { name: string; arguments?: Record<string, unknown> };
+  /** Extra request headers. @default - none */
+  headers?: Record<string, string>;
+  /** Bearer token sent as `Authorization: Bearer <token>`. @default - none */
+  bearerToken?: string;
+  /** Sign every request with AWS SigV4 (IAM-protected Lambda Function URLs). @default - unsigned */
+  sigv4?: {
+    region: string;
+    /** @default 'lambda' */
+    service?: string;
+    /** @default - AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment */
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
+  /** Largest response body accepted, in bytes (also the longest SSE line). @default 1 MiB */
+  maxResponseBytes?: number;
+  /** Most `tools/list` pages followed. @default 10 */
+  maxToolPages?: number;
+  /** An extra trusted CA certificate (PEM), added to the default roots. @default - default roots only */
+  ca?: string;
+}
+
+/** Milliseconds spent per phase; a phase that did not run is null. */
+export interface ProbeTimings {
+  /** DNS lookup and TCP connect of the first connection. */
+  connectMs: number | null;
+  /** TLS handshake of the first connection (https only). */
+  tlsMs: number | null;
+  /** MCP handshake (`server/discover`, or `initialize` + `notifications/initialized`), era detection included, connect and TLS excluded. */
+  handshakeMs: number | null;
+  /** Every `tools/list` page. */
+  toolsListMs: number | null;
+  /** The sentinel `tools/call`. */
+  toolCallMs: number | null;
+  /** Start to end of the probe, session clean-up included. */
+  totalMs: number;
+}
+
+/** The outcome of one probe. Messages are redacted. */
+export interface ProbeResult {
+  ok: boolean;
+  failureClass: 'OK' | FailureClass;
+  layer: FailureLayer | null;
+  era: Era | null;
+  protocolVersion: string | null;
+  server: { name: string; version: string } | null;
+  toolCount: number | null;
+  tools: string[];
+  toolsHash: string | null;
+  httpStatus: number | null;
+  frontDoor: FrontDoor | null;
+  certDaysRemaining: number | null;
+  timings: ProbeTimings;
+  message: string;
+}
+
+/** A classified failure, before it becomes a {@link ProbeResult}. */
+export interface Failure {
+  readonly failureClass: FailureClass;
+  /** What happened and what to do, unredacted (the engine redacts). */
+  readonly message: string;
+  /** True when auto-detection may try the next transport instead of reporting this failure. */
+  readonly fallback?: boolean;
+}
