@@ -1,12 +1,12 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
  * The lowest aws-cdk-lib the public API compiles against. Every L2 feature the constructs use
- * (Lambda JSON log format and `applicationLogLevelV2`, Function URL invoke modes, ECS
- * `containerInsightsV2`, `Annotations.addWarningV2`, the Node.js 22 runtime constant) exists
- * from 2.200.0 on. Development and tests run on the latest 2.x (see `TESTED_CDK_VERSION`).
+ * (the Node.js 24 Lambda runtime, Lambda JSON log format, Function URL invoke modes, ECS
+ * `containerInsightsV2`, `Annotations.addWarningV2`) exists
+ * from 2.225.0 on (Node.js 24 arrived there). Development and tests run on the latest 2.x (see `TESTED_CDK_VERSION`).
  */
-const MIN_CDK_VERSION = '2.200.0';
+const MIN_CDK_VERSION = '2.225.0';
 const TESTED_CDK_VERSION = '2.276.0';
 /** The last aws-cdk CLI that reads the cloud assemblies aws-cdk-lib 2.276 writes (3.x cannot). */
 const CDK_CLI_VERSION = '2.1148.1';
@@ -48,6 +48,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testTimeout: 60_000,
       // cdk synth and real servers on loopback are CPU-heavy; two workers fit the 2-core machines.
       maxWorkers: 2,
+      setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
   },
   tsconfigDev: {
@@ -62,6 +63,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Develop and test against the latest aws-cdk-lib while the peer range stays at the minimum.
 project.addDevDeps(`aws-cdk-lib@${TESTED_CDK_VERSION}`, 'constructs@10.8.1');
+
+// Folders outside src/ and test/ get a tsconfig.json each, so eslint's project service and editors
+// type-check them like the tests (they are never compiled by jsii).
+for (const dir of ['lambda', 'examples', 'bench', 'scripts']) {
+  new JsonFile(project, `${dir}/tsconfig.json`, {
+    obj: { extends: '../test/tsconfig.json', include: ['**/*.ts', '../src/**/*.ts'] },
+  });
+}
 
 project.eslint?.addRules({
   // The MCP SDK packages resolve through `exports` maps that eslint-plugin-import cannot read.

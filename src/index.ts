@@ -1,1 +1,3 @@
-export {};
+export * from './web-adapter';
+export * from './server-code';
+export * from './lambda-service';

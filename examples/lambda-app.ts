@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// cdk synth/deploy: npx cdk synth --app 'npx ts-node --prefer-ts-exts examples/lambda-app.ts'
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { McpLambdaExampleStack, McpLambdaPublicExampleStack } from './lambda-stack';
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+new McpLambdaExampleStack(app, 'McpLambdaExample');
+new McpLambdaPublicExampleStack(app, 'McpLambdaPublicExample');
+app.synth();

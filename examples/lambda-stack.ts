@@ -1,0 +1,45 @@
+import * as path from 'path';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { McpFunctionUrlAuth, McpLambdaService, McpServerCode } from '../src';
+
+/** The example MCP server's entry file, bundled with esbuild at synth. */
+export const EXAMPLE_SERVER_ENTRY = path.join(__dirname, 'server', 'src', 'main.ts');
+
+/**
+ * The example MCP server on Lambda behind an IAM-authenticated Function URL (the default): only
+ * SigV4-signed callers you grant (`grantInvokeUrl`) reach it.
+ */
+export class McpLambdaExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpLambdaService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.service = new McpLambdaService(this, 'Mcp', {
+      code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
+      environment: { LOG_LEVEL: 'info' },
+    });
+  }
+}
+
+/**
+ * The example MCP server as a public endpoint with provisioned concurrency: for servers that
+ * authenticate requests themselves, or that are public on purpose.
+ */
+export class McpLambdaPublicExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpLambdaService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.service = new McpLambdaService(this, 'Mcp', {
+      code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
+      auth: McpFunctionUrlAuth.NONE,
+      provisionedConcurrency: 1,
+      reservedConcurrency: 10,
+    });
+    // The example server is public on purpose: it exposes only echo, get_time and a health check.
+    Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedUrl', 'public on purpose: echo, get_time and health only');
+  }
+}

@@ -1,0 +1,278 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+
+/** The start script name `McpServerCode.fromEntry` writes, and the default for directories. */
+const DEFAULT_START_SCRIPT = 'run.sh';
+
+/** Options for `McpServerCode.fromDirectory`. */
+export interface McpServerDirectoryOptions {
+  /**
+   * The executable start script inside the directory that execs the HTTP server. It becomes the
+   * function handler; the Lambda Web Adapter's wrapper (`/opt/bootstrap`) runs it.
+   *
+   * It must be a shell script with LF line endings and mode 755.
+   *
+   * @default 'run.sh'
+   */
+  readonly startScript?: string;
+
+  /**
+   * Glob patterns of files in the directory to leave out of the asset.
+   *
+   * @default - everything in the directory is uploaded
+   */
+  readonly exclude?: string[];
+}
+
+/** Options for `McpServerCode.fromEntry`. */
+export interface McpServerEntryOptions {
+  /**
+   * Minify the bundle.
+   *
+   * @default true
+   */
+  readonly minify?: boolean;
+
+  /**
+   * Emit a source map next to the bundle and start Node.js with `--enable-source-maps`, so
+   * stack traces in the logs point at your TypeScript.
+   *
+   * @default true
+   */
+  readonly sourceMap?: boolean;
+
+  /**
+   * Modules to leave out of the bundle because the Lambda runtime provides them.
+   *
+   * @default ['@aws-sdk/*']
+   */
+  readonly externalModules?: string[];
+
+  /**
+   * The esbuild target.
+   *
+   * @default 'node22'
+   */
+  readonly target?: string;
+}
+
+/** What a `McpServerCode` resolves to for a function. */
+export interface McpServerCodeConfig {
+  /** The Lambda code. */
+  readonly code: lambda.Code;
+
+  /**
+   * The function handler: the start script for zip code, `FROM_IMAGE` for container images.
+   */
+  readonly handler: string;
+
+  /**
+   * Whether the code is a container image (no layer: the image must contain the adapter).
+   */
+  readonly isContainerImage: boolean;
+}
+
+/**
+ * The MCP server's code, in one of three forms: a directory that already contains a start
+ * script, a JavaScript/TypeScript entry file bundled with esbuild at synth (as `NodejsFunction`
+ * does for user code), or a container image that includes the Lambda Web Adapter extension.
+ */
+export abstract class McpServerCode {
+  /**
+   * A directory with a built server and an executable start script (e.g. `run.sh` with
+   * `exec node server.js`).
+   *
+   * @param directory path to the directory
+   */
+  public static fromDirectory(directory: string, options: McpServerDirectoryOptions = {}): McpServerCode {
+    return new DirectoryServerCode(directory, options);
+  }
+
+  /**
+   * A JavaScript or TypeScript entry file that starts an HTTP server. It is bundled with esbuild
+   * (install it in your project: `npm install --save-dev esbuild`) into `index.js`, and a
+   * `run.sh` start script that execs it is written next to it.
+   *
+   * @param entry path to the entry file
+   */
+  public static fromEntry(entry: string, options: McpServerEntryOptions = {}): McpServerCode {
+    return new EntryServerCode(entry, options);
+  }
+
+  /**
+   * A container image built from a directory with a Dockerfile at deploy time. The image must copy
+   * the Lambda Web Adapter extension into `/opt/extensions/lambda-adapter` (see the example
+   * server's Dockerfile).
+   *
+   * @param directory the Docker build context
+   */
+  public static fromImageAsset(directory: string, options: ecrAssets.DockerImageAssetOptions = {}): McpServerCode {
+    return new ImageServerCode(lambda.Code.fromAssetImage(directory, options));
+  }
+
+  /**
+   * A container image in an ECR repository. The image must contain the Lambda Web Adapter
+   * extension in `/opt/extensions/lambda-adapter`.
+   *
+   * @param repository the repository
+   * @param tagOrDigest an image tag or a digest (`sha256:...`) @default 'latest'
+   */
+  public static fromEcrImage(repository: ecr.IRepository, tagOrDigest?: string): McpServerCode {
+    return new ImageServerCode(lambda.Code.fromEcrImage(repository, { tagOrDigest }));
+  }
+
+  /**
+   * Resolve the code for a function in `scope`.
+   */
+  public abstract bind(scope: Construct): McpServerCodeConfig;
+}
+
+class DirectoryServerCode extends McpServerCode {
+  constructor(private readonly directory: string, private readonly options: McpServerDirectoryOptions) {
+    super();
+  }
+
+  public bind(_scope: Construct): McpServerCodeConfig {
+    const startScript = this.options.startScript ?? DEFAULT_START_SCRIPT;
+    if (!fs.existsSync(this.directory) || !fs.statSync(this.directory).isDirectory()) {
+      throw new Error(
+        `McpServerCode.fromDirectory: ${this.directory} is not a directory. Pass the folder that holds the built server and its start script.`,
+      );
+    }
+    const scriptPath = path.join(this.directory, startScript);
+    if (!fs.existsSync(scriptPath)) {
+      throw new Error(
+        `McpServerCode.fromDirectory: no start script ${startScript} in ${this.directory}. ` +
+          'Add an executable script that execs your server (e.g. "#!/bin/sh\\nexec node server.js"), or set startScript.',
+      );
+    }
+    checkStartScript(scriptPath);
+    return {
+      code: lambda.Code.fromAsset(this.directory, { exclude: this.options.exclude }),
+      handler: startScript,
+      isContainerImage: false,
+    };
+  }
+}
+
+class EntryServerCode extends McpServerCode {
+  constructor(private readonly entry: string, private readonly options: McpServerEntryOptions) {
+    super();
+  }
+
+  public bind(_scope: Construct): McpServerCodeConfig {
+    const entry = path.resolve(this.entry);
+    if (!/\.(c|m)?(j|t)sx?$/.test(entry)) {
+      throw new Error(`McpServerCode.fromEntry: ${this.entry} is not a JavaScript or TypeScript file (.js, .mjs, .cjs, .ts, .mts, .cts).`);
+    }
+    if (!fs.existsSync(entry)) {
+      throw new Error(`McpServerCode.fromEntry: entry file ${this.entry} does not exist (resolved to ${entry}).`);
+    }
+    const sourceMap = this.options.sourceMap ?? true;
+    const buildOptions = {
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: this.options.target ?? 'node22',
+      minify: this.options.minify ?? true,
+      sourcemap: sourceMap,
+      external: this.options.externalModules ?? ['@aws-sdk/*'],
+      logLevel: 'warning',
+    };
+    const projectRoot = findProjectRoot(path.dirname(entry));
+    const code = lambda.Code.fromAsset(path.dirname(entry), {
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Bundling happens locally; the image is only a required placeholder and never runs,
+        // because tryBundle either bundles or throws a clear error.
+        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+        // Part of the synth-time asset cache key, so two entries in one folder never share a bundle.
+        environment: { CDK_MCP_BUNDLE: JSON.stringify(buildOptions) },
+        local: {
+          tryBundle(outputDir: string): boolean {
+            const esbuild = loadEsbuild(projectRoot);
+            esbuild.buildSync({ ...buildOptions, outfile: path.join(outputDir, 'index.js') });
+            writeStartScript(path.join(outputDir, DEFAULT_START_SCRIPT), sourceMap);
+            return true;
+          },
+        },
+      },
+    });
+    return { code, handler: DEFAULT_START_SCRIPT, isContainerImage: false };
+  }
+}
+
+class ImageServerCode extends McpServerCode {
+  constructor(private readonly code: lambda.Code) {
+    super();
+  }
+
+  public bind(_scope: Construct): McpServerCodeConfig {
+    return { code: this.code, handler: lambda.Handler.FROM_IMAGE, isContainerImage: true };
+  }
+}
+
+/** A start script must be executable and must not have CRLF line endings (`/bin/sh^M: not found`). */
+function checkStartScript(scriptPath: string): void {
+  const problems: string[] = [];
+  const content = fs.readFileSync(scriptPath, 'utf8');
+  if (content.includes('\r\n')) {
+    problems.push('it has CRLF line endings (convert it to LF, e.g. with dos2unix, or set "* text eol=lf" in .gitattributes)');
+  }
+  if (!content.startsWith('#!')) {
+    problems.push('it has no shebang line (start it with #!/bin/sh)');
+  }
+  // eslint-disable-next-line no-bitwise
+  if (process.platform !== 'win32' && (fs.statSync(scriptPath).mode & 0o111) === 0) {
+    problems.push(`it is not executable (run chmod 755 ${scriptPath})`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`McpServerCode.fromDirectory: start script ${scriptPath} cannot run on Lambda: ${problems.join('; ')}.`);
+  }
+}
+
+function writeStartScript(file: string, sourceMap: boolean): void {
+  const flags = sourceMap ? ' --enable-source-maps' : '';
+  fs.writeFileSync(file, `#!/bin/sh\n# Written by cdk-mcp: the Lambda Web Adapter runs this script, which starts the MCP server.\nexec node${flags} "$(dirname "$0")/index.js"\n`, {
+    mode: 0o755,
+  });
+}
+
+/** The nearest folder at or above `dir` with a lock file or package.json (where esbuild is installed). */
+function findProjectRoot(dir: string): string {
+  let current = dir;
+  for (;;) {
+    if (['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lockb', 'package.json'].some((f) => fs.existsSync(path.join(current, f)))) {
+      return current;
+    }
+    const parent = path.dirname(current);
+    if (parent === current) {
+      return dir;
+    }
+    current = parent;
+  }
+}
+
+interface Esbuild {
+  buildSync(options: object): unknown;
+}
+
+function loadEsbuild(projectRoot: string): Esbuild {
+  let resolved: string;
+  try {
+    resolved = require.resolve('esbuild', { paths: [projectRoot, process.cwd()] });
+  } catch {
+    throw new Error(
+      `McpServerCode.fromEntry bundles with esbuild, which was not found from ${projectRoot}. ` +
+        'Install it in your CDK project (npm install --save-dev esbuild), or use McpServerCode.fromDirectory with a prebuilt server.',
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(resolved) as Esbuild;
+}

@@ -1,0 +1,78 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+
+/**
+ * Every Stack class exported by examples/*-stack.ts: the stacks the example apps deploy.
+ * New examples are picked up by this test without editing it.
+ */
+function exampleStackClasses(): Array<[string, new (scope: App, id: string) => Stack]> {
+  const dir = path.join(__dirname, '..', 'examples');
+  const classes: Array<[string, new (scope: App, id: string) => Stack]> = [];
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('-stack.ts')).sort()) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(path.join(dir, file));
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === 'function' && value.prototype instanceof Stack) {
+        classes.push([name, value as new (scope: App, id: string) => Stack]);
+      }
+    }
+  }
+  return classes;
+}
+
+const EXAMPLES = exampleStackClasses();
+
+function nagViolations(stack: Stack): string[] {
+  const report = new AwsSolutionsChecks(undefined).validateScope(stack);
+  return report.violations.map((v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.locations?.join(',') ?? r.resourceLogicalId).join('; ')}`);
+}
+
+test('the examples folder has example stacks', () => {
+  expect(EXAMPLES.map(([name]) => name)).toEqual(expect.arrayContaining(['McpLambdaExampleStack', 'McpLambdaPublicExampleStack']));
+});
+
+describe.each(EXAMPLES)('example %s', (name, StackClass) => {
+  test('passes cdk-nag AwsSolutionsChecks with no unacknowledged finding', () => {
+    const stack = new StackClass(new App(), name);
+    expect(nagViolations(stack)).toEqual([]);
+  });
+});
+
+test('cdk-nag does flag a finding (the check above can fail)', () => {
+  const stack = new Stack(new App(), 'Bad');
+  new iam.Role(stack, 'Role', {
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+  });
+  expect(nagViolations(stack).join('\n')).toMatch(/AwsSolutions-IAM4/);
+});
+
+describe('aws-cdk-lib built-in CloudFormation validation, default rules as errors', () => {
+  const previous = process.env.CDK_VALIDATION;
+  beforeAll(() => {
+    delete process.env.CDK_VALIDATION;
+  });
+  afterAll(() => {
+    process.env.CDK_VALIDATION = previous;
+  });
+
+  const strictApp = () => new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+
+  test('every example stack synthesizes clean', () => {
+    const app = strictApp();
+    for (const [name, StackClass] of EXAMPLES) {
+      new StackClass(app, name);
+    }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the validator does reject an invalid template (the check above can fail)', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Invalid');
+    new CfnResource(stack, 'Fn', { type: 'AWS::Lambda::Function', properties: { MemorySize: 1, Runtime: 'nodejs24.x' } });
+    expect(() => app.synth()).toThrow(/MemorySize: 1 is less than the minimum of 128/);
+  });
+});

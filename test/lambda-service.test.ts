@@ -1,0 +1,367 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { McpFunctionUrlAuth, McpLambdaService, McpLambdaServiceProps, McpServerCode } from '../src';
+
+const SERVER_DIR = path.join(__dirname, 'fixtures', 'lambda-server');
+const ENTRY = path.join(__dirname, 'fixtures', 'entry-server', 'server.ts');
+const IMAGE_DIR = path.join(__dirname, 'fixtures', 'image-server');
+
+function synth(props: Partial<McpLambdaServiceProps> = {}, env?: { region?: string; account?: string }) {
+  const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
+  const stack = new Stack(app, 'Stack', { env });
+  const service = new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), ...props });
+  return { app, stack, service, template: Template.fromStack(stack) };
+}
+
+function serverFunction(template: Template): { [key: string]: any } {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^MCP server') } });
+  const entries = Object.values(functions);
+  expect(entries).toHaveLength(1);
+  return (entries[0] as any).Properties;
+}
+
+describe('McpLambdaService defaults', () => {
+  test('runs the server on arm64 Node.js 24 with 1024 MB, a 5 minute timeout and the start script as handler', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Architectures: ['arm64'],
+      Runtime: 'nodejs24.x',
+      MemorySize: 1024,
+      Timeout: 300,
+      Handler: 'run.sh',
+      LoggingConfig: Match.objectLike({ LogFormat: 'JSON', SystemLogLevel: 'INFO' }),
+    });
+  });
+
+  test('wires the Web Adapter: wrapper, port, a real readiness path, and the invoke mode of the URL', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap',
+          PORT: '8080',
+          AWS_LWA_PORT: '8080',
+          AWS_LWA_READINESS_CHECK_PATH: '/healthz',
+          AWS_LWA_READINESS_CHECK_PROTOCOL: 'http',
+          AWS_LWA_INVOKE_MODE: 'response_stream',
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'RESPONSE_STREAM' });
+  });
+
+  test('serves the Function URL from the live alias, never $LATEST', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Lambda::Version', 1);
+    const aliases = template.findResources('AWS::Lambda::Alias');
+    expect(Object.keys(aliases)).toHaveLength(1);
+    const [aliasId, alias] = Object.entries(aliases)[0] as [string, any];
+    expect(alias.Properties.Name).toBe('live');
+    expect(alias.Properties.FunctionVersion).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^McpFunctionCurrentVersion/), 'Version'] });
+    template.hasResource('AWS::Lambda::Url', {
+      Properties: { Qualifier: 'live', AuthType: 'AWS_IAM' },
+      DependsOn: Match.arrayWith([aliasId]),
+    });
+  });
+
+  test('keeps the IAM URL private: no public invoke permission', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::Lambda::Permission', 0);
+  });
+
+  test('uses its own role with log writes scoped to its log group, no AWS managed policy', () => {
+    const { template } = synth();
+    const roles = template.findResources('AWS::IAM::Role');
+    for (const role of Object.values(roles) as any[]) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('^McpLogGroup'), 'Arn'] },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('exposes the MCP endpoint URL as the Function URL plus the MCP path', () => {
+    const { stack, service } = synth();
+    expect(stack.resolve(service.url)).toEqual({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^McpLiveAliasFunctionUrl/), 'FunctionUrl'] }, 'mcp']],
+    });
+  });
+});
+
+describe('McpLambdaService options', () => {
+  test('buffered invoke mode keeps the adapter in step', () => {
+    const { template } = synth({ invokeMode: lambda.InvokeMode.BUFFERED });
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ AWS_LWA_INVOKE_MODE: 'buffered' }) },
+    });
+  });
+
+  test('an unauthenticated URL gets both the InvokeFunctionUrl and the InvokeFunction-via-URL permission, on the alias, and a warning', () => {
+    const { template, stack } = synth({ auth: McpFunctionUrlAuth.NONE });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'NONE' });
+    const aliasRef = { Ref: Match.stringLikeRegexp('^McpLiveAlias') };
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: '*',
+      FunctionUrlAuthType: 'NONE',
+      FunctionName: aliasRef,
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: '*',
+      InvokedViaFunctionUrl: true,
+      FunctionName: aliasRef,
+    });
+    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    Annotations.fromStack(stack).hasWarning('/Stack/Mcp', Match.stringLikeRegexp('auth NONE: anyone on the internet'));
+  });
+
+  test('provisioned concurrency sits on the alias the URL serves', () => {
+    const { template } = synth({ provisionedConcurrency: 2, reservedConcurrency: 5 });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      Name: 'live',
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 2 },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
+  });
+
+  test('secrets are granted and passed by ARN, never by value', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const secret = new secretsmanager.Secret(stack, 'ApiKey');
+    new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), secrets: { UPSTREAM_API_KEY: secret } });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ UPSTREAM_API_KEY_SECRET_ARN: { Ref: Match.stringLikeRegexp('^ApiKey') } }) },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: { Ref: Match.stringLikeRegexp('^ApiKey') } }),
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/resolve:secretsmanager/);
+  });
+
+  test('CORS, when asked for, allows the MCP headers and exposes the session id', () => {
+    const { template } = synth({ corsAllowedOrigins: ['https://app.example.com'] });
+    template.hasResourceProperties('AWS::Lambda::Url', {
+      Cors: {
+        AllowOrigins: ['https://app.example.com'],
+        AllowHeaders: ['Content-Type', 'Accept', 'Authorization', 'Mcp-Session-Id', 'MCP-Protocol-Version', 'Mcp-Method', 'Mcp-Name', 'Last-Event-ID'],
+        ExposeHeaders: Match.arrayWith(['Mcp-Session-Id']),
+        AllowMethods: ['GET', 'POST', 'DELETE'],
+      },
+    });
+  });
+
+  test('no CORS configuration unless asked for', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Url', { Cors: Match.absent() });
+  });
+
+  test('custom port, paths and VPC placement (with a warning about streaming in a VPC)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    new McpLambdaService(stack, 'Mcp', {
+      code: McpServerCode.fromDirectory(SERVER_DIR),
+      port: 3000,
+      readinessCheckPath: '/ready',
+      mcpPath: '/v1/mcp',
+      vpc,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PORT: '3000', AWS_LWA_PORT: '3000', AWS_LWA_READINESS_CHECK_PATH: '/ready' }) },
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Mcp', Match.stringLikeRegexp('streaming from a function in a VPC'));
+  });
+
+  test('warns when a plain environment variable looks like a secret', () => {
+    const { stack } = synth({ environment: { GITHUB_TOKEN: 'ghp_x', LOG_LEVEL: 'info' } });
+    Annotations.fromStack(stack).hasWarning('/Stack/Mcp', Match.stringLikeRegexp('GITHUB_TOKEN, which look like secrets'));
+  });
+
+  test('grantInvokeUrl grants both URL actions on the alias', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const service = new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR) });
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    service.grantInvokeUrl(role);
+    const template = Template.fromStack(stack);
+    const aliasRef = { Ref: Match.stringLikeRegexp('^McpLiveAlias') };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^Caller') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'lambda:InvokeFunctionUrl', Resource: aliasRef }),
+          Match.objectLike({ Action: 'lambda:InvokeFunction', Resource: aliasRef, Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': true } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('Web Adapter layer resolution', () => {
+  test.each([
+    ['us-east-1', lambda.Architecture.ARM_64, 'arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:27'],
+    ['eu-west-1', lambda.Architecture.X86_64, 'arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:27'],
+    ['cn-north-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:27'],
+    ['cn-northwest-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:27'],
+  ])('in %s for %s the layer is a literal ARN', (region, architecture, arn) => {
+    const { template } = synth({ architecture }, { region });
+    template.hasResourceProperties('AWS::Lambda::Function', { Layers: [arn] });
+  });
+
+  test('the layer version can be overridden', () => {
+    const { template } = synth({ webAdapterLayerVersion: 25 }, { region: 'us-west-2' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Layers: ['arn:aws:lambda:us-west-2:753240598075:layer:LambdaAdapterLayerArm64:25'],
+    });
+  });
+
+  test('an environment-agnostic stack resolves the layer at deploy time, China publishers included for x86_64', () => {
+    const { template } = synth({ architecture: lambda.Architecture.X86_64 });
+    const fn = serverFunction(template);
+    const [sub, vars] = fn.Layers[0]['Fn::Sub'];
+    expect(sub).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerX86:27');
+    expect(JSON.stringify(vars.Publisher)).toContain('041581134020');
+    expect(JSON.stringify(vars.Publisher)).toContain('069767869989');
+    expect(JSON.stringify(vars.Publisher)).toContain('753240598075');
+    const conditions = template.findConditions('*', { 'Fn::Equals': [{ Ref: 'AWS::Region' }, Match.anyValue()] });
+    expect(Object.keys(conditions).sort()).toEqual([expect.stringMatching(/^McpWebAdapterInCnNorth1/), expect.stringMatching(/^McpWebAdapterInCnNorthwest1/)]);
+  });
+
+  test('an environment-agnostic arm64 stack uses the commercial publisher', () => {
+    const { template } = synth();
+    expect(serverFunction(template).Layers[0]).toEqual({
+      'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerArm64:27', { Publisher: '753240598075' }],
+    });
+  });
+
+  test.each([
+    ['us-gov-west-1', lambda.Architecture.X86_64, /No Lambda Web Adapter layer is published in the aws-us-gov partition.*McpServerCode.fromImageAsset/],
+    ['cn-north-1', lambda.Architecture.ARM_64, /x86_64 only in the China regions.*architecture: lambda.Architecture.X86_64/],
+    ['me-south-1', lambda.Architecture.ARM_64, /not published in me-south-1/],
+  ])('in %s for %s synth fails with a fix', (region, architecture, message) => {
+    expect(() => synth({ architecture }, { region })).toThrow(message);
+  });
+
+  test('a container image gets no layer and no wrapper; the adapter is in the image', () => {
+    const { template } = synth({ code: McpServerCode.fromImageAsset(IMAGE_DIR) });
+    const fn = serverFunction(template);
+    expect(fn.PackageType).toBe('Image');
+    expect(fn.Layers).toBeUndefined();
+    expect(fn.Runtime).toBeUndefined();
+    expect(fn.Environment.Variables.AWS_LAMBDA_EXEC_WRAPPER).toBeUndefined();
+    expect(fn.Environment.Variables.AWS_LWA_INVOKE_MODE).toBe('response_stream');
+  });
+});
+
+describe('McpServerCode', () => {
+  test('fromEntry bundles the entry with esbuild and writes an executable run.sh', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-entry-'));
+    try {
+      const app = new App({ outdir });
+      const stack = new Stack(app, 'Stack');
+      new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromEntry(ENTRY, { minify: false }) });
+      const assembly = app.synth();
+      const fn = serverFunction(Template.fromStack(stack));
+      expect(fn.Handler).toBe('run.sh');
+      const assetDir = path.join(assembly.directory, `asset.${fn.Code.S3Key.replace(/\.zip$/, '')}`);
+      const runSh = path.join(assetDir, 'run.sh');
+      expect(fs.readFileSync(runSh, 'utf8')).toMatch(/^#!\/bin\/sh\n[\s\S]*exec node --enable-source-maps "\$\(dirname "\$0"\)\/index.js"\n$/);
+      // eslint-disable-next-line no-bitwise
+      expect(fs.statSync(runSh).mode & 0o755).toBe(0o755);
+      const bundle = fs.readFileSync(path.join(assetDir, 'index.js'), 'utf8');
+      expect(bundle).toContain('createServer');
+      expect(fs.existsSync(path.join(assetDir, 'index.js.map'))).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('fromEntry rejects a missing or non-JavaScript entry', () => {
+    expect(() => synth({ code: McpServerCode.fromEntry(path.join(__dirname, 'nope.ts')) })).toThrow(/entry file .*nope.ts does not exist/);
+    expect(() => synth({ code: McpServerCode.fromEntry(path.join(SERVER_DIR, 'run.sh')) })).toThrow(/is not a JavaScript or TypeScript file/);
+  });
+
+  describe('fromDirectory checks the start script', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-dir-'));
+    });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    test('missing script', () => {
+      expect(() => synth({ code: McpServerCode.fromDirectory(dir) })).toThrow(/no start script run.sh in .*set startScript/);
+    });
+
+    test('CRLF line endings, no shebang, not executable', () => {
+      fs.writeFileSync(path.join(dir, 'start.sh'), 'exec node server.js\r\n', { mode: 0o644 });
+      expect(() => synth({ code: McpServerCode.fromDirectory(dir, { startScript: 'start.sh' }) })).toThrow(
+        /cannot run on Lambda: it has CRLF line endings.*; it has no shebang line.*; it is not executable \(run chmod 755/,
+      );
+    });
+
+    test('a good script becomes the handler', () => {
+      fs.writeFileSync(path.join(dir, 'start.sh'), '#!/bin/sh\nexec node server.js\n', { mode: 0o755 });
+      const { template } = synth({ code: McpServerCode.fromDirectory(dir, { startScript: 'start.sh' }) });
+      template.hasResourceProperties('AWS::Lambda::Function', { Handler: 'start.sh' });
+    });
+
+    test('a path that is not a directory', () => {
+      expect(() => synth({ code: McpServerCode.fromDirectory(path.join(dir, 'missing')) })).toThrow(/is not a directory/);
+    });
+  });
+});
+
+describe('McpLambdaService validation', () => {
+  test.each<[string, Partial<McpLambdaServiceProps>, RegExp]>([
+    ['memory too small', { memorySize: 64 }, /memorySize must be a whole number between 128 and 10240 MiB \(got 64\)/],
+    ['memory not whole', { memorySize: 1000.5 }, /memorySize must be a whole number/],
+    ['timeout too long', { timeout: Duration.minutes(16) }, /timeout must be between 1 second and 15 minutes \(got 16 minutes\)/],
+    ['readiness path without slash', { readinessCheckPath: 'healthz' }, /readinessCheckPath must be a URL path that starts with "\/" .*got "healthz"/],
+    ['readiness path is the MCP path', { readinessCheckPath: '/mcp' }, /readinessCheckPath must not be the MCP path \(got \/mcp\).*\/healthz/],
+    ['provisioned above reserved', { provisionedConcurrency: 5, reservedConcurrency: 2 }, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\)/],
+    ['reserved zero', { reservedConcurrency: 0 }, /reservedConcurrency must be a whole number at least 1 \(got 0\)/],
+    ['port out of range', { port: 70000 }, /port must be a whole number between 1 and 65535 \(got 70000\)/],
+    ['port of the runtime API', { port: 9001 }, /port must not be 9001/],
+    ['reserved environment variable', { environment: { AWS_LWA_INVOKE_MODE: 'buffered' } }, /environment must not set AWS_LWA_INVOKE_MODE: use the invokeMode prop/],
+    ['bad secret name', { secrets: { 'my-key': secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') } }, /secrets key "my-key" is not a valid environment variable name/],
+    ['origin with a path', { corsAllowedOrigins: ['https://app.example.com/x'] }, /corsAllowedOrigins entry "https:\/\/app.example.com\/x" is not an origin/],
+    ['runtime with an image', { code: McpServerCode.fromImageAsset(IMAGE_DIR), runtime: lambda.Runtime.NODEJS_22_X }, /runtime applies to zip code only/],
+    ['bad layer version', { webAdapterLayerVersion: 0 }, /webAdapterLayerVersion must be a positive integer \(got 0\)/],
+  ])('%s', (_name, props, message) => {
+    expect(() => synth(props)).toThrow(message);
+  });
+
+  test('reports every problem at once', () => {
+    expect(() => synth({ memorySize: 1, port: 0, mcpPath: 'mcp' })).toThrow(/McpLambdaService has 3 problems:\n- memorySize.*\n- port.*\n- mcpPath/);
+  });
+
+  test('skips unresolved tokens', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const memory = new CfnParameter(stack, 'Memory', { type: 'Number' }).valueAsNumber;
+    expect(() => new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), memorySize: memory, reservedConcurrency: memory })).not.toThrow();
+  });
+});
