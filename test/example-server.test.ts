@@ -356,6 +356,8 @@ describe('start-up and shutdown', () => {
     await waitUntil(async () => (await healthz(port)).inFlight === 1);
     server.signal('SIGTERM');
     await server.waitForLog((line) => line.event === 'shutdown_started');
+    const during = await fetch(`http://127.0.0.1:${port}/healthz`).then((res) => res.status, () => 'refused');
+    expect(['refused', 503]).toContain(during);
 
     await expect(slow).resolves.toMatchObject({ content: [{ type: 'text', text: 'drained' }] });
     const exit = await server.exited;
@@ -363,6 +365,18 @@ describe('start-up and shutdown', () => {
     expect(server.logs.find((line) => line.event === 'shutdown_started')).toMatchObject({ inFlight: 1 });
     expect(server.logs.find((line) => line.event === 'stopped')).toMatchObject({ reason: 'drained' });
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  test('SIGTERM ends modern subscriptions gracefully and does not wait for them', async () => {
+    const { server, port } = await startServer();
+    const client = await connectV2(port, { pin: MODERN_VERSION });
+    const subscription = await client.listen({ toolsListChanged: true });
+    await waitUntil(async () => (await healthz(port)).streams === 1);
+
+    server.signal('SIGTERM');
+    await expect(subscription.closed).resolves.toBe('graceful');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.logs.find((line) => line.event === 'request' && line.rpcMethod === 'subscriptions/listen')).toMatchObject({ status: 200 });
   });
 
   test('SIGTERM does not wait for open session streams', async () => {

@@ -115,12 +115,7 @@ export class ExampleMcpServer {
         record.res.setHeader('Connection', 'close');
       }
     }
-    this.endpoint.closeStreams();
-    for (const record of this.inFlight) {
-      if (record.longLived) {
-        record.res.destroy();
-      }
-    }
+    await this.endpoint.closeStreams();
     const drained = await this.waitForInFlight(graceMs);
     await this.endpoint.close();
     this.http.closeAllConnections();
@@ -250,7 +245,7 @@ export class ExampleMcpServer {
     }
     record.era = await classifyEra(req, parsedBody);
     record.longLived = req.method === 'GET' || record.rpcMethod === 'subscriptions/listen';
-    await this.endpoint.handle(req, res, parsedBody, record.era);
+    await this.endpoint.handle(req, res, { parsedBody, era: record.era, longLived: record.longLived });
   }
 
   private async readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; body: unknown } | { ok: false }> {

@@ -6,11 +6,14 @@
  * - Stateful: 2026-07-28 requests still go to `createMcpHandler` (strict, `legacy: 'reject'`);
  *   2025-era requests get sessions keyed by `Mcp-Session-Id`, each served by the SDK's
  *   `NodeStreamableHTTPServerTransport`, held in a {@link SessionStore} with idle TTL and cap.
+ *
+ * In both modes, modern `subscriptions/listen` streams are served by a second handler sharing
+ * the change-event bus, so shutdown can end them gracefully while tool calls finish.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NodeStreamableHTTPServerTransport, toNodeHandler } from '@modelcontextprotocol/node';
-import { createMcpHandler, isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
+import { createMcpHandler, InMemoryServerEventBus, isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
 import type { ServerConfig } from './config';
 import { header, RPC_ERROR, sendJsonRpcError } from './http-util';
 import type { Logger } from './logger';
@@ -19,19 +22,27 @@ import { SessionStore } from './session-store';
 /** Protocol era of one request, as the SDK classifies it. */
 export type Era = 'legacy' | 'modern';
 
+/** What the HTTP layer learnt about a `/mcp` request before handing it over. */
+export interface McpRequestInfo {
+  /** The parsed JSON body of a POST (`undefined` for GET and DELETE). */
+  readonly parsedBody: unknown;
+  /** The SDK's classification of the request. */
+  readonly era: Era;
+  /** A stream that lives until the client leaves: a legacy GET stream or a modern `subscriptions/listen`. */
+  readonly longLived: boolean;
+}
+
 /** Serves `/mcp` requests that passed the host/origin checks. */
 export interface McpEndpoint {
-  /**
-   * Serves one request.
-   *
-   * @param parsedBody the parsed JSON body of a POST (`undefined` for GET and DELETE)
-   * @param era the SDK's classification of the request
-   */
-  handle(req: IncomingMessage, res: ServerResponse, parsedBody: unknown, era: Era): Promise<void>;
+  /** Serves one request. */
+  handle(req: IncomingMessage, res: ServerResponse, info: McpRequestInfo): Promise<void>;
   /** Number of live legacy sessions (always 0 when stateless). */
   sessionCount(): number;
-  /** Ends long-lived server-to-client streams so clients reconnect elsewhere (drain start). */
-  closeStreams(): void;
+  /**
+   * Ends long-lived server-to-client streams so clients reconnect elsewhere (drain start):
+   * modern subscriptions get the spec's graceful close, legacy GET streams end.
+   */
+  closeStreams(): Promise<void>;
   /** Closes the SDK handler and every session. */
   close(): Promise<void>;
 }
@@ -45,17 +56,33 @@ export interface McpEndpoint {
  */
 export function createMcpEndpoint(config: ServerConfig, createServer: () => McpServer, logger: Logger): McpEndpoint {
   const onerror = (error: Error): void => logger.warn('mcp_error', { errorName: error.name, message: truncate(error.message) });
-  if (config.sessionMode === 'stateless') {
-    const handler = createMcpHandler(() => createServer(), { legacy: 'stateless', onerror });
-    const serve = toNodeHandler(handler, { onerror });
-    return {
-      handle: (req, res, parsedBody) => serve(req, res, parsedBody),
-      sessionCount: () => 0,
-      closeStreams: () => undefined,
-      close: () => handler.close(),
-    };
-  }
-  return new StatefulEndpoint(config, createServer, logger, onerror);
+  // Modern `subscriptions/listen` streams get their own handler on the shared change-event bus, so
+  // a drain can close them gracefully (handler.close()) without aborting in-flight tool calls.
+  const bus = new InMemoryServerEventBus(onerror);
+  const subscriptions = createMcpHandler(() => createServer(), { legacy: 'reject', onerror, bus });
+  const serveSubscription = toNodeHandler(subscriptions, { onerror });
+  const modern = createMcpHandler(() => createServer(), { legacy: config.sessionMode === 'stateless' ? 'stateless' : 'reject', onerror, bus });
+  const serveModern = toNodeHandler(modern, { onerror });
+  const sessions = config.sessionMode === 'stateful' ? new LegacySessions(config, createServer, logger) : undefined;
+  return {
+    handle: async (req, res, info) => {
+      if (info.era === 'modern' && info.longLived) {
+        return serveSubscription(req, res, info.parsedBody);
+      }
+      if (info.era === 'legacy' && sessions !== undefined) {
+        return sessions.handle(req, res, info.parsedBody);
+      }
+      return serveModern(req, res, info.parsedBody);
+    },
+    sessionCount: () => sessions?.size ?? 0,
+    closeStreams: async () => {
+      sessions?.closeStreams();
+      await subscriptions.close();
+    },
+    close: async () => {
+      await Promise.all([modern.close(), subscriptions.close(), sessions?.close()]);
+    },
+  };
 }
 
 /** A 2025-era session: one server instance bound to one transport. */
@@ -67,20 +94,16 @@ class LegacySession {
   }
 }
 
-class StatefulEndpoint implements McpEndpoint {
-  private readonly modern: ReturnType<typeof createMcpHandler>;
-  private readonly serveModern: ReturnType<typeof toNodeHandler>;
-  private readonly sessions: SessionStore<LegacySession>;
+/** 2025-era sessions keyed by `Mcp-Session-Id`, each on its own SDK transport. */
+class LegacySessions {
+  private readonly store: SessionStore<LegacySession>;
 
-  constructor(private readonly config: ServerConfig, private readonly createServer: () => McpServer,
-    private readonly logger: Logger, onerror: (error: Error) => void) {
-    this.modern = createMcpHandler(() => createServer(), { legacy: 'reject', onerror });
-    this.serveModern = toNodeHandler(this.modern, { onerror });
-    this.sessions = new SessionStore<LegacySession>({
+  constructor(private readonly config: ServerConfig, private readonly createServer: () => McpServer, private readonly logger: Logger) {
+    this.store = new SessionStore<LegacySession>({
       ttlMs: config.sessionTtlMs,
       maxSessions: config.maxSessions,
       onEvict: (reason, error) => {
-        const fields = { reason, sessions: this.sessions.size };
+        const fields = { reason, sessions: this.store.size };
         if (error === undefined) {
           logger.info('session_evicted', fields);
         } else {
@@ -88,13 +111,14 @@ class StatefulEndpoint implements McpEndpoint {
         }
       },
     });
-    this.sessions.startSweeper(Math.min(Math.max(config.sessionTtlMs / 2, 250), 60_000));
+    this.store.startSweeper(Math.min(Math.max(config.sessionTtlMs / 2, 250), 60_000));
   }
 
-  public async handle(req: IncomingMessage, res: ServerResponse, parsedBody: unknown, era: Era): Promise<void> {
-    if (era === 'modern') {
-      return this.serveModern(req, res, parsedBody);
-    }
+  public get size(): number {
+    return this.store.size;
+  }
+
+  public async handle(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
     const sessionId = header(req, 'mcp-session-id');
     if (sessionId !== undefined) {
       return this.serveSession(sessionId, req, res, parsedBody);
@@ -106,34 +130,30 @@ class StatefulEndpoint implements McpEndpoint {
       'Bad Request: Mcp-Session-Id header is required (this server is stateful: send initialize first and reuse the session id it returns).');
   }
 
-  public sessionCount(): number {
-    return this.sessions.size;
-  }
-
   public closeStreams(): void {
-    for (const session of this.sessions.values()) {
+    for (const session of this.store.values()) {
       session.transport.closeStandaloneSSEStream();
     }
   }
 
-  public async close(): Promise<void> {
-    await Promise.all([this.modern.close(), this.sessions.closeAll()]);
+  public close(): Promise<void> {
+    return this.store.closeAll();
   }
 
   private async serveSession(sessionId: string, req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
-    const session = this.sessions.acquire(sessionId);
+    const session = this.store.acquire(sessionId);
     if (session === undefined) {
       sendJsonRpcError(res, 404, RPC_ERROR.SESSION_NOT_FOUND,
         'Session not found: it expired, was deleted or lives on another instance. Start a new session with initialize.');
       return;
     }
-    res.once('close', () => this.sessions.release(sessionId));
+    res.once('close', () => this.store.release(sessionId));
     await session.transport.handleRequest(req, res, parsedBody);
   }
 
   private async startSession(req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
-    if (!this.sessions.tryReserve()) {
-      this.logger.warn('session_rejected', { reason: 'capacity', sessions: this.sessions.size });
+    if (!this.store.tryReserve()) {
+      this.logger.warn('session_rejected', { reason: 'capacity', sessions: this.store.size });
       sendJsonRpcError(res, 503, RPC_ERROR.SERVER_ERROR,
         `Server at capacity: ${this.config.maxSessions} sessions are open (MCP_MAX_SESSIONS). `
         + 'Retry later, end sessions with DELETE, or raise MCP_MAX_SESSIONS / lower MCP_SESSION_TTL_SECONDS.',
@@ -146,12 +166,12 @@ class StatefulEndpoint implements McpEndpoint {
       sessionIdGenerator: randomUUID,
       onsessioninitialized: (id) => {
         created = true;
-        this.sessions.commit(id, new LegacySession(server, transport));
-        this.logger.info('session_created', { sessions: this.sessions.size });
+        this.store.commit(id, new LegacySession(server, transport));
+        this.logger.info('session_created', { sessions: this.store.size });
       },
       onsessionclosed: (id) => {
-        this.sessions.forget(id);
-        this.logger.info('session_closed', { reason: 'client_delete', sessions: this.sessions.size });
+        this.store.forget(id);
+        this.logger.info('session_closed', { reason: 'client_delete', sessions: this.store.size });
       },
     });
     try {
@@ -159,7 +179,7 @@ class StatefulEndpoint implements McpEndpoint {
       await transport.handleRequest(req, res, parsedBody);
     } finally {
       if (!created) {
-        this.sessions.cancelReservation();
+        this.store.cancelReservation();
         await server.close();
       }
     }
