@@ -287,6 +287,17 @@ describe('stateful mode (MCP_SESSION_MODE=stateful)', () => {
     expect(await after.json()).toMatchObject({ error: { code: -32001, message: expect.stringMatching(/Session not found/) } });
   });
 
+  test('health reports degraded with isError when the session cap is reached', async () => {
+    const { server, port } = await startServer({ MCP_SESSION_MODE: 'stateful', MCP_MAX_SESSIONS: '1' });
+    const { client } = await connectV1(port);
+
+    const health = await client.callTool({ name: 'health', arguments: {} });
+    expect(health.isError).toBe(true);
+    expect(health.content).toEqual([{ type: 'text', text: 'degraded: sessions (1/1 in use)' }]);
+    expect(health.structuredContent).toMatchObject({ status: 'degraded', sessions: 1, maxSessions: 1 });
+    await server.waitForLog((line) => line.event === 'tool_call' && line.tool === 'health' && line.success === false);
+  });
+
   test('a request without a session id gets 400 naming the header', async () => {
     const { port } = await startServer({ MCP_SESSION_MODE: 'stateful' });
     const res = await postMcp(port, { jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });

@@ -32,7 +32,7 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
 }
 
-/** The environment variable names the server reads (the construct side writes the same names). */
+/** Names of the environment variables the server reads. */
 export const ENV = {
   PORT: 'PORT',
   HOST: 'HOST',

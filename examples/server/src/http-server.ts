@@ -63,7 +63,6 @@ export class ExampleMcpServer {
       startedAt: this.startedAt,
       maxSessions: config.maxSessions,
       sessionCount: () => this.endpoint.sessionCount(),
-      isDraining: () => this.draining,
       eventLoopDelayP99Ms: () => this.loopDelay.percentile(99) / 1e6,
     };
     const factory = () => createMcpServer(status, logger);

@@ -9,22 +9,39 @@ import type { LogLevel } from './config';
 
 /** The fields a log line may carry besides `time`, `level` and `event`. */
 export interface LogFields {
+  /** HTTP method. */
   readonly method?: string;
+  /** JSON-RPC method(s) of the request body. */
   readonly rpcMethod?: string;
+  /** Protocol era of the request. */
   readonly era?: 'legacy' | 'modern';
+  /** Tool name of a `tools/call`. */
   readonly tool?: string;
+  /** URL path, without query string. */
   readonly path?: string;
+  /** HTTP status code sent. */
   readonly status?: number;
+  /** Time taken, in milliseconds. */
   readonly durationMs?: number;
+  /** Whether the request or tool call succeeded. */
   readonly success?: boolean;
+  /** Short machine-readable cause (`host`, `idle`, `drained`, ...). */
   readonly reason?: string;
+  /** Human-readable detail; never request data. */
   readonly message?: string;
+  /** Bound interface (`listening`). */
   readonly host?: string;
+  /** Bound port (`listening`). */
   readonly port?: number;
+  /** Session mode (`listening`). */
   readonly mode?: string;
+  /** Number of registered tools (`listening`). */
   readonly tools?: number;
+  /** Number of live sessions after the event. */
   readonly sessions?: number;
+  /** Number of requests in flight. */
   readonly inFlight?: number;
+  /** Error class or errno code. */
   readonly errorName?: string;
 }
 

@@ -33,8 +33,6 @@ export interface ServerStatus {
   readonly maxSessions: number;
   /** Number of live stateful sessions (0 when stateless). */
   sessionCount(): number;
-  /** Whether a shutdown is draining requests. */
-  isDraining(): boolean;
   /** 99th-percentile event-loop delay over the recent window, in milliseconds. */
   eventLoopDelayP99Ms(): number;
 }
@@ -116,7 +114,7 @@ export function createMcpServer(status: ServerStatus, logger: Logger): McpServer
 
   server.registerTool('health', {
     title: 'Health',
-    description: 'Read-only self-check of the server (tools, capacity, memory, event loop). Returns "ok" or "degraded: <checks>".',
+    description: 'Read-only self-check of the server (tools, session capacity, memory, event loop). Returns "ok" or "degraded: <checks>".',
     annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
   }, timed('health', async () => {
     const checks = runHealthChecks(status, registered);
@@ -145,7 +143,6 @@ export function runHealthChecks(status: ServerStatus, registeredTools: number): 
   const sessions = status.sessionCount();
   return [
     { name: 'tools', ok: registeredTools === TOOL_NAMES.length, detail: `${registeredTools}/${TOOL_NAMES.length} registered` },
-    { name: 'draining', ok: !status.isDraining(), detail: status.isDraining() ? 'shutting down' : 'serving' },
     {
       name: 'sessions',
       ok: status.mode === 'stateless' || sessions < status.maxSessions,
