@@ -11,7 +11,7 @@ const REDACTED = '[REDACTED]';
  */
 const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   // Authorization schemes: `Bearer <token>`, `Basic <token>`, AWS SigV4 credentials/signatures.
-  [/\b(Bearer|Basic|Token)(\s+|%20)[A-Za-z0-9\-._~+/=%]+/gi, `$1 ${REDACTED}`],
+  [/\b([Bb]earer|BEARER|Basic)(\s+|%20)[A-Za-z0-9\-._~+/=%]+/g, `$1 ${REDACTED}`],
   [/\b(Credential|Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=[^\s,&"';]+/gi, `$1=${REDACTED}`],
   // JSON Web Tokens.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
@@ -19,9 +19,9 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\barn:(aws[a-z-]*):([a-z0-9-]+):[^\s"'`,;)\]}>]*/gi, `arn:$1:$2:${REDACTED}`],
   // AWS access key ids (long-term AKIA, temporary ASIA, and the other documented prefixes).
   [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, REDACTED],
-  // key=value and "key": "value" pairs whose name says secret.
+  // key=value and "key": "value" pairs whose name says secret (not error names such as ExpiredToken).
   [
-    /((?:secret|password|passwd|token|api[_-]?key|access[_-]?key|session[_-]?id|mcp-session-id|authorization|x-api-key|cookie)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
+    /((?<![A-Za-z])(?:secret|password|passwd|token|api[_-]?key|access[_-]?key|session[_-]?id|mcp-session-id|authorization|x-api-key|cookie)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
     `$1${REDACTED}`,
   ],
   // AWS secret access keys and session tokens: long base64 runs.

@@ -4,11 +4,11 @@
  * checks that this file produced every class the probe can name.
  */
 import type * as http from 'node:http';
-import { FAILURE_CLASSES, probe, type ProbeOptions, type ProbeResult } from '../../lambda/probe';
 import { makeCertificates, type TestCertificates } from './fixtures/certs';
 import { result, rpcError, sendJson, sendSse, startScripted, startServer, type Handler, type Responder, type TestServer } from './fixtures/http-server';
 import { freePort } from './fixtures/processes';
 import { LEAKED_ACCOUNT, LEAKED_ARN, startSdk1Streamable, startSdk2 } from './fixtures/sdk-servers';
+import { FAILURE_CLASSES, probe, type ProbeOptions, type ProbeResult } from '../../lambda/probe';
 
 const produced = new Set<string>();
 
@@ -37,9 +37,9 @@ const respond = (handler: Handler) => startServer(handler);
 
 const APIGW_HEADERS = { 'x-amzn-requestid': 'c0ffee00-0000-4000-8000-000000000000', 'x-amz-apigw-id': 'AbCdEfGhIjKlMnO=' };
 const ALB_HTML = (status: number, title: string) =>
-  (_req: http.IncomingMessage, res: http.ServerResponse) => {
-    res.writeHead(status, { 'server': 'awselb/2.0', 'content-type': 'text/html' });
-    res.end(`<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n</body>\r\n</html>\r\n`);
+  (_req: http.IncomingMessage, reply: http.ServerResponse) => {
+    reply.writeHead(status, { 'server': 'awselb/2.0', 'content-type': 'text/html' });
+    reply.end(`<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n</body>\r\n</html>\r\n`);
   };
 
 describe('transport failures', () => {
@@ -61,10 +61,10 @@ describe('transport failures', () => {
   });
 
   test('a server that closes mid-body is CONNECTION_RESET', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"jsonrpc":"2.0",');
-      setTimeout(() => res.socket?.destroy(), 20);
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      reply.write('{"jsonrpc":"2.0",');
+      setTimeout(() => reply.socket?.destroy(), 20);
     }));
     expect(res).toMatchObject({ failureClass: 'CONNECTION_RESET', httpStatus: 200 });
     expect(res.message).toMatch(/closed before a complete response/);
@@ -79,10 +79,10 @@ describe('transport failures', () => {
   });
 
   test('an SSE stream that only sends keep-alives is TIMEOUT', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const timer = setInterval(() => res.write(': keepalive\n\n'), 50);
-      res.on('close', () => clearInterval(timer));
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'text/event-stream' });
+      const timer = setInterval(() => reply.write(': keepalive\n\n'), 50);
+      reply.on('close', () => clearInterval(timer));
     }), { timeoutMs: 600 });
     expect(res).toMatchObject({ failureClass: 'TIMEOUT', httpStatus: 200 });
   });
@@ -125,7 +125,7 @@ describe('TLS', () => {
 
 describe('HTTP failures', () => {
   test('a redirect is REDIRECT and is not followed', async () => {
-    const server = await respond((_req, res) => res.writeHead(307, { location: 'https://other.example.com/mcp' }).end());
+    const server = await respond((_req, reply) => reply.writeHead(307, { location: 'https://other.example.com/mcp' }).end());
     const requests = server.requests;
     const res = await probeServer(server);
     expect(res).toMatchObject({ failureClass: 'REDIRECT', layer: 'http', httpStatus: 307 });
@@ -134,21 +134,21 @@ describe('HTTP failures', () => {
   });
 
   test('a 401 advertising OAuth metadata is AUTH_REQUIRED naming the metadata URL', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(401, { 'www-authenticate': 'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"' }).end();
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(401, { 'www-authenticate': 'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"' }).end();
     }));
     expect(res).toMatchObject({ failureClass: 'AUTH_REQUIRED', httpStatus: 401 });
     expect(res.message).toMatch(/metadata advertised at https:\/\/mcp\.example\.com\/\.well-known\/oauth-protected-resource/);
   });
 
   test('a 401 without OAuth metadata is AUTH_REQUIRED saying none was advertised', async () => {
-    const res = await probeServer(await respond((_req, res) => res.writeHead(401).end()));
+    const res = await probeServer(await respond((_req, reply) => reply.writeHead(401).end()));
     expect(res.failureClass).toBe('AUTH_REQUIRED');
     expect(res.message).toMatch(/no OAuth protected-resource metadata advertised/);
   });
 
   test('the Function URL 403 is FORBIDDEN with the permission fix, from a lambda-url front door', async () => {
-    const res = await probeServer(await respond((_req, res) => sendJson(res, 403, {
+    const res = await probeServer(await respond((_req, reply) => sendJson(reply, 403, {
       Message: 'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html',
     }, { 'x-amzn-requestid': 'abc', 'x-amzn-errortype': 'AccessDeniedException' })));
     expect(res).toMatchObject({ failureClass: 'FORBIDDEN', frontDoor: 'lambda-url', httpStatus: 403 });
@@ -156,7 +156,7 @@ describe('HTTP failures', () => {
   });
 
   test('a plain 404 page is NOT_FOUND after every transport was tried', async () => {
-    const server = await respond((_req, res) => res.writeHead(404, { 'content-type': 'text/html' }).end('<pre>Cannot POST /mcp</pre>'));
+    const server = await respond((_req, reply) => reply.writeHead(404, { 'content-type': 'text/html' }).end('<pre>Cannot POST /mcp</pre>'));
     const requests = server.requests;
     const res = await probeServer(server);
     expect(res).toMatchObject({ failureClass: 'NOT_FOUND', layer: 'http', httpStatus: 404 });
@@ -164,12 +164,12 @@ describe('HTTP failures', () => {
   });
 
   test('the API Gateway 429 is THROTTLED from an apigateway front door', async () => {
-    const res = await probeServer(await respond((_req, res) => sendJson(res, 429, { message: 'Too Many Requests' }, APIGW_HEADERS)));
+    const res = await probeServer(await respond((_req, reply) => sendJson(reply, 429, { message: 'Too Many Requests' }, APIGW_HEADERS)));
     expect(res).toMatchObject({ failureClass: 'THROTTLED', frontDoor: 'apigateway', httpStatus: 429 });
   });
 
   test('a Function URL throttling exception is THROTTLED whatever the status', async () => {
-    const res = await probeServer(await respond((_req, res) => sendJson(res, 400, { message: 'Rate Exceeded.' }, {
+    const res = await probeServer(await respond((_req, reply) => sendJson(reply, 400, { message: 'Rate Exceeded.' }, {
       'x-amzn-requestid': 'abc', 'x-amzn-errortype': 'ThrottlingException',
     })));
     expect(res).toMatchObject({ failureClass: 'THROTTLED', frontDoor: 'lambda-url', httpStatus: 400 });
@@ -181,7 +181,7 @@ describe('HTTP failures', () => {
   });
 
   test('the API Gateway 502 for a failed Lambda is BAD_GATEWAY', async () => {
-    const res = await probeServer(await respond((_req, res) => sendJson(res, 502, { message: 'Internal server error' }, APIGW_HEADERS)));
+    const res = await probeServer(await respond((_req, reply) => sendJson(reply, 502, { message: 'Internal server error' }, APIGW_HEADERS)));
     expect(res).toMatchObject({ failureClass: 'BAD_GATEWAY', frontDoor: 'apigateway' });
   });
 
@@ -191,38 +191,38 @@ describe('HTTP failures', () => {
   });
 
   test('the API Gateway 504 is GATEWAY_TIMEOUT blamed on the gateway, not the server', async () => {
-    const res = await probeServer(await respond((_req, res) => sendJson(res, 504, { message: 'Endpoint request timed out' }, APIGW_HEADERS)));
+    const res = await probeServer(await respond((_req, reply) => sendJson(reply, 504, { message: 'Endpoint request timed out' }, APIGW_HEADERS)));
     expect(res).toMatchObject({ failureClass: 'GATEWAY_TIMEOUT', frontDoor: 'apigateway', httpStatus: 504 });
     expect(res.message).toMatch(/Endpoint request timed out.*front door: apigateway/);
   });
 
   test('another status is HTTP_ERROR with the status and body', async () => {
-    const res = await probeServer(await respond((_req, res) => res.writeHead(500, { 'content-type': 'text/plain' }).end('kaboom')));
+    const res = await probeServer(await respond((_req, reply) => reply.writeHead(500, { 'content-type': 'text/plain' }).end('kaboom')));
     expect(res).toMatchObject({ failureClass: 'HTTP_ERROR', httpStatus: 500 });
     expect(res.message).toMatch(/HTTP 500: "kaboom"/);
   });
 
   test('an oversized chunked body is RESPONSE_TOO_LARGE', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(`{"jsonrpc":"2.0","id":1,"result":{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}}`);
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'application/json' });
+      reply.end(`{"jsonrpc":"2.0","id":1,"result":{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}}`);
     }));
     expect(res).toMatchObject({ failureClass: 'RESPONSE_TOO_LARGE', layer: 'http' });
   });
 
   test('a declared Content-Length over the cap is RESPONSE_TOO_LARGE before reading', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(64 * 1024) });
-      res.end('x'.repeat(64 * 1024));
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'application/json', 'content-length': String(64 * 1024) });
+      reply.end('x'.repeat(64 * 1024));
     }), { maxResponseBytes: 16 * 1024 });
     expect(res.failureClass).toBe('RESPONSE_TOO_LARGE');
     expect(res.message).toMatch(/65536 bytes exceeds the cap of 16384 bytes/);
   });
 
   test('an SSE line longer than the cap is RESPONSE_TOO_LARGE', async () => {
-    const res = await probeServer(await respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(`data: ${'y'.repeat(40 * 1024)}`);
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'text/event-stream' });
+      reply.write(`data: ${'y'.repeat(40 * 1024)}`);
     }), { maxResponseBytes: 32 * 1024 });
     expect(res.failureClass).toBe('RESPONSE_TOO_LARGE');
   });
@@ -234,12 +234,12 @@ describe('protocol failures', () => {
     ['an empty JSON object', 'application/json', '{}'],
     ['plain text', 'text/plain', 'OK'],
   ])('a 200 with %s is NOT_MCP', async (_what, type, body) => {
-    const res = await probeServer(await respond((_req, res) => res.writeHead(200, { 'content-type': type }).end(body)));
+    const res = await probeServer(await respond((_req, reply) => reply.writeHead(200, { 'content-type': type }).end(body)));
     expect(res).toMatchObject({ failureClass: 'NOT_MCP', layer: 'protocol', httpStatus: 200 });
   });
 
   test('an SSE response that ends after a notification is EMPTY_STREAM', async () => {
-    const res = await probeServer(await respond((_req, res) => sendSse(res, [
+    const res = await probeServer(await respond((_req, reply) => sendSse(reply, [
       ': keepalive\n\n',
       'event: message\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"hi"}}\n\n',
     ])));

@@ -2,9 +2,9 @@
  * The probe against real MCP servers from the official SDKs on 127.0.0.1: each must probe OK
  * with the right era, and the sentinel call must succeed.
  */
-import { probe, type ProbeResult } from '../../lambda/probe';
 import type { TestServer } from './fixtures/http-server';
 import { startSdk1Sse, startSdk1Streamable, startSdk2 } from './fixtures/sdk-servers';
+import { probe, type ProbeResult } from '../../lambda/probe';
 
 async function probeOk(server: TestServer, transport?: 'auto' | 'modern' | 'legacy' | 'sse'): Promise<ProbeResult> {
   try {

@@ -1,9 +1,9 @@
 /**
  * Session hygiene: a probe a minute must not leak sessions on stateful servers.
  */
-import { probe } from '../../lambda/probe';
 import { result, sendJson, startScripted } from './fixtures/http-server';
 import { startSdk1Streamable } from './fixtures/sdk-servers';
+import { probe } from '../../lambda/probe';
 
 describe('session clean-up', () => {
   test.each([
@@ -16,8 +16,8 @@ describe('session clean-up', () => {
       let highest = 0;
       // WHEN it is probed 50 times in a row
       for (let i = 0; i < 50; i++) {
-        const result = await probe({ url: server.url, timeoutMs: 5_000 });
-        expect(result).toMatchObject({ ok: true, era: 'legacy' });
+        const outcome = await probe({ url: server.url, timeoutMs: 5_000 });
+        expect(outcome).toMatchObject({ ok: true, era: 'legacy' });
         highest = Math.max(highest, server.sessionCount());
       }
       // THEN every probe ended its session with DELETE

@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probe } from '../../lambda/probe';
 import { freePort, startProcess } from './fixtures/processes';
+import { probe } from '../../lambda/probe';
 
 const ROOT = path.join(__dirname, '..', '..');
 

@@ -1,0 +1,111 @@
+/**
+ * Authentication on the wire: extra headers, bearer tokens and SigV4 reach the server on every
+ * request, and none of them appears in the result.
+ */
+import { sendJson, startScripted, startServer } from './fixtures/http-server';
+import { probe } from '../../lambda/probe';
+import { signRequest } from '../../lambda/probe/sigv4';
+
+describe('probe authentication', () => {
+  test('extra headers and the bearer token are sent on every request', async () => {
+    const server = await startScripted();
+    try {
+      const res = await probe({ url: server.url, bearerToken: 'tok-7a1b2c3d4e5f', headers: { 'X-Tenant': 'blue' } });
+      expect(res.ok).toBe(true);
+      expect(server.requests.length).toBeGreaterThanOrEqual(4);
+      for (const r of server.requests) {
+        expect(r.headers.authorization).toBe('Bearer tok-7a1b2c3d4e5f');
+        expect(r.headers['x-tenant']).toBe('blue');
+        expect(r.headers.origin).toBeUndefined();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server echoing the bearer token and an API key back never gets them into the message', async () => {
+    const server = await startServer((req, res) => {
+      res.writeHead(403, { 'content-type': 'text/plain' }).end(`denied for ${req.headers.authorization} with key ${String(req.headers['x-api-key'])}`);
+    });
+    try {
+      const res = await probe({ url: server.url, bearerToken: 'tok-SECRET-99887766', headers: { 'X-Api-Key': 'key-SECRET-11223344' } });
+      expect(res.failureClass).toBe('FORBIDDEN');
+      expect(res.message).not.toContain('tok-SECRET-99887766');
+      expect(res.message).not.toContain('key-SECRET-11223344');
+      expect(res.message).toMatch(/denied for Bearer \[REDACTED\]/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('SigV4 signs every request so that a verifier re-computing the signature accepts it', async () => {
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN' };
+    const verdicts: boolean[] = [];
+    const server = await startScripted({
+      '*': (_m, res, req, body) => {
+        // Re-sign what arrived (its signed headers, body and date) and compare, as AWS does.
+        const headers = req.headers as Record<string, string>;
+        const d = headers['x-amz-date'];
+        const date = new Date(Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15)));
+        const signed = /SignedHeaders=([^,]+)/.exec(headers.authorization ?? '')?.[1].split(';') ?? [];
+        const own = ['host', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'];
+        const toSign = Object.fromEntries(signed.filter((h) => !own.includes(h)).map((h) => [h, headers[h]]));
+        const expected = signRequest({
+          method: req.method!,
+          url: new URL(req.url!, `http://${headers.host}`),
+          headers: { ...toSign, host: headers.host },
+          body,
+          region: 'eu-west-1',
+          service: 'lambda',
+          credentials,
+          date,
+        });
+        const valid = expected.authorization === headers.authorization && headers['x-amz-security-token'] === credentials.sessionToken;
+        verdicts.push(valid);
+        if (!valid) {
+          sendJson(res, 403, { message: 'The request signature we calculated does not match the signature you provided.' });
+          return true;
+        }
+        return false;
+      },
+    });
+    try {
+      const res = await probe({ url: server.url, sigv4: { region: 'eu-west-1', credentials } });
+      expect(res.ok).toBe(true);
+      // discover, initialize, notifications/initialized, tools/list: all signed and verified.
+      expect(verdicts).toEqual([true, true, true, true]);
+      expect(res.message).not.toContain(credentials.secretAccessKey);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('SigV4 reads the standard AWS credential environment variables', async () => {
+    const server = await startScripted();
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'ASIAENVEXAMPLE000000', AWS_SECRET_ACCESS_KEY: 'envsecret', AWS_SESSION_TOKEN: 'envtoken' });
+    try {
+      const res = await probe({ url: server.url, sigv4: { region: 'us-east-1' } });
+      expect(res.ok).toBe(true);
+      expect(server.requests[0].headers.authorization).toMatch(/Credential=ASIAENVEXAMPLE000000\/\d{8}\/us-east-1\/lambda\/aws4_request/);
+      expect(server.requests[0].headers['x-amz-security-token']).toBe('envtoken');
+    } finally {
+      process.env = saved;
+      await server.close();
+    }
+  });
+
+  test('SigV4 without credentials anywhere is reported as invalid options naming the variables', async () => {
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    try {
+      const res = await probe({ url: 'http://127.0.0.1:9/mcp', sigv4: { region: 'us-east-1' } });
+      expect(res).toMatchObject({ ok: false, failureClass: 'HTTP_ERROR' });
+      expect(res.message).toMatch(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/);
+    } finally {
+      if (saved.id !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret !== undefined) process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
+  });
+});
