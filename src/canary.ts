@@ -1,0 +1,606 @@
+import * as path from 'path';
+import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import {
+  CANARY_DIMENSIONS,
+  CANARY_ENV,
+  CANARY_METRICS,
+  CANARY_PHASE_METRICS,
+  CANARY_TIMEOUT_MARGIN_SECONDS,
+  CanaryAuthMode,
+  CanaryPhase,
+  DEFAULT_METRIC_NAMESPACE,
+  LAMBDA_MAX_TIMEOUT_SECONDS,
+} from './private/canary-env';
+import { parseRateMinutes, validateMetricNamespace, validateServiceName } from './private/canary-validation';
+
+/**
+ * The MCP transport the canary speaks.
+ *
+ * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports
+ */
+export enum McpTransport {
+  /**
+   * Detect the era: try the modern (2026-07-28) Streamable HTTP first, fall back to the legacy
+   * Streamable HTTP `initialize` handshake, then to the 2024-11-05 HTTP+SSE transport.
+   */
+  AUTO = 'auto',
+  /** Modern Streamable HTTP (protocol 2026-07-28): `server/discover`, stateless. */
+  MODERN = 'modern',
+  /** Legacy Streamable HTTP (protocol 2025-03-26 to 2025-11-25): `initialize`, optional sessions. */
+  LEGACY = 'legacy',
+  /** The deprecated 2024-11-05 HTTP+SSE transport (GET an event stream, POST to its endpoint). */
+  SSE = 'sse',
+}
+
+/** A timed phase of one probe run, for {@link McpCanary.metricPhaseLatency}. */
+export enum McpProbePhase {
+  /** TCP connection set-up (after DNS resolution). */
+  CONNECT = 'CONNECT',
+  /** TLS handshake (https targets only). */
+  TLS = 'TLS',
+  /** The MCP handshake: `server/discover` (modern) or `initialize` (legacy). */
+  HANDSHAKE = 'HANDSHAKE',
+  /** `tools/list`, all pages. */
+  TOOLS_LIST = 'TOOLS_LIST',
+  /** The sentinel `tools/call` (only when a sentinel tool is configured). */
+  TOOL_CALL = 'TOOL_CALL',
+}
+
+const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
+  [McpProbePhase.CONNECT]: 'connectMs',
+  [McpProbePhase.TLS]: 'tlsMs',
+  [McpProbePhase.HANDSHAKE]: 'handshakeMs',
+  [McpProbePhase.TOOLS_LIST]: 'toolsListMs',
+  [McpProbePhase.TOOL_CALL]: 'toolCallMs',
+};
+
+/** Options of {@link McpCanaryAuth.bearerTokenFromSecret}. */
+export interface McpCanaryBearerTokenOptions {
+  /**
+   * The field of a JSON secret that holds the token.
+   *
+   * @default - the whole secret string is the token
+   */
+  readonly jsonField?: string;
+}
+
+/** What an {@link McpCanaryAuth} contributes to the canary function. */
+interface McpCanaryAuthBinding {
+  readonly environment: { [key: string]: string };
+}
+
+/**
+ * How the canary authenticates to the MCP endpoint. No credential ever lands in the template or
+ * in an environment variable: secrets are read at run time, SigV4 uses the function's own role.
+ */
+export class McpCanaryAuth {
+  /** No authentication (a public endpoint, or one protected by network placement). */
+  public static none(): McpCanaryAuth {
+    return new McpCanaryAuth('none', () => ({ environment: {} }));
+  }
+
+  /**
+   * Send `Authorization: Bearer <token>`, the token read at run time from a Secrets Manager secret
+   * (cached for five minutes across invocations). Grants the canary read access to the secret
+   * (`secretsmanager:GetSecretValue`, plus `kms:Decrypt` when the secret has a key).
+   *
+   * @param secret the secret holding the token (a plain string, or JSON with `options.jsonField`)
+   */
+  public static bearerTokenFromSecret(secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
+    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
+      throw new Error('McpCanaryAuth.bearerTokenFromSecret: options.jsonField is an empty string. Omit it when the whole secret is the token, or name the JSON field that holds it.');
+    }
+    return new McpCanaryAuth('bearer-secret', (grantee) => {
+      secret.grantRead(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.AUTH_SECRET_ARN]: secret.secretArn,
+          ...(options.jsonField !== undefined ? { [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: options.jsonField } : {}),
+        },
+      };
+    });
+  }
+
+  /**
+   * Sign every request with AWS Signature Version 4 (service `lambda`) using the canary's own
+   * credentials, for a Function URL with `AuthType: AWS_IAM`. Grants the canary
+   * `lambda:InvokeFunctionUrl` on that function.
+   *
+   * @param functionUrl the IAM-protected Function URL the canary probes
+   */
+  public static sigV4(functionUrl: lambda.IFunctionUrl): McpCanaryAuth {
+    return new McpCanaryAuth('sigv4', (grantee) => {
+      functionUrl.grantInvokeUrl(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.SIGV4_REGION]: functionUrl.env.region,
+          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+        },
+      };
+    });
+  }
+
+  private constructor(
+    /** The auth mode name written to the canary's environment. */
+    private readonly mode: CanaryAuthMode,
+    private readonly binder: (grantee: iam.IGrantable) => McpCanaryAuthBinding,
+  ) {}
+
+  /**
+   * Grants the canary what it needs and returns the environment variables for the handler.
+   *
+   * @internal
+   */
+  public _bind(grantee: iam.IGrantable): { [key: string]: string } {
+    return { [CANARY_ENV.AUTH_MODE]: this.mode, ...this.binder(grantee).environment };
+  }
+
+  /** @internal */
+  public get _mode(): string {
+    return this.mode;
+  }
+}
+
+/** Properties of an {@link McpCanary}. */
+export interface McpCanaryProps {
+  /**
+   * The MCP endpoint to probe, e.g. `https://abc.lambda-url.us-east-1.on.aws/mcp`. Tokens are
+   * allowed (a Function URL, a load balancer DNS name).
+   */
+  readonly url: string;
+
+  /**
+   * The name of the monitored service: the value of the `ServiceName` metric dimension. Letters,
+   * digits, space and `. _ - # :`, 1 to 255 characters. Never the URL (dimensions must stay low
+   * cardinality and free of secrets).
+   */
+  readonly serviceName: string;
+
+  /**
+   * When to probe.
+   *
+   * @default events.Schedule.rate(Duration.minutes(1))
+   */
+  readonly schedule?: events.Schedule;
+
+  /**
+   * How long one probe may take before it counts as a `TIMEOUT` failure. The default sits just
+   * under API Gateway's 29 s integration timeout, so a slow cold start shows as the probe's own
+   * timeout and not as a 504. The canary function's timeout is the deadline plus 10 seconds.
+   *
+   * @default Duration.seconds(28)
+   */
+  readonly deadline?: Duration;
+
+  /**
+   * Tool names that must be listed by `tools/list`; a missing one fails the probe with `MISSING_TOOLS`.
+   *
+   * @default - any non-empty tool list passes
+   */
+  readonly expectedTools?: string[];
+
+  /**
+   * The expected hash of the tool schemas, as printed by `mcp-probe`; a different hash fails the
+   * probe with `SCHEMA_DRIFT`.
+   *
+   * @default - schemas are not compared
+   */
+  readonly expectedToolsHash?: string;
+
+  /**
+   * A read-only tool to call on every run (`tools/call`), to test the server end to end. It must
+   * have no side effects: it runs once per schedule tick, forever.
+   *
+   * @default - no tool is called
+   */
+  readonly sentinelTool?: string;
+
+  /**
+   * The arguments of the sentinel tool call, as a JSON object string, e.g. `'{"city":"Paris"}'`.
+   *
+   * @default '{}'
+   */
+  readonly sentinelToolArguments?: string;
+
+  /**
+   * The MCP transport to speak.
+   *
+   * @default McpTransport.AUTO
+   */
+  readonly transport?: McpTransport;
+
+  /**
+   * Extra, non-secret request headers (they are stored in the function's environment). Use `auth`
+   * for credentials: an `Authorization` header here is rejected.
+   *
+   * @default - no extra headers
+   */
+  readonly headers?: { [name: string]: string };
+
+  /**
+   * How the canary authenticates.
+   *
+   * @default McpCanaryAuth.none()
+   */
+  readonly auth?: McpCanaryAuth;
+
+  /**
+   * The VPC to run the canary in, to probe a private endpoint.
+   *
+   * @default - not in a VPC (the endpoint must be reachable from the internet)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where to place the canary in `vpc`. Only with `vpc`.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the canary in `vpc`. Only with `vpc`.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The CloudWatch namespace of the probe metrics.
+   *
+   * @default 'MCP'
+   */
+  readonly metricNamespace?: string;
+
+  /**
+   * Retention of the canary's own log group (one line per run).
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Whether the schedule is enabled. A disabled canary writes no metrics: its success alarm,
+   * which treats missing data as breaching, fires.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** Header names the probe sets itself, or that belong to `auth`. */
+const RESERVED_HEADERS: { readonly [lowerCaseName: string]: string } = {
+  'authorization': 'use the `auth` prop (McpCanaryAuth.bearerTokenFromSecret or McpCanaryAuth.sigV4) so no credential lands in the template',
+  'content-type': 'the probe sets it per request',
+  'content-length': 'the probe sets it per request',
+  'accept': 'the probe sets it per request',
+  'host': 'it is derived from `url`',
+  'mcp-protocol-version': 'the probe negotiates the protocol version',
+  'mcp-session-id': 'the probe manages sessions',
+  'mcp-method': 'the probe sets it per request',
+  'mcp-name': 'the probe sets it per request',
+};
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * A scheduled MCP protocol probe of one endpoint: an EventBridge rule invokes a small Lambda
+ * function that speaks MCP to the URL (handshake, `tools/list`, an optional sentinel
+ * `tools/call`) and writes one Embedded Metric Format log line per run. No CloudWatch API call,
+ * no `cloudwatch:PutMetricData` permission.
+ *
+ * Usable alone for any MCP URL; every service construct of this library attaches one.
+ */
+export class McpCanary extends Construct {
+  /** The canary function. */
+  public readonly function: lambda.IFunction;
+
+  /** The canary function's log group (one EMF line per run, plus Lambda's platform records). */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The EventBridge rule that invokes the canary on its schedule. */
+  public readonly rule: events.Rule;
+
+  /** The canary function's execution role. */
+  public readonly role: iam.IRole;
+
+  /** The `ServiceName` dimension of the probe metrics. */
+  public readonly serviceName: string;
+
+  /** The CloudWatch namespace of the probe metrics. */
+  public readonly metricNamespace: string;
+
+  /** The probe deadline. */
+  public readonly deadline: Duration;
+
+  constructor(scope: Construct, id: string, props: McpCanaryProps) {
+    super(scope, id);
+
+    const deadline = props.deadline ?? Duration.seconds(28);
+    const metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+    const auth = props.auth ?? McpCanaryAuth.none();
+    this.validate(props, deadline, metricNamespace);
+
+    this.serviceName = props.serviceName;
+    this.metricNamespace = metricNamespace;
+    this.deadline = deadline;
+    const timeout = Duration.seconds(Math.ceil(deadline.toSeconds({ integral: false })) + CANARY_TIMEOUT_MARGIN_SECONDS);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Execution role of an MCP canary: writes its own log group, reads its auth secret if any',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn],
+    }));
+    if (props.vpc) {
+      // Lambda attaches ENIs with the function's role; the Describe action supports no resource-level scoping.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DescribeSubnets',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }));
+    }
+    this.role = role;
+
+    const environment: { [key: string]: string } = {
+      [CANARY_ENV.URL]: props.url,
+      [CANARY_ENV.SERVICE_NAME]: props.serviceName,
+      [CANARY_ENV.METRIC_NAMESPACE]: metricNamespace,
+      [CANARY_ENV.DEADLINE_MS]: String(deadline.toMilliseconds()),
+      [CANARY_ENV.TRANSPORT]: props.transport ?? McpTransport.AUTO,
+      ...auth._bind(role),
+    };
+    if (props.expectedTools && props.expectedTools.length > 0) {
+      environment[CANARY_ENV.EXPECTED_TOOLS] = Stack.of(this).toJsonString(props.expectedTools);
+    }
+    if (props.expectedToolsHash !== undefined) {
+      environment[CANARY_ENV.EXPECTED_TOOLS_HASH] = props.expectedToolsHash;
+    }
+    if (props.sentinelTool !== undefined) {
+      environment[CANARY_ENV.SENTINEL_TOOL] = props.sentinelTool;
+      environment[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] = props.sentinelToolArguments ?? '{}';
+    }
+    if (props.headers && Object.keys(props.headers).length > 0) {
+      environment[CANARY_ENV.HEADERS] = Stack.of(this).toJsonString(props.headers);
+    }
+
+    const fn = new lambda.Function(this, 'Function', {
+      description: 'MCP protocol canary: probes one MCP endpoint and writes one EMF metrics line per run',
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'canary', 'handler')),
+      handler: 'index.handler',
+      // The latest Node.js runtime (cdk-nag AwsSolutions-L1); the bundle targets Node.js 22 and runs unchanged on it.
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout,
+      role,
+      environment,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      // One probe at a time: an overlapping run is dropped instead of piling up behind a slow endpoint.
+      reservedConcurrentExecutions: 1,
+      // A failed or throttled run is not retried: the next tick is the retry, and a stale probe measures nothing.
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+    });
+    // The role's policy must exist before the function: Lambda checks VPC permissions on create.
+    fn.node.addDependency(role);
+    this.function = fn;
+
+    const schedule = props.schedule ?? events.Schedule.rate(Duration.minutes(1));
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: 'Invokes the MCP canary',
+      schedule,
+      enabled: props.enabled ?? true,
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
+    });
+
+    const everyMinutes = parseRateMinutes(schedule.expressionString);
+    if (everyMinutes !== undefined && timeout.toSeconds({ integral: false }) > everyMinutes * 60) {
+      Annotations.of(this).addWarningV2('cdk-mcp:canaryRunsOverlapSchedule',
+        `McpCanary: the canary may run for up to ${timeout.toSeconds()} s (deadline ${deadline.toSeconds({ integral: false })} s + ${CANARY_TIMEOUT_MARGIN_SECONDS} s) `
+        + `but is scheduled every ${everyMinutes} min; an overlapping run is throttled and its datapoint is missing. Shorten \`deadline\` or lengthen \`schedule\`.`);
+    }
+    if (auth._mode === 'bearer-secret' && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
+      Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
+        `McpCanary: the bearer token is sent in clear text to ${props.url}. Use an https URL.`);
+    }
+  }
+
+  /**
+   * A metric of this canary, dimensioned by `ServiceName`.
+   *
+   * @param metricName one of the canary's EMF metric names, e.g. `ProbeSuccess`
+   * @default - statistic Average, period 1 minute
+   */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: this.metricNamespace,
+      metricName,
+      dimensionsMap: { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName },
+      period: Duration.minutes(1),
+      statistic: cloudwatch.Stats.AVERAGE,
+      ...props,
+    });
+  }
+
+  /**
+   * 1 when a probe passed, 0 when it failed. The Average over a period is the availability seen
+   * by clients; a period with no datapoint means the canary did not run.
+   *
+   * @default - statistic Average, period 1 minute
+   */
+  public metricProbeSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.PROBE_SUCCESS, props);
+  }
+
+  /**
+   * The total duration of a probe, in milliseconds (failed probes included).
+   *
+   * @default - statistic p90, period 1 minute
+   */
+  public metricProbeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.PROBE_LATENCY, { statistic: cloudwatch.Stats.p(90), ...props });
+  }
+
+  /**
+   * The duration of one phase of a probe, in milliseconds. A phase that did not run (TLS on http,
+   * the tool call without a sentinel tool, anything after the failing step) has no datapoint.
+   *
+   * @default - statistic p90, period 1 minute
+   */
+  public metricPhaseLatency(phase: McpProbePhase, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_PHASE_METRICS[PHASE_TIMINGS[phase]], { statistic: cloudwatch.Stats.p(90), ...props });
+  }
+
+  /**
+   * The number of tools the server listed.
+   *
+   * @default - statistic Minimum, period 1 minute
+   */
+  public metricToolCount(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.TOOL_COUNT, { statistic: cloudwatch.Stats.MINIMUM, ...props });
+  }
+
+  /**
+   * Days until the endpoint's TLS certificate expires (https targets only).
+   *
+   * @default - statistic Minimum, period 1 hour
+   */
+  public metricCertDaysRemaining(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.CERT_DAYS_REMAINING, {
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.hours(1),
+      ...props,
+    });
+  }
+
+  /**
+   * Failed probes: all of them, or those of one failure class (`TIMEOUT`, `GATEWAY_TIMEOUT`,
+   * `TOOL_CREDENTIALS`, ... as named by the probe and `mcp-probe`).
+   *
+   * @param failureClass a failure class to count alone
+   * @default - statistic Sum, period 1 minute
+   */
+  public metricProbeFailures(failureClass?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const dimensionsMap: { [name: string]: string } = { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName };
+    if (failureClass !== undefined) {
+      dimensionsMap[CANARY_DIMENSIONS.FAILURE_CLASS] = failureClass;
+    }
+    return this.metric(CANARY_METRICS.PROBE_FAILURES, { statistic: cloudwatch.Stats.SUM, dimensionsMap, ...props });
+  }
+
+  private validate(props: McpCanaryProps, deadline: Duration, metricNamespace: string): void {
+    const problems: string[] = [];
+    problems.push(...validateServiceName('serviceName', props.serviceName));
+    problems.push(...validateMetricNamespace('metricNamespace', metricNamespace));
+
+    if (!Token.isUnresolved(props.url)) {
+      problems.push(...validateUrl(props.url));
+    }
+
+    if (deadline.isUnresolved()) {
+      problems.push('`deadline` is a token; the canary\'s Lambda timeout is derived from it at synth time. Pass a concrete Duration.');
+    } else {
+      const seconds = deadline.toSeconds({ integral: false });
+      const max = LAMBDA_MAX_TIMEOUT_SECONDS - CANARY_TIMEOUT_MARGIN_SECONDS;
+      if (seconds < 1 || seconds > max) {
+        problems.push(`\`deadline\` is ${deadline.toHumanString()}; it must be between 1 second and ${max} seconds (Lambda's 15 minutes minus the canary's ${CANARY_TIMEOUT_MARGIN_SECONDS} s margin).`);
+      }
+    }
+
+    for (const [i, tool] of (props.expectedTools ?? []).entries()) {
+      if (!Token.isUnresolved(tool) && tool.trim() === '') {
+        problems.push(`\`expectedTools[${i}]\` is empty; list tool names as the server registers them.`);
+      }
+    }
+    if (props.expectedToolsHash !== undefined && !Token.isUnresolved(props.expectedToolsHash) && !/^(sha256:)?[0-9a-fA-F]{16,64}$/.test(props.expectedToolsHash)) {
+      problems.push(`\`expectedToolsHash\` is '${props.expectedToolsHash}', which is not a hash; copy the value \`mcp-probe\` prints as toolsHash.`);
+    }
+
+    if (props.sentinelTool !== undefined && !Token.isUnresolved(props.sentinelTool) && props.sentinelTool.trim() === '') {
+      problems.push('`sentinelTool` is empty; name a read-only tool, or omit it.');
+    }
+    if (props.sentinelToolArguments !== undefined) {
+      if (props.sentinelTool === undefined) {
+        problems.push('`sentinelToolArguments` is set but `sentinelTool` is not; name the tool to call.');
+      }
+      if (!Token.isUnresolved(props.sentinelToolArguments)) {
+        problems.push(...validateJsonObject('sentinelToolArguments', props.sentinelToolArguments));
+      }
+    }
+
+    for (const [name, value] of Object.entries(props.headers ?? {})) {
+      const reserved = RESERVED_HEADERS[name.toLowerCase()];
+      if (reserved !== undefined) {
+        problems.push(`\`headers\` sets '${name}'; ${reserved}.`);
+      } else if (!HEADER_NAME.test(name)) {
+        problems.push(`\`headers\` has an invalid header name '${name}'; use letters, digits and -.`);
+      }
+      if (!Token.isUnresolved(value) && /[\r\n\0]/.test(value)) {
+        problems.push(`\`headers['${name}']\` contains a line break or NUL; header values must be single-line.`);
+      }
+    }
+
+    if (props.vpc === undefined && (props.vpcSubnets !== undefined || (props.securityGroups ?? []).length > 0)) {
+      problems.push('`vpcSubnets` or `securityGroups` is set without `vpc`; pass the VPC that holds them.');
+    }
+    if (problems.length > 0) {
+      throw new Error(`McpCanary '${this.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
+    }
+  }
+}
+
+function validateUrl(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [`\`url\` is '${url}', which is not an absolute URL; use e.g. https://example.com/mcp.`];
+  }
+  const problems: string[] = [];
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    problems.push(`\`url\` is '${url}'; the scheme must be https (or http for a private endpoint).`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    problems.push('`url` carries credentials (user:password@); remove them and use the `auth` prop.');
+  }
+  return problems;
+}
+
+function validateJsonObject(propName: string, text: string): string[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return [`\`${propName}\` is not valid JSON (${(e as Error).message}); pass a JSON object string such as '{"city":"Paris"}'.`];
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return [`\`${propName}\` is ${text}; tool arguments must be a JSON object such as '{"city":"Paris"}'.`];
+  }
+  return [];
+}

@@ -1,0 +1,92 @@
+/**
+ * The contract between the `McpCanary` construct (synth time) and the canary Lambda handler
+ * (run time): environment variable names, auth modes, and the Embedded Metric Format (EMF)
+ * metric and dimension names. One module, imported by both sides, so a rename cannot drift.
+ *
+ * Internal: not exported from the package's public API. Keep this file free of aws-cdk-lib
+ * imports: it is bundled into the canary Lambda.
+ */
+
+/** Environment variable names the construct writes and the handler reads. */
+export const CANARY_ENV = {
+  /** Target MCP endpoint URL. Required. */
+  URL: 'MCP_CANARY_URL',
+  /** Value of the `ServiceName` metric dimension. Required. */
+  SERVICE_NAME: 'MCP_CANARY_SERVICE_NAME',
+  /** CloudWatch namespace of the EMF metrics. Required. */
+  METRIC_NAMESPACE: 'MCP_CANARY_METRIC_NAMESPACE',
+  /** Probe deadline in whole milliseconds. Required. */
+  DEADLINE_MS: 'MCP_CANARY_DEADLINE_MS',
+  /** `auto` | `modern` | `legacy` | `sse`. Optional, default `auto`. */
+  TRANSPORT: 'MCP_CANARY_TRANSPORT',
+  /** JSON array of tool names that must be listed. Optional. */
+  EXPECTED_TOOLS: 'MCP_CANARY_EXPECTED_TOOLS',
+  /** Expected hash of the tool schemas (as the probe computes it). Optional. */
+  EXPECTED_TOOLS_HASH: 'MCP_CANARY_EXPECTED_TOOLS_HASH',
+  /** Name of a read-only tool to call on every run. Optional. */
+  SENTINEL_TOOL: 'MCP_CANARY_SENTINEL_TOOL',
+  /** JSON object: arguments of the sentinel tool call. Optional. */
+  SENTINEL_TOOL_ARGUMENTS: 'MCP_CANARY_SENTINEL_TOOL_ARGUMENTS',
+  /** JSON object of extra, non-secret request headers. Optional. */
+  HEADERS: 'MCP_CANARY_HEADERS',
+  /** One of {@link CANARY_AUTH_MODES}. Optional, default `none`. */
+  AUTH_MODE: 'MCP_CANARY_AUTH_MODE',
+  /** ARN of the Secrets Manager secret holding the bearer token (auth mode `bearer-secret`). */
+  AUTH_SECRET_ARN: 'MCP_CANARY_AUTH_SECRET_ARN',
+  /** Field of a JSON secret that holds the token (auth mode `bearer-secret`). Optional. */
+  AUTH_SECRET_JSON_FIELD: 'MCP_CANARY_AUTH_SECRET_JSON_FIELD',
+  /** Region to sign for (auth mode `sigv4`). */
+  SIGV4_REGION: 'MCP_CANARY_SIGV4_REGION',
+  /** Service to sign for (auth mode `sigv4`), `lambda` for Function URLs. */
+  SIGV4_SERVICE: 'MCP_CANARY_SIGV4_SERVICE',
+} as const;
+
+/** How the canary authenticates to the MCP endpoint. */
+export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'sigv4'] as const;
+
+/** One of {@link CANARY_AUTH_MODES}. */
+export type CanaryAuthMode = (typeof CANARY_AUTH_MODES)[number];
+
+/** The transports the probe speaks (values of the `TRANSPORT` variable). */
+export const CANARY_TRANSPORTS = ['auto', 'modern', 'legacy', 'sse'] as const;
+
+/** The default CloudWatch namespace of the canary's metrics. */
+export const DEFAULT_METRIC_NAMESPACE = 'MCP';
+
+/** EMF dimension names. Low cardinality only: never a URL, a session or a request id. */
+export const CANARY_DIMENSIONS = {
+  SERVICE_NAME: 'ServiceName',
+  FAILURE_CLASS: 'FailureClass',
+} as const;
+
+/** EMF metric names. */
+export const CANARY_METRICS = {
+  /** 1 when the probe passed, 0 when it failed. Unit: None. */
+  PROBE_SUCCESS: 'ProbeSuccess',
+  /** Total probe duration in milliseconds. */
+  PROBE_LATENCY: 'ProbeLatency',
+  /** Number of tools listed. Unit: Count. */
+  TOOL_COUNT: 'ToolCount',
+  /** Days until the TLS certificate expires (https targets only). Unit: None. */
+  CERT_DAYS_REMAINING: 'CertDaysRemaining',
+  /** 1 per failed probe; emitted per `ServiceName` and per `ServiceName, FailureClass`. */
+  PROBE_FAILURES: 'ProbeFailures',
+} as const;
+
+/** The timed phases of a probe, as named in the probe result's `timings`. */
+export type CanaryPhase = 'connectMs' | 'tlsMs' | 'handshakeMs' | 'toolsListMs' | 'toolCallMs';
+
+/** EMF metric name of each phase latency (milliseconds). */
+export const CANARY_PHASE_METRICS: { readonly [phase in CanaryPhase]: string } = {
+  connectMs: 'ConnectLatency',
+  tlsMs: 'TlsLatency',
+  handshakeMs: 'HandshakeLatency',
+  toolsListMs: 'ToolsListLatency',
+  toolCallMs: 'ToolCallLatency',
+};
+
+/** Margin added to the probe deadline to get the canary Lambda timeout (cold start, secret read, log write). */
+export const CANARY_TIMEOUT_MARGIN_SECONDS = 10;
+
+/** Lambda's maximum timeout, in seconds. */
+export const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
