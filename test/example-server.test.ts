@@ -359,6 +359,17 @@ describe('start-up and shutdown', () => {
     expect(line?.message).toMatch(/LOG_LEVEL="verbose" is invalid: set one of debug, info, warn, error/);
   });
 
+  test('a port already in use stops the server with a message naming PORT and HOST', async () => {
+    const { port } = await startServer();
+    const second = new ExampleServerProcess({ PORT: String(port) });
+    running.push(second);
+
+    expect((await second.exited).code).toBe(1);
+    const line = second.logs.find((l) => l.event === 'listen_failed');
+    expect(line).toMatchObject({ level: 'error', errorName: 'EADDRINUSE' });
+    expect(line?.message).toMatch(new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${port} .*set PORT to a free port`));
+  });
+
   test('SIGTERM drains an in-flight tool call, refuses new work, and exits 0', async () => {
     const { server, port } = await startServer();
     const client = await connectV2(port, { pin: MODERN_VERSION });
