@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('../assets/lambda/cli/main/index.js');

@@ -1,0 +1,145 @@
+/**
+ * Command-line parsing of `mcp-probe`, pure: argv and environment in, probe options or a usage
+ * error out. Secrets never come from argv: the bearer token is read from a named variable.
+ */
+import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
+
+/** The usage text printed by `--help`. */
+export const USAGE = `Usage: mcp-probe <url> [options]
+
+Probes an MCP server as a client would: detects the protocol era, handshakes, lists tools,
+optionally calls a read-only sentinel tool, ends its session, and names the first failure.
+
+Options:
+  --json                  Print the result as one JSON object (for pipelines) instead of text.
+  --timeout <ms>          Overall deadline in milliseconds (default 10000).
+  --expect-tools <a,b>    Comma-separated tool names that must be listed (MISSING_TOOLS if not).
+  --expect-hash <hash>    Expected tools hash, as printed by a previous run (SCHEMA_DRIFT if not).
+  --call <tool>           Call this read-only tool after listing (TOOL_ERROR, TOOL_CREDENTIALS,
+                          TOOL_TIMEOUT if it fails).
+  --args <json>           JSON object of arguments for --call (default {}).
+  --header 'Name: value'  Extra request header; repeatable. Not for Authorization: use --bearer-env.
+  --bearer-env <VAR>      Send "Authorization: Bearer <token>" with the token read from the
+                          environment variable VAR (never from the command line).
+  --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs,
+                          using AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+  --transport <kind>      auto (default: modern, then legacy, then HTTP+SSE), modern, legacy or sse.
+  -h, --help              Show this help.
+
+Exit status: 0 the server is healthy, 1 the probe failed (see the failure class),
+2 bad usage (the message says what to fix).`;
+
+/** What the command line asks for. */
+export type ParsedArgs =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'run'; readonly json: boolean; readonly options: ProbeOptions }
+  | { readonly kind: 'usage-error'; readonly message: string };
+
+const TRANSPORTS: readonly Transport[] = ['auto', 'modern', 'legacy', 'sse'];
+const VALUE_FLAGS = new Set(['--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport']);
+
+/**
+ * Parses the arguments of `mcp-probe` (without `node` and the script path).
+ *
+ * @param argv the arguments
+ * @param env the environment (for --bearer-env and SigV4 credentials)
+ */
+export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
+  const error = (message: string): ParsedArgs => ({ kind: 'usage-error', message });
+  const positional: string[] = [];
+  const values = new Map<string, string[]>();
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (!VALUE_FLAGS.has(flag)) return error(`unknown option ${flag}; see mcp-probe --help`);
+    let value: string | undefined;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      value = argv[i + 1];
+      i++;
+    }
+    if (value === undefined) return error(`${flag} needs a value; see mcp-probe --help`);
+    if (flag !== '--header' && values.has(flag)) return error(`${flag} is given twice; give it once`);
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+  }
+  if (positional.length !== 1) {
+    return error(positional.length === 0 ? 'missing <url>: give the MCP endpoint, e.g. mcp-probe https://example.com/mcp' : `expected one <url>, got ${positional.length}: ${positional.join(' ')}`);
+  }
+  const one = (flag: string) => values.get(flag)?.[0];
+  const options: ProbeOptions = { url: positional[0] };
+
+  const timeout = one('--timeout');
+  if (timeout !== undefined) {
+    if (!/^\d+$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 900_000) {
+      return error(`--timeout ${JSON.stringify(timeout)} must be a whole number of milliseconds between 1 and 900000`);
+    }
+    options.timeoutMs = Number(timeout);
+  }
+  const expectTools = one('--expect-tools');
+  if (expectTools !== undefined) {
+    const names = expectTools.split(',').map((n) => n.trim()).filter((n) => n !== '');
+    if (names.length === 0) return error('--expect-tools needs at least one tool name, e.g. --expect-tools echo,search');
+    options.expectTools = names;
+  }
+  const expectHash = one('--expect-hash');
+  if (expectHash !== undefined) {
+    if (!/^(sha256:)?[0-9a-f]{16}$/i.test(expectHash.trim())) {
+      return error(`--expect-hash ${JSON.stringify(expectHash)} is not a tools hash such as sha256:0123456789abcdef (print one with --json)`);
+    }
+    options.expectHash = expectHash.trim();
+  }
+  const call = one('--call');
+  const args = one('--args');
+  if (args !== undefined && call === undefined) return error('--args needs --call <tool>: arguments are for the sentinel tool call');
+  if (call !== undefined) {
+    let parsed: unknown = {};
+    if (args !== undefined) {
+      try {
+        parsed = JSON.parse(args);
+      } catch {
+        return error(`--args ${JSON.stringify(args)} is not valid JSON; give a JSON object such as '{"query":"ping"}'`);
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return error(`--args ${JSON.stringify(args)} must be a JSON object, not ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
+      }
+    }
+    options.call = { name: call, arguments: parsed as Record<string, unknown> };
+  }
+  for (const header of values.get('--header') ?? []) {
+    const colon = header.indexOf(':');
+    const name = colon === -1 ? '' : header.slice(0, colon).trim();
+    if (name === '') return error(`--header ${JSON.stringify(header)} must look like 'Name: value'`);
+    if (name.toLowerCase() === 'authorization') {
+      return error('--header Authorization would put a secret on the command line: put the token in an environment variable and pass --bearer-env VAR');
+    }
+    options.headers = { ...options.headers, [name]: header.slice(colon + 1).trim() };
+  }
+  const bearerEnv = one('--bearer-env');
+  if (bearerEnv !== undefined) {
+    const token = env[bearerEnv];
+    if (!token) return error(`--bearer-env ${bearerEnv}: the environment variable ${bearerEnv} is unset or empty; export the token in it`);
+    options.bearerToken = token.trim();
+  }
+  const sigv4 = one('--sigv4');
+  if (sigv4 !== undefined) options.sigv4 = { region: sigv4 };
+  const transport = one('--transport');
+  if (transport !== undefined) {
+    if (!(TRANSPORTS as readonly string[]).includes(transport)) return error(`--transport ${JSON.stringify(transport)} is unknown: use ${TRANSPORTS.join(', ')}`);
+    options.transport = transport as Transport;
+  }
+  const problems = validateProbeOptions(options, env);
+  if (problems.length > 0) return error(problems.join('; '));
+  return { kind: 'run', json, options };
+}

@@ -1,0 +1,55 @@
+/**
+ * The human output of `mcp-probe`: the phases with their timings, the verdict, and what to
+ * look at next. Pure: a result in, text out.
+ */
+import { NEXT_STEPS, type ProbeResult } from '../probe';
+
+function ms(value: number | null): string {
+  return value === null ? '       -' : `${String(value).padStart(5)} ms`;
+}
+
+/**
+ * Formats a probe result for a terminal.
+ *
+ * @param url the URL probed (printed as given; credentials in it are not)
+ * @param result the probe result
+ */
+export function formatHuman(url: string, result: ProbeResult): string {
+  const t = result.timings;
+  const shown = (() => {
+    try {
+      const u = new URL(url);
+      u.username = '';
+      u.password = '';
+      u.search = u.search ? '?…' : '';
+      return u.toString();
+    } catch {
+      return '(invalid URL)';
+    }
+  })();
+  const handshake = result.era ? `${result.era} ${result.protocolVersion}${result.server ? `, server ${result.server.name} ${result.server.version}`.trimEnd() : ''}` : '';
+  const list = result.toolCount !== null && t.toolsListMs !== null ? `${result.toolCount} tools (${result.toolsHash ?? 'no hash'})` : '';
+  const lines = [
+    `mcp-probe ${shown}`,
+    `  connect    ${ms(t.connectMs)}`,
+    `  tls        ${ms(t.tlsMs)}${result.certDaysRemaining !== null ? `   certificate expires in ${result.certDaysRemaining} days` : ''}`,
+    `  handshake  ${ms(t.handshakeMs)}   ${handshake}`.trimEnd(),
+    `  tools/list ${ms(t.toolsListMs)}   ${list}`.trimEnd(),
+    `  tools/call ${ms(t.toolCallMs)}`,
+    `  total      ${ms(t.totalMs)}`,
+  ];
+  if (result.ok) {
+    lines.push(`PASS ${result.message}`);
+    if (result.tools.length > 0) lines.push(`  tools: ${result.tools.join(', ')}`);
+  } else {
+    const where = [
+      `${result.layer} layer`,
+      ...(result.httpStatus !== null ? [`last HTTP status ${result.httpStatus}`] : []),
+      ...(result.frontDoor ? [`front door ${result.frontDoor}`] : []),
+    ].join(', ');
+    lines.push(`FAIL ${result.failureClass} (${where})`);
+    lines.push(`  ${result.message}`);
+    if (result.failureClass !== 'OK') lines.push(`Next: ${NEXT_STEPS[result.failureClass]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

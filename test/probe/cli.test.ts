@@ -1,0 +1,171 @@
+/**
+ * The `mcp-probe` CLI: argument parsing driven directly, and the bundled binary spawned against
+ * servers on 127.0.0.1 (exit codes, --json contract, human output, secrets kept off argv).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import * as path from 'node:path';
+import { sendJson, startScripted, startServer } from './fixtures/http-server';
+import { startSdk2 } from './fixtures/sdk-servers';
+import { parseArgs, USAGE } from '../../lambda/cli/args';
+
+const ROOT = path.join(__dirname, '..', '..');
+const BIN = path.join(ROOT, 'bin', 'mcp-probe.js');
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the bundled CLI asynchronously (the servers live in this process). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(() => {
+  // The binary requires the esbuild bundle in assets/; build it as the library build does.
+  execFileSync('npx', ['projen', 'bundle:lambda/cli/main'], { cwd: ROOT, stdio: 'ignore' });
+});
+
+describe('parseArgs', () => {
+  test('maps every flag onto probe options', () => {
+    const parsed = parseArgs([
+      'https://example.com/mcp', '--json', '--timeout', '2500', '--expect-tools', 'a, b', '--expect-hash=sha256:0123456789abcdef',
+      '--call', 'search', '--args', '{"q":"ping"}', '--header', 'X-One: 1', '--header', 'X-Two:2', '--bearer-env', 'TOKEN_VAR',
+      '--sigv4', 'eu-west-1', '--transport', 'legacy',
+    ], { TOKEN_VAR: 'tok123456', AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(parsed).toEqual({
+      kind: 'run',
+      json: true,
+      options: {
+        url: 'https://example.com/mcp',
+        timeoutMs: 2500,
+        expectTools: ['a', 'b'],
+        expectHash: 'sha256:0123456789abcdef',
+        call: { name: 'search', arguments: { q: 'ping' } },
+        headers: { 'X-One': '1', 'X-Two': '2' },
+        bearerToken: 'tok123456',
+        sigv4: { region: 'eu-west-1' },
+        transport: 'legacy',
+      },
+    });
+  });
+
+  test.each([
+    [[], /missing <url>/],
+    [['a', 'b'], /expected one <url>, got 2/],
+    [['u', '--bogus'], /unknown option --bogus/],
+    [['http://h/mcp', '--timeout'], /--timeout needs a value/],
+    [['http://h/mcp', '--timeout', '0'], /--timeout "0" must be a whole number/],
+    [['http://h/mcp', '--timeout', '1', '--timeout', '2'], /--timeout is given twice/],
+    [['http://h/mcp', '--args', '{}'], /--args needs --call/],
+    [['http://h/mcp', '--call', 't', '--args', '{nope'], /--args "\{nope" is not valid JSON/],
+    [['http://h/mcp', '--call', 't', '--args', '[1]'], /must be a JSON object, not an array/],
+    [['http://h/mcp', '--header', 'novalue'], /must look like 'Name: value'/],
+    [['http://h/mcp', '--header', 'Authorization: Bearer abc'], /use --bearer-env|pass --bearer-env VAR/],
+    [['http://h/mcp', '--bearer-env', 'UNSET_VAR_X'], /UNSET_VAR_X is unset or empty/],
+    [['http://h/mcp', '--transport', 'grpc'], /--transport "grpc" is unknown/],
+    [['http://h/mcp', '--expect-hash', 'abc'], /is not a tools hash/],
+    [['http://h/mcp', '--sigv4', 'us-east-1'], /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    [['http://h/mcp', '--sigv4', 'Mars'], /sigv4.region "Mars" is not an AWS region/],
+    [['ftp://h/mcp'], /only http:\/\/ and https:\/\/ are supported/],
+    [['not a url'], /is not a valid URL/],
+  ])('%j is a usage error matching %s', (argv, message) => {
+    const parsed = parseArgs(argv as string[], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' });
+    expect(parsed.kind).toBe('usage-error');
+    expect(parsed.kind === 'usage-error' && parsed.message).toMatch(message);
+  });
+
+  test('the usage text documents every flag', () => {
+    for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport', '--help']) {
+      expect(USAGE).toContain(flag);
+    }
+  });
+});
+
+describe('the mcp-probe binary', () => {
+  test('--help prints the usage and exits 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Usage: mcp-probe <url> [options]');
+    expect(run.stdout).toMatch(/Exit status: 0 .* 1 .*\n2 bad usage/);
+  });
+
+  test('bad usage exits 2 with the problem on stderr', async () => {
+    const run = await cli(['http://127.0.0.1:9/mcp', '--timeout', 'soon']);
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(/^mcp-probe: --timeout "soon" must be a whole number/);
+  });
+
+  test('--json prints exactly the probe result and exits 0 for a healthy server', async () => {
+    const server = await startSdk2('stateless');
+    try {
+      const run = await cli([server.url, '--json', '--call', 'echo', '--args', '{"text":"hi"}', '--expect-tools', 'echo,slow']);
+      expect(run.code).toBe(0);
+      const result = JSON.parse(run.stdout);
+      expect(Object.keys(result).sort()).toEqual([
+        'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
+        'protocolVersion', 'server', 'timings', 'toolCount', 'tools', 'toolsHash',
+      ]);
+      expect(Object.keys(result.timings).sort()).toEqual(['connectMs', 'handshakeMs', 'tlsMs', 'toolCallMs', 'toolsListMs', 'totalMs']);
+      expect(result).toMatchObject({ ok: true, failureClass: 'OK', era: 'modern', toolCount: 4 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('human output shows the phases, the verdict and the tools', async () => {
+    const server = await startSdk2('stateless');
+    try {
+      const run = await cli([server.url, '--transport', 'legacy']);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^mcp-probe http:\/\/127\.0\.0\.1:\d+\/mcp\n/);
+      expect(run.stdout).toMatch(/ {2}handshake +\d+ ms {3}legacy 2025-11-25, server sdk2-test 2\.0\.0/);
+      expect(run.stdout).toMatch(/ {2}tools\/list +\d+ ms {3}4 tools \(sha256:[0-9a-f]{16}\)/);
+      expect(run.stdout).toMatch(/\nPASS OK: /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a failed probe exits 1 and says what to look at next', async () => {
+    const server = await startServer((_req, res) => sendJson(res, 504, { message: 'Endpoint request timed out' }, { 'x-amz-apigw-id': 'x' }));
+    try {
+      const run = await cli([server.url]);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain('FAIL GATEWAY_TIMEOUT (http layer, last HTTP status 504, front door apigateway)');
+      expect(run.stdout).toMatch(/\nNext: The front door timed out/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the bearer token comes from the named variable, reaches the server and is never printed', async () => {
+    const server = await startServer((req, res) => res.writeHead(403, { 'content-type': 'text/plain' }).end(`bad token ${req.headers.authorization}`));
+    try {
+      const run = await cli([server.url, '--json', '--bearer-env', 'PROBE_TOKEN', '--header', 'X-Trace: on'], { PROBE_TOKEN: 'tok-CLI-5566778899' });
+      expect(run.code).toBe(1);
+      expect(server.requests[0].headers).toMatchObject({ 'authorization': 'Bearer tok-CLI-5566778899', 'x-trace': 'on' });
+      expect(run.stdout).not.toContain('tok-CLI-5566778899');
+      expect(JSON.parse(run.stdout)).toMatchObject({ failureClass: 'FORBIDDEN' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('--expect-hash with another hash exits 1 with SCHEMA_DRIFT', async () => {
+    const server = await startScripted();
+    try {
+      const run = await cli([server.url, '--json', '--expect-hash', 'sha256:ffffffffffffffff']);
+      expect(run.code).toBe(1);
+      expect(JSON.parse(run.stdout)).toMatchObject({ failureClass: 'SCHEMA_DRIFT', layer: 'tools' });
+    } finally {
+      await server.close();
+    }
+  });
+});
