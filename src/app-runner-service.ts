@@ -10,8 +10,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import {
+  APP_RUNNER_DEFAULT_MAX_INSTANCES,
   APP_RUNNER_MAX_CONCURRENCY,
-  APP_RUNNER_MAX_INSTANCES,
+  APP_RUNNER_MAX_MIN_INSTANCES,
   checkCpuMemory,
   checkEnvironmentNames,
   checkServiceName,
@@ -309,10 +310,11 @@ export interface McpAppRunnerServiceOptions {
   readonly minInstances?: number;
 
   /**
-   * The most instances App Runner scales out to, 1 to 25 and at least `minInstances`. Must be 1
-   * for a `stateful` server.
+   * The most instances App Runner scales out to, at least `minInstances`. App Runner's default
+   * quota allows 25 per service (adjustable). Must be 1 for a `stateful` server.
    *
    * @default 25
+   * @see https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
    */
   readonly maxInstances?: number;
 
@@ -512,7 +514,7 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
     const cpu = props.cpu ?? 1024;
     const memoryLimitMiB = props.memoryLimitMiB ?? 2048;
     const minInstances = props.minInstances ?? 1;
-    const maxInstances = props.maxInstances ?? APP_RUNNER_MAX_INSTANCES;
+    const maxInstances = props.maxInstances ?? APP_RUNNER_DEFAULT_MAX_INSTANCES;
     const maxConcurrency = props.maxConcurrency ?? 100;
     const healthCheckInterval = props.healthCheckInterval ?? Duration.seconds(10);
     const healthCheckTimeout = props.healthCheckTimeout ?? Duration.seconds(5);
@@ -816,8 +818,9 @@ function validateProps(props: McpAppRunnerServiceProps, resolved: ResolvedProps)
   errors.integerInRange('healthCheckHealthyThreshold', props.healthCheckHealthyThreshold, 1, 20);
   errors.integerInRange('healthCheckUnhealthyThreshold', props.healthCheckUnhealthyThreshold, 1, 20);
   checkCpuMemory(errors, resolved.cpu, resolved.memoryLimitMiB);
-  errors.integerInRange('minInstances', resolved.minInstances, 1, APP_RUNNER_MAX_INSTANCES);
-  errors.integerInRange('maxInstances', resolved.maxInstances, 1, APP_RUNNER_MAX_INSTANCES);
+  errors.integerInRange('minInstances', resolved.minInstances, 1, APP_RUNNER_MAX_MIN_INSTANCES);
+  // No upper bound: the 25-instance limit is an adjustable quota, not a property rule.
+  errors.integerInRange('maxInstances', resolved.maxInstances, 1, Number.MAX_SAFE_INTEGER);
   errors.integerInRange('maxConcurrency', resolved.maxConcurrency, 1, APP_RUNNER_MAX_CONCURRENCY);
   const { minInstances, maxInstances } = resolved;
   if (!Token.isUnresolved(minInstances) && !Token.isUnresolved(maxInstances)) {

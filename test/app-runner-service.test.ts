@@ -405,6 +405,11 @@ describe('McpAppRunnerService configuration', () => {
     expect(serviceProperties(template).InstanceConfiguration).toMatchObject({ Cpu: String(cpu), Memory: String(memoryLimitMiB) });
   });
 
+  test('maxInstances above 25 is allowed: the limit is an adjustable quota', () => {
+    const { template } = synth({ maxInstances: 40 });
+    template.hasResourceProperties('AWS::AppRunner::AutoScalingConfiguration', { MaxSize: 40 });
+  });
+
   test('metrics are AWS/AppRunner metrics of this service, with documented default statistics', () => {
     const { stack, service } = synth({ serviceName: 'orders-mcp' });
     const dims = stack.resolve(service.metricRequests().dimensions);
@@ -476,7 +481,9 @@ describe('McpAppRunnerService validation', () => {
     ['memory not allowed with the cpu', { cpu: 512, memoryLimitMiB: 2048 }, /memoryLimitMiB 2048 is not available with cpu 512: App Runner allows 1024 MiB with 512 CPU units.*1024: 2048\/3072\/4096/],
     ['default cpu with too little memory', { memoryLimitMiB: 512 }, /memoryLimitMiB 512 is not available with cpu 1024: App Runner allows 2048, 3072, 4096 MiB/],
     ['minInstances 0', { minInstances: 0 }, /minInstances must be a whole number between 1 and 25 \(got 0\)/],
-    ['maxInstances 30', { maxInstances: 30 }, /maxInstances must be a whole number between 1 and 25 \(got 30\)/],
+    ['minInstances 26', { minInstances: 26, maxInstances: 30 }, /minInstances must be a whole number between 1 and 25 \(got 26\)/],
+    ['maxInstances 0', { maxInstances: 0 }, /maxInstances must be a whole number at least 1 \(got 0\)/],
+    ['maxInstances 2.5', { maxInstances: 2.5 }, /maxInstances must be a whole number at least 1 \(got 2.5\)/],
     ['min above max', { minInstances: 5, maxInstances: 3 }, /minInstances \(5\) must not exceed maxInstances \(3\)/],
     ['maxConcurrency 300', { maxConcurrency: 300 }, /maxConcurrency must be a whole number between 1 and 200 \(got 300\)/],
     ['port 0', { port: 0 }, /port must be a whole number between 1 and 65535 \(got 0\)/],

@@ -15,8 +15,11 @@ export const APP_RUNNER_CPU_MEMORY: { readonly [cpu: number]: readonly number[] 
   4096: [8192, 10240, 12288],
 };
 
-/** How many instances App Runner scales a service to, at most and at least. */
-export const APP_RUNNER_MAX_INSTANCES = 25;
+/** The most instances App Runner keeps provisioned (`MinSize` is at most 25). */
+export const APP_RUNNER_MAX_MIN_INSTANCES = 25;
+
+/** App Runner's default `MaxSize`, also its default instance quota per service (adjustable). */
+export const APP_RUNNER_DEFAULT_MAX_INSTANCES = 25;
 
 /** The most concurrent requests one App Runner instance can be configured to take. */
 export const APP_RUNNER_MAX_CONCURRENCY = 200;
