@@ -31,7 +31,12 @@ function now(): number {
 }
 
 /** One bare HTTP exchange on a given agent; resolves with the response body and headers. */
-function bare(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<{ headers: http.IncomingHttpHeaders; body: string }> {
+interface BareResponse {
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function bare(agent: http.Agent, url: URL, method: string, headers: Record<string, string>, body?: string): Promise<BareResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
