@@ -1,0 +1,4 @@
+export * from './thresholds';
+export * from './options';
+export * from './service-monitoring';
+export * from './lambda-alarms';

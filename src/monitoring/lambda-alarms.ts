@@ -1,0 +1,314 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { countAlarm, createLogCountAlarm, utilizationAlarm } from './alarm-families';
+import {
+  MAX_MEMORY_USED_VALUE,
+  OUT_OF_MEMORY_PATTERN,
+  PLATFORM_REPORT_MEMORY_PATTERN,
+  TIMEOUT_MESSAGE_PATTERN,
+  TIMEOUT_REPORT_PATTERN,
+} from './log-patterns';
+import { McpLambdaAlarmOptions } from './options';
+import { McpServiceMonitoring } from './service-monitoring';
+
+/** Properties of {@link McpLambdaAlarms}. */
+export interface McpLambdaAlarmsProps extends McpLambdaAlarmOptions {
+  /** The service monitoring the alarms join (its composite alarm, topic, list and dashboard). */
+  readonly monitoring: McpServiceMonitoring;
+
+  /** The function that runs the MCP server. */
+  readonly serverFunction: lambda.IFunction;
+
+  /**
+   * The alias that serves traffic (carries the Function URL and provisioned concurrency).
+   * Invocation metrics (errors, throttles, duration, URL 5xx, spillover) are read per alias.
+   *
+   * @default - metrics of the whole function
+   */
+  readonly serverAlias?: lambda.IAlias;
+
+  /** The function's timeout. */
+  readonly timeout: Duration;
+
+  /** The function's memory size, in MiB. */
+  readonly memorySizeMiB: number;
+
+  /**
+   * The function's reserved concurrency.
+   *
+   * @default - no concurrency alarm
+   */
+  readonly reservedConcurrentExecutions?: number;
+
+  /**
+   * The provisioned concurrency of `serverAlias`.
+   *
+   * @default - no spillover alarm
+   */
+  readonly provisionedConcurrentExecutions?: number;
+
+  /**
+   * The Function URL clients call.
+   *
+   * @default - no URL 5xx alarm
+   */
+  readonly functionUrl?: lambda.IFunctionUrl;
+
+  /**
+   * The function's log group, in Lambda's JSON log format (platform reports are JSON records).
+   *
+   * @default - no log-based alarms (memory, timeouts, out of memory)
+   */
+  readonly serverLogGroup?: logs.ILogGroup;
+}
+
+/**
+ * The Lambda platform alarms of an MCP server: throttles, errors, duration near the timeout,
+ * concurrency near the reservation, provisioned-concurrency spillover, Function URL 5xx, memory
+ * utilization from the platform report (no Lambda Insights), and log alarms for timeouts and
+ * out-of-memory exits. Every alarm joins the service monitoring's composite alarm.
+ */
+export class McpLambdaAlarms extends Construct {
+  /** Every alarm created here. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** Throttled invocations, unless disabled. */
+  public readonly throttlesAlarm?: cloudwatch.Alarm;
+
+  /** Failed invocations, unless disabled. */
+  public readonly errorsAlarm?: cloudwatch.Alarm;
+
+  /** Duration close to the timeout, unless disabled. */
+  public readonly durationAlarm?: cloudwatch.Alarm;
+
+  /** Concurrent executions close to the reservation, when reserved concurrency is set. */
+  public readonly concurrencyAlarm?: cloudwatch.Alarm;
+
+  /** Provisioned-concurrency spillover, when provisioned concurrency is set. */
+  public readonly spilloverAlarm?: cloudwatch.Alarm;
+
+  /** Function URL 5xx responses, when the function has a URL. */
+  public readonly url5xxAlarm?: cloudwatch.Alarm;
+
+  /** Memory utilization from the platform report, when a log group is given. */
+  public readonly memoryAlarm?: cloudwatch.Alarm;
+
+  /** Timed-out invocations from the logs, when a log group is given. */
+  public readonly timeoutsAlarm?: cloudwatch.Alarm;
+
+  /** Out-of-memory runtime exits from the logs, when a log group is given. */
+  public readonly outOfMemoryAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: McpLambdaAlarmsProps) {
+    super(scope, id);
+    validate(this, props);
+    const factory = props.monitoring._alarmFactory;
+    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
+      if (alarm) this.alarms.push(alarm);
+      return alarm;
+    };
+    const traffic: lambda.IFunction = props.serverAlias ?? props.serverFunction;
+    const fiveMinutes = Duration.minutes(5);
+
+    this.throttlesAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'Throttles',
+      propName: 'throttlesAlarm',
+      metric: traffic.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server\'s Lambda function is throttled: clients get throttling errors',
+      firstCheck: 'ConcurrentExecutions against the reserved concurrency and the account limit; raise the reservation or the account quota.',
+    }, props.throttlesAlarm), props.throttlesAlarm));
+
+    this.errorsAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'Errors',
+      propName: 'errorsAlarm',
+      metric: traffic.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server\'s Lambda function fails invocations',
+      firstCheck: 'the function\'s log group for errors around the alarm time (crashes, timeouts, out of memory, start-up failures of the web adapter).',
+      datapointsToAlarm: 2,
+      evaluationPeriods: 3,
+    }, props.errorsAlarm), props.errorsAlarm));
+
+    {
+      this.durationAlarm = register(factory.createAlarm(this, utilizationAlarm({
+        id: 'DurationNearTimeout',
+        propName: 'durationAlarm',
+        metric: traffic.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99) }),
+        summary: 'The MCP server\'s requests come close to the Lambda timeout',
+        firstCheck: 'the slowest tool calls in the function\'s logs and the downstream services they call; then raise the timeout or the memory (more memory is more CPU).',
+        datapointsToAlarm: 3,
+        evaluationPeriods: 3,
+      }, props.durationAlarm ?? {}, 80, props.timeout.toMilliseconds(), ' ms'), props.durationAlarm));
+    }
+
+    if (props.reservedConcurrentExecutions !== undefined && props.reservedConcurrentExecutions > 0) {
+      this.concurrencyAlarm = register(factory.createAlarm(this, utilizationAlarm({
+        id: 'ConcurrencyNearLimit',
+        propName: 'concurrencyAlarm',
+        metric: props.serverFunction.metric('ConcurrentExecutions', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        summary: 'The MCP server\'s concurrent executions come close to its reserved concurrency; throttling is next',
+        firstCheck: 'request volume (Invocations) and Duration: slower requests hold environments longer. Raise reservedConcurrentExecutions.',
+        datapointsToAlarm: 3,
+        evaluationPeriods: 3,
+      }, props.concurrencyAlarm ?? {}, 80, props.reservedConcurrentExecutions, ''), props.concurrencyAlarm));
+    }
+
+    if (props.provisionedConcurrentExecutions !== undefined && props.provisionedConcurrentExecutions > 0) {
+      this.spilloverAlarm = register(factory.createAlarm(this, countAlarm({
+        id: 'ProvisionedConcurrencySpillover',
+        propName: 'spilloverAlarm',
+        metric: traffic.metric('ProvisionedConcurrencySpilloverInvocations', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        summary: 'Requests to the MCP server spill over its provisioned concurrency onto cold, on-demand environments',
+        firstCheck: 'ProvisionedConcurrencyUtilization of the alias; raise the provisioned concurrency or scale it on utilization.',
+        datapointsToAlarm: 3,
+        evaluationPeriods: 3,
+      }, props.spilloverAlarm), props.spilloverAlarm));
+    }
+
+    if (props.functionUrl !== undefined) {
+      this.url5xxAlarm = register(factory.createAlarm(this, countAlarm({
+        id: 'FunctionUrl5xx',
+        propName: 'url5xxAlarm',
+        metric: traffic.metric('Url5xxCount', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+        summary: 'The MCP server\'s Function URL returns 5xx responses',
+        firstCheck: 'the function\'s Errors and the timeout alarms (a function error or timeout is a 502 at the URL), then the web adapter\'s start-up logs.',
+      }, props.url5xxAlarm), props.url5xxAlarm));
+    }
+
+    if (props.serverLogGroup !== undefined) {
+      this.memoryAlarm = register(this.createMemoryAlarm(props, props.serverLogGroup));
+      this.timeoutsAlarm = register(createLogCountAlarm(this, factory, {
+        logGroup: props.serverLogGroup,
+        patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN, TimeoutMessageFilter: TIMEOUT_MESSAGE_PATTERN },
+        metricNamespace: props.monitoring.logMetricNamespace,
+        metricName: 'LambdaTimeouts',
+      }, {
+        id: 'Timeouts',
+        propName: 'timeoutsAlarm',
+        summary: 'MCP server invocations hit the Lambda timeout',
+        firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
+      }, props.timeoutsAlarm));
+      this.outOfMemoryAlarm = register(createLogCountAlarm(this, factory, {
+        logGroup: props.serverLogGroup,
+        patterns: { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN },
+        metricNamespace: props.monitoring.logMetricNamespace,
+        metricName: 'LambdaOutOfMemory',
+      }, {
+        id: 'OutOfMemory',
+        propName: 'outOfMemoryAlarm',
+        summary: 'The MCP server\'s runtime exits for lack of memory',
+        firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
+      }, props.outOfMemoryAlarm));
+    }
+
+    const dashboard = props.monitoring.dashboard;
+    if (dashboard !== undefined) {
+      dashboard.addWidgets(...this.dashboardWidgets(props, traffic));
+    }
+  }
+
+  private createMemoryAlarm(props: McpLambdaAlarmsProps, logGroup: logs.ILogGroup): cloudwatch.Alarm | undefined {
+    if (props.memoryAlarm?.enabled === false) {
+      return undefined;
+    }
+    new logs.MetricFilter(this, 'MemoryReportFilter', {
+      logGroup,
+      filterPattern: logs.FilterPattern.literal(PLATFORM_REPORT_MEMORY_PATTERN),
+      metricNamespace: props.monitoring.logMetricNamespace,
+      metricName: 'LambdaMaxMemoryUsed',
+      metricValue: MAX_MEMORY_USED_VALUE,
+      unit: cloudwatch.Unit.MEGABYTES,
+    });
+    return props.monitoring._alarmFactory.createAlarm(this, utilizationAlarm({
+      id: 'MemoryUtilization',
+      propName: 'memoryAlarm',
+      metric: this.memoryUtilization(props),
+      summary: 'The MCP server\'s Lambda function uses most of its memory',
+      firstCheck: 'maxMemoryUsedMB in the platform reports of the function\'s log group and which tool calls ran then; raise memorySize before out-of-memory exits start.',
+    }, props.memoryAlarm ?? {}, 90, 100, '%'), props.memoryAlarm);
+  }
+
+  private memoryUtilization(props: McpLambdaAlarmsProps): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `100 * maxUsed / ${props.memorySizeMiB}`,
+      usingMetrics: {
+        maxUsed: new cloudwatch.Metric({
+          namespace: props.monitoring.logMetricNamespace,
+          metricName: 'LambdaMaxMemoryUsed',
+          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(5),
+        }),
+      },
+      label: 'Memory utilization (%)',
+      period: Duration.minutes(5),
+    });
+  }
+
+  private dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction): cloudwatch.IWidget[] {
+    const minute = { period: Duration.minutes(1) };
+    const widgets: cloudwatch.IWidget[] = [
+      new cloudwatch.GraphWidget({
+        title: 'Lambda invocations, errors, throttles',
+        left: [traffic.metricInvocations(minute), traffic.metricErrors(minute), traffic.metricThrottles(minute)],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda duration (ms)',
+        left: [
+          traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+          traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+        ],
+        leftAnnotations: [{ value: props.timeout.toMilliseconds(), label: 'timeout' }],
+        width: 6,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Lambda concurrency',
+        left: [props.serverFunction.metric('ConcurrentExecutions', { ...minute, statistic: cloudwatch.Stats.MAXIMUM })],
+        leftAnnotations: props.reservedConcurrentExecutions ? [{ value: props.reservedConcurrentExecutions, label: 'reserved' }] : [],
+        width: 6,
+      }),
+    ];
+    const right: cloudwatch.IMetric[] = [];
+    if (props.functionUrl !== undefined) {
+      right.push(
+        traffic.metric('Url4xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
+        traffic.metric('Url5xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
+      );
+    }
+    widgets.push(new cloudwatch.GraphWidget({
+      title: props.functionUrl !== undefined ? 'Memory utilization (%) and Function URL errors' : 'Memory utilization (%)',
+      left: props.serverLogGroup !== undefined ? [this.memoryUtilization(props)] : [],
+      right,
+      leftYAxis: { min: 0, max: 100 },
+      width: 6,
+    }));
+    return widgets;
+  }
+}
+
+function validate(scope: Construct, props: McpLambdaAlarmsProps): void {
+  const problems: string[] = [];
+  const memory = props.memorySizeMiB;
+  if (!Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
+    problems.push(`\`memorySizeMiB\` is ${memory}; Lambda memory is a whole number of MiB from 128 to 10240.`);
+  }
+  for (const [name, value] of [
+    ['reservedConcurrentExecutions', props.reservedConcurrentExecutions],
+    ['provisionedConcurrentExecutions', props.provisionedConcurrentExecutions],
+  ] as const) {
+    if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
+      problems.push(`\`${name}\` is ${value}; use a whole number of at least 0.`);
+    }
+  }
+  if (props.timeout.isUnresolved()) {
+    problems.push('`timeout` is a token; the duration alarm\'s threshold is derived from it at synth time. Pass a concrete Duration.');
+  }
+  if (props.provisionedConcurrentExecutions && props.serverAlias === undefined) {
+    problems.push('`provisionedConcurrentExecutions` is set without `serverAlias`; provisioned concurrency lives on an alias, pass it.');
+  }
+  if (problems.length > 0) {
+    throw new Error(`McpLambdaAlarms '${scope.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
+  }
+}

@@ -1,0 +1,239 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { McpCanaryAuth, McpTransport } from '../canary';
+import {
+  McpCertificateExpiryThreshold,
+  McpCountThreshold,
+  McpLatencyThreshold,
+  McpProbeSuccessThreshold,
+  McpUtilizationThreshold,
+} from './thresholds';
+
+/**
+ * Monitoring settings shared by every MCP service construct (Lambda, Fargate, App Runner): the
+ * canary, its alarms, where alarms go, and the dashboard. Service props extend this interface.
+ */
+export interface McpMonitoringOptions {
+  /**
+   * Whether to probe the service with an {@link McpCanary}. Turning it off leaves the service
+   * watched by platform signals only, which stay green while every client gets protocol errors;
+   * it raises the acknowledgeable warning `cdk-mcp:canaryDisabled`.
+   *
+   * @default true
+   */
+  readonly canary?: boolean;
+
+  /**
+   * When the canary probes.
+   *
+   * @default events.Schedule.rate(Duration.minutes(1))
+   */
+  readonly canarySchedule?: events.Schedule;
+
+  /**
+   * The probe deadline (see {@link McpCanaryProps.deadline}).
+   *
+   * @default Duration.seconds(28)
+   */
+  readonly canaryDeadline?: Duration;
+
+  /**
+   * Tool names the canary requires in `tools/list`.
+   *
+   * @default - any non-empty tool list passes
+   */
+  readonly canaryExpectedTools?: string[];
+
+  /**
+   * The expected tool-schema hash, as printed by `mcp-probe`.
+   *
+   * @default - schemas are not compared
+   */
+  readonly canaryExpectedToolsHash?: string;
+
+  /**
+   * A read-only tool the canary calls on every run.
+   *
+   * @default - no tool is called
+   */
+  readonly canarySentinelTool?: string;
+
+  /**
+   * Arguments of the sentinel tool call, as a JSON object string.
+   *
+   * @default '{}'
+   */
+  readonly canarySentinelToolArguments?: string;
+
+  /**
+   * The MCP transport the canary speaks.
+   *
+   * @default McpTransport.AUTO
+   */
+  readonly canaryTransport?: McpTransport;
+
+  /**
+   * Extra, non-secret headers the canary sends.
+   *
+   * @default - no extra headers
+   */
+  readonly canaryHeaders?: { [name: string]: string };
+
+  /**
+   * How the canary authenticates.
+   *
+   * @default - the service's own choice (none for a public endpoint)
+   */
+  readonly canaryAuth?: McpCanaryAuth;
+
+  /**
+   * The CloudWatch namespace of the probe metrics; log-derived metrics go to
+   * `<metricNamespace>/<serviceName>`.
+   *
+   * @default 'MCP'
+   */
+  readonly metricNamespace?: string;
+
+  /**
+   * The topic the service-health alarm notifies.
+   *
+   * @default - a new topic that only accepts publishing over TLS, encrypted with a new KMS key
+   * that CloudWatch may use
+   */
+  readonly alarmTopic?: sns.ITopic;
+
+  /**
+   * E-mail addresses to subscribe to the alarm topic (each must confirm the subscription).
+   *
+   * @default - no subscriptions
+   */
+  readonly alarmEmails?: string[];
+
+  /**
+   * An alarm that, while in ALARM, suppresses the service-health alarm's actions: a maintenance
+   * window or a deploy in progress.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-suppression.html
+   * @default - actions are never suppressed
+   */
+  readonly alarmActionsSuppressor?: cloudwatch.IAlarm;
+
+  /**
+   * Whether to create a CloudWatch dashboard with the probe and platform metrics side by side
+   * ($3 per dashboard per month beyond the free tier).
+   *
+   * @default false
+   */
+  readonly dashboard?: boolean;
+
+  /**
+   * The "probe failing" alarm on `ProbeSuccess`. Missing data is breaching: a canary that stopped
+   * running is an outage of the monitor.
+   *
+   * @default - Average below 1 for 3 of 3 one-minute datapoints, missing data breaching
+   */
+  readonly probeFailureAlarm?: McpProbeSuccessThreshold;
+
+  /**
+   * The "probe slow" alarm on `ProbeLatency`.
+   *
+   * @default - p90 above 10 seconds for 3 of 3 five-minute datapoints, missing data not breaching
+   */
+  readonly probeLatencyAlarm?: McpLatencyThreshold;
+
+  /**
+   * The "certificate expiring" alarm on `CertDaysRemaining` (only for https URLs).
+   *
+   * @default - Minimum below 14 days for 1 of 1 one-hour datapoints, missing data not breaching
+   */
+  readonly certificateExpiryAlarm?: McpCertificateExpiryThreshold;
+
+  /**
+   * The alarm on the canary function's own errors (configuration errors such as an unreadable
+   * secret, or bugs; a failing probe is not an error).
+   *
+   * @default - Errors Sum above 0 for 1 of 1 fifteen-minute datapoints, missing data not breaching
+   */
+  readonly canaryErrorsAlarm?: McpCountThreshold;
+
+  /**
+   * The alarm on AWS credential failures (`AccessDeniedException`, `ExpiredTokenException`,
+   * "not authorized to perform", expired security tokens) in the server's logs, usually from tool
+   * calls that use AWS SDKs. Only when the service has a log group.
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints, missing data not breaching
+   */
+  readonly credentialErrorsAlarm?: McpCountThreshold;
+}
+
+/** The Lambda platform alarms of a Lambda-hosted MCP server. */
+export interface McpLambdaAlarmOptions {
+  /**
+   * Throttled invocations: clients get 429s or Function URL throttling errors.
+   *
+   * @default - Throttles Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly throttlesAlarm?: McpCountThreshold;
+
+  /**
+   * Failed invocations (unhandled errors, timeouts, crashes; 5xx responses too when the web
+   * adapter maps them to errors).
+   *
+   * @default - Errors Sum above 0 for 2 of 3 five-minute datapoints
+   */
+  readonly errorsAlarm?: McpCountThreshold;
+
+  /**
+   * Invocations that come close to the function timeout.
+   *
+   * @default - Duration p99 above 80% of the timeout for 3 of 3 five-minute datapoints
+   */
+  readonly durationAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Concurrent executions close to the reserved concurrency (only when reserved concurrency is set).
+   *
+   * @default - ConcurrentExecutions Maximum above 80% of the reservation for 3 of 3 one-minute datapoints
+   */
+  readonly concurrencyAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Invocations that spilled over provisioned concurrency onto on-demand (cold) environments
+   * (only when provisioned concurrency is set).
+   *
+   * @default - ProvisionedConcurrencySpilloverInvocations Sum above 0 for 3 of 3 five-minute datapoints
+   */
+  readonly spilloverAlarm?: McpCountThreshold;
+
+  /**
+   * 5xx responses of the Function URL (only when the function has a URL).
+   *
+   * @default - Url5xxCount Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly url5xxAlarm?: McpCountThreshold;
+
+  /**
+   * Memory used against memory size, from the JSON platform report (no Lambda Insights needed).
+   *
+   * @default - maximum utilization above 90% for 1 of 1 five-minute datapoints
+   */
+  readonly memoryAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Invocations that hit the function timeout (`Task timed out`, or a platform report with status
+   * `timeout`).
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly timeoutsAlarm?: McpCountThreshold;
+
+  /**
+   * Runtime exits for lack of memory (`Runtime.OutOfMemory`, `signal: killed`, `JavaScript heap
+   * out of memory`).
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly outOfMemoryAlarm?: McpCountThreshold;
+}

@@ -1,0 +1,345 @@
+import { Annotations, Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cw_actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import { McpCanary, McpProbePhase } from '../canary';
+import { AlarmFactory } from './alarm-factory';
+import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './alarm-families';
+import { CREDENTIAL_ERROR_PATTERN } from './log-patterns';
+import { McpMonitoringOptions } from './options';
+import { DEFAULT_METRIC_NAMESPACE } from '../private/canary-env';
+import { validateMetricNamespace, validateServiceName } from '../private/canary-validation';
+
+/** Properties of an {@link McpServiceMonitoring}. */
+export interface McpServiceMonitoringProps extends McpMonitoringOptions {
+  /**
+   * The name of the monitored service: the `ServiceName` metric dimension and a segment of the
+   * log-metric namespace. Letters, digits, space and `. _ - # :`, 1 to 255 characters.
+   */
+  readonly serviceName: string;
+
+  /** The MCP endpoint URL the canary probes (tokens allowed). */
+  readonly url: string;
+
+  /**
+   * The server's log group, searched for AWS credential failures in tool calls.
+   *
+   * @default - no log-based alarms
+   */
+  readonly serverLogGroup?: logs.ILogGroup;
+
+  /**
+   * Platform alarms of the hosting service (load balancer, container, function), included in the
+   * service-health composite alarm and in `alarms`. More can be added with `addAlarm`.
+   *
+   * @default - none
+   */
+  readonly platformAlarms?: cloudwatch.IAlarm[];
+
+  /**
+   * The VPC to run the canary in, for a private endpoint.
+   *
+   * @default - the canary is not in a VPC
+   */
+  readonly canaryVpc?: ec2.IVpc;
+
+  /**
+   * Where to place the canary in `canaryVpc`.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly canaryVpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the canary in `canaryVpc`.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly canarySecurityGroups?: ec2.ISecurityGroup[];
+}
+
+/**
+ * The outside-in monitoring every MCP service construct composes: an {@link McpCanary} probing
+ * the endpoint, alarms on what it measures, a log alarm for AWS credential failures, one
+ * composite "service health" alarm over all of them (the only alarm that notifies, unless an
+ * alarm asks for `actionsEnabled`), an SNS topic, and an optional dashboard.
+ */
+export class McpServiceMonitoring extends Construct {
+  /** The canary, unless `canary: false`. */
+  public readonly canary?: McpCanary;
+
+  /** Every alarm watched by the service-health alarm: the canary's, the log alarms, the platform alarms. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** The composite alarm that is in ALARM when any alarm in `alarms` is; it carries the actions. */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+
+  /** The topic the service-health alarm notifies. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The dashboard, when `dashboard: true`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
+  /** `ProbeSuccess` below the minimum rate (missing data breaching), unless disabled. */
+  public readonly probeFailureAlarm?: cloudwatch.Alarm;
+
+  /** `ProbeLatency` p90 above the maximum, unless disabled. */
+  public readonly probeLatencyAlarm?: cloudwatch.Alarm;
+
+  /** `CertDaysRemaining` below the minimum (https URLs only), unless disabled. */
+  public readonly certificateExpiryAlarm?: cloudwatch.Alarm;
+
+  /** Errors of the canary function itself, unless disabled. */
+  public readonly canaryErrorsAlarm?: cloudwatch.Alarm;
+
+  /** AWS credential failures in the server's logs, when a log group is given, unless disabled. */
+  public readonly credentialErrorsAlarm?: cloudwatch.Alarm;
+
+  /** The `ServiceName` of the probe metrics. */
+  public readonly serviceName: string;
+
+  /** The namespace of the probe metrics. */
+  public readonly metricNamespace: string;
+
+  /** The namespace of the metrics derived from the server's logs: `<metricNamespace>/<serviceName>`. */
+  public readonly logMetricNamespace: string;
+
+  private readonly factory: AlarmFactory;
+
+  constructor(scope: Construct, id: string, props: McpServiceMonitoringProps) {
+    super(scope, id);
+    this.serviceName = props.serviceName;
+    this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
+    this.logMetricNamespace = `${this.metricNamespace}/${this.serviceName}`;
+    this.validate(props);
+
+    this.alarmTopic = props.alarmTopic ?? this.createTopic();
+    for (const email of props.alarmEmails ?? []) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+    const action = new cw_actions.SnsAction(this.alarmTopic);
+    this.factory = new AlarmFactory({
+      serviceName: this.serviceName,
+      action,
+      onAlarm: (alarm) => this.addAlarm(alarm),
+    });
+
+    if (props.canary ?? true) {
+      this.canary = new McpCanary(this, 'Canary', {
+        url: props.url,
+        serviceName: props.serviceName,
+        schedule: props.canarySchedule,
+        deadline: props.canaryDeadline,
+        expectedTools: props.canaryExpectedTools,
+        expectedToolsHash: props.canaryExpectedToolsHash,
+        sentinelTool: props.canarySentinelTool,
+        sentinelToolArguments: props.canarySentinelToolArguments,
+        transport: props.canaryTransport,
+        headers: props.canaryHeaders,
+        auth: props.canaryAuth,
+        metricNamespace: this.metricNamespace,
+        vpc: props.canaryVpc,
+        vpcSubnets: props.canaryVpcSubnets,
+        securityGroups: props.canarySecurityGroups,
+      });
+      this.probeFailureAlarm = this.factory.createAlarm(this, successAlarm({
+        id: 'ProbeFailing',
+        propName: 'probeFailureAlarm',
+        metric: this.canary.metricProbeSuccess(),
+        summary: 'The MCP probe is failing: clients cannot complete the handshake or list tools',
+        firstCheck: 'the canary log group (one JSON line per run with failureClass and message) and the ProbeFailures metric by FailureClass; a missing datapoint means the canary itself did not run (see its Errors and the schedule rule). Then the server\'s logs.',
+      }, props.probeFailureAlarm ?? {}), props.probeFailureAlarm);
+      this.probeLatencyAlarm = this.factory.createAlarm(this, latencyAlarm({
+        id: 'ProbeLatency',
+        propName: 'probeLatencyAlarm',
+        metric: this.canary.metricProbeLatency({ period: Duration.minutes(5) }),
+        summary: 'The MCP probe is slow',
+        firstCheck: 'the phase latencies (ConnectLatency, TlsLatency, HandshakeLatency, ToolsListLatency, ToolCallLatency) to see which step is slow; cold starts show in HandshakeLatency, then the server\'s duration and concurrency.',
+      }, props.probeLatencyAlarm ?? {}, Duration.seconds(10)), props.probeLatencyAlarm);
+      if (Token.isUnresolved(props.url) || props.url.startsWith('https://')) {
+        this.certificateExpiryAlarm = this.factory.createAlarm(this, expiryAlarm({
+          id: 'CertificateExpiring',
+          propName: 'certificateExpiryAlarm',
+          metric: this.canary.metricCertDaysRemaining(),
+          summary: 'The TLS certificate of the MCP endpoint expires soon',
+          firstCheck: 'the certificate of the custom domain in ACM (renewal status, DNS validation records); AWS-managed endpoints renew on their own.',
+        }, props.certificateExpiryAlarm ?? {}), props.certificateExpiryAlarm);
+      }
+      this.canaryErrorsAlarm = this.factory.createAlarm(this, countAlarm({
+        id: 'CanaryErrors',
+        propName: 'canaryErrorsAlarm',
+        metric: this.canary.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
+        summary: 'The MCP canary function fails (a configuration error or a bug, not a probe failure)',
+        firstCheck: 'the canary function\'s log group for the error (an unreadable auth secret, a missing permission, an invalid setting).',
+      }, props.canaryErrorsAlarm), props.canaryErrorsAlarm);
+    } else {
+      Annotations.of(this).addWarningV2('cdk-mcp:canaryDisabled',
+        `The MCP canary of service '${this.serviceName}' is disabled (canary: false). Platform metrics stay green while clients get protocol errors; `
+        + 'keep the canary on, or acknowledge this warning if another monitor probes the endpoint over MCP.');
+    }
+
+    if (props.serverLogGroup) {
+      this.credentialErrorsAlarm = createLogCountAlarm(this, this.factory, {
+        logGroup: props.serverLogGroup,
+        patterns: { CredentialErrorsFilter: CREDENTIAL_ERROR_PATTERN },
+        metricNamespace: this.logMetricNamespace,
+        metricName: 'AwsCredentialErrors',
+      }, {
+        id: 'CredentialErrors',
+        propName: 'credentialErrorsAlarm',
+        summary: 'AWS credential failures in the MCP server\'s tool calls (AccessDenied, expired or unauthorized credentials)',
+        firstCheck: 'the server\'s log group for AccessDeniedException / ExpiredTokenException: the action and resource named there are missing from the server\'s role, or its credentials expired.',
+      }, props.credentialErrorsAlarm);
+    }
+
+    for (const alarm of props.platformAlarms ?? []) {
+      this.addAlarm(alarm);
+    }
+
+    this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'ServiceHealth', {
+      alarmRule: { renderAlarmRule: () => Lazy.string({ produce: () => this.renderHealthRule() }) },
+      alarmDescription: `MCP service ${this.serviceName} is unhealthy: at least one of its alarms is in ALARM. `
+        + 'First check: the alarm list below this composite in the CloudWatch console; each alarm says what failed and where to look.',
+      actionsSuppressor: props.alarmActionsSuppressor,
+    });
+    this.healthAlarm.addAlarmAction(action);
+    this.healthAlarm.addOkAction(action);
+
+    if (props.dashboard ?? false) {
+      this.dashboard = this.createDashboard();
+    }
+  }
+
+  /**
+   * Watches one more alarm: adds it to `alarms` and to the service-health composite alarm.
+   * Service constructs call this for their platform alarms.
+   */
+  public addAlarm(alarm: cloudwatch.IAlarm): void {
+    if (!this.alarms.includes(alarm)) {
+      this.alarms.push(alarm);
+    }
+  }
+
+  /**
+   * The factory for alarms with this service's conventions (names, descriptions, actions).
+   *
+   * @internal
+   */
+  public get _alarmFactory(): AlarmFactory {
+    return this.factory;
+  }
+
+  private renderHealthRule(): string {
+    if (this.alarms.length === 0) {
+      return cloudwatch.AlarmRule.fromBoolean(false).renderAlarmRule();
+    }
+    const rules = this.alarms.map((alarm) => cloudwatch.AlarmRule.fromAlarm(alarm, cloudwatch.AlarmState.ALARM));
+    return cloudwatch.AlarmRule.anyOf(...rules).renderAlarmRule();
+  }
+
+  private createTopic(): sns.ITopic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the MCP alarm topic; CloudWatch alarms may use it to publish',
+      enableKeyRotation: true,
+    });
+    const cloudwatchPrincipal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+    key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsToPublish',
+      principals: [cloudwatchPrincipal],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+    }));
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'MCP service alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
+    topic.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowCloudWatchAlarmsOfThisAccount',
+      principals: [cloudwatchPrincipal],
+      actions: ['sns:Publish'],
+      resources: [topic.topicArn],
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    }));
+    return topic;
+  }
+
+  private createDashboard(): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({
+      title: `${this.serviceName}: alarms`,
+      // The live list: alarms added later (platform alarms) are rendered at synth time.
+      alarms: this.alarms,
+      width: 24,
+      height: 4,
+    }));
+    const canary = this.canary;
+    if (canary) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Probe success (1 = pass)',
+          left: [canary.metricProbeSuccess({ label: 'ProbeSuccess' })],
+          leftYAxis: { min: 0, max: 1 },
+          width: 6,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Probe latency by phase (p90, ms)',
+          left: [
+            canary.metricProbeLatency({ label: 'Total' }),
+            ...Object.values(McpProbePhase).map((phase) => canary.metricPhaseLatency(phase, { label: phase })),
+          ],
+          width: 6,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Tools listed',
+          left: [canary.metricToolCount({ label: 'ToolCount' })],
+          leftYAxis: { min: 0 },
+          width: 6,
+        }),
+        new cloudwatch.GraphWidget({
+          title: 'Probe failures by class',
+          left: [this.failuresByClass(canary)],
+          stacked: true,
+          width: 6,
+        }),
+      );
+    }
+    return dashboard;
+  }
+
+  private failuresByClass(canary: McpCanary): cloudwatch.MathExpression {
+    const schema = `{"${this.metricNamespace}",ServiceName,FailureClass}`;
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('${schema} MetricName="ProbeFailures" ServiceName="${canary.serviceName}"', 'Sum', 60)`,
+      usingMetrics: {},
+      label: '',
+      period: Duration.minutes(1),
+    });
+  }
+
+  private validate(props: McpServiceMonitoringProps): void {
+    const problems = [
+      ...validateServiceName('serviceName', props.serviceName),
+      ...validateMetricNamespace('metricNamespace', this.metricNamespace),
+    ];
+    if (problems.length === 0 && !Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
+      problems.push(`\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
+    }
+    for (const email of props.alarmEmails ?? []) {
+      if (!Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+        problems.push(`\`alarmEmails\` contains '${email}', which is not an e-mail address.`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`McpServiceMonitoring '${this.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
+    }
+  }
+}
