@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { McpSessionMode } from './fargate-service';
 import {
   APP_RUNNER_DEFAULT_MAX_INSTANCES,
   APP_RUNNER_MAX_CONCURRENCY,
@@ -311,7 +312,7 @@ export interface McpAppRunnerServiceOptions {
 
   /**
    * The most instances App Runner scales out to, at least `minInstances`. App Runner's default
-   * quota allows 25 per service (adjustable). Must be 1 for a `stateful` server.
+   * quota allows 25 per service (adjustable). Must be 1 for a `McpSessionMode.STATEFUL` server.
    *
    * @default 25
    * @see https://docs.aws.amazon.com/apprunner/latest/dg/manage-autoscaling.html
@@ -328,17 +329,16 @@ export interface McpAppRunnerServiceOptions {
   readonly maxConcurrency?: number;
 
   /**
-   * Whether the server keeps MCP sessions in memory (legacy Streamable HTTP with
-   * `Mcp-Session-Id`). App Runner has no session affinity: with more than one instance a session's
-   * requests land on instances that never saw it, and clients get intermittent 404 "Session not
-   * found". A stateful server is therefore a synth-time error unless `maxInstances` is 1, and it
-   * raises the acknowledgeable warning `cdk-mcp:appRunnerStatefulSessions` (every deployment and
-   * instance replacement drops all sessions; the 120 s request cap cuts a session's GET stream).
-   * Prefer a stateless server.
+   * How the server keeps state. App Runner has no session affinity: with more than one instance,
+   * a legacy session's requests land on instances that never saw it and clients get intermittent
+   * 404 "Session not found". `STATEFUL` is therefore a synth-time error unless `maxInstances` is
+   * 1, and it raises the acknowledgeable warning `cdk-mcp:appRunnerStatefulSessions` (every
+   * deployment and instance replacement drops all sessions; the 120 s request cap cuts a
+   * session's GET stream). Prefer a stateless server.
    *
-   * @default false
+   * @default McpSessionMode.STATELESS
    */
-  readonly stateful?: boolean;
+  readonly sessionMode?: McpSessionMode;
 
   /**
    * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
@@ -505,6 +505,9 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
   /** Concurrent requests per instance before scaling out. */
   public readonly maxConcurrency: number;
 
+  /** How the server keeps state. */
+  public readonly sessionMode: McpSessionMode;
+
   constructor(scope: Construct, id: string, props: McpAppRunnerServiceProps) {
     super(scope, id);
 
@@ -516,6 +519,7 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
     const minInstances = props.minInstances ?? 1;
     const maxInstances = props.maxInstances ?? APP_RUNNER_DEFAULT_MAX_INSTANCES;
     const maxConcurrency = props.maxConcurrency ?? 100;
+    const sessionMode = props.sessionMode ?? McpSessionMode.STATELESS;
     const healthCheckInterval = props.healthCheckInterval ?? Duration.seconds(10);
     const healthCheckTimeout = props.healthCheckTimeout ?? Duration.seconds(5);
     validateProps(props, {
@@ -527,12 +531,14 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
       minInstances,
       maxInstances,
       maxConcurrency,
+      sessionMode,
       healthCheckInterval,
       healthCheckTimeout,
     });
     this.minInstances = minInstances;
     this.maxInstances = maxInstances;
     this.maxConcurrency = maxConcurrency;
+    this.sessionMode = sessionMode;
 
     const image = props.image.bind(this);
 
@@ -668,10 +674,10 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
         'new accounts cannot create this service and should use McpFargateService (or ECS Express Mode) instead. ' +
         'Acknowledge this warning if this account already uses App Runner.',
     );
-    if (props.stateful) {
+    if (sessionMode === McpSessionMode.STATEFUL) {
       Annotations.of(this).addWarningV2(
         'cdk-mcp:appRunnerStatefulSessions',
-        'stateful is true: MCP sessions live in the memory of the single App Runner instance. Every deployment and every instance replacement drops them ' +
+        'sessionMode is STATEFUL: MCP sessions live in the memory of the single App Runner instance. Every deployment and every instance replacement drops them ' +
           '(clients get 404 "Session not found" and must initialize again), and App Runner cuts every request, the session\'s GET stream included, after 120 seconds. ' +
           'Prefer a stateless server, which can also scale out.',
       );
@@ -792,6 +798,7 @@ interface ResolvedProps {
   readonly minInstances: number;
   readonly maxInstances: number;
   readonly maxConcurrency: number;
+  readonly sessionMode: McpSessionMode;
   readonly healthCheckInterval: Duration;
   readonly healthCheckTimeout: Duration;
 }
@@ -829,10 +836,10 @@ function validateProps(props: McpAppRunnerServiceProps, resolved: ResolvedProps)
       `minInstances (${minInstances}) must not exceed maxInstances (${maxInstances}). Raise maxInstances or lower minInstances.`,
     );
   }
-  if (props.stateful) {
+  if (resolved.sessionMode === McpSessionMode.STATEFUL) {
     errors.check(
       Token.isUnresolved(maxInstances) || maxInstances === 1,
-      `stateful is true but maxInstances is ${maxInstances}: App Runner has no session affinity, so a session's requests would reach instances that never saw it ` +
+      `sessionMode is STATEFUL but maxInstances is ${maxInstances}: App Runner has no session affinity, so a session's requests would reach instances that never saw it ` +
         '(intermittent 404 "Session not found"). Set maxInstances: 1, or make the server stateless (the better choice), or use McpFargateService with stickiness.',
     );
   }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { McpAppRunnerImage, McpAppRunnerSecret, McpAppRunnerService } from '../src/app-runner-service';
+import { McpSessionMode } from '../src/fargate-service';
 
 /**
  * aws-cdk-lib's built-in CloudFormation validator (resource schemas plus its default rules, as
@@ -28,7 +29,7 @@ describe('McpAppRunnerService under the built-in CloudFormation validator', () =
     new McpAppRunnerService(stack, 'Everything', {
       image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp-server:1.0.0'),
       serviceName: 'orders-mcp',
-      stateful: true,
+      sessionMode: McpSessionMode.STATEFUL,
       minInstances: 1,
       maxInstances: 1,
       maxConcurrency: 200,

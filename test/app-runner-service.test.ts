@@ -15,6 +15,7 @@ import {
   McpAppRunnerService,
   McpAppRunnerServiceProps,
 } from '../src/app-runner-service';
+import { McpSessionMode } from '../src/fargate-service';
 
 /** A Docker build context; synth only stages it, nothing is built. */
 const IMAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-apprunner-image-'));
@@ -442,7 +443,7 @@ describe('McpAppRunnerService configuration', () => {
 
 describe('McpAppRunnerService sessions', () => {
   test('a stateful server on one instance is allowed, with an acknowledgeable warning about lost sessions and the 120 s cap', () => {
-    const { stack, template } = synth({ stateful: true, maxInstances: 1 });
+    const { stack, template } = synth({ sessionMode: McpSessionMode.STATEFUL, maxInstances: 1 });
     template.hasResourceProperties('AWS::AppRunner::AutoScalingConfiguration', { MinSize: 1, MaxSize: 1 });
     Annotations.fromStack(stack).hasWarning(
       '/Stack/Mcp',
@@ -451,15 +452,16 @@ describe('McpAppRunnerService sessions', () => {
   });
 
   test('a stateless server raises no session warning', () => {
-    const { stack } = synth();
+    const { stack, service } = synth();
+    expect(service.sessionMode).toBe(McpSessionMode.STATELESS);
     Annotations.fromStack(stack).hasNoWarning('/Stack/Mcp', Match.stringLikeRegexp('appRunnerStatefulSessions'));
   });
 
   test('a stateful server that can scale out is a synth-time error', () => {
-    expect(() => synth({ stateful: true })).toThrow(
-      /McpAppRunnerService: stateful is true but maxInstances is 25: App Runner has no session affinity.*Set maxInstances: 1/,
+    expect(() => synth({ sessionMode: McpSessionMode.STATEFUL })).toThrow(
+      /McpAppRunnerService: sessionMode is STATEFUL but maxInstances is 25: App Runner has no session affinity.*Set maxInstances: 1/,
     );
-    expect(() => synth({ stateful: true, maxInstances: 2 })).toThrow(/stateful is true but maxInstances is 2/);
+    expect(() => synth({ sessionMode: McpSessionMode.STATEFUL, maxInstances: 2 })).toThrow(/sessionMode is STATEFUL but maxInstances is 2/);
   });
 });
 
@@ -547,7 +549,7 @@ describe('McpAppRunnerService validation', () => {
       image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp:1'),
       cpu,
       maxInstances: max,
-      stateful: true,
+      sessionMode: McpSessionMode.STATEFUL,
       serviceName: name,
     })).not.toThrow();
   });
