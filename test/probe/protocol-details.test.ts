@@ -1,0 +1,131 @@
+/**
+ * What the probe puts on the wire and how it reads what comes back: modern and legacy request
+ * shapes, SSE answers trickled in small chunks after notifications, and tools/list pagination.
+ */
+import { result, sendJson, startScripted, type RpcMessage } from './fixtures/http-server';
+import { probe } from '../../lambda/probe';
+
+describe('requests on the wire', () => {
+  test('the modern attempt carries the protocol headers and the _meta envelope, then legacy follows the rules', async () => {
+    const server = await startScripted();
+    try {
+      const res = await probe({ url: server.url, call: { name: 'echo', arguments: { text: 'x' } } });
+      expect(res).toMatchObject({ ok: true, era: 'legacy' });
+      const [discover, initialize, initialized, list, call] = server.requests;
+      // Modern: POST server/discover with MCP-Protocol-Version, Mcp-Method and the _meta envelope.
+      expect(discover.headers).toMatchObject({ 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover', 'accept': 'application/json, text/event-stream' });
+      expect((JSON.parse(discover.body) as RpcMessage).params?._meta).toEqual({
+        'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+        'io.modelcontextprotocol/clientCapabilities': {},
+        'io.modelcontextprotocol/clientInfo': { name: 'cdk-mcp-probe', version: '1.0.0' },
+      });
+      // Legacy: initialize offers the newest legacy version and carries no protocol header yet.
+      expect(JSON.parse(initialize.body)).toMatchObject({ method: 'initialize', params: { protocolVersion: '2025-11-25', clientInfo: { name: 'cdk-mcp-probe' } } });
+      expect(initialize.headers['mcp-protocol-version']).toBeUndefined();
+      expect(JSON.parse(initialized.body)).toEqual({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      for (const r of [initialized, list, call]) expect(r.headers['mcp-protocol-version']).toBe('2025-11-25');
+      expect(JSON.parse(call.body)).toMatchObject({ method: 'tools/call', params: { name: 'echo', arguments: { text: 'x' } } });
+      // Without a session id there is no session to end: no DELETE.
+      expect(server.requests.map((r) => r.method)).not.toContain('DELETE');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('SSE answers', () => {
+  test('an answer trickled in tiny chunks after keep-alives, notifications and another id is found', async () => {
+    const server = await startScripted({
+      '*': (message, res) => {
+        if (message.id === undefined) return false;
+        const answer = message.method === 'initialize'
+          ? result(message.id, { protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'trickle', version: '3' } })
+          : message.method === 'tools/list'
+            ? result(message.id, { tools: [{ name: 't1', inputSchema: { type: 'object' } }] })
+            : { jsonrpc: '2.0', id: message.id, error: { code: -32601, message: 'Method not found' } };
+        const stream = [
+          ': keepalive\r\n\r\n',
+          'event: message\r\ndata: {"jsonrpc":"2.0","method":"notifications/progress","params":{"progress":1}}\r\n\r\n',
+          `data: ${JSON.stringify({ jsonrpc: '2.0', id: 'other', result: {} })}\n\n`,
+          `id: 1\nevent: message\ndata: ${JSON.stringify(answer)}\n\n`,
+        ].join('');
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        let offset = 0;
+        const tick = () => {
+          if (offset >= stream.length) {
+            res.end();
+            return;
+          }
+          res.write(stream.slice(offset, offset + 7));
+          offset += 7;
+          setTimeout(tick, 0);
+        };
+        tick();
+        return true;
+      },
+    });
+    try {
+      const res = await probe({ url: server.url });
+      expect(res).toMatchObject({ ok: true, era: 'legacy', protocolVersion: '2025-06-18', tools: ['t1'] });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('tools/list pagination', () => {
+  const page = (n: number) => ({ name: `tool_${n}`, inputSchema: { type: 'object' } });
+
+  test('every page is followed and hashed', async () => {
+    const server = await startScripted({
+      'tools/list': (m, res) => {
+        const cursor = Number((m.params?.cursor as string | undefined) ?? '0');
+        sendJson(res, 200, result(m.id, { tools: [page(cursor)], ...(cursor < 2 ? { nextCursor: String(cursor + 1) } : {}) }));
+      },
+    });
+    try {
+      const res = await probe({ url: server.url, expectTools: ['tool_0', 'tool_2'] });
+      expect(res).toMatchObject({ ok: true, toolCount: 3, tools: ['tool_0', 'tool_1', 'tool_2'] });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an endless cursor chain stops at maxToolPages', async () => {
+    const server = await startScripted({
+      'tools/list': (m, res) => {
+        const cursor = Number((m.params?.cursor as string | undefined) ?? '0');
+        sendJson(res, 200, result(m.id, { tools: [page(cursor)], nextCursor: String(cursor + 1) }));
+      },
+    });
+    try {
+      const res = await probe({ url: server.url, maxToolPages: 3 });
+      expect(res).toMatchObject({ ok: true, toolCount: 3 });
+      expect(server.requests.filter((r) => r.body.includes('tools/list'))).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a cursor that repeats stops the listing instead of looping', async () => {
+    const server = await startScripted({
+      'tools/list': (m, res) => sendJson(res, 200, result(m.id, { tools: [page(m.params?.cursor ? 1 : 0)], nextCursor: 'same' })),
+    });
+    try {
+      const res = await probe({ url: server.url });
+      expect(res).toMatchObject({ ok: true, toolCount: 2 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a tools/list result without a tools array is PROTOCOL_ERROR', async () => {
+    const server = await startScripted({ 'tools/list': (m, res) => sendJson(res, 200, result(m.id, { items: [] })) });
+    try {
+      const res = await probe({ url: server.url });
+      expect(res).toMatchObject({ failureClass: 'PROTOCOL_ERROR', era: 'legacy' });
+    } finally {
+      await server.close();
+    }
+  });
+});
