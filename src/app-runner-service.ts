@@ -7,9 +7,14 @@ import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { McpCanary } from './canary';
 import { McpSessionMode } from './fargate-service';
+import { McpAppRunnerAlarmOptions, McpAppRunnerAlarms } from './monitoring/app-runner-alarms';
+import { McpMonitoringOptions } from './monitoring/options';
+import { McpServiceMonitoring } from './monitoring/service-monitoring';
 import {
   APP_RUNNER_DEFAULT_MAX_INSTANCES,
   APP_RUNNER_MAX_CONCURRENCY,
@@ -416,8 +421,15 @@ export interface McpAppRunnerServiceOptions {
   readonly serviceName?: string;
 }
 
-/** Properties for `McpAppRunnerService`. */
-export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions {
+/**
+ * Properties for `McpAppRunnerService`.
+ *
+ * Monitoring (`McpMonitoringOptions`) is on by default: an `McpCanary` probes `url` over MCP, and
+ * the App Runner platform alarms (`McpAppRunnerAlarmOptions`) join the composite service-health
+ * alarm. `credentialErrorsAlarm` does not apply: App Runner creates the server's log groups
+ * itself, named after the service ID, after the service exists, so no metric filter is attached.
+ */
+export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions, McpMonitoringOptions, McpAppRunnerAlarmOptions {
   /** The server's container image. */
   readonly image: McpAppRunnerImage;
 }
@@ -507,6 +519,27 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
 
   /** How the server keeps state. */
   public readonly sessionMode: McpSessionMode;
+
+  /** The outside-in monitoring: canary, alarms, composite health alarm, topic, dashboard. */
+  public readonly monitoring: McpServiceMonitoring;
+
+  /** The App Runner platform alarms (5xx, latency, CPU, memory, instances at the maximum). */
+  public readonly platformAlarms: McpAppRunnerAlarms;
+
+  /** The canary that probes `url` over MCP, unless `canary: false`. */
+  public readonly canary?: McpCanary;
+
+  /** Every alarm the service-health alarm watches: the canary's and the App Runner platform alarms. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  /** The composite alarm that is in ALARM when any alarm in `alarms` is; it carries the actions. */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+
+  /** The topic the service-health alarm notifies. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The dashboard, when `dashboard: true`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: McpAppRunnerServiceProps) {
     super(scope, id);
@@ -667,6 +700,18 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
       'ApplicationLogGroup',
       Fn.join('', ['/aws/apprunner/', this.serviceName, '/', this.serviceId, '/application']),
     );
+
+    this.monitoring = new McpServiceMonitoring(this, 'Monitoring', {
+      ...props,
+      serviceName: this.serviceName,
+      url: this.url,
+    });
+    this.platformAlarms = new McpAppRunnerAlarms(this, 'PlatformAlarms', { ...props, monitoring: this.monitoring, service: this });
+    this.canary = this.monitoring.canary;
+    this.alarms = this.monitoring.alarms;
+    this.healthAlarm = this.monitoring.healthAlarm;
+    this.alarmTopic = this.monitoring.alarmTopic;
+    this.dashboard = this.monitoring.dashboard;
 
     Annotations.of(this).addWarningV2(
       'cdk-mcp:appRunnerClosedToNewCustomers',

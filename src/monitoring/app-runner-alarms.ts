@@ -1,0 +1,210 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { countAlarm, latencyAlarm, utilizationAlarm } from './alarm-families';
+import { McpServiceMonitoring } from './service-monitoring';
+import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from './thresholds';
+import type { McpAppRunnerService } from '../app-runner-service';
+
+/** The App Runner platform alarms of an App Runner-hosted MCP server (namespace `AWS/AppRunner`). */
+export interface McpAppRunnerAlarmOptions {
+  /**
+   * Requests answered with a 5xx status: the server's own errors, and App Runner's when it cannot
+   * reach a healthy instance.
+   *
+   * @default - 5xxStatusResponses Sum above 0 for 2 of 3 five-minute datapoints
+   */
+  readonly http5xxAlarm?: McpCountThreshold;
+
+  /**
+   * Slow requests. Long-lived GET streams of stateful sessions (cut by App Runner at 120 s) count
+   * as slow requests too.
+   *
+   * @default - RequestLatency p90 above 10 seconds for 3 of 3 five-minute datapoints
+   */
+  readonly latencyAlarm?: McpLatencyThreshold;
+
+  /**
+   * CPU utilization of the instances.
+   *
+   * @default - CPUUtilization Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly cpuAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Memory utilization of the instances.
+   *
+   * @default - MemoryUtilization Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly memoryAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Active instances at the service's `maxInstances`: App Runner cannot scale out any further, and
+   * requests beyond `maxConcurrency` per instance queue and then get 429. `maxUtilizationPercent`
+   * is the share of `maxInstances` that counts (100: at the maximum). Only when the service can
+   * scale (`maxInstances` above `minInstances`).
+   *
+   * @default - ActiveInstances Minimum at or above maxInstances for 3 of 3 five-minute datapoints
+   */
+  readonly instancesAtMaxAlarm?: McpUtilizationThreshold;
+}
+
+/** Properties of {@link McpAppRunnerAlarms}. */
+export interface McpAppRunnerAlarmsProps extends McpAppRunnerAlarmOptions {
+  /** The service monitoring the alarms join (its composite alarm, topic, list and dashboard). */
+  readonly monitoring: McpServiceMonitoring;
+
+  /** The App Runner service that runs the MCP server. */
+  readonly service: McpAppRunnerService;
+}
+
+/**
+ * The App Runner platform alarms of an MCP server: 5xx responses, request latency, CPU and memory
+ * utilization, and active instances at the configured maximum. Every alarm joins the service
+ * monitoring's composite alarm; the dashboard, when there is one, gets the App Runner metrics.
+ */
+export class McpAppRunnerAlarms extends Construct {
+  /** Every alarm created here. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** 5xx responses, unless disabled. */
+  public readonly http5xxAlarm?: cloudwatch.Alarm;
+
+  /** Request latency, unless disabled. */
+  public readonly latencyAlarm?: cloudwatch.Alarm;
+
+  /** CPU utilization, unless disabled. */
+  public readonly cpuAlarm?: cloudwatch.Alarm;
+
+  /** Memory utilization, unless disabled. */
+  public readonly memoryAlarm?: cloudwatch.Alarm;
+
+  /** Active instances at the maximum, when the service can scale, unless disabled. */
+  public readonly instancesAtMaxAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: McpAppRunnerAlarmsProps) {
+    super(scope, id);
+    const factory = props.monitoring._alarmFactory;
+    const service = props.service;
+    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
+      if (alarm) this.alarms.push(alarm);
+      return alarm;
+    };
+    const fiveMinutes = Duration.minutes(5);
+
+    this.http5xxAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'Http5xx',
+      propName: 'http5xxAlarm',
+      metric: service.metric5xxStatusResponses({ period: fiveMinutes }),
+      summary: 'The MCP server on App Runner answers with 5xx responses',
+      firstCheck: 'the application log group (/aws/apprunner/<service>/<id>/application) for errors around the alarm time, then the service log group for failed health checks and instance replacements.',
+      datapointsToAlarm: 2,
+      evaluationPeriods: 3,
+    }, props.http5xxAlarm), props.http5xxAlarm));
+
+    this.latencyAlarm = register(factory.createAlarm(this, latencyAlarm({
+      id: 'RequestLatency',
+      propName: 'latencyAlarm',
+      metric: service.metricRequestLatency({ period: fiveMinutes }),
+      summary: 'The MCP server on App Runner answers slowly',
+      firstCheck: 'CPUUtilization and Concurrency (a saturated instance queues requests), then the slowest tool calls in the application logs and the services they call. Requests longer than 120 s are cut by App Runner.',
+    }, props.latencyAlarm ?? {}, Duration.seconds(10)), props.latencyAlarm));
+
+    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'CpuUtilization',
+      propName: 'cpuAlarm',
+      metric: service.metricCpuUtilization({ period: fiveMinutes }),
+      summary: 'The MCP server\'s App Runner instances run hot on CPU',
+      firstCheck: 'Requests and Concurrency per instance: lower maxConcurrency so App Runner scales out sooner, or raise cpu.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+
+    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'MemoryUtilization',
+      propName: 'memoryAlarm',
+      metric: service.metricMemoryUtilization({ period: fiveMinutes }),
+      summary: 'The MCP server\'s App Runner instances use most of their memory',
+      firstCheck: 'memory growth over time (a leak, or sessions kept in memory) in the application logs; raise memoryLimitMiB before instances are replaced for lack of memory.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+
+    if (canScale(service.minInstances, service.maxInstances)) {
+      this.instancesAtMaxAlarm = register(this.createInstancesAtMaxAlarm(props));
+    }
+
+    const dashboard = props.monitoring.dashboard;
+    if (dashboard !== undefined) {
+      dashboard.addWidgets(...dashboardWidgets(service));
+    }
+  }
+
+  private createInstancesAtMaxAlarm(props: McpAppRunnerAlarmsProps): cloudwatch.Alarm | undefined {
+    const thresholds = props.instancesAtMaxAlarm ?? {};
+    const maxInstances = props.service.maxInstances;
+    const spec = utilizationAlarm({
+      id: 'InstancesAtMaximum',
+      propName: 'instancesAtMaxAlarm',
+      metric: props.service.metricActiveInstances({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(5) }),
+      summary: 'The MCP server on App Runner runs at its maximum instance count and cannot scale out further; extra requests queue and then get 429',
+      firstCheck: 'Requests and 4xxStatusResponses (429s) against Concurrency: raise maxInstances (and the App Runner instance quota), or raise maxConcurrency if the instances have CPU and memory to spare.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, thresholds, 100, maxInstances, ' instances');
+    const percent = thresholds.maxUtilizationPercent ?? 100;
+    const known = !Token.isUnresolved(maxInstances) && !Token.isUnresolved(percent);
+    // "At the maximum" is >=: ActiveInstances never exceeds maxInstances outside deployments.
+    return props.monitoring._alarmFactory.createAlarm(this, {
+      ...spec,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: known ? Math.max(1, Math.ceil((maxInstances * percent) / 100)) : spec.threshold,
+    }, thresholds);
+  }
+}
+
+/** Whether the service has room to scale, so reaching the maximum means something. */
+function canScale(minInstances: number, maxInstances: number): boolean {
+  return Token.isUnresolved(minInstances) || Token.isUnresolved(maxInstances) || maxInstances > minInstances;
+}
+
+function dashboardWidgets(service: McpAppRunnerService): cloudwatch.IWidget[] {
+  const minute = { period: Duration.minutes(1) };
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'App Runner requests and errors',
+      left: [service.metricRequests({ ...minute, label: 'Requests' })],
+      right: [
+        service.metric4xxStatusResponses({ ...minute, label: '4xx' }),
+        service.metric5xxStatusResponses({ ...minute, label: '5xx' }),
+      ],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'App Runner request latency (ms)',
+      left: [
+        service.metricRequestLatency({ ...minute, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        service.metricRequestLatency({ ...minute, statistic: cloudwatch.Stats.p(90), label: 'p90' }),
+        service.metricRequestLatency({ ...minute, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+      ],
+      leftAnnotations: [{ value: 120_000, label: 'request cap (120 s)' }],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'App Runner CPU and memory (%)',
+      left: [
+        service.metricCpuUtilization({ ...minute, label: 'CPU' }),
+        service.metricMemoryUtilization({ ...minute, label: 'Memory' }),
+      ],
+      leftYAxis: { min: 0, max: 100 },
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'App Runner instances and concurrency',
+      left: [service.metricActiveInstances({ ...minute, label: 'ActiveInstances' })],
+      leftAnnotations: Token.isUnresolved(service.maxInstances) ? [] : [{ value: service.maxInstances, label: 'maxInstances' }],
+      right: [service.metricConcurrency({ ...minute, label: 'Concurrency' })],
+      width: 6,
+    }),
+  ];
+}
