@@ -1,5 +1,6 @@
 import { Annotations, Duration, Size, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -8,7 +9,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { McpCanary } from './canary';
+import { McpFargateAlarmOptions, McpFargateAlarms } from './monitoring/fargate-alarms';
+import { McpMonitoringOptions } from './monitoring/options';
+import { McpServiceMonitoring } from './monitoring/service-monitoring';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
 
 /**
@@ -135,7 +141,23 @@ export interface McpFargateTaskOptions {
 }
 
 /** Properties for `McpFargateService`. */
-export interface McpFargateServiceProps extends McpFargateTaskOptions {
+export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonitoringOptions, McpFargateAlarmOptions {
+  /**
+   * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
+   * log-metric namespace. Letters, digits, hyphens and underscores.
+   *
+   * @default - a name CloudFormation generates; the metrics use it
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The URL the canary probes instead of `url`: a public front door in front of the load
+   * balancer (a CloudFront distribution, a custom domain you manage).
+   *
+   * @default - `url`; for an internal load balancer the canary then runs in the VPC
+   */
+  readonly canaryUrl?: string;
+
   /**
    * The VPC to run in. Give `vpc` or `cluster`, not both.
    *
@@ -407,6 +429,27 @@ export class McpFargateService extends Construct implements iam.IGrantable, ec2.
   /** The task role: grants to the service go to the server's code. */
   public readonly grantPrincipal: iam.IPrincipal;
 
+  /** The outside-in monitoring: canary, canary and log alarms, the composite health alarm, topic, dashboard. */
+  public readonly monitoring: McpServiceMonitoring;
+
+  /** The ECS and load balancer alarms. */
+  public readonly platformAlarms: McpFargateAlarms;
+
+  /** The canary that probes the service over MCP, unless `canary: false`. */
+  public readonly canary?: McpCanary;
+
+  /** Every alarm the health alarm watches: the canary's, the log alarms, the platform alarms. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  /** The composite alarm that is in ALARM when any alarm in `alarms` is; it notifies `alarmTopic`. */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+
+  /** The topic the health alarm notifies. */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The dashboard, when `dashboard: true`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
   /** The tasks' security group connections: allow the server to reach a database with `db.connections.allowDefaultPortFrom(service)`. */
   public readonly connections: ec2.Connections;
 
@@ -488,6 +531,7 @@ export class McpFargateService extends Construct implements iam.IGrantable, ec2.
       healthCheckGracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(60),
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
+      serviceName: props.serviceName,
     });
     this.connections = this.service.connections;
 
@@ -568,6 +612,32 @@ export class McpFargateService extends Construct implements iam.IGrantable, ec2.
     if (props.maxTaskCount !== undefined) {
       this.scalableTaskCount = this.configureAutoScaling(props, settings);
     }
+
+    const canaryUrl = props.canaryUrl ?? this.url;
+    const canaryInVpc = !settings.publicLoadBalancer && props.canaryUrl === undefined;
+    this.monitoring = new McpServiceMonitoring(this, 'Monitoring', {
+      ...props,
+      serviceName: props.serviceName ?? this.service.serviceName,
+      url: canaryUrl,
+      serverLogGroup: this.logGroup,
+      canaryVpc: canaryInVpc ? vpc : undefined,
+      // No certificate to watch on a plain-HTTP URL (the monitoring cannot tell while the URL is a token).
+      certificateExpiryAlarm: isPlainHttp(canaryUrl) ? { enabled: false } : props.certificateExpiryAlarm,
+    });
+    this.platformAlarms = new McpFargateAlarms(this, 'Alarms', {
+      ...props,
+      monitoring: this.monitoring,
+      service: this.service,
+      loadBalancer: this.loadBalancer,
+      targetGroup: this.targetGroup,
+      serverLogGroup: this.logGroup,
+    });
+    this.canary = this.monitoring.canary;
+    this.alarms = this.monitoring.alarms;
+    this.healthAlarm = this.monitoring.healthAlarm;
+    this.alarmTopic = this.monitoring.alarmTopic;
+    this.dashboard = this.monitoring.dashboard;
+
     this.addWarnings(props, settings);
   }
 
@@ -643,6 +713,11 @@ export class McpFargateService extends Construct implements iam.IGrantable, ec2.
       );
     }
   }
+}
+
+/** Whether a URL is a literal http:// URL (tokens count as not known). */
+function isPlainHttp(url: string): boolean {
+  return url.startsWith('http://');
 }
 
 /** Environment variable names that suggest a secret value. */

@@ -80,6 +80,16 @@ function validateTask(errors: ValidationErrors, props: McpFargateServiceProps, s
     }
   }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
+  const serviceName = props.serviceName;
+  errors.check(
+    serviceName === undefined || Token.isUnresolved(serviceName) || /^[A-Za-z0-9_-]{1,255}$/.test(serviceName),
+    `serviceName must be 1 to 255 letters, digits, hyphens or underscores (got "${serviceName}"), e.g. "orders-mcp".`,
+  );
+  const canaryUrl = props.canaryUrl;
+  errors.check(
+    canaryUrl === undefined || Token.isUnresolved(canaryUrl) || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(canaryUrl),
+    `canaryUrl must be an http:// or https:// URL (got "${canaryUrl}"), e.g. https://mcp.example.com/mcp.`,
+  );
   durationInRange(errors, 'stopTimeout', props.stopTimeout, 2, 120, 'Fargate waits at most 2 minutes after SIGTERM.');
   for (const name of Object.keys(props.secrets ?? {})) {
     errors.check(

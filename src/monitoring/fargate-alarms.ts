@@ -1,0 +1,318 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { countAlarm, createLogCountAlarm, latencyAlarm, utilizationAlarm } from './alarm-families';
+import { McpServiceMonitoring } from './service-monitoring';
+import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from './thresholds';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../private/fargate-log-patterns';
+
+/** The ECS and load balancer alarms of a Fargate-hosted MCP server. */
+export interface McpFargateAlarmOptions {
+  /**
+   * The service's average CPU utilization.
+   *
+   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly cpuAlarm?: McpUtilizationThreshold;
+
+  /**
+   * The service's average memory utilization (a task above 100% is killed).
+   *
+   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly memoryAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Fewer tasks running than desired (crash loops, failed deploys, capacity): `DesiredTaskCount`
+   * minus `RunningTaskCount` from Container Insights, above `maxCount` missing tasks. Needs
+   * Container Insights on the cluster; without it the alarm has no data and stays OK.
+   *
+   * @default - more than 0 tasks missing for 5 of 5 one-minute datapoints
+   */
+  readonly runningTasksAlarm?: McpCountThreshold;
+
+  /**
+   * 5xx responses from the tasks (`HTTPCode_Target_5XX_Count`).
+   *
+   * @default - Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly target5xxAlarm?: McpCountThreshold;
+
+  /**
+   * 5xx responses of the load balancer itself (`HTTPCode_ELB_5XX_Count`: 502 bad gateway, 503 no
+   * healthy target, 504 target timeout).
+   *
+   * @default - Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly elb5xxAlarm?: McpCountThreshold;
+
+  /**
+   * Tasks failing the target group's health check (`UnHealthyHostCount`).
+   *
+   * @default - Maximum above 0 for 3 of 3 one-minute datapoints
+   */
+  readonly unhealthyHostsAlarm?: McpCountThreshold;
+
+  /**
+   * Time until the tasks start answering (`TargetResponseTime`; SSE responses count until their
+   * headers, not the whole stream).
+   *
+   * @default - p90 above 5 seconds for 3 of 3 five-minute datapoints
+   */
+  readonly targetResponseTimeAlarm?: McpLatencyThreshold;
+
+  /**
+   * Connections the load balancer rejected because it reached its connection limit
+   * (`RejectedConnectionCount`).
+   *
+   * @default - Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly rejectedConnectionsAlarm?: McpCountThreshold;
+
+  /**
+   * Fatal errors in the container logs: crashes of the server process (V8 fatal errors, uncaught
+   * exceptions, Python tracebacks, Go panics) and JSON lines at level fatal or critical.
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly fatalErrorsAlarm?: McpCountThreshold;
+}
+
+/** Properties of {@link McpFargateAlarms}. */
+export interface McpFargateAlarmsProps extends McpFargateAlarmOptions {
+  /** The service monitoring the alarms join (its composite alarm, topic, list and dashboard). */
+  readonly monitoring: McpServiceMonitoring;
+
+  /** The ECS service that runs the MCP server. */
+  readonly service: ecs.FargateService;
+
+  /** The load balancer in front of the service. */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /** The target group of the service's tasks. */
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+
+  /**
+   * The container logs (awslogs, one event per line).
+   *
+   * @default - no log-based alarm
+   */
+  readonly serverLogGroup?: logs.ILogGroup;
+}
+
+/**
+ * The platform alarms of an MCP server on ECS Fargate behind an Application Load Balancer: CPU
+ * and memory utilization, running tasks below desired, target and load balancer 5xx, unhealthy
+ * hosts, target response time, rejected connections, and fatal errors in the container logs.
+ * Every alarm joins the service monitoring's composite alarm.
+ */
+export class McpFargateAlarms extends Construct {
+  /** Every alarm created here. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** CPU utilization, unless disabled. */
+  public readonly cpuAlarm?: cloudwatch.Alarm;
+
+  /** Memory utilization, unless disabled. */
+  public readonly memoryAlarm?: cloudwatch.Alarm;
+
+  /** Running tasks below desired, unless disabled. */
+  public readonly runningTasksAlarm?: cloudwatch.Alarm;
+
+  /** Target 5xx responses, unless disabled. */
+  public readonly target5xxAlarm?: cloudwatch.Alarm;
+
+  /** Load balancer 5xx responses, unless disabled. */
+  public readonly elb5xxAlarm?: cloudwatch.Alarm;
+
+  /** Unhealthy targets, unless disabled. */
+  public readonly unhealthyHostsAlarm?: cloudwatch.Alarm;
+
+  /** Target response time, unless disabled. */
+  public readonly targetResponseTimeAlarm?: cloudwatch.Alarm;
+
+  /** Rejected connections, unless disabled. */
+  public readonly rejectedConnectionsAlarm?: cloudwatch.Alarm;
+
+  /** Fatal errors in the container logs, when a log group is given, unless disabled. */
+  public readonly fatalErrorsAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: McpFargateAlarmsProps) {
+    super(scope, id);
+    const factory = props.monitoring._alarmFactory;
+    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
+      if (alarm) this.alarms.push(alarm);
+      return alarm;
+    };
+    const fiveMinutes = Duration.minutes(5);
+    const oneMinute = Duration.minutes(1);
+    const { service, loadBalancer, targetGroup } = props;
+
+    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'CpuUtilization',
+      propName: 'cpuAlarm',
+      metric: service.metricCpuUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
+      summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
+      firstCheck: 'which tool calls run hot in the container logs and RequestCountPerTarget; scale out (maxTaskCount) or give tasks more cpu.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+
+    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'MemoryUtilization',
+      propName: 'memoryAlarm',
+      metric: service.metricMemoryUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
+      summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
+      firstCheck: 'memory per task in Container Insights and the number of open sessions (stateful servers hold them in memory); raise memoryLimitMiB or find the leak.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+
+    this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'RunningTasksBelowDesired',
+      propName: 'runningTasksAlarm',
+      metric: missingTasks(service, oneMinute),
+      summary: 'Fewer MCP server tasks run than desired: tasks crash, fail their health check, or cannot start',
+      firstCheck: 'the service\'s events and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
+      datapointsToAlarm: 5,
+      evaluationPeriods: 5,
+    }, props.runningTasksAlarm), props.runningTasksAlarm));
+
+    this.target5xxAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'Target5xx',
+      propName: 'target5xxAlarm',
+      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server answers requests with 5xx errors',
+      firstCheck: 'the container logs for errors around the alarm time (lines with status >= 500), then the downstream services the tools call.',
+    }, props.target5xxAlarm), props.target5xxAlarm));
+
+    this.elb5xxAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'LoadBalancer5xx',
+      propName: 'elb5xxAlarm',
+      metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server\'s load balancer answers 5xx itself (502 bad gateway, 503 no healthy target, 504 timeout)',
+      firstCheck: 'HealthyHostCount and the unhealthy-hosts alarm (503), the idle timeout against the server\'s keep-alive timeout (502), and long silent requests (504); access logs show which.',
+    }, props.elb5xxAlarm), props.elb5xxAlarm));
+
+    this.unhealthyHostsAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'UnhealthyHosts',
+      propName: 'unhealthyHostsAlarm',
+      metric: targetGroup.metrics.unhealthyHostCount({ period: oneMinute, statistic: cloudwatch.Stats.MAXIMUM }),
+      summary: 'MCP server tasks fail the load balancer\'s health check',
+      firstCheck: 'the health check path on a task (it must answer 200 within 5 seconds), the container logs, and CPU or memory saturation.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.unhealthyHostsAlarm), props.unhealthyHostsAlarm));
+
+    this.targetResponseTimeAlarm = register(this.createResponseTimeAlarm(props));
+
+    this.rejectedConnectionsAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'RejectedConnections',
+      propName: 'rejectedConnectionsAlarm',
+      metric: loadBalancer.metrics.rejectedConnectionCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server\'s load balancer rejects connections: it reached its connection limit',
+      firstCheck: 'ActiveConnectionCount and long-lived SSE streams that never close; clients that open a connection per request.',
+    }, props.rejectedConnectionsAlarm), props.rejectedConnectionsAlarm));
+
+    if (props.serverLogGroup !== undefined) {
+      this.fatalErrorsAlarm = register(createLogCountAlarm(this, factory, {
+        logGroup: props.serverLogGroup,
+        patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
+        metricNamespace: props.monitoring.logMetricNamespace,
+        metricName: 'FatalErrors',
+      }, {
+        id: 'FatalErrors',
+        propName: 'fatalErrorsAlarm',
+        summary: 'The MCP server process crashed or logged a fatal error',
+        firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
+      }, props.fatalErrorsAlarm));
+    }
+
+    const dashboard = props.monitoring.dashboard;
+    if (dashboard !== undefined) {
+      dashboard.addWidgets(...dashboardWidgets(props));
+    }
+  }
+
+  private createResponseTimeAlarm(props: McpFargateAlarmsProps): cloudwatch.Alarm | undefined {
+    const thresholds = props.targetResponseTimeAlarm ?? {};
+    const maxLatency = thresholds.maxLatency ?? Duration.seconds(5);
+    const spec = latencyAlarm({
+      id: 'TargetResponseTime',
+      propName: 'targetResponseTimeAlarm',
+      metric: props.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(90) }),
+      summary: 'The MCP server is slow to answer',
+      firstCheck: 'the slowest requests in the access logs or container logs, CPU utilization, and the downstream services slow tools call.',
+    }, { ...thresholds, maxLatency }, maxLatency);
+    // TargetResponseTime is in seconds; the latency family's threshold is in milliseconds.
+    return props.monitoring._alarmFactory.createAlarm(this, {
+      ...spec,
+      threshold: maxLatency.toSeconds({ integral: false }),
+      thresholdUnit: ' s',
+    }, props.targetResponseTimeAlarm);
+  }
+}
+
+/** Desired minus running tasks, from Container Insights. */
+function missingTasks(service: ecs.FargateService, period: Duration): cloudwatch.MathExpression {
+  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
+  const insights = (metricName: string) => new cloudwatch.Metric({
+    namespace: 'ECS/ContainerInsights',
+    metricName,
+    dimensionsMap,
+    statistic: cloudwatch.Stats.AVERAGE,
+    period,
+  });
+  return new cloudwatch.MathExpression({
+    expression: 'desired - running',
+    usingMetrics: { desired: insights('DesiredTaskCount'), running: insights('RunningTaskCount') },
+    label: 'Tasks missing (desired - running)',
+    period,
+  });
+}
+
+function dashboardWidgets(props: McpFargateAlarmsProps): cloudwatch.IWidget[] {
+  const minute = { period: Duration.minutes(1) };
+  const sum = { ...minute, statistic: cloudwatch.Stats.SUM };
+  const { service, loadBalancer, targetGroup } = props;
+  return [
+    new cloudwatch.GraphWidget({
+      title: 'Requests and 5xx',
+      left: [targetGroup.metrics.requestCount({ ...sum, label: 'Requests' })],
+      right: [
+        targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { ...sum, label: 'Target 5xx' }),
+        loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { ...sum, label: 'ELB 5xx' }),
+      ],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Target response time (s)',
+      left: [
+        targetGroup.metrics.targetResponseTime({ ...minute, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        targetGroup.metrics.targetResponseTime({ ...minute, statistic: cloudwatch.Stats.p(90), label: 'p90' }),
+      ],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Task CPU and memory (%)',
+      left: [
+        service.metricCpuUtilization({ ...minute, label: 'CPU' }),
+        service.metricMemoryUtilization({ ...minute, label: 'Memory' }),
+      ],
+      leftYAxis: { min: 0, max: 100 },
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Tasks and targets',
+      left: [missingTasks(service, Duration.minutes(1))],
+      right: [
+        targetGroup.metrics.healthyHostCount({ ...minute, statistic: cloudwatch.Stats.MINIMUM, label: 'Healthy' }),
+        targetGroup.metrics.unhealthyHostCount({ ...minute, statistic: cloudwatch.Stats.MAXIMUM, label: 'Unhealthy' }),
+      ],
+      width: 6,
+    }),
+  ];
+}
