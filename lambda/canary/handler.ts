@@ -1,2 +1,78 @@
-// Placeholder entry so the bundle task has a file; replaced by the canary handler (issue 4).
-export {};
+/**
+ * The MCP canary Lambda handler: configuration from the environment, one probe, one EMF line on
+ * stdout. A failing probe is a datapoint, not an error: the handler throws only for configuration
+ * errors and bugs, so the function's `Errors` metric means "the monitor is broken".
+ */
+import { BearerTokenCache, sdkGetSecretString } from './bearer-token';
+import { CanaryConfig, parseCanaryConfig } from './config';
+import { buildEmfRecord, EmfRecord } from './emf';
+import { probe, validateProbeOptions, type ProbeOptions } from '../probe';
+
+/** The part of the Lambda context the handler uses. */
+export interface CanaryContext {
+  getRemainingTimeInMillis?(): number;
+}
+
+/** Time kept back from the Lambda timeout to write the log line after a probe that ran to its deadline. */
+export const WRITE_RESERVE_MS = 1_500;
+
+const tokens = new BearerTokenCache(sdkGetSecretString());
+
+/**
+ * Runs one probe and writes its EMF line.
+ *
+ * @returns the record written (for tests and manual invocations)
+ * @throws for configuration errors (an invalid environment, an unreadable secret), never for a failing probe
+ */
+export async function handler(_event?: unknown, context?: CanaryContext): Promise<EmfRecord> {
+  const startedAt = Date.now();
+  const config = parseCanaryConfig(process.env);
+  const { options, secrets } = await probeOptions(config, context);
+  const result = await probe(options);
+  const record = buildEmfRecord(config, result, startedAt, secrets);
+  writeLine(JSON.stringify(record));
+  return record;
+}
+
+/**
+ * The probe options of a run: auth resolved, deadline capped by the time Lambda has left.
+ *
+ * @throws when the options are invalid (a configuration error)
+ */
+async function probeOptions(config: CanaryConfig, context?: CanaryContext): Promise<{ options: ProbeOptions; secrets: string[] }> {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  const timeoutMs = remaining === undefined
+    ? config.deadlineMs
+    : Math.max(1, Math.min(config.deadlineMs, Math.floor(remaining - WRITE_RESERVE_MS)));
+  const options: ProbeOptions = {
+    url: config.url,
+    transport: config.transport,
+    timeoutMs,
+    ...(config.expectTools ? { expectTools: config.expectTools } : {}),
+    ...(config.expectHash ? { expectHash: config.expectHash } : {}),
+    ...(config.call ? { call: { name: config.call.name, arguments: config.call.arguments } } : {}),
+    ...(config.headers ? { headers: config.headers } : {}),
+  };
+  const secrets: string[] = [];
+  if (config.auth.mode === 'bearer-secret') {
+    const token = await tokens.token(config.auth.secretArn, config.auth.jsonField);
+    options.bearerToken = token;
+    secrets.push(token);
+  } else if (config.auth.mode === 'sigv4') {
+    options.sigv4 = { region: config.auth.region, service: config.auth.service };
+  }
+  const problems = validateProbeOptions(options);
+  if (problems.length > 0) {
+    throw new Error(`Invalid MCP canary configuration:\n- ${problems.join('\n- ')}`);
+  }
+  return { options, secrets };
+}
+
+/**
+ * Writes one line to stdout directly. With Lambda's JSON log format, `console.log` wraps its
+ * argument in a JSON envelope (`{"message": "..."}`), which hides the EMF keys from CloudWatch;
+ * raw stdout lines reach the log stream as they are.
+ */
+function writeLine(line: string): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,154 @@
+/**
+ * The canary's configuration, parsed from the environment the `McpCanary` construct writes.
+ * Pure: takes an environment object, returns a config or throws one error listing every problem,
+ * each naming the variable, the value and the fix.
+ */
+import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode } from '../../src/private/canary-env';
+import type { Transport } from '../probe';
+
+/** How the canary authenticates, resolved from the environment. */
+export type CanaryAuthConfig =
+  | { readonly mode: 'none' }
+  | { readonly mode: 'bearer-secret'; readonly secretArn: string; readonly jsonField?: string }
+  | { readonly mode: 'sigv4'; readonly region: string; readonly service: string };
+
+/** Everything one canary run needs, except secrets (read at run time). */
+export interface CanaryConfig {
+  readonly url: string;
+  readonly serviceName: string;
+  readonly metricNamespace: string;
+  readonly deadlineMs: number;
+  readonly transport: Transport;
+  readonly expectTools?: string[];
+  readonly expectHash?: string;
+  readonly call?: { readonly name: string; readonly arguments: Record<string, unknown> };
+  readonly headers?: Record<string, string>;
+  readonly auth: CanaryAuthConfig;
+}
+
+/** A configuration error: the canary's environment is wrong. The run fails as a function error. */
+export class CanaryConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid MCP canary configuration:\n- ${problems.join('\n- ')}`);
+    this.name = 'CanaryConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the canary's environment.
+ *
+ * @throws CanaryConfigError listing every problem
+ */
+export function parseCanaryConfig(env: Env): CanaryConfig {
+  const problems: string[] = [];
+  const required = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+      problems.push(`${name} is not set; it is written by the McpCanary construct (redeploy the stack).`);
+      return '';
+    }
+    return value;
+  };
+
+  const url = required(CANARY_ENV.URL);
+  const serviceName = required(CANARY_ENV.SERVICE_NAME);
+  const metricNamespace = required(CANARY_ENV.METRIC_NAMESPACE);
+  const deadlineText = required(CANARY_ENV.DEADLINE_MS);
+  const deadlineMs = Number(deadlineText);
+  if (deadlineText !== '' && !(Number.isInteger(deadlineMs) && deadlineMs > 0)) {
+    problems.push(`${CANARY_ENV.DEADLINE_MS} is '${deadlineText}'; it must be a positive whole number of milliseconds.`);
+  }
+
+  const transport = (env[CANARY_ENV.TRANSPORT] ?? 'auto') as Transport;
+  if (!(CANARY_TRANSPORTS as readonly string[]).includes(transport)) {
+    problems.push(`${CANARY_ENV.TRANSPORT} is '${transport}'; use one of ${CANARY_TRANSPORTS.join(', ')}.`);
+  }
+
+  const expectTools = parseJson(env, CANARY_ENV.EXPECTED_TOOLS, problems, (v): v is string[] =>
+    Array.isArray(v) && v.every((t) => typeof t === 'string' && t !== ''), 'a JSON array of tool names');
+  const headers = parseJson(env, CANARY_ENV.HEADERS, problems, (v): v is Record<string, string> =>
+    isObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values');
+
+  let call: CanaryConfig['call'];
+  const sentinel = env[CANARY_ENV.SENTINEL_TOOL];
+  if (sentinel !== undefined && sentinel !== '') {
+    const args = parseJson(env, CANARY_ENV.SENTINEL_TOOL_ARGUMENTS, problems, isObject, 'a JSON object of tool arguments');
+    call = { name: sentinel, arguments: args ?? {} };
+  } else if (env[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] !== undefined) {
+    problems.push(`${CANARY_ENV.SENTINEL_TOOL_ARGUMENTS} is set but ${CANARY_ENV.SENTINEL_TOOL} is not; name the tool to call.`);
+  }
+
+  const expectHash = nonEmpty(env[CANARY_ENV.EXPECTED_TOOLS_HASH]);
+  const auth = parseAuth(env, problems);
+
+  if (problems.length > 0) {
+    throw new CanaryConfigError(problems);
+  }
+  return {
+    url,
+    serviceName,
+    metricNamespace,
+    deadlineMs,
+    transport,
+    ...(expectTools ? { expectTools } : {}),
+    ...(expectHash ? { expectHash } : {}),
+    ...(call ? { call } : {}),
+    ...(headers ? { headers } : {}),
+    auth,
+  };
+}
+
+function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
+  const mode = (env[CANARY_ENV.AUTH_MODE] ?? 'none') as CanaryAuthMode;
+  switch (mode) {
+    case 'none':
+      return { mode };
+    case 'bearer-secret': {
+      const secretArn = env[CANARY_ENV.AUTH_SECRET_ARN];
+      if (!secretArn) {
+        problems.push(`${CANARY_ENV.AUTH_MODE} is bearer-secret but ${CANARY_ENV.AUTH_SECRET_ARN} is not set.`);
+      }
+      const jsonField = nonEmpty(env[CANARY_ENV.AUTH_SECRET_JSON_FIELD]);
+      return { mode, secretArn: secretArn ?? '', ...(jsonField ? { jsonField } : {}) };
+    }
+    case 'sigv4': {
+      const region = env[CANARY_ENV.SIGV4_REGION] || env.AWS_REGION || '';
+      if (region === '') {
+        problems.push(`${CANARY_ENV.AUTH_MODE} is sigv4 but neither ${CANARY_ENV.SIGV4_REGION} nor AWS_REGION is set.`);
+      }
+      return { mode, region, service: env[CANARY_ENV.SIGV4_SERVICE] || 'lambda' };
+    }
+    default:
+      problems.push(`${CANARY_ENV.AUTH_MODE} is '${mode as string}'; use one of ${CANARY_AUTH_MODES.join(', ')}.`);
+      return { mode: 'none' };
+  }
+}
+
+function parseJson<T>(env: Env, name: string, problems: string[], check: (v: unknown) => v is T, what: string): T | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') {
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    problems.push(`${name} is not valid JSON (${(e as Error).message}); it must be ${what}.`);
+    return undefined;
+  }
+  if (!check(value)) {
+    problems.push(`${name} is ${text}; it must be ${what}.`);
+    return undefined;
+  }
+  return value;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

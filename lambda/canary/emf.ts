@@ -1,0 +1,107 @@
+/**
+ * Builds the one Embedded Metric Format record a canary run writes: the metrics CloudWatch
+ * extracts, and the redacted probe result for humans, in the same JSON line. Pure.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+import { CANARY_DIMENSIONS, CANARY_METRICS, CANARY_PHASE_METRICS, CanaryPhase } from '../../src/private/canary-env';
+import { redact, type ProbeResult } from '../probe';
+import type { CanaryConfig } from './config';
+
+/** A metric definition in an EMF directive. */
+interface EmfMetric {
+  readonly Name: string;
+  readonly Unit: 'Milliseconds' | 'Count' | 'None';
+}
+
+/** One EMF directive: metrics emitted for each of its dimension sets. */
+interface EmfDirective {
+  readonly Namespace: string;
+  readonly Dimensions: string[][];
+  readonly Metrics: EmfMetric[];
+}
+
+/** The EMF record: `_aws` metadata, dimension values and metric values at the root, plus `probe`. */
+export interface EmfRecord {
+  readonly _aws: { readonly Timestamp: number; readonly CloudWatchMetrics: EmfDirective[] };
+  readonly [key: string]: unknown;
+}
+
+/** The most tool names written to the log line (the count is always exact). */
+export const MAX_LOGGED_TOOLS = 50;
+
+/**
+ * The EMF record of one probe run.
+ *
+ * @param config the canary's configuration
+ * @param result what the probe found
+ * @param timestamp when the run started (ms since the epoch)
+ * @param secrets known secret values to redact from the human fields
+ */
+export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timestamp: number, secrets: readonly string[] = []): EmfRecord {
+  const values: Record<string, number> = {};
+  const metrics: EmfMetric[] = [];
+  const put = (name: string, value: number | null, unit: EmfMetric['Unit']) => {
+    if (value === null || !Number.isFinite(value)) return;
+    values[name] = Math.round(value * 1000) / 1000;
+    metrics.push({ Name: name, Unit: unit });
+  };
+
+  put(CANARY_METRICS.PROBE_SUCCESS, result.ok ? 1 : 0, 'None');
+  put(CANARY_METRICS.PROBE_LATENCY, result.timings.totalMs, 'Milliseconds');
+  for (const phase of Object.keys(CANARY_PHASE_METRICS) as CanaryPhase[]) {
+    put(CANARY_PHASE_METRICS[phase], result.timings[phase], 'Milliseconds');
+  }
+  put(CANARY_METRICS.TOOL_COUNT, result.toolCount, 'Count');
+  if (config.url.startsWith('https:')) {
+    put(CANARY_METRICS.CERT_DAYS_REMAINING, result.certDaysRemaining, 'None');
+  }
+  put(CANARY_METRICS.PROBE_FAILURES, result.ok ? 0 : 1, 'Count');
+
+  const directives: EmfDirective[] = [
+    { Namespace: config.metricNamespace, Dimensions: [[CANARY_DIMENSIONS.SERVICE_NAME]], Metrics: metrics },
+  ];
+  if (!result.ok) {
+    directives.push({
+      Namespace: config.metricNamespace,
+      Dimensions: [[CANARY_DIMENSIONS.SERVICE_NAME, CANARY_DIMENSIONS.FAILURE_CLASS]],
+      Metrics: [{ Name: CANARY_METRICS.PROBE_FAILURES, Unit: 'Count' }],
+    });
+  }
+
+  return {
+    _aws: { Timestamp: timestamp, CloudWatchMetrics: directives },
+    [CANARY_DIMENSIONS.SERVICE_NAME]: config.serviceName,
+    [CANARY_DIMENSIONS.FAILURE_CLASS]: result.failureClass,
+    ...values,
+    probe: {
+      target: describeTarget(config.url, secrets),
+      ok: result.ok,
+      failureClass: result.failureClass,
+      layer: result.layer,
+      message: redact(result.message, secrets),
+      era: result.era,
+      protocolVersion: result.protocolVersion,
+      server: result.server,
+      frontDoor: result.frontDoor,
+      httpStatus: result.httpStatus,
+      toolCount: result.toolCount,
+      tools: result.tools.slice(0, MAX_LOGGED_TOOLS),
+      toolsHash: result.toolsHash,
+      certDaysRemaining: result.certDaysRemaining,
+      timings: result.timings,
+      transport: config.transport,
+      auth: config.auth.mode,
+    },
+  };
+}
+
+/** The target without credentials or query string (query values often carry keys). */
+export function describeTarget(url: string, secrets: readonly string[] = []): string {
+  try {
+    const parsed = new URL(url);
+    return redact(`${parsed.protocol}//${parsed.host}${parsed.pathname}${parsed.search ? '?[QUERY]' : ''}`, secrets);
+  } catch {
+    return '[INVALID URL]';
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The canary handler's pure parts, driven directly: environment parsing, the EMF record, and the
+ * bearer-token cache.
+ */
+import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
+import { BearerTokenCache, extractToken, TOKEN_CACHE_MS } from '../lambda/canary/bearer-token';
+import { CanaryConfig, parseCanaryConfig } from '../lambda/canary/config';
+import { buildEmfRecord, describeTarget, MAX_LOGGED_TOOLS } from '../lambda/canary/emf';
+import type { ProbeResult } from '../lambda/probe';
+import { CANARY_ENV } from '../src/private/canary-env';
+
+const BASE_ENV = {
+  [CANARY_ENV.URL]: 'https://orders.example.com/mcp',
+  [CANARY_ENV.SERVICE_NAME]: 'orders-mcp',
+  [CANARY_ENV.METRIC_NAMESPACE]: 'MCP',
+  [CANARY_ENV.DEADLINE_MS]: '28000',
+};
+
+function result(overrides: Partial<ProbeResult> = {}): ProbeResult {
+  return {
+    ok: true,
+    failureClass: 'OK',
+    layer: null,
+    era: 'modern',
+    protocolVersion: '2026-07-28',
+    server: { name: 'orders', version: '3.1.0' },
+    toolCount: 2,
+    tools: ['get_order', 'list_orders'],
+    toolsHash: 'sha256:0123456789abcdef',
+    httpStatus: 200,
+    frontDoor: 'lambda-url',
+    certDaysRemaining: 61.5,
+    timings: { connectMs: 12.3, tlsMs: 20.1, handshakeMs: 80.7, toolsListMs: 15.2, toolCallMs: null, totalMs: 140.4 },
+    message: 'ok',
+    ...overrides,
+  };
+}
+
+describe('parseCanaryConfig', () => {
+  test('reads the required variables and applies the defaults', () => {
+    expect(parseCanaryConfig(BASE_ENV)).toEqual({
+      url: 'https://orders.example.com/mcp',
+      serviceName: 'orders-mcp',
+      metricNamespace: 'MCP',
+      deadlineMs: 28000,
+      transport: 'auto',
+      auth: { mode: 'none' },
+    });
+  });
+
+  test('reads expectations, the sentinel call, headers and auth', () => {
+    const config = parseCanaryConfig({
+      ...BASE_ENV,
+      [CANARY_ENV.TRANSPORT]: 'legacy',
+      [CANARY_ENV.EXPECTED_TOOLS]: '["a","b"]',
+      [CANARY_ENV.EXPECTED_TOOLS_HASH]: 'sha256:0123456789abcdef',
+      [CANARY_ENV.SENTINEL_TOOL]: 'a',
+      [CANARY_ENV.SENTINEL_TOOL_ARGUMENTS]: '{"x":1}',
+      [CANARY_ENV.HEADERS]: '{"X-Tenant":"blue"}',
+      [CANARY_ENV.AUTH_MODE]: 'bearer-secret',
+      [CANARY_ENV.AUTH_SECRET_ARN]: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf',
+      [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: 'token',
+    });
+    expect(config).toEqual(expect.objectContaining({
+      transport: 'legacy',
+      expectTools: ['a', 'b'],
+      expectHash: 'sha256:0123456789abcdef',
+      call: { name: 'a', arguments: { x: 1 } },
+      headers: { 'X-Tenant': 'blue' },
+      auth: { mode: 'bearer-secret', secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:t-AbCdEf', jsonField: 'token' },
+    }));
+  });
+
+  test('SigV4 falls back to the function\'s own region and signs for lambda', () => {
+    expect(parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.AUTH_MODE]: 'sigv4', AWS_REGION: 'eu-central-1' }).auth)
+      .toEqual({ mode: 'sigv4', region: 'eu-central-1', service: 'lambda' });
+  });
+
+  test('lists every problem, naming the variable and the fix', () => {
+    expect(() => parseCanaryConfig({
+      [CANARY_ENV.URL]: 'https://x/mcp',
+      [CANARY_ENV.DEADLINE_MS]: '-5',
+      [CANARY_ENV.EXPECTED_TOOLS]: '{"a":1}',
+      [CANARY_ENV.HEADERS]: 'not json',
+      [CANARY_ENV.SENTINEL_TOOL_ARGUMENTS]: '{}',
+      [CANARY_ENV.AUTH_MODE]: 'oauth',
+    })).toThrow(new RegExp([
+      'MCP_CANARY_SERVICE_NAME is not set',
+      'MCP_CANARY_METRIC_NAMESPACE is not set',
+      'MCP_CANARY_DEADLINE_MS is \'-5\'; it must be a positive whole number',
+      'MCP_CANARY_EXPECTED_TOOLS is \\{"a":1\\}; it must be a JSON array of tool names',
+      'MCP_CANARY_HEADERS is not valid JSON',
+      'MCP_CANARY_SENTINEL_TOOL_ARGUMENTS is set but MCP_CANARY_SENTINEL_TOOL is not',
+      'MCP_CANARY_AUTH_MODE is \'oauth\'',
+    ].join('[\\s\\S]*')));
+  });
+
+  test('bearer auth without a secret ARN is an error', () => {
+    expect(() => parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.AUTH_MODE]: 'bearer-secret' })).toThrow(/MCP_CANARY_AUTH_SECRET_ARN is not set/);
+  });
+});
+
+describe('buildEmfRecord', () => {
+  const config: CanaryConfig = parseCanaryConfig(BASE_ENV);
+
+  test('an https success emits every phase, the tool count and the certificate days, dimensioned by service only', () => {
+    const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(config, result(), 1_700_000_000_000)));
+    expect(Object.fromEntries(points.map((p) => [p.metricName, p.value]))).toEqual({
+      ProbeSuccess: 1,
+      ProbeLatency: 140.4,
+      ConnectLatency: 12.3,
+      TlsLatency: 20.1,
+      HandshakeLatency: 80.7,
+      ToolsListLatency: 15.2,
+      ToolCount: 2,
+      CertDaysRemaining: 61.5,
+      ProbeFailures: 0,
+    });
+    expect(new Set(points.map((p) => JSON.stringify(p.dimensions)))).toEqual(new Set(['{"ServiceName":"orders-mcp"}']));
+  });
+
+  test('a failure adds the per-class failure count, and only dimensions of bounded cardinality', () => {
+    const record = buildEmfRecord(config, result({
+      ok: false,
+      failureClass: 'GATEWAY_TIMEOUT',
+      layer: 'http',
+      toolCount: null,
+      tools: [],
+      certDaysRemaining: 61,
+      timings: { connectMs: 10, tlsMs: 20, handshakeMs: 29_000, toolsListMs: null, toolCallMs: null, totalMs: 29_040 },
+      message: '504 from API Gateway',
+    }), 1_700_000_000_000);
+    const points = extractEmfDatapoints(JSON.stringify(record));
+    expect(points.filter((p) => p.metricName === 'ProbeFailures').map((p) => [p.dimensions, p.value])).toEqual([
+      [{ ServiceName: 'orders-mcp' }, 1],
+      [{ ServiceName: 'orders-mcp', FailureClass: 'GATEWAY_TIMEOUT' }, 1],
+    ]);
+    expect(points.find((p) => p.metricName === 'ToolCount')).toBeUndefined();
+    expect(new Set(points.flatMap((p) => Object.keys(p.dimensions)))).toEqual(new Set(['ServiceName', 'FailureClass']));
+  });
+
+  test('the whole run costs at most 10 + one per failure class custom metrics', () => {
+    const keys = new Set<string>();
+    for (const r of [result({ timings: { ...result().timings, toolCallMs: 3 } }), result({ ok: false, failureClass: 'TIMEOUT' }), result({ ok: false, failureClass: 'NOT_MCP' })]) {
+      extractEmfDatapoints(JSON.stringify(buildEmfRecord(config, r, 1))).forEach((p) => keys.add(metricKey(p)));
+    }
+    expect(keys.size).toBe(12);
+  });
+
+  test('the human fields are redacted: known secrets, query strings, account ids', () => {
+    const withQuery = parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.URL]: 'https://orders.example.com/mcp?api_key=abcdef123456' });
+    const record = buildEmfRecord(withQuery, result({ ok: false, failureClass: 'AUTH_REQUIRED', message: 'token s3cr3t-t0ken rejected for 123456789012' }), 1, ['s3cr3t-t0ken']);
+    const line = JSON.stringify(record);
+    expect(line).not.toContain('s3cr3t-t0ken');
+    expect(line).not.toContain('abcdef123456');
+    expect(line).not.toContain('123456789012');
+    expect((record.probe as { target: string }).target).toBe('https://orders.example.com/mcp?[QUERY]');
+  });
+
+  test('a plain http target never reports certificate days', () => {
+    const http = parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.URL]: 'http://10.0.0.5/mcp' });
+    const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(http, result(), 1)));
+    expect(points.find((p) => p.metricName === 'CertDaysRemaining')).toBeUndefined();
+  });
+
+  test('logs at most 50 tool names but the exact count', () => {
+    const tools = Array.from({ length: 80 }, (_, i) => `tool_${i}`);
+    const record = buildEmfRecord(config, result({ tools, toolCount: 80 }), 1);
+    expect((record.probe as { tools: string[] }).tools).toHaveLength(MAX_LOGGED_TOOLS);
+    expect(record.ToolCount).toBe(80);
+  });
+
+  test('describeTarget drops credentials and survives an invalid URL', () => {
+    expect(describeTarget('https://user:pw@h.example/mcp')).toBe('https://h.example/mcp');
+    expect(describeTarget('::')).toBe('[INVALID URL]');
+  });
+});
+
+describe('BearerTokenCache', () => {
+  test('reads the secret once per five minutes and again after', async () => {
+    let now = 1_000_000;
+    const calls: string[] = [];
+    const cache = new BearerTokenCache(async (arn) => {
+      calls.push(arn);
+      return `token-${calls.length}`;
+    }, () => now);
+    expect(await cache.token('arn:1')).toBe('token-1');
+    now += TOKEN_CACHE_MS - 1;
+    expect(await cache.token('arn:1')).toBe('token-1');
+    now += 2;
+    expect(await cache.token('arn:1')).toBe('token-2');
+    expect(await cache.token('arn:2')).toBe('token-3');
+    expect(calls).toEqual(['arn:1', 'arn:1', 'arn:2']);
+  });
+
+  test('a failed read is not cached', async () => {
+    let fail = true;
+    const cache = new BearerTokenCache(async () => {
+      if (fail) throw new Error('AccessDeniedException');
+      return 'tok';
+    });
+    await expect(cache.token('arn:1')).rejects.toThrow('AccessDeniedException');
+    fail = false;
+    expect(await cache.token('arn:1')).toBe('tok');
+  });
+
+  test('extractToken reads a plain or JSON secret and never echoes it in errors', () => {
+    expect(extractToken('  abc123  ')).toBe('abc123');
+    expect(extractToken('{"token":"abc123"}', 'token')).toBe('abc123');
+    expect(() => extractToken('abc123', 'token')).toThrow(/not JSON/);
+    expect(() => extractToken('{"other":"abc123"}', 'token')).toThrow(/no string field 'token'/);
+    expect(() => extractToken('Bearer abc123')).toThrow(/bare token/);
+    try {
+      extractToken('{"other":"abc123"}', 'token');
+    } catch (e) {
+      expect((e as Error).message).not.toContain('abc123');
+    }
+  });
+});
