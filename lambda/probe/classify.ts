@@ -75,7 +75,8 @@ function header(headers: IncomingHttpHeaders, name: string): string {
 function snippet(body: string, max = 160): string {
   const text = body.replace(/\s+/g, ' ').trim();
   if (text === '') return 'an empty body';
-  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+  // Single quotes: bodies are often JSON, which reads badly with escaped double quotes.
+  return `'${text.length > max ? `${text.slice(0, max)}…` : text}'`;
 }
 
 function fail(failureClass: FailureClass, message: string, fallback = false): Interpretation {

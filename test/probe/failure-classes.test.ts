@@ -199,7 +199,7 @@ describe('HTTP failures', () => {
   test('another status is HTTP_ERROR with the status and body', async () => {
     const res = await probeServer(await respond((_req, reply) => reply.writeHead(500, { 'content-type': 'text/plain' }).end('kaboom')));
     expect(res).toMatchObject({ failureClass: 'HTTP_ERROR', httpStatus: 500 });
-    expect(res.message).toMatch(/HTTP 500: "kaboom"/);
+    expect(res.message).toMatch(/HTTP 500: 'kaboom'/);
   });
 
   test('an oversized chunked body is RESPONSE_TOO_LARGE', async () => {
