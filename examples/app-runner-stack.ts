@@ -1,0 +1,91 @@
+import * as path from 'path';
+import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { McpAppRunnerImage, McpAppRunnerService } from '../src/app-runner-service';
+import { McpSessionMode } from '../src/fargate-service';
+
+/**
+ * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the
+ * `dist/` bundle the Dockerfile copies; the image is built for linux/amd64 and pushed at deploy
+ * time (synth only stages the folder, so no Docker is needed to synthesize).
+ */
+export const EXAMPLE_SERVER_CONTEXT = path.join(__dirname, 'server');
+
+/** The tools the example server lists; the canary requires them and calls the read-only `health`. */
+const EXAMPLE_TOOLS = ['echo', 'get_time', 'health'];
+
+/** Acknowledgements both example stacks share, each with its reason. */
+function acknowledgeExampleFindings(service: McpAppRunnerService): void {
+  Annotations.of(service).acknowledgeWarning(
+    'cdk-mcp:appRunnerClosedToNewCustomers',
+    'This example is for accounts that already use App Runner; new accounts deploy examples/fargate-app.ts instead.',
+  );
+  if (service.accessRole) {
+    Validations.of(service.accessRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'ecr:GetAuthorizationToken, which the access role needs to pull the image from ECR, has no resource-level permissions.',
+    });
+  }
+}
+
+/**
+ * The example MCP server as a stateless App Runner service: one to five instances, public HTTPS
+ * URL from App Runner, probed every minute by the canary.
+ */
+export class McpAppRunnerExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpAppRunnerService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.service = new McpAppRunnerService(this, 'Mcp', {
+      image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
+      environment: { MCP_SESSION_MODE: 'stateless', LOG_LEVEL: 'info' },
+      cpu: 1024,
+      memoryLimitMiB: 2048,
+      maxInstances: 5,
+      canaryExpectedTools: EXAMPLE_TOOLS,
+      canarySentinelTool: 'health',
+    });
+    acknowledgeExampleFindings(this.service);
+  }
+}
+
+/**
+ * The example MCP server with legacy in-memory sessions (`MCP_SESSION_MODE=stateful`), which App
+ * Runner can only serve from a single instance, with outbound traffic through a VPC connector
+ * (to reach private resources) and X-Ray tracing.
+ */
+export class McpAppRunnerStatefulExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpAppRunnerService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      flowLogs: { Rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+    this.service = new McpAppRunnerService(this, 'Mcp', {
+      image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
+      environment: { MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '900', LOG_LEVEL: 'info' },
+      sessionMode: McpSessionMode.STATEFUL,
+      maxInstances: 1,
+      vpc,
+      tracing: true,
+      canaryExpectedTools: EXAMPLE_TOOLS,
+      canarySentinelTool: 'health',
+    });
+    acknowledgeExampleFindings(this.service);
+    Validations.of(this.service.instanceRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'The X-Ray write actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) have no resource-level permissions.',
+    });
+    Annotations.of(this.service).acknowledgeWarning(
+      'cdk-mcp:appRunnerStatefulSessions',
+      'The example shows the stateful variant on purpose: one instance, sessions lost on deploys, clients re-initialize.',
+    );
+  }
+}
