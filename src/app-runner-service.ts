@@ -684,9 +684,8 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
     if (this.accessRole) {
       service.node.addDependency(this.accessRole);
     }
-    if (!props.instanceRole) {
-      service.node.addDependency(instanceRole);
-    }
+    // Also for a given role: the secret grants above add policies under it.
+    service.node.addDependency(instanceRole);
     this.service = service;
 
     this.serviceArn = service.attrServiceArn;

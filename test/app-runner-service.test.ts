@@ -299,6 +299,8 @@ describe('McpAppRunnerService configuration', () => {
       PolicyDocument: { Statement: [Match.objectLike({ Action: 's3:GetObject', Resource: bucketArn })] },
     });
     expect(roleAssumedBy(t, 'tasks.apprunner.amazonaws.com')).toMatch(/^MyRole/);
+    // The service waits for the given role's policy too (it may carry the secret grants).
+    expect(serviceDependsOn(t)).toEqual(expect.arrayContaining([expect.stringMatching(/^MyRoleDefaultPolicy/)]));
   });
 
   test('grantPrincipal lets any grant target the server\'s role', () => {
