@@ -1,10 +1,11 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, App, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { Construct } from 'constructs';
 import { McpLambdaAlarms, McpLambdaAlarmsProps, McpServiceMonitoring, McpServiceMonitoringProps } from '../src/monitoring';
 
 const URL = 'https://mcp.example.com/mcp';
@@ -271,9 +272,18 @@ describe('McpServiceMonitoring actions', () => {
 describe('McpServiceMonitoring without a canary', () => {
   test('raises the acknowledgeable warning cdk-mcp:canaryDisabled and creates no canary', () => {
     const { stack, monitoring } = monitoringStack({ canary: false });
-    Annotations.fromStack(stack).hasWarning('/Stack/Monitoring', Match.stringLikeRegexp('cdk-mcp:canaryDisabled'));
+    AssertAnnotations.fromStack(stack).hasWarning('/Stack/Monitoring', Match.stringLikeRegexp('cdk-mcp:canaryDisabled'));
     expect(monitoring.canary).toBeUndefined();
     Template.fromStack(stack).resourceCountIs('AWS::Lambda::Function', 0);
+  });
+
+  test('the warning can be acknowledged from the service that owns the monitoring', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const service = new Construct(stack, 'Service');
+    new McpServiceMonitoring(service, 'Monitoring', { serviceName: 'orders-mcp', url: URL, canary: false });
+    Annotations.of(service).acknowledgeWarning('cdk-mcp:canaryDisabled', 'probed by another monitor');
+    AssertAnnotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-mcp:canaryDisabled'));
   });
 
   test('the composite alarm with nothing to watch is never in ALARM', () => {
