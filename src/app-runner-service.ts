@@ -183,7 +183,8 @@ class EcrPublicImage extends McpAppRunnerImage {
  */
 export abstract class McpAppRunnerSecret {
   /**
-   * A Secrets Manager secret, whole or one field of a JSON secret.
+   * A Secrets Manager secret, whole or one field of a JSON secret. Import secrets by their complete
+   * ARN (`Secret.fromSecretCompleteArn`) so App Runner gets the full ARN.
    *
    * @param secret the secret
    * @param field a top-level key of a JSON secret @default - the whole secret value
@@ -216,7 +217,10 @@ class SecretsManagerSecret extends McpAppRunnerSecret {
     if (field !== undefined && !Token.isUnresolved(field) && (field === '' || field.includes(':'))) {
       throw new Error(`McpAppRunnerSecret.fromSecretsManager: field "${field}" must be a non-empty JSON key without ":".`);
     }
-    this.arn = field === undefined ? secret.secretArn : `${secret.secretArn}:${field}::`;
+    // App Runner takes the full ARN (with the random suffix) when there is one: a partial ARN
+    // followed by `:<field>::` is ambiguous.
+    const arn = secret.secretFullArn ?? secret.secretArn;
+    this.arn = field === undefined ? arn : `${arn}:${field}::`;
   }
 
   public grantRead(grantee: iam.IGrantable): iam.Grant {
