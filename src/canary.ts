@@ -372,7 +372,7 @@ export class McpCanary extends Construct {
       ...auth._bind(role),
     };
     if (props.expectedTools && props.expectedTools.length > 0) {
-      environment[CANARY_ENV.EXPECTED_TOOLS] = Stack.of(this).toJsonString(props.expectedTools);
+      environment[CANARY_ENV.EXPECTED_TOOLS] = toJson(this, props.expectedTools);
     }
     if (props.expectedToolsHash !== undefined) {
       environment[CANARY_ENV.EXPECTED_TOOLS_HASH] = props.expectedToolsHash;
@@ -382,8 +382,10 @@ export class McpCanary extends Construct {
       environment[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] = props.sentinelToolArguments ?? '{}';
     }
     if (props.headers && Object.keys(props.headers).length > 0) {
-      environment[CANARY_ENV.HEADERS] = Stack.of(this).toJsonString(props.headers);
+      environment[CANARY_ENV.HEADERS] = toJson(this, props.headers);
     }
+
+    assertEnvironmentFits(this, environment);
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'MCP protocol canary: probes one MCP endpoint and writes one EMF metrics line per run',
@@ -572,6 +574,28 @@ export class McpCanary extends Construct {
     if (problems.length > 0) {
       throw new Error(`McpCanary '${this.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
     }
+  }
+}
+
+/** JSON of a prop value: plain when it holds no token, else resolved at synth. */
+function toJson(scope: Construct, value: unknown): string {
+  const json = JSON.stringify(value);
+  return Token.isUnresolved(json) ? Stack.of(scope).toJsonString(value) : json;
+}
+
+/** Lambda's limit on the total size of a function's environment variables. */
+const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
+
+/** Fails at synth when the configuration cannot fit in a Lambda environment (it would fail at deploy). */
+function assertEnvironmentFits(scope: Construct, environment: { [key: string]: string }): void {
+  const entries = Object.entries(environment);
+  if (entries.some(([, value]) => Token.isUnresolved(value))) {
+    return;
+  }
+  const bytes = entries.reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+  if (bytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
+    throw new Error(`McpCanary '${scope.node.path}': the canary's configuration takes ${bytes} bytes of environment variables; Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES}. `
+      + 'Shorten `headers`, `expectedTools` or `sentinelToolArguments` (use `expectedToolsHash` to pin a long tool list).');
   }
 }
 

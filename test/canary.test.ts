@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Lazy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -125,6 +125,16 @@ describe('McpCanary function', () => {
       [CANARY_ENV.TRANSPORT]: 'auto',
       [CANARY_ENV.AUTH_MODE]: 'none',
     });
+  });
+
+  test('tool names and headers may be tokens', () => {
+    const { template } = stackWith({
+      expectedTools: [Lazy.string({ produce: () => 'get_order' })],
+      headers: { 'X-Tenant': Lazy.string({ produce: () => 'blue' }) },
+    });
+    const env = canaryEnvironment(template);
+    expect(env[CANARY_ENV.EXPECTED_TOOLS]).toBe('["get_order"]');
+    expect(env[CANARY_ENV.HEADERS]).toBe('{"X-Tenant":"blue"}');
   });
 
   test('accepts a URL token, such as a Function URL of the same stack', () => {
@@ -318,6 +328,10 @@ describe('McpCanary validation', () => {
     expect(() => stackWith({}, (stack) => ({
       securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678')],
     }))).toThrow(/`vpcSubnets` or `securityGroups` is set without `vpc`/);
+  });
+  test('rejects a configuration too large for a Lambda environment', () => {
+    const expectedTools = Array.from({ length: 300 }, (_, i) => `tool_number_${i}`);
+    invalid({ expectedTools }, /configuration takes \d+ bytes of environment variables; Lambda allows 4096\. Shorten `headers`, `expectedTools`/);
   });
   test('reports every problem at once', () => {
     expect(() => stackWith({ serviceName: '', deadline: Duration.millis(1), headers: { Authorization: 'x' } }))
