@@ -6,7 +6,8 @@ import { CANARY_ENV } from '../src/private/canary-env';
 
 function variables(template: Template): { [name: string]: string } {
   const service = Object.values<any>(template.findResources('AWS::AppRunner::Service'))[0];
-  return Object.fromEntries(service.Properties.SourceConfiguration.ImageRepository.ImageConfiguration.RuntimeEnvironmentVariables.map((v: any) => [v.Name, v.Value]));
+  const config = service.Properties.SourceConfiguration.ImageRepository.ImageConfiguration;
+  return Object.fromEntries(config.RuntimeEnvironmentVariables.map((v: any) => [v.Name, v.Value]));
 }
 
 describe('App Runner example stacks', () => {
