@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { McpSessionMode } from '../src/fargate-service';
 import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../examples/fargate-stack';
+import { McpSessionMode } from '../src/fargate-service';
 
 function attributes(template: Template, type: string): Record<string, string> {
   const resource = Object.values(template.findResources(type))[0] as any;
