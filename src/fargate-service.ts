@@ -382,6 +382,11 @@ const CONTAINER_NAME = 'Server';
  * container secrets, separate least-privilege task and execution roles, a deployment circuit
  * breaker with rollback, Container Insights, and tasks that accept traffic from the load
  * balancer only.
+ *
+ * Watched like every service of this library: an `McpCanary` probes the URL over MCP, ECS and
+ * load balancer alarms (CPU, memory, running tasks, 5xx, unhealthy hosts, response time, rejected
+ * connections) and log alarms (credential failures, crashes) feed one composite health alarm that
+ * notifies a topic and honours a maintenance-window suppressor.
  */
 export class McpFargateService extends Construct implements iam.IGrantable, ec2.IConnectable {
   /** The ECS service. */

@@ -358,6 +358,19 @@ describe('McpFargateService HTTPS and domains', () => {
     expect(warnings(stack).join('\n')).not.toMatch(/plainHttp/);
   });
 
+  test('an internal load balancer with a certificate admits the VPC CIDR on 443 and 80, and still redirects', () => {
+    const { template } = synthWith((s) => ({
+      publicLoadBalancer: false,
+      certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc'),
+    }));
+    const group = Object.entries(template.findResources('AWS::EC2::SecurityGroup')).find(([id]) => id.startsWith('McpLoadBalancerSecurityGroup'))![1] as any;
+    expect(group.Properties.SecurityGroupIngress.map((r: any) => [r.FromPort, r.CidrIp])).toEqual([
+      [443, { 'Fn::GetAtt': [expect.stringMatching(/^McpVpc/), 'CidrBlock'] }],
+      [80, { 'Fn::GetAtt': [expect.stringMatching(/^McpVpc/), 'CidrBlock'] }],
+    ]);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })] });
+  });
+
   test('access logs go to the given bucket and prefix', () => {
     const { template } = synthWith((s) => ({
       accessLogBucket: new s3.Bucket(s, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED }),
