@@ -51,10 +51,6 @@ const project = new awscdk.AwsCdkConstructLibrary({
       setupFiles: ['<rootDir>/test/setup-env.ts'],
     },
   },
-  tsconfigDev: {
-    include: ['lambda/**/*.ts', 'examples/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
-    compilerOptions: {},
-  },
   eslintOptions: {
     dirs: ['src'],
     devdirs: ['test', 'lambda', 'examples', 'bench', 'scripts', 'build-tools', 'projenrc'],
@@ -88,7 +84,7 @@ const runtimeBundle = {
 };
 project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
 project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20' });
-project.addBins({ 'mcp-probe': 'bin/mcp-probe.js' });
+// bin/mcp-probe (requires the bundled CLI) is registered as the package's `mcp-probe` bin by projen.
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/scripts/');

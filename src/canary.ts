@@ -400,8 +400,9 @@ export class McpCanary extends Construct {
       environment,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      // One probe at a time: an overlapping run is dropped instead of piling up behind a slow endpoint.
-      reservedConcurrentExecutions: 1,
+      // No reserved concurrency: Lambda refuses reservations that leave fewer than 10 unreserved,
+      // which breaks deploys on new accounts. The deadline-below-schedule check and the
+      // no-retry, one-minute-max-age target keep runs from piling up instead.
       // A failed or throttled run is not retried: the next tick is the retry, and a stale probe measures nothing.
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
@@ -425,7 +426,7 @@ export class McpCanary extends Construct {
     if (everyMinutes !== undefined && timeout.toSeconds({ integral: false }) > everyMinutes * 60) {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryRunsOverlapSchedule',
         `McpCanary: the canary may run for up to ${timeout.toSeconds()} s (deadline ${deadline.toSeconds({ integral: false })} s + ${CANARY_TIMEOUT_MARGIN_SECONDS} s) `
-        + `but is scheduled every ${everyMinutes} min; an overlapping run is throttled and its datapoint is missing. Shorten \`deadline\` or lengthen \`schedule\`.`);
+        + `but is scheduled every ${everyMinutes} min; overlapping runs probe the same endpoint twice and skew its latency. Shorten \`deadline\` or lengthen \`schedule\`.`);
     }
     if (auth._mode === 'bearer-secret' && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',

@@ -1,10 +1,16 @@
 import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { McpCanary, McpCanaryAuth } from './canary';
+import { McpLambdaAlarms } from './monitoring/lambda-alarms';
+import { McpLambdaAlarmOptions, McpMonitoringOptions } from './monitoring/options';
+import { McpServiceMonitoring } from './monitoring/service-monitoring';
 import { ValidationErrors } from './private/validation';
 import { McpServerCode } from './server-code';
 import { LambdaWebAdapter } from './web-adapter';
@@ -142,7 +148,7 @@ export interface McpLambdaFunctionOptions {
 }
 
 /** Properties for `McpLambdaService`. */
-export interface McpLambdaServiceProps extends McpLambdaFunctionOptions {
+export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMonitoringOptions, McpLambdaAlarmOptions {
   /**
    * The MCP server: a directory with a start script, an entry file to bundle, or a container
    * image with the Lambda Web Adapter extension.
@@ -222,6 +228,14 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions {
    * @default LambdaWebAdapter.DEFAULT_LAYER_VERSION
    */
   readonly webAdapterLayerVersion?: number;
+
+  /**
+   * The service's name in the probe metrics (`ServiceName` dimension) and in the namespace of its
+   * log metrics. Letters, digits, hyphens and underscores. It does not name the function.
+   *
+   * @default - the function's generated name
+   */
+  readonly serviceName?: string;
 }
 
 /**
@@ -251,6 +265,27 @@ export class McpLambdaService extends Construct {
   /** The Function URL's auth type. */
   public readonly auth: McpFunctionUrlAuth;
 
+  /** The outside-in monitoring: canary, canary and log alarms, the composite health alarm, topic, dashboard. */
+  public readonly monitoring: McpServiceMonitoring;
+
+  /** The Lambda platform alarms and log metric filters (throttles, errors, duration, memory, ...). */
+  public readonly platformAlarms: McpLambdaAlarms;
+
+  /** The canary that probes the endpoint over MCP every minute, unless `canary: false`. */
+  public readonly canary?: McpCanary;
+
+  /** Every alarm the health alarm watches: the canary's, the log alarms, the platform alarms. */
+  public readonly alarms: cloudwatch.IAlarm[];
+
+  /** The composite alarm that is in ALARM when any alarm in `alarms` is; it notifies `alarmTopic`. */
+  public readonly healthAlarm: cloudwatch.CompositeAlarm;
+
+  /** The topic the health alarm notifies (given, or created with a TLS-only publish policy). */
+  public readonly alarmTopic: sns.ITopic;
+
+  /** The CloudWatch dashboard, when `dashboard: true`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
+
   constructor(scope: Construct, id: string, props: McpLambdaServiceProps) {
     super(scope, id);
 
@@ -260,6 +295,8 @@ export class McpLambdaService extends Construct {
     const port = props.port ?? 8080;
     const mcpPath = props.mcpPath ?? '/mcp';
     const readinessCheckPath = props.readinessCheckPath ?? '/healthz';
+    const memorySize = props.memorySize ?? 1024;
+    const timeout = props.timeout ?? Duration.minutes(5);
     validateProps(props, { port, mcpPath, readinessCheckPath });
     this.auth = auth;
 
@@ -300,8 +337,8 @@ export class McpLambdaService extends Construct {
       handler: code.handler,
       runtime: code.isContainerImage ? lambda.Runtime.FROM_IMAGE : props.runtime ?? lambda.Runtime.NODEJS_24_X,
       architecture,
-      memorySize: props.memorySize ?? 1024,
-      timeout: props.timeout ?? Duration.minutes(5),
+      memorySize,
+      timeout,
       role,
       environment,
       layers: code.isContainerImage
@@ -372,6 +409,32 @@ export class McpLambdaService extends Construct {
           'Test SSE responses after deploying, or set invokeMode: lambda.InvokeMode.BUFFERED.',
       );
     }
+    this.monitoring = new McpServiceMonitoring(this, 'Monitoring', {
+      ...props,
+      serviceName: props.serviceName ?? fn.functionName,
+      url: this.url,
+      serverLogGroup: this.logGroup,
+      // An IAM-authenticated URL answers 403 to unsigned requests: the canary signs with SigV4.
+      canaryAuth: props.canaryAuth ?? (auth === McpFunctionUrlAuth.AWS_IAM ? McpCanaryAuth.sigV4(functionUrl) : undefined),
+    });
+    this.platformAlarms = new McpLambdaAlarms(this, 'Alarms', {
+      ...props,
+      monitoring: this.monitoring,
+      serverFunction: fn,
+      serverAlias: alias,
+      timeout,
+      memorySizeMiB: memorySize,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      provisionedConcurrentExecutions: props.provisionedConcurrency,
+      functionUrl,
+      serverLogGroup: this.logGroup,
+    });
+    this.canary = this.monitoring.canary;
+    this.alarms = this.monitoring.alarms;
+    this.healthAlarm = this.monitoring.healthAlarm;
+    this.alarmTopic = this.monitoring.alarmTopic;
+    this.dashboard = this.monitoring.dashboard;
+
     const secretLike = Object.keys(props.environment ?? {}).filter((name) => SECRET_LIKE_NAME.test(name));
     if (secretLike.length > 0) {
       Annotations.of(this).addWarningV2(

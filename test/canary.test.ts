@@ -60,14 +60,14 @@ describe('McpCanary schedule', () => {
 });
 
 describe('McpCanary function', () => {
-  test('runs the bundled handler on arm64 with the latest Node.js runtime, 256 MB, JSON logs and one concurrent run', () => {
+  test('runs the bundled handler on arm64 with the latest Node.js runtime, 256 MB, JSON logs and no reserved concurrency', () => {
     const { template } = stackWith();
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 256,
-      ReservedConcurrentExecutions: 1,
+      ReservedConcurrentExecutions: Match.absent(),
       LoggingConfig: Match.objectLike({ LogFormat: 'JSON' }),
     });
   });

@@ -73,7 +73,7 @@ describe('McpLambdaService defaults', () => {
 
   test('keeps the IAM URL private: no public invoke permission', () => {
     const { template } = synth();
-    template.resourceCountIs('AWS::Lambda::Permission', 0);
+    expect(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: '*' } })).toEqual({});
   });
 
   test('uses its own role with log writes scoped to its log group, no AWS managed policy', () => {
@@ -128,7 +128,7 @@ describe('McpLambdaService options', () => {
       InvokedViaFunctionUrl: true,
       FunctionName: aliasRef,
     });
-    template.resourceCountIs('AWS::Lambda::Permission', 2);
+    expect(Object.keys(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: '*' } }))).toHaveLength(2);
     Annotations.fromStack(stack).hasWarning('/Stack/Mcp', Match.stringLikeRegexp('auth NONE: anyone on the internet'));
   });
 
@@ -363,5 +363,64 @@ describe('McpLambdaService validation', () => {
     const stack = new Stack(app, 'Stack');
     const memory = new CfnParameter(stack, 'Memory', { type: 'Number' }).valueAsNumber;
     expect(() => new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), memorySize: memory, reservedConcurrency: memory })).not.toThrow();
+  });
+});
+
+describe('McpLambdaService monitoring', () => {
+  test('a canary probes the MCP endpoint every minute, signing with SigV4 because the URL is IAM-authenticated', () => {
+    const { template, service, stack } = synth({}, { region: 'eu-west-1' });
+    expect(service.canary).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+    const canaryEnv = stack.resolve((service.canary!.function.node.defaultChild as lambda.CfnFunction).environment);
+    expect(JSON.stringify(canaryEnv)).toContain('eu-west-1');
+    expect(JSON.stringify(canaryEnv)).toContain('FunctionUrl');
+    const aliasRef = { Ref: Match.stringLikeRegexp('^McpLiveAlias') };
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^McpMonitoringCanary') }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunctionUrl', Resource: aliasRef })]) },
+    });
+  });
+
+  test('an unauthenticated URL is probed without signing', () => {
+    const { template } = synth({ auth: McpFunctionUrlAuth.NONE });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunctionUrl' })])) },
+    });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('lambda:InvokeFunctionUrl');
+  });
+
+  test('the health alarm watches the probe and the Lambda platform alarms, and only it notifies', () => {
+    const { template, service } = synth({ provisionedConcurrency: 1, reservedConcurrency: 4 });
+    const names = service.alarms.map((a) => a.node.id);
+    expect(names).toEqual(expect.arrayContaining(['ProbeFailing', 'Throttles', 'Errors', 'ProvisionedConcurrencySpillover']));
+    template.resourceCountIs('AWS::CloudWatch::CompositeAlarm', 1);
+    template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', { AlarmActions: [{ Ref: Match.stringLikeRegexp('^McpMonitoringAlarmTopic') }] });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Throttles',
+      Namespace: 'AWS/Lambda',
+      // Measured on the alias the URL serves.
+      Dimensions: Match.arrayWith([Match.objectLike({ Name: 'Resource' })]),
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ProbeSuccess', TreatMissingData: 'breaching', DatapointsToAlarm: 3, EvaluationPeriods: 3 });
+  });
+
+  test('the memory metric filter reads the platform report of the server log group', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^McpLogGroup') },
+      FilterPattern: Match.stringLikeRegexp('platform.report'),
+    });
+  });
+
+  test('canary: false removes the canary and warns', () => {
+    const { template, service, stack } = synth({ canary: false });
+    expect(service.canary).toBeUndefined();
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    Annotations.fromStack(stack).hasWarning('*', Match.stringLikeRegexp('canary .* is disabled'));
+  });
+
+  test('an alarm topic and e-mail subscriptions can be given', () => {
+    const { template } = synth({ alarmEmails: ['oncall@example.com'] });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 });

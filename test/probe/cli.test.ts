@@ -9,7 +9,7 @@ import { startSdk2 } from './fixtures/sdk-servers';
 import { parseArgs, USAGE } from '../../lambda/cli/args';
 
 const ROOT = path.join(__dirname, '..', '..');
-const BIN = path.join(ROOT, 'bin', 'mcp-probe.js');
+const BIN = path.join(ROOT, 'bin', 'mcp-probe');
 
 interface Run {
   code: number;

@@ -1,0 +1,65 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Every ```ts block of a markdown file, with the line it starts on. */
+export function typescriptBlocks(markdown: string): Array<{ line: number; code: string }> {
+  const blocks: Array<{ line: number; code: string }> = [];
+  const fence = /^```(ts|typescript)\s*$([\s\S]*?)^```\s*$/gm;
+  let match: RegExpExecArray | null;
+  while ((match = fence.exec(markdown)) !== null) {
+    blocks.push({ line: markdown.slice(0, match.index).split('\n').length, code: match[2] });
+  }
+  return blocks;
+}
+
+/**
+ * Type-check snippets as separate modules in which `cdk-mcp` resolves to this repo's src/, the
+ * way a consumer's code sees the published package.
+ */
+function typeCheck(snippets: Array<{ name: string; code: string }>): string[] {
+  const options: ts.CompilerOptions = {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Node16,
+    moduleResolution: ts.ModuleResolutionKind.Node16,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    esModuleInterop: true,
+    types: ['node'],
+    baseUrl: ROOT,
+    paths: { 'cdk-mcp': ['src/index.ts'] },
+  };
+  const virtual = new Map(snippets.map((s) => [path.join(ROOT, `${s.name}.ts`), `export {};\n${s.code}`]));
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.fileExists = (f) => virtual.has(f) || fileExists.call(host, f);
+  host.readFile = (f) => virtual.get(f) ?? readFile.call(host, f);
+  host.getSourceFile = (f, lang, ...rest) =>
+    virtual.has(f) ? ts.createSourceFile(f, virtual.get(f)!, lang) : getSourceFile.call(host, f, lang, ...rest);
+  const program = ts.createProgram([...virtual.keys()], options, host);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .filter((d) => d.file && virtual.has(d.file.fileName))
+    .map((d) => {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      return `${path.basename(d.file!.fileName)}:${line}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+}
+
+test('the README has TypeScript examples', () => {
+  expect(typescriptBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).length).toBeGreaterThanOrEqual(3);
+});
+
+test('every TypeScript example in the README compiles against the library', () => {
+  const blocks = typescriptBlocks(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8'));
+  const errors = typeCheck(blocks.map((b) => ({ name: `README.md-line-${b.line}`, code: b.code })));
+  expect(errors).toEqual([]);
+});
+
+test('the check catches a broken example (it can fail)', () => {
+  const errors = typeCheck([{ name: 'broken', code: "import { McpLambdaService } from 'cdk-mcp';\nnew McpLambdaService(undefined as any, 'X', { nope: 1 });\n" }]);
+  expect(errors.join('\n')).toMatch(/nope/);
+});
