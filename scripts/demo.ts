@@ -12,7 +12,7 @@ import * as path from 'path';
 import { describeStack, exampleApps, StackSummary, synthApp } from './synth-examples';
 
 const ROOT = path.join(__dirname, '..');
-const CLI = path.join(ROOT, 'bin', 'mcp-probe.js');
+const CLI = path.join(ROOT, 'bin', 'mcp-probe');
 const SERVER_SCRIPT = path.join(ROOT, 'examples', 'server', 'run.sh');
 
 interface ProbeCheck {
@@ -77,7 +77,7 @@ async function main(): Promise<number> {
         ok = ok && r.ok === true && run.status === 0;
         line =
           `${r.ok ? 'OK  ' : 'FAIL'} ${check.label.padEnd(38)} era=${r.era} version=${r.protocolVersion} ` +
-          `server=${r.server?.name}@${r.server?.version} tools=${r.toolCount} hash=${String(r.toolsHash).slice(0, 12)} ` +
+          `server=${r.server?.name}@${r.server?.version} tools=${r.toolCount} hash=${String(r.toolsHash).slice(0, 20)} ` +
           `total=${r.timings.totalMs} ms${r.ok ? '' : `  ${r.failureClass}: ${r.message}`}`;
       } catch {
         ok = false;

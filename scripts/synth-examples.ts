@@ -71,13 +71,29 @@ export function summarizeAssembly(app: string, outdir: string): StackSummary[] {
   return summaries;
 }
 
-/** A one-line description of a stack: its size and its main resource types. */
+/** The resource types that say what a stack is, in the order a reader wants them. */
+const KEY_TYPES = [
+  'AWS::Lambda::Function',
+  'AWS::Lambda::Url',
+  'AWS::ECS::Service',
+  'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  'AWS::AppRunner::Service',
+  'AWS::Events::Rule',
+  'AWS::CloudWatch::Alarm',
+  'AWS::CloudWatch::CompositeAlarm',
+  'AWS::Logs::MetricFilter',
+  'AWS::SNS::Topic',
+  'AWS::CloudWatch::Dashboard',
+];
+
+/** A one-line description of a stack: its size and its key resource types. */
 export function describeStack(s: StackSummary): string {
-  const types = s.byType
-    .slice(0, 6)
-    .map(([type, n]) => `${type.replace(/^AWS::/, '')}${n > 1 ? ` x${n}` : ''}`)
-    .join(', ');
-  return `${s.stack.padEnd(32)} ${String(s.resources).padStart(3)} resources  (${types}${s.byType.length > 6 ? ', ...' : ''})`;
+  const counts = new Map(s.byType);
+  const key = KEY_TYPES.filter((type) => counts.has(type)).map((type) => {
+    const n = counts.get(type)!;
+    return `${type.replace(/^AWS::/, '')}${n > 1 ? ` x${n}` : ''}`;
+  });
+  return `${s.stack.padEnd(30)} ${String(s.resources).padStart(3)} resources: ${key.join(', ')}`;
 }
 
 if (require.main === module) {

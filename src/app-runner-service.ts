@@ -22,8 +22,8 @@ import {
   checkCpuMemory,
   checkEnvironmentNames,
   checkServiceName,
-  secretLikeNames,
 } from './private/app-runner-validation';
+import { warnOnSecretLikeEnvironment } from './private/secret-environment';
 import { ValidationErrors } from './private/validation';
 
 /** Where App Runner pulls an image from. */
@@ -730,14 +730,7 @@ export class McpAppRunnerService extends Construct implements iam.IGrantable {
           'Prefer a stateless server, which can also scale out.',
       );
     }
-    const secretLike = secretLikeNames(props.environment ?? {});
-    if (secretLike.length > 0) {
-      Annotations.of(this).addWarningV2(
-        'cdk-mcp:secretInEnvironment',
-        `environment has ${secretLike.join(', ')}, which look like secrets. Environment variables are visible in the console and the template: ` +
-          'pass secrets through the secrets prop (McpAppRunnerSecret.fromSecretsManager or fromSsmParameter).',
-      );
-    }
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (McpAppRunnerSecret.fromSecretsManager or fromSsmParameter)');
   }
 
   /**

@@ -16,6 +16,7 @@ import { McpFargateAlarmOptions, McpFargateAlarms } from './monitoring/fargate-a
 import { McpMonitoringOptions } from './monitoring/options';
 import { McpServiceMonitoring } from './monitoring/service-monitoring';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
+import { warnOnSecretLikeEnvironment } from './private/secret-environment';
 
 /**
  * How the MCP server keeps state between requests.
@@ -701,14 +702,7 @@ export class McpFargateService extends Construct implements iam.IGrantable, ec2.
           'reach any task and get 404 "Session not found", and every session on a task ends when it stops. Prefer sessionMode: McpSessionMode.STATELESS, or run one task.',
       );
     }
-    const secretLike = Object.keys(props.environment ?? {}).filter((name) => SECRET_LIKE_NAME.test(name));
-    if (secretLike.length > 0) {
-      Annotations.of(this).addWarningV2(
-        'cdk-mcp:secretInEnvironment',
-        `environment has ${secretLike.join(', ')}, which look like secrets. Environment variables are visible in the console and the template: ` +
-          'pass secrets through the secrets prop (ecs.Secret.fromSecretsManager).',
-      );
-    }
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (ecs.Secret.fromSecretsManager)');
     const idle = props.idleTimeout;
     if (idle && !idle.isUnresolved() && idle.toSeconds() < 30) {
       Annotations.of(this).addWarningV2(
@@ -725,5 +719,3 @@ function isPlainHttp(url: string): boolean {
   return url.startsWith('http://');
 }
 
-/** Environment variable names that suggest a secret value. */
-const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;

@@ -11,6 +11,7 @@ import { McpCanary, McpCanaryAuth } from './canary';
 import { McpLambdaAlarms } from './monitoring/lambda-alarms';
 import { McpLambdaAlarmOptions, McpMonitoringOptions } from './monitoring/options';
 import { McpServiceMonitoring } from './monitoring/service-monitoring';
+import { warnOnSecretLikeEnvironment } from './private/secret-environment';
 import { ValidationErrors } from './private/validation';
 import { McpServerCode } from './server-code';
 import { LambdaWebAdapter } from './web-adapter';
@@ -51,9 +52,6 @@ const RESERVED_ENVIRONMENT: { [name: string]: string } = {
   AWS_LWA_READINESS_CHECK_PROTOCOL: 'the readiness check is always an HTTP GET of readinessCheckPath',
   AWS_LWA_INVOKE_MODE: 'use the invokeMode prop; it is kept in step with the Function URL',
 };
-
-/** Environment variable names that suggest a secret value. */
-const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** Properties of the Lambda function that runs the MCP server. */
 export interface McpLambdaFunctionOptions {
@@ -435,14 +433,7 @@ export class McpLambdaService extends Construct {
     this.alarmTopic = this.monitoring.alarmTopic;
     this.dashboard = this.monitoring.dashboard;
 
-    const secretLike = Object.keys(props.environment ?? {}).filter((name) => SECRET_LIKE_NAME.test(name));
-    if (secretLike.length > 0) {
-      Annotations.of(this).addWarningV2(
-        'cdk-mcp:secretInEnvironment',
-        `environment has ${secretLike.join(', ')}, which look like secrets. Environment variables are visible in the console and the template: ` +
-          'pass secrets through the secrets prop (Secrets Manager, by ARN).',
-      );
-    }
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (Secrets Manager, by ARN)');
   }
 
   /**

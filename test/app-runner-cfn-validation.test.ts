@@ -5,21 +5,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { McpAppRunnerImage, McpAppRunnerSecret, McpAppRunnerService } from '../src/app-runner-service';
 import { McpSessionMode } from '../src/fargate-service';
+import { enableBuiltinValidation, strictValidationApp } from './support/builtin-validation';
 
 /**
  * aws-cdk-lib's built-in CloudFormation validator (resource schemas plus its default rules, as
  * errors) over App Runner services with every feature on, and at the edges of App Runner's ranges.
  */
 describe('McpAppRunnerService under the built-in CloudFormation validator', () => {
-  const previous = process.env.CDK_VALIDATION;
-  beforeAll(() => {
-    delete process.env.CDK_VALIDATION;
-  });
-  afterAll(() => {
-    process.env.CDK_VALIDATION = previous;
-  });
-
-  const strictApp = () => new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  enableBuiltinValidation();
+  const strictApp = strictValidationApp;
 
   test('services with every feature, and at the edges of the ranges, synthesize clean', () => {
     const app = strictApp();

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { enableBuiltinValidation, strictValidationApp } from './support/builtin-validation';
 
 /**
  * Every Stack class exported by examples/*-stack.ts: the stacks the example apps deploy.
@@ -51,15 +52,8 @@ test('cdk-nag does flag a finding (the check above can fail)', () => {
 });
 
 describe('aws-cdk-lib built-in CloudFormation validation, default rules as errors', () => {
-  const previous = process.env.CDK_VALIDATION;
-  beforeAll(() => {
-    delete process.env.CDK_VALIDATION;
-  });
-  afterAll(() => {
-    process.env.CDK_VALIDATION = previous;
-  });
-
-  const strictApp = () => new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  enableBuiltinValidation();
+  const strictApp = strictValidationApp;
 
   test('every example stack synthesizes clean', () => {
     const app = strictApp();

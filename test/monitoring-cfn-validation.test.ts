@@ -6,21 +6,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpCanary, McpCanaryAuth, McpTransport } from '../src/canary';
 import { McpLambdaAlarms, McpServiceMonitoring } from '../src/monitoring';
+import { enableBuiltinValidation, strictValidationApp } from './support/builtin-validation';
 
 /**
  * aws-cdk-lib's built-in CloudFormation validator (resource schemas plus its default rules, as
  * errors) over canaries in every auth mode and placement, and the full monitoring of a function.
  */
 describe('McpCanary and McpServiceMonitoring under the built-in CloudFormation validator', () => {
-  const previous = process.env.CDK_VALIDATION;
-  beforeAll(() => {
-    delete process.env.CDK_VALIDATION;
-  });
-  afterAll(() => {
-    process.env.CDK_VALIDATION = previous;
-  });
-
-  const strictApp = () => new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': true } });
+  enableBuiltinValidation();
+  const strictApp = strictValidationApp;
 
   test('canaries and a monitored function with every option synthesize clean', () => {
     const app = strictApp();

@@ -30,8 +30,6 @@ const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 /** An environment variable name a POSIX shell accepts. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Environment variable names that suggest a secret value. */
-const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
 /** `cpu` and `memoryLimitMiB` must form one of App Runner's instance sizes. */
 export function checkCpuMemory(errors: ValidationErrors, cpu: number, memoryLimitMiB: number): void {
@@ -96,7 +94,3 @@ export function checkEnvironmentNames(
   }
 }
 
-/** Environment variable names that look like secrets. */
-export function secretLikeNames(environment: { [name: string]: string }): string[] {
-  return Object.keys(environment).filter((name) => SECRET_LIKE_NAME.test(name));
-}
