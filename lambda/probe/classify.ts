@@ -388,6 +388,9 @@ export function classifyNetworkError(error: NetworkErrorLike, host: string): Fai
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(error.message ?? '')) {
     return { failureClass: 'TLS_ERROR', message: `TLS handshake with ${host} failed (${detail})` };
   }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { failureClass: 'RESPONSE_TOO_LARGE', message: `the response headers from ${host} exceed Node.js's header size limit (${detail})` };
+  }
   if (code.startsWith('HPE_')) {
     return { failureClass: 'HTTP_ERROR', message: `the reply from ${host} is not valid HTTP (${detail})` };
   }

@@ -134,9 +134,11 @@ export class HttpClient {
         const queue: SseEvent[] = [];
         let ended: { failure: Failure; timedOut: boolean } | undefined;
         let waiter: (() => void) | undefined;
+        let deadlineTimer: NodeJS.Timeout | undefined;
         const parser = new SseParser({ maxLineLength: this.options.maxResponseBytes });
         const streamDone = (result: ExchangeResult | { stream: EventStream }) => {
-          if ('stream' in result) return;
+          if ('stream' in result || ended) return;
+          clearTimeout(deadlineTimer);
           ended = result.kind === 'transport'
             ? { failure: result.failure, timedOut: result.timedOut }
             : { failure: result.interpretation.kind === 'failure' ? result.interpretation.failure : { failureClass: 'EMPTY_STREAM', message: 'the SSE stream ended' }, timedOut: false };
@@ -165,6 +167,15 @@ export class HttpClient {
           close: () => res.destroy(),
         };
         done({ stream });
+        // The exchange's own deadline ended with done(): the stream, which outlives it, needs one too.
+        deadlineTimer = setTimeout(() => {
+          streamDone({
+            kind: 'transport',
+            failure: { failureClass: 'TIMEOUT', message: `the SSE stream of ${request.url.hostname} delivered no answer before the probe deadline` },
+            timedOut: true,
+          });
+          res.destroy();
+        }, Math.max(0, this.options.deadline - Date.now()));
         this.stream(res, parser, streamDone, (events) => {
           queue.push(...events);
           waiter?.();

@@ -86,6 +86,43 @@ describe('transport failures', () => {
     }), { timeoutMs: 600 });
     expect(res).toMatchObject({ failureClass: 'TIMEOUT', httpStatus: 200 });
   });
+
+  test('an HTTP+SSE stream that never announces its endpoint is TIMEOUT at the deadline', async () => {
+    const res = await probeServer(await respond((_req, reply) => {
+      reply.writeHead(200, { 'content-type': 'text/event-stream' });
+      reply.write(': connected\n\n');
+    }), { transport: 'sse', timeoutMs: 400 });
+    expect(res).toMatchObject({ failureClass: 'TIMEOUT', httpStatus: 200 });
+    expect(res.timings.totalMs).toBeLessThan(1_500);
+  });
+
+  test('an HTTP+SSE stream that accepts requests but never answers them is TIMEOUT', async () => {
+    const res = await probeServer(await respond((req, reply) => {
+      if (req.method === 'GET') {
+        reply.writeHead(200, { 'content-type': 'text/event-stream' });
+        reply.write('event: endpoint\ndata: /messages?sessionId=1\n\n');
+        return;
+      }
+      reply.writeHead(202).end('Accepted');
+    }), { transport: 'sse', timeoutMs: 400 });
+    expect(res).toMatchObject({ failureClass: 'TIMEOUT', era: null });
+  });
+
+  test('a TIMEOUT behind API Gateway says it is usually a Lambda cold start', async () => {
+    // The modern attempt is answered (400, API Gateway headers); initialize then never is.
+    const res = await probeServer(await respond((_req, reply, body) => {
+      if (body.includes('server/discover')) sendJson(reply, 400, { message: 'Bad Request' }, APIGW_HEADERS);
+    }), { timeoutMs: 600 });
+    expect(res).toMatchObject({ failureClass: 'TIMEOUT', frontDoor: 'apigateway', httpStatus: 400 });
+    expect(res.message).toMatch(/usually a Lambda cold start/);
+  });
+
+  test('response headers larger than Node.js accepts are RESPONSE_TOO_LARGE', async () => {
+    const res = await probeServer(await respond((req) => {
+      req.socket.end(`HTTP/1.1 200 OK\r\nX-Big: ${'z'.repeat(64 * 1024)}\r\nContent-Length: 0\r\n\r\n`);
+    }));
+    expect(res.failureClass).toBe('RESPONSE_TOO_LARGE');
+  });
 });
 
 describe('TLS', () => {

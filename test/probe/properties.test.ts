@@ -65,10 +65,10 @@ describe('classifier properties', () => {
     }), { numRuns: 1_000 });
   });
 
-  test('classifyNetworkError names a transport or HTTP class for any error code', () => {
+  test('classifyNetworkError names a transport class, HTTP_ERROR or RESPONSE_TOO_LARGE for any error code', () => {
     fc.assert(fc.property(fc.option(fc.string(), { nil: undefined }), fc.option(fc.string(), { nil: undefined }), (code, message) => {
       const failure = classifyNetworkError({ code, message }, 'host');
-      expect(['DNS_ERROR', 'CONNECTION_REFUSED', 'CONNECTION_RESET', 'TLS_ERROR', 'TIMEOUT', 'HTTP_ERROR']).toContain(failure.failureClass);
+      expect(['DNS_ERROR', 'CONNECTION_REFUSED', 'CONNECTION_RESET', 'TLS_ERROR', 'TIMEOUT', 'HTTP_ERROR', 'RESPONSE_TOO_LARGE']).toContain(failure.failureClass);
     }));
   });
 
