@@ -74,7 +74,7 @@ describe('probe robustness', () => {
   test('arbitrary server bytes always end in a known class within the deadline', async () => {
     const known = new Set<string>(['OK', ...FAILURE_CLASSES]);
     const seen = new Set<string>();
-    await fc.assert(fc.asyncProperty(script, fc.constantFrom<'auto' | 'sse'>('auto', 'sse'), async (plan, transport) => {
+    await fc.assert(fc.asyncProperty(script, fc.constantFrom<'auto' | 'modern' | 'legacy' | 'sse'>('auto', 'modern', 'legacy', 'sse'), async (plan, transport) => {
       current = plan;
       const started = Date.now();
       let guard: NodeJS.Timeout | undefined;
