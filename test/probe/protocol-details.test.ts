@@ -2,7 +2,7 @@
  * What the probe puts on the wire and how it reads what comes back: modern and legacy request
  * shapes, SSE answers trickled in small chunks after notifications, and tools/list pagination.
  */
-import { result, sendJson, startScripted, type RpcMessage } from './fixtures/http-server';
+import { result, sendJson, startScripted, startServer, type RpcMessage } from './fixtures/http-server';
 import { probe } from '../../lambda/probe';
 
 describe('requests on the wire', () => {
@@ -124,6 +124,86 @@ describe('tools/list pagination', () => {
     try {
       const res = await probe({ url: server.url });
       expect(res).toMatchObject({ failureClass: 'PROTOCOL_ERROR', era: 'legacy' });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('edge cases of each transport', () => {
+  const discoverWith = (discover: Record<string, unknown>) => startScripted({
+    'server/discover': (m, res) => sendJson(res, 200, result(m.id, discover)),
+  });
+
+  test('a server/discover result without supportedVersions is PROTOCOL_ERROR when modern is forced', async () => {
+    const server = await discoverWith({ capabilities: {} });
+    try {
+      const res = await probe({ url: server.url, transport: 'modern' });
+      expect(res).toMatchObject({ failureClass: 'PROTOCOL_ERROR', era: null });
+      expect(res.message).toMatch(/lacks "supportedVersions" or "capabilities"/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server/discover listing only legacy versions makes auto-detection fall back to initialize', async () => {
+    const server = await discoverWith({ supportedVersions: ['2025-06-18'], capabilities: {} });
+    try {
+      const res = await probe({ url: server.url });
+      expect(res).toMatchObject({ ok: true, era: 'legacy' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server/discover listing only unknown versions is VERSION_MISMATCH', async () => {
+    const server = await discoverWith({ supportedVersions: ['2031-01-01'], capabilities: {} });
+    try {
+      const res = await probe({ url: server.url });
+      expect(res).toMatchObject({ failureClass: 'VERSION_MISMATCH' });
+      expect(res.message).toMatch(/supports 2031-01-01/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an HTTP+SSE endpoint event pointing at another origin is refused (no SSRF)', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('event: endpoint\ndata: http://169.254.169.254/latest/meta-data\n\n');
+    });
+    try {
+      const res = await probe({ url: server.url, transport: 'sse' });
+      expect(res).toMatchObject({ failureClass: 'PROTOCOL_ERROR' });
+      expect(res.message).toMatch(/points at another origin/);
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a sentinel asking for input (modern input_required) is TOOL_ERROR', async () => {
+    const server = await startScripted({
+      'tools/call': (m, res) => sendJson(res, 200, result(m.id, { resultType: 'input_required', inputRequests: {} })),
+    });
+    try {
+      const res = await probe({ url: server.url, call: { name: 'echo' } });
+      expect(res).toMatchObject({ failureClass: 'TOOL_ERROR' });
+      expect(res.message).toMatch(/asked for input/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an SSE answer marked as a throttling exception is THROTTLED without reading the stream', async () => {
+    const server = await startServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-amzn-errortype': 'ThrottlingException' });
+      res.write(': open\n\n');
+    });
+    try {
+      const res = await probe({ url: server.url, timeoutMs: 2_000 });
+      expect(res).toMatchObject({ failureClass: 'THROTTLED', httpStatus: 200 });
+      expect(res.timings.totalMs).toBeLessThan(1_000);
     } finally {
       await server.close();
     }
