@@ -16,7 +16,7 @@ import { startSdk1Streamable } from '../test/probe/fixtures/sdk-servers';
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, '.bench');
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const WARMUP = 20;
 const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 15);
 

@@ -65,19 +65,33 @@ export interface ProbeTimings {
 
 /** The outcome of one probe. Messages are redacted. */
 export interface ProbeResult {
+  /** True when every step passed. */
   ok: boolean;
+  /** `OK`, or the first failure met. */
   failureClass: 'OK' | FailureClass;
+  /** The layer of the failure; null when ok. */
   layer: FailureLayer | null;
+  /** The era of the successful handshake; null when no handshake succeeded. */
   era: Era | null;
+  /** The negotiated protocol revision (`2026-07-28`, `2025-11-25`, ...). */
   protocolVersion: string | null;
+  /** The server's `serverInfo`. */
   server: { name: string; version: string } | null;
+  /** Tools listed over every page; null before a successful handshake. */
   toolCount: number | null;
+  /** Names of the tools listed. */
   tools: string[];
+  /** `sha256:` and 16 hex digits over the tool list (see `toolsHash` in ./tools-hash). */
   toolsHash: string | null;
+  /** Status of the failing response, or of the last one. */
   httpStatus: number | null;
+  /** The AWS front door recognised from response evidence. */
   frontDoor: FrontDoor | null;
+  /** Whole days until the server certificate expires (https only). */
   certDaysRemaining: number | null;
+  /** Milliseconds per phase. */
   timings: ProbeTimings;
+  /** One redacted line a person can act on. */
   message: string;
 }
 
