@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: the MCP probe against an SDK 1.x Client and against bare HTTP round trips,
- * all on one local SDK 1.x Streamable HTTP server (stateful, JSON responses) in one run, plus the
- * size and cold load time of the probe bundle against an SDK-based equivalent.
+ * all on one local SDK 1.x Streamable HTTP server (stateful, JSON responses, in its own
+ * process) in one run, plus the size and cold load time of the probe bundle against an
+ * SDK-based equivalent.
  * Prints medians and ratios; asserts nothing (figures depend on the machine).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -12,7 +13,6 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as esbuild from 'esbuild';
 import { probe } from '../lambda/probe';
-import { startSdk1Streamable } from '../test/probe/fixtures/sdk-servers';
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, '.bench');
@@ -109,9 +109,25 @@ async function probeOnce(url: URL, transport: 'auto' | 'legacy'): Promise<number
   return elapsed;
 }
 
+/** Starts bench/server.ts in a child process and waits for its URL. */
+async function startServerProcess(): Promise<{ child: ChildProcess; url: URL }> {
+  const child = fork(path.join(__dirname, 'server.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], cwd: ROOT, stdio: 'inherit' });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error('the bench server sent no URL'))));
+    child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
+  });
+  return { child, url: new URL(url) };
+}
+
+function ask<T>(child: ChildProcess, message: string): Promise<T> {
+  return new Promise((resolve) => {
+    child.once('message', (m) => resolve(m as T));
+    child.send(message);
+  });
+}
+
 async function roundTrips(): Promise<Record<string, number>> {
-  const server = await startSdk1Streamable({ stateful: true, json: true });
-  const url = new URL(server.url);
+  const { child, url } = await startServerProcess();
   const samples: Record<string, number[]> = { probeAuto: [], probeLegacy: [], sdkClient: [], bareLegacy: [], bareAuto: [] };
   try {
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
@@ -131,9 +147,13 @@ async function roundTrips(): Promise<Record<string, number>> {
       }
       if (i >= WARMUP) for (const [k, v] of Object.entries(round)) samples[k].push(v);
     }
-    if (server.sessionCount() !== 0) throw new Error(`${server.sessionCount()} sessions leaked during the benchmark`);
+    const { sessions } = await ask<{ sessions: number }>(child, 'sessions');
+    // The SDK client and the bare sequence end their sessions too: any left is a leak.
+    if (sessions !== 0) throw new Error(`${sessions} sessions leaked during the benchmark`);
   } finally {
-    await server.close();
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.send('stop');
+    await exited;
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
@@ -186,7 +206,7 @@ async function main(): Promise<void> {
   const f = (n: number) => n.toFixed(2);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const lines = [
-    `MCP probe benchmark (${ROUNDS} rounds after ${WARMUP} warm-up, medians; Node ${process.version}; SDK 1.x stateful JSON server on 127.0.0.1)`,
+    `MCP probe benchmark (${ROUNDS} rounds after ${WARMUP} warm-up, medians; Node ${process.version}; SDK 1.x stateful JSON server on 127.0.0.1, in its own process)`,
     '',
     `probe, auto (discover + initialize + initialized + tools/list + DELETE)   ${f(rt.probeAuto)} ms`,
     `probe, --transport legacy (initialize + initialized + tools/list + DELETE) ${f(rt.probeLegacy)} ms`,
