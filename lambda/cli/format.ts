@@ -18,11 +18,9 @@ export function formatHuman(url: string, result: ProbeResult): string {
   const t = result.timings;
   const shown = (() => {
     try {
+      // No credentials, and no query string: either may carry a secret.
       const u = new URL(url);
-      u.username = '';
-      u.password = '';
-      u.search = u.search ? '?…' : '';
-      return u.toString();
+      return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
     } catch {
       return '(invalid URL)';
     }

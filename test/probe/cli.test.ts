@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { sendJson, startScripted, startServer } from './fixtures/http-server';
 import { startSdk2 } from './fixtures/sdk-servers';
 import { parseArgs, USAGE } from '../../lambda/cli/args';
+import { formatHuman } from '../../lambda/cli/format';
+import type { ProbeResult } from '../../lambda/probe';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'mcp-probe');
@@ -85,6 +87,38 @@ describe('parseArgs', () => {
     for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport', '--help']) {
       expect(USAGE).toContain(flag);
     }
+  });
+});
+
+describe('formatHuman', () => {
+  const base: ProbeResult = {
+    ok: true, failureClass: 'OK', layer: null, era: 'modern', protocolVersion: '2026-07-28', server: { name: 'srv', version: '1.2.3' },
+    toolCount: 2, tools: ['a', 'b'], toolsHash: 'sha256:0123456789abcdef', httpStatus: 200, frontDoor: 'cloudfront', certDaysRemaining: 41,
+    timings: { connectMs: 12, tlsMs: 20, handshakeMs: 30, toolsListMs: 9, toolCallMs: null, totalMs: 75 }, message: 'OK: srv',
+  };
+
+  test('a healthy result shows every phase, the certificate, the verdict and the tools', () => {
+    expect(formatHuman('https://user:pw@mcp.example.com/mcp?key=secret', base)).toBe([
+      'mcp-probe https://mcp.example.com/mcp?…',
+      '  connect       12 ms',
+      '  tls           20 ms   certificate expires in 41 days',
+      '  handshake     30 ms   modern 2026-07-28, server srv 1.2.3',
+      '  tools/list     9 ms   2 tools (sha256:0123456789abcdef)',
+      '  tools/call        -',
+      '  total         75 ms',
+      'PASS OK: srv',
+      '  tools: a, b',
+      '',
+    ].join('\n'));
+  });
+
+  test('a failed result names the class, layer, status and front door, and what to check next', () => {
+    const text = formatHuman('http://h/mcp', {
+      ...base, ok: false, failureClass: 'THROTTLED', layer: 'http', httpStatus: 429, message: 'THROTTLED: HTTP 429', era: null,
+      timings: { ...base.timings, handshakeMs: 3, toolsListMs: null },
+    });
+    expect(text).toContain('FAIL THROTTLED (http layer, last HTTP status 429, front door cloudfront)\n  THROTTLED: HTTP 429\nNext: Raise the concurrency');
+    expect(text).toMatch(/ {2}handshake +3 ms\n/);
   });
 });
 
