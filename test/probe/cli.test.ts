@@ -92,9 +92,20 @@ describe('parseArgs', () => {
 
 describe('formatHuman', () => {
   const base: ProbeResult = {
-    ok: true, failureClass: 'OK', layer: null, era: 'modern', protocolVersion: '2026-07-28', server: { name: 'srv', version: '1.2.3' },
-    toolCount: 2, tools: ['a', 'b'], toolsHash: 'sha256:0123456789abcdef', httpStatus: 200, frontDoor: 'cloudfront', certDaysRemaining: 41,
-    timings: { connectMs: 12, tlsMs: 20, handshakeMs: 30, toolsListMs: 9, toolCallMs: null, totalMs: 75 }, message: 'OK: srv',
+    ok: true,
+    failureClass: 'OK',
+    layer: null,
+    era: 'modern',
+    protocolVersion: '2026-07-28',
+    server: { name: 'srv', version: '1.2.3' },
+    toolCount: 2,
+    tools: ['a', 'b'],
+    toolsHash: 'sha256:0123456789abcdef',
+    httpStatus: 200,
+    frontDoor: 'cloudfront',
+    certDaysRemaining: 41,
+    timings: { connectMs: 12, tlsMs: 20, handshakeMs: 30, toolsListMs: 9, toolCallMs: null, totalMs: 75 },
+    message: 'OK: srv',
   };
 
   test('a healthy result shows every phase, the certificate, the verdict and the tools', () => {
@@ -114,7 +125,13 @@ describe('formatHuman', () => {
 
   test('a failed result names the class, layer, status and front door, and what to check next', () => {
     const text = formatHuman('http://h/mcp', {
-      ...base, ok: false, failureClass: 'THROTTLED', layer: 'http', httpStatus: 429, message: 'THROTTLED: HTTP 429', era: null,
+      ...base,
+      ok: false,
+      failureClass: 'THROTTLED',
+      layer: 'http',
+      httpStatus: 429,
+      message: 'THROTTLED: HTTP 429',
+      era: null,
       timings: { ...base.timings, handshakeMs: 3, toolsListMs: null },
     });
     expect(text).toContain('FAIL THROTTLED (http layer, last HTTP status 429, front door cloudfront)\n  THROTTLED: HTTP 429\nNext: Raise the concurrency');
