@@ -234,6 +234,8 @@ class ProbeRun {
       opened.stream.close();
       return { failureClass: 'PROTOCOL_ERROR', message: `the "endpoint" event points at another origin (${postUrl.origin}); the probe only posts to ${this.url.origin}` };
     }
+    // The endpoint's query usually carries the session id: keep it out of every message.
+    postUrl.searchParams.forEach((value) => this.remember(value));
     const driver = new SseDriver(this, opened.stream, postUrl);
     const failure = await this.initialize(driver, '2024-11-05', false);
     if (failure) await driver.cleanup();

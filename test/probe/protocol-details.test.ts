@@ -182,6 +182,25 @@ describe('edge cases of each transport', () => {
     }
   });
 
+  test('the HTTP+SSE session id in the endpoint URL never appears in the message', async () => {
+    const server = await startServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write('event: endpoint\ndata: /messages?sid=7f3e2d1c-sess-0042\n\n');
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'text/plain' }).end(`no handler for ${req.url}`);
+    });
+    try {
+      const res = await probe({ url: server.url, transport: 'sse' });
+      expect(res).toMatchObject({ failureClass: 'HTTP_ERROR', httpStatus: 500 });
+      expect(res.message).toMatch(/no handler for \/messages\?sid=\[REDACTED\]/);
+      expect(res.message).not.toContain('7f3e2d1c-sess-0042');
+    } finally {
+      await server.close();
+    }
+  });
+
   test('a sentinel asking for input (modern input_required) is TOOL_ERROR', async () => {
     const server = await startScripted({
       'tools/call': (m, res) => sendJson(res, 200, result(m.id, { resultType: 'input_required', inputRequests: {} })),
