@@ -3,7 +3,7 @@
  * example MCP server on 127.0.0.1, probe it with `mcp-probe` in both protocol eras (and the
  * sentinel tool), stop it with SIGTERM, and print a summary.
  *
- * Run: npx projen demo   (after npm ci; it bundles the server and the CLI first)
+ * Run: npx projen demo   (after npm install; it bundles the server and the CLI first)
  */
 import { ChildProcess, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
