@@ -28,9 +28,12 @@ export function exampleApps(): string[] {
     .sort();
 }
 
-/** `cdk synth` one example app with the project's pinned CLI; throws with the CLI's output on failure. */
-export function synthApp(app: string): StackSummary[] {
-  const outdir = path.join('cdk.out', app);
+/**
+ * `cdk synth` one example app with the project's pinned CLI; throws with the CLI's output on failure.
+ *
+ * @param outdir where the cloud assembly goes, relative to the repo root @default cdk.out/<app>
+ */
+export function synthApp(app: string, outdir: string = path.join('cdk.out', app)): StackSummary[] {
   const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
   const result = spawnSync(
     cdk,
@@ -45,7 +48,7 @@ export function synthApp(app: string): StackSummary[] {
   if (result.status !== 0) {
     throw new Error(`cdk synth of examples/${app}.ts failed (exit ${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   }
-  return summarizeAssembly(app, path.join(ROOT, outdir));
+  return summarizeAssembly(app, path.resolve(ROOT, outdir));
 }
 
 /** Read a cloud assembly's manifest and count each stack's resources. */
