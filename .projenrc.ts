@@ -124,9 +124,9 @@ project.addTask('bench', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }],
 });
 
-project.addTask('ci', {
-  description: 'What .ci/run executes: the full build (bundle, jsii, docgen, tests, lint, npm package)',
-  steps: [{ spawn: 'build' }],
+project.addTask('check:min-cdk', {
+  description: 'Compile src/ against the peer-dependency minimum of aws-cdk-lib and synthesize every construct with it',
+  exec: 'bash scripts/check-min-cdk.sh',
 });
 
 project.synth();
