@@ -382,11 +382,10 @@ describe('McpLambdaService monitoring', () => {
   });
 
   test('an unauthenticated URL is probed without signing', () => {
-    const { template } = synth({ auth: McpFunctionUrlAuth.NONE });
-    template.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: { Statement: Match.not(Match.arrayWith([Match.objectLike({ Action: 'lambda:InvokeFunctionUrl' })])) },
-    });
+    const { template, service, stack } = synth({ auth: McpFunctionUrlAuth.NONE });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toContain('lambda:InvokeFunctionUrl');
+    const canaryEnv = JSON.stringify(stack.resolve((service.canary!.function.node.defaultChild as lambda.CfnFunction).environment));
+    expect(canaryEnv).not.toContain('SIGV4');
   });
 
   test('the health alarm watches the probe and the Lambda platform alarms, and only it notifies', () => {

@@ -5,7 +5,7 @@ import * as ts from 'typescript';
 const ROOT = path.join(__dirname, '..');
 
 /** Every ```ts block of a markdown file, with the line it starts on. */
-export function typescriptBlocks(markdown: string): Array<{ line: number; code: string }> {
+function typescriptBlocks(markdown: string): Array<{ line: number; code: string }> {
   const blocks: Array<{ line: number; code: string }> = [];
   const fence = /^```(ts|typescript)\s*$([\s\S]*?)^```\s*$/gm;
   let match: RegExpExecArray | null;

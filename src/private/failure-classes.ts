@@ -29,9 +29,6 @@ export const FAILURE_CLASSES_BY_LAYER = {
 /** A failure class name, e.g. `GATEWAY_TIMEOUT`. */
 export type FailureClass = (typeof FAILURE_CLASSES_BY_LAYER)[FailureLayer][number];
 
-/** `OK` or a failure class: the probe result's `failureClass`. */
-export type ProbeOutcome = 'OK' | FailureClass;
-
 /** All failure classes, flat. */
 export const FAILURE_CLASSES: readonly FailureClass[] = (Object.keys(FAILURE_CLASSES_BY_LAYER) as FailureLayer[]).flatMap(
   (layer) => FAILURE_CLASSES_BY_LAYER[layer],
