@@ -41,6 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'zod@^4',
     'fast-check@^4',
     'esbuild@^0.28',
+    // Bundled into the mcp-probe CLI asset only (status, maintenance, canary); never into the canary.
+    '@aws-sdk/client-cloudwatch@^3.1164.0',
+    '@aws-sdk/client-lambda@^3.1164.0',
+    '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
   gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/'],
   jestOptions: {
@@ -85,7 +89,8 @@ const runtimeBundle = {
   tsconfigPath: 'test/tsconfig.json',
 };
 project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
-project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20' });
+// The CLI bundles the AWS SDK clients it uses, so `npx cdk-mcp`-style installs need nothing else.
+project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20', externals: [] });
 // bin/mcp-probe (requires the bundled CLI) is registered as the package's `mcp-probe` bin by projen.
 project.addPackageIgnore('/lambda/'); // run-time sources: they ship bundled in assets/
 project.addPackageIgnore('/examples/');

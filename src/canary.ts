@@ -19,7 +19,7 @@ import {
   CanaryPhase,
   DEFAULT_METRIC_NAMESPACE,
   LAMBDA_MAX_TIMEOUT_SECONDS,
-} from './private/canary-env';
+} from './contract/canary-env';
 import { parseRateMinutes, validateMetricNamespace, validateServiceName } from './private/canary-validation';
 
 /**

@@ -4,7 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { McpAppRunnerImage, McpAppRunnerService, McpAppRunnerServiceProps } from '../src/app-runner-service';
 import { McpSessionMode } from '../src/fargate-service';
-import { CANARY_ENV } from '../src/private/canary-env';
+import { CANARY_ENV } from '../src/contract/canary-env';
 
 type Resources = { [logicalId: string]: any };
 

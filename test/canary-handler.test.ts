@@ -17,7 +17,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as z from 'zod';
 import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../src/canary';
 import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
-import { CANARY_ENV } from '../src/private/canary-env';
+import { CANARY_ENV } from '../src/contract/canary-env';
 
 const BUNDLE = path.join(__dirname, '..', 'assets', 'lambda', 'canary', 'handler', 'index.js');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mcp/token-AbCdEf';

@@ -7,7 +7,7 @@ import { BearerTokenCache, extractToken, TOKEN_CACHE_MS } from '../lambda/canary
 import { CanaryConfig, parseCanaryConfig } from '../lambda/canary/config';
 import { buildEmfRecord, describeTarget, MAX_LOGGED_TOOLS } from '../lambda/canary/emf';
 import type { ProbeResult } from '../lambda/probe';
-import { CANARY_ENV } from '../src/private/canary-env';
+import { CANARY_ENV } from '../src/contract/canary-env';
 
 const BASE_ENV = {
   [CANARY_ENV.URL]: 'https://orders.example.com/mcp',

@@ -9,7 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { McpCanary, McpCanaryAuth, McpCanaryProps, McpProbePhase, McpTransport } from '../src/canary';
-import { CANARY_ENV } from '../src/private/canary-env';
+import { CANARY_ENV } from '../src/contract/canary-env';
 
 const URL = 'https://mcp.example.com/mcp';
 

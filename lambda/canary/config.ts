@@ -3,7 +3,7 @@
  * Pure: takes an environment object, returns a config or throws one error listing every problem,
  * each naming the variable, the value and the fix.
  */
-import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode } from '../../src/private/canary-env';
+import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode } from '../../src/contract/canary-env';
 import type { Transport } from '../probe';
 
 /** How the canary authenticates, resolved from the environment. */

@@ -4,7 +4,7 @@
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { CANARY_DIMENSIONS, CANARY_METRICS, CANARY_PHASE_METRICS, CanaryPhase } from '../../src/private/canary-env';
+import { CANARY_DIMENSIONS, CANARY_METRICS, CANARY_PHASE_METRICS, CanaryPhase } from '../../src/contract/canary-env';
 import { redact, type ProbeResult } from '../probe';
 import type { CanaryConfig } from './config';
 

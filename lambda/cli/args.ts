@@ -3,6 +3,7 @@
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
 import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
+import { TRANSPORTS } from '../../src/contract/transports';
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: mcp-probe <url> [options]
@@ -35,7 +36,6 @@ export type ParsedArgs =
   | { readonly kind: 'run'; readonly json: boolean; readonly options: ProbeOptions }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-const TRANSPORTS: readonly Transport[] = ['auto', 'modern', 'legacy', 'sse'];
 const VALUE_FLAGS = new Set(['--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport']);
 
 /**

@@ -6,7 +6,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SseEvent } from './sse';
 import type { Failure } from './types';
-import type { FailureClass } from '../../src/private/failure-classes';
+import type { FailureClass } from '../../src/contract/failure-classes';
 
 /** A JSON-RPC error object. */
 export interface JsonRpcError {

@@ -9,7 +9,8 @@ import { oneLine } from './redact';
 import { credentialsFromEnv, signRequest, type AwsCredentials } from './sigv4';
 import { hashMatches, toolsHash } from './tools-hash';
 import type { Era, Failure, ProbeOptions, ProbeResult } from './types';
-import { layerOf } from '../../src/private/failure-classes';
+import { layerOf } from '../../src/contract/failure-classes';
+import { isTransport } from '../../src/contract/transports';
 
 /** The client name and version the probe announces. */
 export const PROBE_CLIENT_INFO = { name: 'cdk-mcp-probe', version: '1.0.0' } as const;
@@ -50,7 +51,7 @@ export function validateProbeOptions(options: ProbeOptions, env: NodeJS.ProcessE
   if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
     problems.push(`url ${JSON.stringify(options.url)} uses ${url.protocol}: only http:// and https:// are supported`);
   }
-  if (options.transport !== undefined && !['auto', 'modern', 'legacy', 'sse'].includes(options.transport)) {
+  if (options.transport !== undefined && !isTransport(options.transport)) {
     problems.push(`transport ${JSON.stringify(options.transport)} is unknown: use auto, modern, legacy or sse`);
   }
   const positive = (name: string, value: number | undefined) => {

@@ -2,7 +2,7 @@
  * What to check first for each failure class: the runbook line the CLI prints under a failed
  * verdict. One table, so the CLI and the documentation say the same thing.
  */
-import type { FailureClass } from '../../src/private/failure-classes';
+import type { FailureClass } from '../../src/contract/failure-classes';
 
 /** The first thing to check for each failure class. */
 export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {

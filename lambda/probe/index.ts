@@ -9,5 +9,5 @@ export { redact, oneLine } from './redact';
 export { toolsHash } from './tools-hash';
 export { detectFrontDoor } from './front-door';
 export { NEXT_STEPS } from './hints';
-export { FAILURE_CLASSES, FAILURE_CLASSES_BY_LAYER, layerOf } from '../../src/private/failure-classes';
-export type { FailureClass, FailureLayer } from '../../src/private/failure-classes';
+export { FAILURE_CLASSES, FAILURE_CLASSES_BY_LAYER, layerOf } from '../../src/contract/failure-classes';
+export type { FailureClass, FailureLayer } from '../../src/contract/failure-classes';

@@ -3,13 +3,10 @@
  * CLI and the tests share it; the CLI's `--json` prints a {@link ProbeResult} as is.
  */
 import type { FrontDoor } from './front-door';
-import type { FailureClass, FailureLayer } from '../../src/private/failure-classes';
+import type { FailureClass, FailureLayer } from '../../src/contract/failure-classes';
+import type { Era, Transport } from '../../src/contract/transports';
 
-/** Which MCP transport to speak: `auto` detects modern, then legacy Streamable HTTP, then HTTP+SSE. */
-export type Transport = 'auto' | 'modern' | 'legacy' | 'sse';
-
-/** The protocol era a successful handshake used. */
-export type Era = 'modern' | 'legacy' | 'sse';
+export type { Era, Transport } from '../../src/contract/transports';
 
 /** What to probe and how. */
 export interface ProbeOptions {

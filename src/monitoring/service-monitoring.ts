@@ -13,7 +13,7 @@ import { AlarmFactory } from './alarm-factory';
 import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './alarm-families';
 import { CREDENTIAL_ERROR_PATTERN } from './log-patterns';
 import { McpMonitoringOptions } from './options';
-import { DEFAULT_METRIC_NAMESPACE } from '../private/canary-env';
+import { DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
 import { validateMetricNamespace, validateServiceName } from '../private/canary-validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */

@@ -7,6 +7,8 @@
  * imports: it is bundled into the canary Lambda.
  */
 
+import { TRANSPORTS } from './transports';
+
 /** Environment variable names the construct writes and the handler reads. */
 export const CANARY_ENV = {
   /** Target MCP endpoint URL. Required. */
@@ -48,7 +50,7 @@ export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'sigv4'] as const;
 export type CanaryAuthMode = (typeof CANARY_AUTH_MODES)[number];
 
 /** The transports the probe speaks (values of the `TRANSPORT` variable). */
-export const CANARY_TRANSPORTS = ['auto', 'modern', 'legacy', 'sse'] as const;
+export const CANARY_TRANSPORTS = TRANSPORTS;
 
 /** The default CloudWatch namespace of the canary's metrics. */
 export const DEFAULT_METRIC_NAMESPACE = 'MCP';
