@@ -4,10 +4,12 @@
  */
 import { parseArgs, USAGE } from './args';
 import { formatHuman } from './format';
+import { OPS_COMMANDS, runOps } from './ops';
 import { probe } from '../probe';
 
 /** Runs the CLI and resolves with its exit status. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
+  if ((OPS_COMMANDS as readonly string[]).includes(argv[0])) return runOps(argv, env, out, err);
   const parsed = parseArgs(argv, env);
   if (parsed.kind === 'help') {
     out.write(`${USAGE}\n`);

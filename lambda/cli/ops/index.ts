@@ -1,0 +1,196 @@
+/**
+ * The operator commands of `mcp-probe`: `status`, `maintenance start|stop|status` and `canary`,
+ * against a deployed service in AWS. `lambda/cli/main.ts` hands over here when the first
+ * argument is one of them. Errors are one line on stderr, never a stack trace.
+ *
+ * Exit status: 0 ok (healthy, in maintenance, the canary passed), 1 the answer is no (unhealthy,
+ * not in maintenance, the canary's probe failed), 2 usage errors and cannot tell (service not
+ * found, AWS errors, INSUFFICIENT_DATA).
+ */
+import { AwsCallError, makeClients, type AwsClients, type AwsSettings } from './aws';
+import { CanaryError, findCanary, invokeCanary } from './canary';
+import { closeWindow, openWindow, readWindow, type MaintenanceTarget } from './maintenance';
+import { AWS_FLAGS_HELP, parseDuration, parseOpsArgs, type OpsArgs } from './options';
+import { when } from './render';
+import { formatStatus, serviceStatus, ServiceNotFoundError } from './status';
+import { MAINTENANCE_MAX_MINUTES } from '../../../src/contract/operations';
+import { oneLine } from '../../probe';
+import { formatHuman } from '../format';
+
+/** The first words that select an operator command. */
+export const OPS_COMMANDS = ['status', 'maintenance', 'canary'] as const;
+
+const NAMESPACE_HELP = '  --namespace <ns>        CloudWatch namespace of the probe metrics (default MCP).';
+const JSON_HELP = '  --json                  Print one JSON object (for pipelines) instead of text.';
+
+/** Usage of each command. */
+export const OPS_USAGE = {
+  status: `Usage: mcp-probe status <service> [options]
+
+Shows a deployed MCP service's health from CloudWatch: its health (composite) alarm and every
+alarm under it with state and since when, its maintenance window, availability and p90 probe
+latency over the last hour, day and week with a trend, and the top failure classes.
+
+Options:
+${JSON_HELP}
+${NAMESPACE_HELP}
+  -h, --help              Show this help.
+${AWS_FLAGS_HELP}
+
+Exit status: 0 healthy, 1 unhealthy (the health alarm is in ALARM), 2 cannot tell (service not
+found, AWS error, alarm in INSUFFICIENT_DATA) or bad usage.`,
+  maintenance: `Usage: mcp-probe maintenance start <service> --for <duration> [options]
+       mcp-probe maintenance stop <service> [options]
+       mcp-probe maintenance status <service> [options]
+
+Opens, closes or shows a service's maintenance window: while it is open, the service's alarm
+actions are suppressed. The window is two CloudWatch metrics (MaintenanceOpenedAt,
+MaintenanceClosedAt) written ahead of time, so it ends by itself: no process stays running.
+New datapoints can take a minute or two to show in 'status'.
+
+Options:
+  --for <duration>        start: how long, 1m to ${MAINTENANCE_MAX_MINUTES / 60}h (30m, 90m, 1h30m). Run start again to extend.
+${JSON_HELP}
+${NAMESPACE_HELP}
+  -h, --help              Show this help.
+${AWS_FLAGS_HELP}
+
+Exit status: start/stop 0 written; status 0 in maintenance, 1 not in maintenance;
+2 AWS error or bad usage.`,
+  canary: `Usage: mcp-probe canary <service> [options]
+
+Runs the service's deployed canary function once, now, and prints its probe result exactly as a
+local 'mcp-probe <url>' does: the probe from inside AWS, with the canary's network, auth and
+configuration. The run is a datapoint of the service's probe metrics like any other.
+
+Options:
+  --function <name|arn>   Invoke this function instead of looking the canary up by service name.
+${JSON_HELP}
+  -h, --help              Show this help.
+${AWS_FLAGS_HELP}
+
+Exit status: 0 the probe passed, 1 the probe failed (see the failure class), 2 canary not found,
+the canary function failed, AWS error or bad usage.`,
+} as const;
+
+/** Output streams. */
+interface Io {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+}
+
+type Command = (args: OpsArgs, service: string, clients: AwsClients, io: Io) => Promise<number>;
+
+const maintenanceTarget = (args: OpsArgs, service: string, clients: AwsClients): MaintenanceTarget =>
+  ({ cloudwatch: clients.cloudwatch, namespace: args.namespace, serviceName: service });
+
+function print(io: Io, args: OpsArgs, json: unknown, text: string): void {
+  io.out.write(args.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+}
+
+const MAINTENANCE: Record<string, { readonly flags: readonly string[]; readonly run: Command }> = {
+  start: {
+    flags: ['for'],
+    run: async (args, service, clients, io) => {
+      const minutes = parseDuration(args.values.get('for')!);
+      const write = await openWindow(maintenanceTarget(args, service, clients), minutes as number);
+      const until = new Date(Date.parse(write.to) + 60_000).toISOString();
+      print(io, args, { service, namespace: args.namespace, action: 'start', open: true, until, ...write },
+        `maintenance window of ${service} open until ${when(until)} (${minutes} min; ${write.datapoints} datapoints of MaintenanceOpenedAt in ${args.namespace})`);
+      return 0;
+    },
+  },
+  stop: {
+    flags: [],
+    run: async (args, service, clients, io) => {
+      const write = await closeWindow(maintenanceTarget(args, service, clients));
+      print(io, args, { service, namespace: args.namespace, action: 'stop', open: false, ...write },
+        `maintenance window of ${service} closed at ${when(write.at)} (${write.datapoints} datapoints of MaintenanceClosedAt in ${args.namespace})`);
+      return 0;
+    },
+  },
+  status: {
+    flags: [],
+    run: async (args, service, clients, io) => {
+      const state = await readWindow(maintenanceTarget(args, service, clients));
+      print(io, args, { service, namespace: args.namespace, ...state }, state.open
+        ? `${service} is IN MAINTENANCE until ${when(state.until)}${state.since ? `, since ${when(state.since)}` : ', since over an hour ago'}`
+        : `${service} is not in maintenance${state.since ? ` (the last window ended ${when(state.since)})` : ' (no window in the last hour)'}`);
+      return state.open ? 0 : 1;
+    },
+  },
+};
+
+const COMMANDS: Record<string, { readonly flags: readonly string[]; readonly run: Command }> = {
+  status: {
+    flags: [],
+    run: async (args, service, clients, io) => {
+      const status = await serviceStatus(clients.cloudwatch, args.namespace, service);
+      print(io, args, status, formatStatus(status).trimEnd());
+      return status.healthy === true ? 0 : status.healthy === false ? 1 : 2;
+    },
+  },
+  canary: {
+    flags: ['function'],
+    run: async (args, service, clients, io) => {
+      const named = args.values.get('function');
+      const canary = named ? { name: named, arn: named, service } : await findCanary(clients.lambda, service);
+      const run = await invokeCanary(clients.lambda, canary);
+      io.out.write(args.json ? `${JSON.stringify(run.result)}\n` : formatHuman(run.target, run.result));
+      if (!args.json) io.err.write(`(probed by the canary function ${canary.name})\n`);
+      return run.result.ok ? 0 : 1;
+    },
+  },
+};
+
+/**
+ * Runs an operator command.
+ *
+ * @param argv the arguments, starting with the command word
+ * @param clients makes the AWS clients (tests may inject their own)
+ * @returns the exit status
+ */
+export async function runOps(argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream,
+  clients: (settings: AwsSettings) => AwsClients = makeClients): Promise<number> {
+  const io: Io = { out, err };
+  const word = argv[0] as keyof typeof OPS_USAGE;
+  const usage = OPS_USAGE[word];
+  let name = `mcp-probe ${word}`;
+  const fail = (message: string) => {
+    err.write(`${name}: ${message}\n`);
+    return 2;
+  };
+  let command = COMMANDS[word];
+  let rest = argv.slice(1);
+  if (word === 'maintenance') {
+    if (rest[0] === '-h' || rest[0] === '--help' || rest.length === 0) {
+      if (rest.length === 0) return fail(`missing action: start, stop or status\n\n${usage}`);
+      out.write(`${usage}\n`);
+      return 0;
+    }
+    command = MAINTENANCE[rest[0]];
+    if (!command) return fail(`unknown action ${JSON.stringify(rest[0])}: use start, stop or status; see mcp-probe maintenance --help`);
+    name = `${name} ${rest[0]}`;
+    rest = rest.slice(1);
+  }
+  const args = parseOpsArgs(rest, env, command.flags);
+  if (typeof args === 'string') return fail(`${args}; see ${name.split(' ').slice(0, 2).join(' ')} --help`);
+  if (args.help) {
+    out.write(`${usage}\n`);
+    return 0;
+  }
+  if (args.positional.length !== 1 || args.positional[0].trim() === '') {
+    return fail(args.positional.length === 0 ? 'missing <service>: give the service name (the ServiceName of its metrics)' : `expected one <service>, got ${args.positional.length}: ${args.positional.join(' ')}`);
+  }
+  if (name.endsWith('start')) {
+    if (!args.values.has('for')) return fail('missing --for <duration>, e.g. --for 30m');
+    const minutes = parseDuration(args.values.get('for')!);
+    if (typeof minutes === 'string') return fail(minutes);
+  }
+  try {
+    return await command.run(args, args.positional[0], clients(args.aws), io);
+  } catch (e) {
+    if (e instanceof AwsCallError || e instanceof ServiceNotFoundError || e instanceof CanaryError) return fail(e.message);
+    return fail(`unexpected error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+  }
+}
