@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { Client as V2Client, StreamableHTTPClientTransport as V2Transport } from '@modelcontextprotocol/client';
 import { Client as V1Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -13,7 +14,7 @@ import {
   bundleExampleServer, ExampleServerProcess, initializeRequest, postMcp, REPO_ROOT, RUN_SH,
 } from './support/example-server-process';
 import { AccessPolicy, hostnameOf } from '../examples/server/src/access-policy';
-import { ConfigError, normaliseOrigin, parseConfig } from '../examples/server/src/config';
+import { ConfigError, normaliseOrigin, parseConfig, parseHostPort } from '../examples/server/src/config';
 import { SessionStore } from '../examples/server/src/session-store';
 
 const MODERN_VERSION = '2026-07-28';
@@ -65,6 +66,88 @@ interface RpcErrorBody {
 async function healthz(port: number): Promise<Record<string, unknown>> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) });
   return (await res.json()) as Record<string, unknown>;
+}
+
+/**
+ * Writes raw bytes to the server (node:http clients cannot send two Host headers or dribble a
+ * body), each chunk after `gapMs`, and resolves with everything the server sent back before it
+ * closed the connection, or after `deadlineMs` with what arrived so far.
+ */
+function rawExchange(port: number, chunks: readonly string[], options: { gapMs?: number; deadlineMs?: number } = {}):
+Promise<{ text: string; closed: boolean; elapsedMs: number }> {
+  const { gapMs = 0, deadlineMs = 8_000 } = options;
+  return new Promise((resolve) => {
+    const start = Date.now();
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let done = false;
+    const finish = (closed: boolean): void => {
+      if (!done) {
+        done = true;
+        clearTimeout(deadline);
+        clearInterval(writer);
+        socket.destroy();
+        resolve({ text, closed, elapsedMs: Date.now() - start });
+      }
+    };
+    const deadline = setTimeout(() => finish(false), deadlineMs);
+    const pending = [...chunks];
+    const writer = setInterval(() => {
+      const chunk = pending.shift();
+      if (chunk !== undefined && !socket.destroyed) {
+        socket.write(chunk);
+      }
+    }, Math.max(gapMs, 1));
+    socket.on('data', (data: Buffer) => {
+      text += data.toString('utf8');
+    });
+    socket.on('close', () => finish(true));
+    socket.on('error', () => finish(true));
+  });
+}
+
+/** A TCP port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Opens the 2025 session's GET stream; resolves once the server answered its headers. */
+async function openSessionStream(port: number, sessionId: string): Promise<{ response: Response; ended: Promise<string> }> {
+  const response = await fetch(ExampleServerProcess.mcpUrl(port), {
+    headers: { 'Accept': 'text/event-stream', 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-06-18' },
+    signal: AbortSignal.timeout(15_000),
+  });
+  const ended = (async () => {
+    const reader = response.body!.getReader();
+    try {
+      while (!(await reader.read()).done) {
+        // drain until the server ends the stream
+      }
+      return 'ended';
+    } catch {
+      return 'aborted';
+    }
+  })();
+  return { response, ended };
+}
+
+/** The `initialize` result of a raw 2025-era handshake asking for `protocolVersion`. */
+async function initializeResult(port: number, protocolVersion: string): Promise<{ protocolVersion: string; capabilities: Record<string, unknown> }> {
+  const res = await postMcp(port, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion, capabilities: {}, clientInfo: { name: 'raw-test-client', version: '1.0.0' } },
+  });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  const data = text.split('\n').find((line) => line.startsWith('data: '));
+  const message = JSON.parse(data === undefined ? text : data.slice('data: '.length));
+  return message.result;
 }
 
 const toolsListBody = JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list', params: {} });
@@ -389,16 +472,15 @@ describe('start-up and shutdown', () => {
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   });
 
-  test('SIGTERM ends modern subscriptions gracefully and does not wait for them', async () => {
+  test('a modern subscription is acknowledged empty and ended at once: the lists never change', async () => {
     const { server, port } = await startServer();
     const client = await connectV2(port, { pin: MODERN_VERSION });
-    const subscription = await client.listen({ toolsListChanged: true });
-    await waitUntil(async () => (await healthz(port)).streams === 1);
+    const subscription = await client.listen({ toolsListChanged: true, promptsListChanged: true, resourcesListChanged: true });
 
-    server.signal('SIGTERM');
+    expect(subscription.honoredFilter).toEqual({});
     await expect(subscription.closed).resolves.toBe('graceful');
-    expect(await server.exited).toEqual({ code: 0, signal: null });
-    expect(server.logs.find((line) => line.event === 'request' && line.rpcMethod === 'subscriptions/listen')).toMatchObject({ status: 200 });
+    await server.waitForLog((line) => line.event === 'request' && line.rpcMethod === 'subscriptions/listen' && line.status === 200);
+    expect(await healthz(port)).toMatchObject({ streams: 0 });
   });
 
   test('SIGTERM does not wait for open session streams', async () => {
@@ -416,6 +498,199 @@ describe('start-up and shutdown', () => {
   });
 });
 
+describe('protocol negotiation and capabilities', () => {
+  test.each(['2025-03-26', '2025-06-18', '2025-11-25'])('initialize at %s is answered with the same revision', async (version) => {
+    const { port } = await startServer();
+    expect((await initializeResult(port, version)).protocolVersion).toBe(version);
+  });
+
+  test.each([['stateless'], ['stateful']])('an unsupported revision (2024-11-05) gets the latest supported, 2025-11-25 (%s)', async (mode) => {
+    const { port } = await startServer({ MCP_SESSION_MODE: mode });
+    expect((await initializeResult(port, '2024-11-05')).protocolVersion).toBe('2025-11-25');
+    expect((await initializeResult(port, '2099-01-01')).protocolVersion).toBe('2025-11-25');
+  });
+
+  test('capabilities do not promise list-changed notifications the server never sends', async () => {
+    const { port } = await startServer();
+    const { capabilities } = await initializeResult(port, '2025-11-25');
+    expect(capabilities).toEqual({ tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } });
+  });
+
+  test('the server_info resource and the time_in_zone prompt are listed and served', async () => {
+    const { port } = await startServer();
+    const { client } = await connectV1(port);
+
+    const { resources } = await client.listResources();
+    expect(resources).toEqual([expect.objectContaining({ uri: 'example://server/info', name: 'server_info', mimeType: 'application/json' })]);
+    const read = await client.readResource({ uri: 'example://server/info' });
+    const info = JSON.parse((read.contents[0] as { text: string }).text);
+    expect(info).toMatchObject({ name: 'cdk-mcp-example-server', mode: 'stateless', tools: ['echo', 'get_time', 'health'], prompts: ['time_in_zone'] });
+    expect(info.protocolVersions).toEqual(['2025-11-25', '2025-06-18', '2025-03-26', '2026-07-28']);
+
+    const { prompts } = await client.listPrompts();
+    expect(prompts).toEqual([expect.objectContaining({ name: 'time_in_zone', arguments: [expect.objectContaining({ name: 'timeZone', required: true })] })]);
+    const prompt = await client.getPrompt({ name: 'time_in_zone', arguments: { timeZone: 'Asia/Tokyo' } });
+    expect(prompt.messages).toEqual([{ role: 'user', content: { type: 'text', text: expect.stringContaining('get_time tool with timeZone "Asia/Tokyo"') } }]);
+  });
+});
+
+describe('HTTP hardening', () => {
+  test.each(['/mcp', '/healthz'])('two Host headers on %s are refused with 400 (RFC 9112 section 3.2)', async (target) => {
+    const { server, port } = await startServer();
+    const body = toolsListBody;
+    const { text } = await rawExchange(port, [
+      `POST ${target} HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nContent-Type: application/json\r\n`
+      + `Accept: application/json, text/event-stream\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    ]);
+    expect(text).toMatch(/^HTTP\/1\.1 400 /);
+    expect(text).toContain('more than one Host header');
+    expect(text).not.toContain('"echo"');
+    await server.waitForLog((line) => line.event === 'request_rejected' && line.reason === 'duplicate_host');
+  });
+
+  test('a body dribbled slower than MCP_BODY_TIMEOUT_SECONDS gets 408 and the connection closes', async () => {
+    const { server, port } = await startServer({ MCP_BODY_TIMEOUT_SECONDS: '1' });
+    const head = 'POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n';
+    const result = await rawExchange(port, [head, ...Array.from({ length: 60 }, () => ' ')], { gapMs: 100 });
+    expect(result.text).toMatch(/^HTTP\/1\.1 408 /);
+    expect(result.text).toContain('MCP_BODY_TIMEOUT_SECONDS');
+    expect(result.closed).toBe(true);
+    expect(result.elapsedMs).toBeLessThan(4_000);
+    await server.waitForLog((line) => line.event === 'request' && line.status === 408);
+  });
+
+  test('headers dribbled slower than MCP_HEADERS_TIMEOUT_SECONDS get the connection closed', async () => {
+    const { port } = await startServer({ MCP_HEADERS_TIMEOUT_SECONDS: '1' });
+    const lines = ['POST /mcp HTTP/1.1\r\n', ...Array.from({ length: 60 }, (_, i) => `X-Slow-${i}: 1\r\n`)];
+    const result = await rawExchange(port, lines, { gapMs: 100 });
+    expect(result.closed).toBe(true);
+    expect(result.elapsedMs).toBeLessThan(4_500);
+    expect(result.text === '' || /^HTTP\/1\.1 408 /.test(result.text)).toBe(true);
+  });
+
+  test('short read timeouts do not cut a slow tool call: they bound the request, not the response', async () => {
+    const { port } = await startServer({ MCP_HEADERS_TIMEOUT_SECONDS: '1', MCP_BODY_TIMEOUT_SECONDS: '1' });
+    const client = await connectV2(port, { pin: MODERN_VERSION });
+    const result = await client.callTool({ name: 'echo', arguments: { text: 'slow but fine', delayMs: 2_500 } });
+    expect(result.content).toEqual([{ type: 'text', text: 'slow but fine' }]);
+  });
+});
+
+describe('session lifetimes with an open GET stream', () => {
+  async function sessionWithStream(port: number): Promise<{ sessionId: string; ended: Promise<string> }> {
+    const init = await postMcp(port, initializeRequest());
+    expect(init.status).toBe(200);
+    const sessionId = init.headers.get('mcp-session-id')!;
+    await init.body?.cancel();
+    const { response, ended } = await openSessionStream(port, sessionId);
+    expect(response.status).toBe(200);
+    await waitUntil(async () => (await healthz(port)).streams === 1);
+    return { sessionId, ended };
+  }
+
+  test('a session whose client only holds the stream open is evicted after the TTL, and the stream ends', async () => {
+    const { server, port } = await startServer({ MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '1' });
+    const { sessionId, ended } = await sessionWithStream(port);
+
+    await server.waitForLog((line) => line.event === 'session_evicted' && line.reason === 'idle', 5_000);
+    await expect(ended).resolves.toBe('ended');
+    expect(await healthz(port)).toMatchObject({ sessions: 0, streams: 0 });
+    const later = await postMcp(port, { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
+      { 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-06-18' });
+    expect(later.status).toBe(404);
+  });
+
+  test('streaming sessions free their slot, so a new client gets in at MCP_MAX_SESSIONS', async () => {
+    const { port } = await startServer({ MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '1', MCP_MAX_SESSIONS: '1' });
+    const { ended } = await sessionWithStream(port);
+    const refused = await postMcp(port, initializeRequest(2));
+    expect(refused.status).toBe(503);
+    await refused.body?.cancel();
+
+    await expect(ended).resolves.toBe('ended');
+    const admitted = await postMcp(port, initializeRequest(3));
+    expect(admitted.status).toBe(200);
+    await admitted.body?.cancel();
+  });
+
+  test('a busy session is evicted at MCP_SESSION_MAX_LIFETIME_SECONDS, stream included', async () => {
+    const { server, port } = await startServer({
+      MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '60', MCP_SESSION_MAX_LIFETIME_SECONDS: '2',
+    });
+    const { sessionId, ended } = await sessionWithStream(port);
+    const list = () => postMcp(port, { jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} },
+      { 'Mcp-Session-Id': sessionId, 'MCP-Protocol-Version': '2025-06-18' });
+    const statuses: number[] = [];
+    const deadline = Date.now() + 4_000;
+    while (Date.now() < deadline && !statuses.includes(404)) {
+      const res = await list();
+      statuses.push(res.status);
+      await res.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(statuses[0]).toBe(200);
+    expect(statuses).toContain(404);
+    await server.waitForLog((line) => line.event === 'session_evicted' && line.reason === 'lifetime', 3_000);
+    await expect(ended).resolves.toBe('ended');
+  });
+});
+
+describe('Lambda Web Functions (AWS_LAMBDA_HTTP_ENDPOINT)', () => {
+  test('the server listens on AWS_LAMBDA_HTTP_ENDPOINT instead of PORT and answers /healthz and MCP', async () => {
+    const endpointPort = await freePort();
+    const { server, port } = await startServer({ AWS_LAMBDA_HTTP_ENDPOINT: `127.0.0.1:${endpointPort}`, PORT: '0' });
+    expect(port).toBe(endpointPort);
+    expect(server.logs.find((line) => line.event === 'listening')).toMatchObject({ host: '127.0.0.1', port: endpointPort });
+
+    expect(await healthz(endpointPort)).toMatchObject({ status: 'ok', tools: 3 });
+    const { client } = await connectV1(endpointPort);
+    const health = await client.callTool({ name: 'health', arguments: {} });
+    expect(health.content).toEqual([{ type: 'text', text: 'ok' }]);
+  });
+
+  test('an endpoint that is not host:port stops the server with a message naming the variable', async () => {
+    const server = new ExampleServerProcess({ AWS_LAMBDA_HTTP_ENDPOINT: 'http://127.0.0.1' });
+    running.push(server);
+    expect((await server.exited).code).toBe(1);
+    expect(server.logs.find((line) => line.event === 'config_invalid')?.message)
+      .toMatch(/AWS_LAMBDA_HTTP_ENDPOINT="http:\/\/127\.0\.0\.1" is not host:port/);
+  });
+
+  test.each<[string, Record<string, string>]>([
+    ['stateless', {}],
+    ['stateful, with an open session stream', { MCP_SESSION_MODE: 'stateful' }],
+  ])('an idle server (%s) exits 0 within 1 s of SIGTERM', async (_name, env) => {
+    const endpointPort = await freePort();
+    const { server, port } = await startServer({ AWS_LAMBDA_HTTP_ENDPOINT: `127.0.0.1:${endpointPort}`, ...env });
+    const { client } = await connectV1(port);
+    await client.listTools();
+    if (env.MCP_SESSION_MODE === 'stateful') {
+      await waitUntil(async () => (await healthz(port)).streams === 1);
+    }
+
+    const start = Date.now();
+    server.signal('SIGTERM');
+    const exit = await server.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - start).toBeLessThan(1_000);
+  });
+
+  test('under Lambda Web Functions a busy server stops waiting before the 1 s SIGKILL', async () => {
+    const endpointPort = await freePort();
+    const { server, port } = await startServer({ AWS_LAMBDA_HTTP_ENDPOINT: `127.0.0.1:${endpointPort}` });
+    const client = await connectV2(port, { pin: MODERN_VERSION });
+    const slow = client.callTool({ name: 'echo', arguments: { text: 'cut', delayMs: 5_000 } }).catch(() => 'failed');
+    await waitUntil(async () => (await healthz(port)).inFlight === 1);
+
+    const start = Date.now();
+    server.signal('SIGTERM');
+    expect((await server.exited).code).toBe(0);
+    expect(Date.now() - start).toBeLessThan(1_000);
+    expect(server.logs.find((line) => line.event === 'stopped')).toMatchObject({ reason: 'grace_period_elapsed' });
+    await slow;
+  });
+});
+
 describe('configuration (pure)', () => {
   test('defaults match the documented contract', () => {
     expect(parseConfig({})).toEqual({
@@ -423,11 +698,39 @@ describe('configuration (pure)', () => {
       host: '127.0.0.1',
       sessionMode: 'stateless',
       sessionTtlMs: 900_000,
+      sessionMaxLifetimeMs: 86_400_000,
       maxSessions: 1000,
       allowedHosts: [],
       allowedOrigins: [],
+      headersTimeoutMs: 10_000,
+      bodyTimeoutMs: 10_000,
+      shutdownGraceMs: 20_000,
       logLevel: 'info',
     });
+  });
+
+  test('AWS_LAMBDA_HTTP_ENDPOINT replaces PORT and HOST and shortens the shutdown grace below 1 s', () => {
+    expect(parseConfig({ AWS_LAMBDA_HTTP_ENDPOINT: '127.0.0.1:9001', PORT: '8080', HOST: '0.0.0.0' }))
+      .toMatchObject({ host: '127.0.0.1', port: 9001, shutdownGraceMs: 800 });
+    expect(parseConfig({ AWS_LAMBDA_HTTP_ENDPOINT: '', PORT: '8081' })).toMatchObject({ port: 8081, shutdownGraceMs: 20_000 });
+  });
+
+  test.each([
+    ['127.0.0.1:8080', { host: '127.0.0.1', port: 8080 }],
+    ['localhost:0', { host: 'localhost', port: 0 }],
+    ['[::1]:9000', { host: '::1', port: 9000 }],
+    ['127.0.0.1', undefined],
+    ['127.0.0.1:70000', undefined],
+    ['http://127.0.0.1:8080', undefined],
+  ])('parseHostPort(%s) is %j', (value, expected) => {
+    expect(parseHostPort(value)).toEqual(expected);
+  });
+
+  test('read timeouts and the session lifetime are validated like the other settings', () => {
+    expect(parseConfig({ MCP_HEADERS_TIMEOUT_SECONDS: '5', MCP_BODY_TIMEOUT_SECONDS: '30', MCP_SESSION_MAX_LIFETIME_SECONDS: '3600' }))
+      .toMatchObject({ headersTimeoutMs: 5_000, bodyTimeoutMs: 30_000, sessionMaxLifetimeMs: 3_600_000 });
+    expect(() => parseConfig({ MCP_HEADERS_TIMEOUT_SECONDS: '0', MCP_BODY_TIMEOUT_SECONDS: '301', MCP_SESSION_MAX_LIFETIME_SECONDS: 'x' }))
+      .toThrow(/MCP_SESSION_MAX_LIFETIME_SECONDS="x" is invalid[\s\S]*MCP_HEADERS_TIMEOUT_SECONDS="0" is invalid[\s\S]*MCP_BODY_TIMEOUT_SECONDS="301"/);
   });
 
   test('all problems are reported at once', () => {
@@ -534,6 +837,45 @@ describe('session store (pure)', () => {
     store.release('a');
     clock.now = 11_000;
     expect(store.sweep()).toBe(1);
+  });
+
+  test('an open stream is not activity: a session with only a stream open expires after the TTL', async () => {
+    const { store, clock, evictions } = makeStore(1_000, 10);
+    const session = new FakeSession();
+    store.tryReserve();
+    store.commit('a', session);
+    expect(store.acquire('a', 'stream')).toBe(session);
+    clock.now = 999;
+    expect(store.sweep()).toBe(0);
+    clock.now = 1_000;
+    expect(store.sweep()).toBe(1);
+    store.release('a', 'stream');
+    await Promise.resolve();
+    expect(session.closed).toBe(1);
+    expect(evictions).toEqual(['idle']);
+  });
+
+  test('past its lifetime a session takes no request and is evicted once its requests end', async () => {
+    const clock = { now: 0 };
+    const evictions: string[] = [];
+    const store = new SessionStore<FakeSession>({
+      ttlMs: 1_000, maxLifetimeMs: 5_000, maxSessions: 10, now: () => clock.now, onEvict: (reason) => evictions.push(reason),
+    });
+    store.tryReserve();
+    store.commit('a', new FakeSession());
+    for (clock.now = 500; clock.now < 5_000; clock.now += 500) {
+      expect(store.acquire('a')).toBeDefined();
+      store.release('a');
+    }
+    clock.now = 4_900;
+    expect(store.acquire('a')).toBeDefined();
+    clock.now = 5_000;
+    expect(store.acquire('a')).toBeUndefined();
+    expect(store.sweep()).toBe(0);
+    store.release('a');
+    expect(store.sweep()).toBe(1);
+    await Promise.resolve();
+    expect(evictions).toEqual(['lifetime']);
   });
 
   test('reservations count against the cap, and cancelled ones free their slot', () => {

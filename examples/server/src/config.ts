@@ -20,14 +20,22 @@ export interface ServerConfig {
   readonly host: string;
   /** `stateless` (default) or `stateful` legacy sessions keyed by `Mcp-Session-Id`. */
   readonly sessionMode: SessionMode;
-  /** Idle time after which a stateful session is evicted, in milliseconds. */
+  /** Idle time (no request; an open GET stream is not activity) after which a stateful session is evicted, in milliseconds. */
   readonly sessionTtlMs: number;
+  /** Absolute lifetime of a stateful session, streaming or not, in milliseconds. */
+  readonly sessionMaxLifetimeMs: number;
   /** Most stateful sessions held at once; a new session beyond it is refused with 503. */
   readonly maxSessions: number;
   /** Extra allowed `Host` names: exact names, or `*.suffix` entries matching any subdomain. */
   readonly allowedHosts: readonly string[];
   /** Browser origins (`scheme://host[:port]`) allowed to call `/mcp`, normalised. */
   readonly allowedOrigins: readonly string[];
+  /** Longest wait for a request's headers, from its first byte, in milliseconds (node:http `headersTimeout`). */
+  readonly headersTimeoutMs: number;
+  /** Longest wait for a POST body once its headers arrived, in milliseconds; a slower body gets 408. */
+  readonly bodyTimeoutMs: number;
+  /** Longest wait for in-flight requests after SIGTERM, in milliseconds. */
+  readonly shutdownGraceMs: number;
   /** Lowest level written to the log. */
   readonly logLevel: LogLevel;
 }
@@ -36,9 +44,14 @@ export interface ServerConfig {
 export const ENV = {
   PORT: 'PORT',
   HOST: 'HOST',
+  /** `host:port` given by Lambda Web Functions; used instead of PORT and HOST when set. */
+  LAMBDA_HTTP_ENDPOINT: 'AWS_LAMBDA_HTTP_ENDPOINT',
   SESSION_MODE: 'MCP_SESSION_MODE',
   SESSION_TTL_SECONDS: 'MCP_SESSION_TTL_SECONDS',
+  SESSION_MAX_LIFETIME_SECONDS: 'MCP_SESSION_MAX_LIFETIME_SECONDS',
   MAX_SESSIONS: 'MCP_MAX_SESSIONS',
+  HEADERS_TIMEOUT_SECONDS: 'MCP_HEADERS_TIMEOUT_SECONDS',
+  BODY_TIMEOUT_SECONDS: 'MCP_BODY_TIMEOUT_SECONDS',
   ALLOWED_HOSTS: 'MCP_ALLOWED_HOSTS',
   ALLOWED_ORIGINS: 'MCP_ALLOWED_ORIGINS',
   LOG_LEVEL: 'LOG_LEVEL',
@@ -50,7 +63,17 @@ export const DEFAULTS = {
   host: '127.0.0.1',
   sessionMode: 'stateless' as SessionMode,
   sessionTtlSeconds: 900,
+  sessionMaxLifetimeSeconds: 86_400,
   maxSessions: 1000,
+  headersTimeoutSeconds: 10,
+  bodyTimeoutSeconds: 10,
+  /**
+   * Below the 30 s ECS gives a container between SIGTERM and SIGKILL by default, and above the
+   * longest `echo` delay.
+   */
+  shutdownGraceMs: 20_000,
+  /** Lambda Web Functions give a process 1 s between SIGTERM and SIGKILL. */
+  lambdaShutdownGraceMs: 800,
   logLevel: 'info' as LogLevel,
 } as const;
 
@@ -59,6 +82,8 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 /** One day: a longer idle session is a leak, not a session. */
 const MAX_SESSION_TTL_SECONDS = 86_400;
 const MAX_MAX_SESSIONS = 1_000_000;
+/** Longest header or body timeout: past that a client is stuck, not slow. */
+const MAX_READ_TIMEOUT_SECONDS = 300;
 const HOSTNAME_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** Thrown when one or more environment variables are invalid; lists every problem. */
@@ -86,12 +111,22 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServerConfig {
     return value === undefined || value === '' ? undefined : value;
   };
 
-  const port = parseInteger(read(ENV.PORT), ENV.PORT, DEFAULTS.port, 0, 65_535,
-    'set a TCP port between 1 and 65535 (or 0 for any free port)', problems);
-
-  const host = read(ENV.HOST) ?? DEFAULTS.host;
-  if (/\s|\//.test(host)) {
-    problems.push(`${ENV.HOST}=${JSON.stringify(host)} is not an interface address: set an IP address or a hostname such as 127.0.0.1 or 0.0.0.0.`);
+  const lambdaEndpoint = read(ENV.LAMBDA_HTTP_ENDPOINT);
+  let port: number;
+  let host: string;
+  if (lambdaEndpoint !== undefined) {
+    const endpoint = parseHostPort(lambdaEndpoint);
+    if (endpoint === undefined) {
+      problems.push(`${ENV.LAMBDA_HTTP_ENDPOINT}=${JSON.stringify(lambdaEndpoint)} is not host:port: set an address such as 127.0.0.1:8080 (or unset it and use PORT and HOST).`);
+    }
+    ({ host, port } = endpoint ?? { host: DEFAULTS.host, port: DEFAULTS.port });
+  } else {
+    port = parseInteger(read(ENV.PORT), ENV.PORT, DEFAULTS.port, 0, 65_535,
+      'set a TCP port between 1 and 65535 (or 0 for any free port)', problems);
+    host = read(ENV.HOST) ?? DEFAULTS.host;
+    if (/\s|\//.test(host)) {
+      problems.push(`${ENV.HOST}=${JSON.stringify(host)} is not an interface address: set an IP address or a hostname such as 127.0.0.1 or 0.0.0.0.`);
+    }
   }
 
   const sessionMode = parseChoice(read(ENV.SESSION_MODE), ENV.SESSION_MODE, SESSION_MODES, DEFAULTS.sessionMode, problems);
@@ -99,8 +134,14 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServerConfig {
 
   const ttlSeconds = parseInteger(read(ENV.SESSION_TTL_SECONDS), ENV.SESSION_TTL_SECONDS, DEFAULTS.sessionTtlSeconds,
     1, MAX_SESSION_TTL_SECONDS, `set a whole number of seconds between 1 and ${MAX_SESSION_TTL_SECONDS}`, problems);
+  const lifetimeSeconds = parseInteger(read(ENV.SESSION_MAX_LIFETIME_SECONDS), ENV.SESSION_MAX_LIFETIME_SECONDS,
+    DEFAULTS.sessionMaxLifetimeSeconds, 1, MAX_SESSION_TTL_SECONDS, `set a whole number of seconds between 1 and ${MAX_SESSION_TTL_SECONDS}`, problems);
   const maxSessions = parseInteger(read(ENV.MAX_SESSIONS), ENV.MAX_SESSIONS, DEFAULTS.maxSessions,
     1, MAX_MAX_SESSIONS, `set a whole number between 1 and ${MAX_MAX_SESSIONS}`, problems);
+  const readTimeout = (name: string, fallback: number): number => parseInteger(read(name), name, fallback,
+    1, MAX_READ_TIMEOUT_SECONDS, `set a whole number of seconds between 1 and ${MAX_READ_TIMEOUT_SECONDS}`, problems);
+  const headersTimeoutSeconds = readTimeout(ENV.HEADERS_TIMEOUT_SECONDS, DEFAULTS.headersTimeoutSeconds);
+  const bodyTimeoutSeconds = readTimeout(ENV.BODY_TIMEOUT_SECONDS, DEFAULTS.bodyTimeoutSeconds);
 
   const allowedHosts = splitList(read(ENV.ALLOWED_HOSTS)).map((entry) => entry.toLowerCase().replace(/\.$/, ''));
   for (const entry of allowedHosts) {
@@ -129,9 +170,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServerConfig {
     host,
     sessionMode,
     sessionTtlMs: ttlSeconds * 1000,
+    sessionMaxLifetimeMs: lifetimeSeconds * 1000,
     maxSessions,
     allowedHosts,
     allowedOrigins,
+    headersTimeoutMs: headersTimeoutSeconds * 1000,
+    bodyTimeoutMs: bodyTimeoutSeconds * 1000,
+    shutdownGraceMs: lambdaEndpoint === undefined ? DEFAULTS.shutdownGraceMs : DEFAULTS.lambdaShutdownGraceMs,
     logLevel,
   };
 }
@@ -152,6 +197,17 @@ export function normaliseOrigin(value: string): string | undefined {
     return undefined;
   }
   return url.origin;
+}
+
+/** Splits `host:port` (`[v6]:port` for IPv6) as Lambda Web Functions give it; `undefined` when malformed. */
+export function parseHostPort(value: string): { host: string; port: number } | undefined {
+  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[2]);
+  if (match === null || port > 65_535) {
+    return undefined;
+  }
+  const host = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
+  return { host, port };
 }
 
 function isHostEntry(entry: string): boolean {

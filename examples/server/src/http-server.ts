@@ -8,7 +8,9 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isJsonContentType, isLegacyRequest } from '@modelcontextprotocol/server';
 import { AccessPolicy } from './access-policy';
 import type { ServerConfig } from './config';
-import { BodyTooLargeError, header, readBody, RPC_ERROR, sendJson, sendJsonRpcError } from './http-util';
+import {
+  BodyTimeoutError, BodyTooLargeError, header, hostHeaderCount, readBody, RPC_ERROR, sendJson, sendJsonRpcError,
+} from './http-util';
 import { elapsedMs, type Logger } from './logger';
 import { createMcpEndpoint, type Era, type McpEndpoint } from './mcp-endpoint';
 import { createMcpServer, TOOL_NAMES, type ServerStatus } from './tools';
@@ -24,6 +26,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * balancer never reuses a connection the server is closing (a source of spurious 502s).
  */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+/** How often node:http checks `headersTimeout` and `requestTimeout` (its default is 30 s). */
+const CONNECTIONS_CHECK_INTERVAL_MS = 1_000;
 /** Window of the event-loop delay histogram the `health` tool reads. */
 const EVENT_LOOP_WINDOW_MS = 60_000;
 
@@ -70,9 +74,15 @@ export class ExampleMcpServer {
     void factory().close();
     this.endpoint = createMcpEndpoint(config, factory, logger);
     this.policy = new AccessPolicy(config.allowedHosts, config.allowedOrigins);
-    this.http = createServer((req, res) => this.onRequest(req, res));
-    this.http.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
-    this.http.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
+    // headersTimeout bounds a request's headers, requestTimeout the whole request (headers and
+    // body, not the response: tool calls and streams may take longer); node:http answers 408.
+    // readJsonBody also bounds the body itself, to answer 408 with a JSON-RPC error.
+    this.http = createServer({
+      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.headersTimeoutMs + config.bodyTimeoutMs,
+      connectionsCheckingInterval: CONNECTIONS_CHECK_INTERVAL_MS,
+    }, (req, res) => this.onRequest(req, res));
   }
 
   /** Binds the configured host and port; resolves with the bound address once ready. */
@@ -198,6 +208,14 @@ export class ExampleMcpServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse, path: string, record: RequestRecord): Promise<void> {
+    if (hostHeaderCount(req) > 1) {
+      // RFC 9112 section 3.2: more than one Host field line is a 400, whatever the path (node:http
+      // would silently keep the first value, letting a second one slip past proxies' checks).
+      this.logger.warn('request_rejected', { method: req.method, path, reason: 'duplicate_host' });
+      sendJsonRpcError(res, 400, RPC_ERROR.SERVER_ERROR, 'Bad Request: more than one Host header (RFC 9112 section 3.2): send exactly one.',
+        { Connection: 'close' });
+      return;
+    }
     if (path === HEALTH_PATH) {
       this.serveHealth(req, res);
       return;
@@ -254,11 +272,16 @@ export class ExampleMcpServer {
     }
     let text: string;
     try {
-      text = await readBody(req, MAX_BODY_BYTES);
+      text = await readBody(req, MAX_BODY_BYTES, this.config.bodyTimeoutMs);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         sendJsonRpcError(res, 413, RPC_ERROR.SERVER_ERROR, `Payload Too Large: the body limit is ${MAX_BODY_BYTES} bytes.`,
           { Connection: 'close' });
+        return { ok: false };
+      }
+      if (error instanceof BodyTimeoutError) {
+        sendJsonRpcError(res, 408, RPC_ERROR.SERVER_ERROR,
+          `Request Timeout: the body did not arrive within ${error.timeoutMs} ms (MCP_BODY_TIMEOUT_SECONDS).`, { Connection: 'close' });
         return { ok: false };
       }
       throw error;

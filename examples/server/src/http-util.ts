@@ -49,21 +49,59 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** Reads a request body up to a size limit, as UTF-8 text. */
-export async function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
+/** Thrown by {@link readBody} when the body does not arrive in time. */
+export class BodyTimeoutError extends Error {
+  constructor(public readonly timeoutMs: number) {
+    super(`Request body not received within ${timeoutMs} ms`);
+    this.name = 'BodyTimeoutError';
+  }
+}
+
+/** How many `Host` field lines a request carries (RFC 9112 section 3.2 allows exactly one). */
+export function hostHeaderCount(req: IncomingMessage): number {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (req.rawHeaders[i].toLowerCase() === 'host') {
+      count++;
+    }
+  }
+  return count;
+}
+
+/**
+ * Reads a request body up to a size limit and within a deadline, as UTF-8 text.
+ *
+ * @throws BodyTooLargeError past `limitBytes`; BodyTimeoutError when the whole body has not
+ *   arrived within `timeoutMs` (a client dribbling its body would otherwise hold the request)
+ */
+export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs: number): Promise<string> {
   const declared = Number(header(req, 'content-length'));
   if (Number.isFinite(declared) && declared > limitBytes) {
-    throw new BodyTooLargeError(limitBytes);
+    return Promise.reject(new BodyTooLargeError(limitBytes));
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > limitBytes) {
-      throw new BodyTooLargeError(limitBytes);
-    }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: Error | undefined): void => {
+      clearTimeout(timer);
+      req.off('data', onData).off('end', onEnd).off('error', finish);
+      if (error === undefined) {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      } else {
+        req.pause();
+        reject(error);
+      }
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) {
+        finish(new BodyTooLargeError(limitBytes));
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = (): void => finish(undefined);
+    const timer = setTimeout(() => finish(new BodyTimeoutError(timeoutMs)), timeoutMs);
+    req.on('data', onData).once('end', onEnd).once('error', finish);
+  });
 }

@@ -2,17 +2,12 @@
  * Entry point of the example MCP server (bundled to `dist/server.js`, started by `run.sh`).
  *
  * Reads the configuration from the environment, listens, and drains on SIGTERM/SIGINT: stop
- * accepting, let in-flight requests finish (up to {@link SHUTDOWN_GRACE_MS}), exit 0.
+ * accepting, let in-flight requests finish (up to `shutdownGraceMs`: 20 s, or 0.8 s under Lambda
+ * Web Functions, which give 1 s), exit 0.
  */
 import { ConfigError, parseConfig } from './config';
 import { ExampleMcpServer } from './http-server';
 import { createLogger } from './logger';
-
-/**
- * Longest wait for in-flight requests after SIGTERM: below the 30 s ECS gives a container
- * between SIGTERM and SIGKILL by default, and above the longest `echo` delay.
- */
-export const SHUTDOWN_GRACE_MS = 20_000;
 
 async function main(): Promise<void> {
   let config;
@@ -35,7 +30,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     logger.info('signal', { reason: signal });
-    void server.shutdown(SHUTDOWN_GRACE_MS).then(() => process.exit(0));
+    void server.shutdown(config.shutdownGraceMs).then(() => process.exit(0));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

@@ -101,6 +101,7 @@ class LegacySessions {
   constructor(private readonly config: ServerConfig, private readonly createServer: () => McpServer, private readonly logger: Logger) {
     this.store = new SessionStore<LegacySession>({
       ttlMs: config.sessionTtlMs,
+      maxLifetimeMs: config.sessionMaxLifetimeMs,
       maxSessions: config.maxSessions,
       onEvict: (reason, error) => {
         const fields = { reason, sessions: this.store.size };
@@ -111,7 +112,8 @@ class LegacySessions {
         }
       },
     });
-    this.store.startSweeper(Math.min(Math.max(config.sessionTtlMs / 2, 250), 60_000));
+    const shortest = Math.min(config.sessionTtlMs, config.sessionMaxLifetimeMs);
+    this.store.startSweeper(Math.min(Math.max(shortest / 2, 250), 60_000));
   }
 
   public get size(): number {
@@ -141,13 +143,16 @@ class LegacySessions {
   }
 
   private async serveSession(sessionId: string, req: IncomingMessage, res: ServerResponse, parsedBody: unknown): Promise<void> {
-    const session = this.store.acquire(sessionId);
+    // A GET stream is not activity: a client holding only a stream still loses the session after
+    // the TTL (or its lifetime), and evicting the session ends the stream.
+    const use = req.method === 'GET' ? 'stream' : 'request';
+    const session = this.store.acquire(sessionId, use);
     if (session === undefined) {
       sendJsonRpcError(res, 404, RPC_ERROR.SESSION_NOT_FOUND,
         'Session not found: it expired, was deleted or lives on another instance. Start a new session with initialize.');
       return;
     }
-    res.once('close', () => this.store.release(sessionId));
+    res.once('close', () => this.store.release(sessionId, use));
     await session.transport.handleRequest(req, res, parsedBody);
   }
 

@@ -1,10 +1,13 @@
 /**
- * Bounded store of stateful legacy sessions: idle sessions are evicted after a TTL and the
- * number of sessions is capped, so a long-lived process does not grow without bound.
+ * Bounded store of stateful legacy sessions: idle sessions are evicted after a TTL, every
+ * session after an absolute lifetime, and the number of sessions is capped, so a long-lived
+ * process does not grow without bound.
  *
- * A session with a request in flight (including an open GET stream) is never idle. New
- * sessions reserve a slot before their `initialize` runs, so concurrent handshakes cannot
- * overshoot the cap.
+ * A session with a request in flight is never idle; an open GET stream is not activity, so a
+ * client that only holds a stream open still loses its session after the TTL (evicting it
+ * closes the stream). Past its lifetime a session takes no new request and is evicted as soon
+ * as its in-flight requests end. New sessions reserve a slot before their `initialize` runs,
+ * so concurrent handshakes cannot overshoot the cap.
  */
 
 /** Anything the store can close when it evicts it. */
@@ -14,12 +17,14 @@ export interface Closable {
 }
 
 /** Why a session left the store. */
-export type EvictionReason = 'idle' | 'shutdown';
+export type EvictionReason = 'idle' | 'lifetime' | 'shutdown';
 
 /** Options of a {@link SessionStore}. */
 export interface SessionStoreOptions {
-  /** Idle time after which a session is evicted, in milliseconds. */
+  /** Idle time (no request in flight; open streams do not count) after which a session is evicted, in milliseconds. */
   readonly ttlMs: number;
+  /** Age after which a session is evicted however busy, in milliseconds; unlimited when omitted. */
+  readonly maxLifetimeMs?: number;
   /** Most sessions held (and reserved) at once. */
   readonly maxSessions: number;
   /** Clock in milliseconds; `Date.now` by default (tests pass a fake one). */
@@ -30,9 +35,13 @@ export interface SessionStoreOptions {
 
 interface Entry<T> {
   readonly value: T;
+  readonly createdAt: number;
   lastSeen: number;
   active: number;
 }
+
+/** How a request uses its session: `stream` for a long-lived GET stream, which is not activity. */
+export type SessionUse = 'request' | 'stream';
 
 /** Sessions keyed by `Mcp-Session-Id`, with idle TTL eviction and a cap. */
 export class SessionStore<T extends Closable> {
@@ -72,31 +81,38 @@ export class SessionStore<T extends Closable> {
   /** Turns a reservation into a live session. */
   public commit(id: string, value: T): void {
     this.cancelReservation();
-    this.entries.set(id, { value, lastSeen: this.now(), active: 0 });
+    const now = this.now();
+    this.entries.set(id, { value, createdAt: now, lastSeen: now, active: 0 });
   }
 
   /**
-   * Looks up a session for a request and marks it busy until {@link release}.
-   * An expired session is evicted and reported as missing.
+   * Looks up a session for a request and, for a `request`, marks it busy until {@link release}.
+   * A `stream` only counts as activity when it opens. An expired session (or one past its
+   * lifetime) is reported as missing, and evicted unless requests are still in flight.
    */
-  public acquire(id: string): T | undefined {
+  public acquire(id: string, use: SessionUse = 'request'): T | undefined {
     const entry = this.entries.get(id);
     if (entry === undefined) {
       return undefined;
     }
-    if (this.isExpired(entry)) {
-      void this.evict(id, entry, 'idle');
+    const expiry = this.expiry(entry);
+    if (expiry !== undefined || this.isPastLifetime(entry)) {
+      if (expiry !== undefined) {
+        void this.evict(id, entry, expiry);
+      }
       return undefined;
     }
-    entry.active++;
+    if (use === 'request') {
+      entry.active++;
+    }
     entry.lastSeen = this.now();
     return entry.value;
   }
 
-  /** Marks the end of a request started with {@link acquire}. */
-  public release(id: string): void {
+  /** Marks the end of a request started with {@link acquire} (nothing to do for a `stream`). */
+  public release(id: string, use: SessionUse = 'request'): void {
     const entry = this.entries.get(id);
-    if (entry !== undefined) {
+    if (entry !== undefined && use === 'request') {
       entry.active = Math.max(0, entry.active - 1);
       entry.lastSeen = this.now();
     }
@@ -107,12 +123,13 @@ export class SessionStore<T extends Closable> {
     this.entries.delete(id);
   }
 
-  /** Evicts every idle session past its TTL; returns how many were evicted. */
+  /** Evicts every session idle past its TTL or past its lifetime; returns how many were evicted. */
   public sweep(): number {
     let evicted = 0;
     for (const [id, entry] of this.entries) {
-      if (this.isExpired(entry)) {
-        void this.evict(id, entry, 'idle');
+      const expiry = this.expiry(entry);
+      if (expiry !== undefined) {
+        void this.evict(id, entry, expiry);
         evicted++;
       }
     }
@@ -146,8 +163,19 @@ export class SessionStore<T extends Closable> {
     await Promise.all(closing);
   }
 
-  private isExpired(entry: Entry<T>): boolean {
-    return entry.active === 0 && this.now() - entry.lastSeen >= this.options.ttlMs;
+  /** Why an entry must be evicted now, if it must: never while a request is in flight. */
+  private expiry(entry: Entry<T>): EvictionReason | undefined {
+    if (entry.active > 0) {
+      return undefined;
+    }
+    if (this.isPastLifetime(entry)) {
+      return 'lifetime';
+    }
+    return this.now() - entry.lastSeen >= this.options.ttlMs ? 'idle' : undefined;
+  }
+
+  private isPastLifetime(entry: Entry<T>): boolean {
+    return this.options.maxLifetimeMs !== undefined && this.now() - entry.createdAt >= this.options.maxLifetimeMs;
   }
 
   private async evict(id: string, entry: Entry<T>, reason: EvictionReason): Promise<void> {

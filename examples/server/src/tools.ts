@@ -1,7 +1,8 @@
 /**
- * The server's tools, registered on every server instance the SDK asks for (one per modern
- * request, one per legacy request or session): `echo`, `get_time` and `health`, the read-only
- * sentinel a canary calls.
+ * The server's tools, resource and prompt, registered on every server instance the SDK asks for
+ * (one per modern request, one per legacy request or session): the tools `echo`, `get_time` and
+ * `health` (the read-only sentinel a canary calls), the resource `example://server/info` and the
+ * prompt `time_in_zone`.
  */
 import { getHeapStatistics } from 'node:v8';
 import { McpServer, type CallToolResult } from '@modelcontextprotocol/server';
@@ -14,6 +15,19 @@ export const SERVER_INFO = { name: 'cdk-mcp-example-server', version: '1.0.0' } 
 
 /** The tools every instance registers, in registration order. */
 export const TOOL_NAMES = ['echo', 'get_time', 'health'] as const;
+
+/** URI of the one resource: a JSON description of this server. */
+export const INFO_RESOURCE_URI = 'example://server/info';
+
+/** Name of the one prompt. */
+export const PROMPT_NAME = 'time_in_zone';
+
+/**
+ * The 2025-era revisions served through `initialize`, newest first: a client asking for one of
+ * them gets it, any other request gets the first (newest). 2026-07-28 is served through
+ * `server/discover`, which the SDK's handler adds itself.
+ */
+export const LEGACY_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26'];
 
 /** Longest `echo` delay a caller may ask for, in milliseconds. */
 export const MAX_ECHO_DELAY_MS = 5_000;
@@ -53,6 +67,10 @@ interface HealthCheck {
 export function createMcpServer(status: ServerStatus, logger: Logger): McpServer {
   const server = new McpServer(SERVER_INFO, {
     instructions: 'Example MCP server deployed with cdk-mcp. Call `health` for a read-only status check.',
+    supportedProtocolVersions: [...LEGACY_PROTOCOL_VERSIONS],
+    // The lists never change at run time, so say so: the SDK would otherwise advertise
+    // listChanged: true (a promise of notifications this server never sends).
+    capabilities: { tools: { listChanged: false }, resources: { listChanged: false }, prompts: { listChanged: false } },
   });
   let registered = 0;
   const timed = <A extends unknown[]>(tool: string, handler: (...args: A) => Promise<CallToolResult>) =>
@@ -131,6 +149,32 @@ export function createMcpServer(status: ServerStatus, logger: Logger): McpServer
     return { isError: failed.length > 0, content: [{ type: 'text', text }], structuredContent: report };
   }));
   registered++;
+
+  server.registerResource('server_info', INFO_RESOURCE_URI, {
+    title: 'Server information',
+    description: 'What this server is: name, version, session mode, protocol revisions, tools and prompt.',
+    mimeType: 'application/json',
+  }, async (uri) => {
+    const info = {
+      ...SERVER_INFO,
+      mode: status.mode,
+      protocolVersions: [...LEGACY_PROTOCOL_VERSIONS, '2026-07-28'],
+      tools: [...TOOL_NAMES],
+      prompts: [PROMPT_NAME],
+    };
+    return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(info) }] };
+  });
+
+  server.registerPrompt(PROMPT_NAME, {
+    title: 'Time in a zone',
+    description: 'Asks for the current time in an IANA time zone, using the get_time tool.',
+    argsSchema: z.object({ timeZone: z.string().max(64).describe('IANA time zone such as Europe/Paris.') }),
+  }, ({ timeZone }) => ({
+    messages: [{
+      role: 'user',
+      content: { type: 'text', text: `What time is it in ${timeZone}? Call the get_time tool with timeZone "${timeZone}" and answer with the local time.` },
+    }],
+  }));
 
   return server;
 }
