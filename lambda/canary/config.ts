@@ -3,7 +3,8 @@
  * Pure: takes an environment object, returns a config or throws one error listing every problem,
  * each naming the variable, the value and the fix.
  */
-import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode } from '../../src/contract/canary-env';
+import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode, PROBE_LIMITS } from '../../src/contract/canary-env';
+import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
 import type { Transport } from '../probe';
 
 /** How the canary authenticates, resolved from the environment. */
@@ -24,7 +25,18 @@ export interface CanaryConfig {
   readonly call?: { readonly name: string; readonly arguments: Record<string, unknown> };
   readonly headers?: Record<string, string>;
   readonly auth: CanaryAuthConfig;
+  /** Probe limits set by the environment (absent: the probe's defaults, {@link PROBE_LIMITS}). */
+  readonly maxToolPages?: number;
+  readonly maxResponseBytes?: number;
+  readonly maxToolsBytes?: number;
 }
+
+/** Each limit variable and the probe option it sets. */
+const LIMIT_VARIABLES = {
+  maxToolPages: CANARY_ENV.MAX_TOOL_PAGES,
+  maxResponseBytes: CANARY_ENV.MAX_RESPONSE_BYTES,
+  maxToolsBytes: CANARY_ENV.MAX_TOOLS_BYTES,
+} as const;
 
 /** A configuration error: the canary's environment is wrong. The run fails as a function error. */
 export class CanaryConfigError extends Error {
@@ -69,7 +81,8 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   const expectTools = parseJson(env, CANARY_ENV.EXPECTED_TOOLS, problems, (v): v is string[] =>
     Array.isArray(v) && v.every((t) => typeof t === 'string' && t !== ''), 'a JSON array of tool names');
   const headers = parseJson(env, CANARY_ENV.HEADERS, problems, (v): v is Record<string, string> =>
-    isObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values');
+    isObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values', (v) =>
+    (isObject(v) ? `the value of ${Object.entries(v).filter(([, h]) => typeof h !== 'string').map(([name, h]) => `${JSON.stringify(name.slice(0, 60))} is ${describeType(h)}`).join(', ')}` : `it is ${describeType(v)}`));
 
   let call: CanaryConfig['call'];
   const sentinel = env[CANARY_ENV.SENTINEL_TOOL];
@@ -80,7 +93,21 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     problems.push(`${CANARY_ENV.SENTINEL_TOOL_ARGUMENTS} is set but ${CANARY_ENV.SENTINEL_TOOL} is not; name the tool to call.`);
   }
 
-  const expectHash = nonEmpty(env[CANARY_ENV.EXPECTED_TOOLS_HASH]);
+  const expectHash = nonEmpty(env[CANARY_ENV.EXPECTED_TOOLS_HASH])?.trim();
+  if (expectHash !== undefined && !isToolsHash(expectHash)) {
+    problems.push(`${CANARY_ENV.EXPECTED_TOOLS_HASH} is not a tools hash; it must be ${TOOLS_HASH_FORMAT_DESCRIPTION}.`);
+  }
+  const limits: { -readonly [K in keyof typeof LIMIT_VARIABLES]?: number } = {};
+  for (const [option, name] of Object.entries(LIMIT_VARIABLES) as Array<[keyof typeof LIMIT_VARIABLES, string]>) {
+    const text = nonEmpty(env[name]);
+    if (text === undefined) continue;
+    const limit = PROBE_LIMITS[option];
+    if (!/^\d+$/.test(text.trim()) || Number(text) < limit.min || Number(text) > limit.max) {
+      problems.push(`${name} is '${text.slice(0, 20)}'; it must be a whole number from ${limit.min} to ${limit.max} (default ${limit.default}).`);
+      continue;
+    }
+    limits[option] = Number(text);
+  }
   const auth = parseAuth(env, problems);
 
   if (problems.length > 0) {
@@ -97,6 +124,7 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     ...(call ? { call } : {}),
     ...(headers ? { headers } : {}),
     auth,
+    ...limits,
   };
 }
 
@@ -126,7 +154,18 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
   }
 }
 
-function parseJson<T>(env: Env, name: string, problems: string[], check: (v: unknown) => v is T, what: string): T | undefined {
+/**
+ * Parses one JSON variable. Problems never echo the value (or JSON.parse's message, which quotes
+ * it): the headers variable can carry an API key.
+ */
+function parseJson<T>(
+  env: Env,
+  name: string,
+  problems: string[],
+  check: (v: unknown) => v is T,
+  what: string,
+  describe?: (v: unknown) => string,
+): T | undefined {
   const text = env[name];
   if (text === undefined || text === '') {
     return undefined;
@@ -135,14 +174,22 @@ function parseJson<T>(env: Env, name: string, problems: string[], check: (v: unk
   try {
     value = JSON.parse(text);
   } catch (e) {
-    problems.push(`${name} is not valid JSON (${(e as Error).message}); it must be ${what}.`);
+    const position = /position (\d+)/.exec((e as Error).message)?.[1];
+    problems.push(`${name} is not valid JSON (${text.length} characters${position ? `, error at position ${position}` : ''}); it must be ${what}.`);
     return undefined;
   }
   if (!check(value)) {
-    problems.push(`${name} is ${text}; it must be ${what}.`);
+    problems.push(`${name} is not ${what}${describe ? ` (${describe(value)})` : ` (it is ${describeType(value)})`}.`);
     return undefined;
   }
   return value;
+}
+
+/** The JSON type of a value, for a problem that must not show the value. */
+function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

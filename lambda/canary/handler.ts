@@ -52,6 +52,9 @@ async function probeOptions(config: CanaryConfig, context?: CanaryContext): Prom
     ...(config.expectHash ? { expectHash: config.expectHash } : {}),
     ...(config.call ? { call: { name: config.call.name, arguments: config.call.arguments } } : {}),
     ...(config.headers ? { headers: config.headers } : {}),
+    ...(config.maxToolPages !== undefined ? { maxToolPages: config.maxToolPages } : {}),
+    ...(config.maxResponseBytes !== undefined ? { maxResponseBytes: config.maxResponseBytes } : {}),
+    ...(config.maxToolsBytes !== undefined ? { maxToolsBytes: config.maxToolsBytes } : {}),
   };
   const secrets: string[] = [];
   if (config.auth.mode === 'bearer-secret') {

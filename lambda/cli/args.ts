@@ -2,8 +2,10 @@
  * Command-line parsing of `mcp-probe`, pure: argv and environment in, probe options or a usage
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
-import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
+import { PROBE_LIMITS } from '../../src/contract/canary-env';
+import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
 import { TRANSPORTS } from '../../src/contract/transports';
+import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: mcp-probe <url> [options]
@@ -25,6 +27,11 @@ Options:
   --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs,
                           using AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
   --transport <kind>      auto (default: modern, then legacy, then HTTP+SSE), modern, legacy or sse.
+  --max-tool-pages <n>    Most tools/list pages read (default ${PROBE_LIMITS.maxToolPages.default}); a longer list is TOOLS_TRUNCATED.
+  --max-response-bytes <n>
+                          Largest single response body (default ${PROBE_LIMITS.maxResponseBytes.default}).
+  --max-tools-bytes <n>   Largest total of the tools/list responses (default ${PROBE_LIMITS.maxToolsBytes.default});
+                          a longer list is TOOLS_TRUNCATED.
   -h, --help              Show this help.
 
 Exit status: 0 the server is healthy, 1 the probe failed (see the failure class),
@@ -36,7 +43,17 @@ export type ParsedArgs =
   | { readonly kind: 'run'; readonly json: boolean; readonly options: ProbeOptions }
   | { readonly kind: 'usage-error'; readonly message: string };
 
-const VALUE_FLAGS = new Set(['--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport']);
+/** The size and page flags, each bound to its probe option and limits. */
+const LIMIT_FLAGS = {
+  '--max-tool-pages': 'maxToolPages',
+  '--max-response-bytes': 'maxResponseBytes',
+  '--max-tools-bytes': 'maxToolsBytes',
+} as const;
+
+const VALUE_FLAGS = new Set([
+  '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport',
+  ...Object.keys(LIMIT_FLAGS),
+]);
 
 /**
  * Parses the arguments of `mcp-probe` (without `node` and the script path).
@@ -95,8 +112,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   }
   const expectHash = one('--expect-hash');
   if (expectHash !== undefined) {
-    if (!/^(sha256:)?[0-9a-f]{16}$/i.test(expectHash.trim())) {
-      return error(`--expect-hash ${JSON.stringify(expectHash)} is not a tools hash such as sha256:0123456789abcdef (print one with --json)`);
+    if (!isToolsHash(expectHash)) {
+      return error(`--expect-hash ${JSON.stringify(expectHash.slice(0, 80))} is not a tools hash: give ${TOOLS_HASH_FORMAT_DESCRIPTION}, such as sha256:0123456789abcdef (print one with --json)`);
     }
     options.expectHash = expectHash.trim();
   }
@@ -131,6 +148,15 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     const token = env[bearerEnv];
     if (!token) return error(`--bearer-env ${bearerEnv}: the environment variable ${bearerEnv} is unset or empty; export the token in it`);
     options.bearerToken = token.trim();
+  }
+  for (const [flag, option] of Object.entries(LIMIT_FLAGS)) {
+    const text = one(flag);
+    if (text === undefined) continue;
+    const limit = PROBE_LIMITS[option];
+    if (!/^\d+$/.test(text) || Number(text) < limit.min || Number(text) > limit.max) {
+      return error(`${flag} ${JSON.stringify(text.slice(0, 40))} must be a whole number from ${limit.min} to ${limit.max}`);
+    }
+    options[option] = Number(text);
   }
   const sigv4 = one('--sigv4');
   if (sigv4 !== undefined) options.sigv4 = { region: sigv4 };

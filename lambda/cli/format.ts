@@ -4,6 +4,18 @@
  */
 import { NEXT_STEPS, type ProbeResult } from '../probe';
 
+/**
+ * Makes server-controlled text safe for a terminal: control characters (ESC, CR, LF, BEL, DEL,
+ * the C1 range) and the Unicode line and bidirectional controls are shown as escapes, so no
+ * server can forge a "PASS" line or send a terminal escape sequence.
+ */
+export function escapeControls(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
 function ms(value: number | null): string {
   return value === null ? '       -' : `${String(value).padStart(5)} ms`;
 }
@@ -16,16 +28,17 @@ function ms(value: number | null): string {
  */
 export function formatHuman(url: string, result: ProbeResult): string {
   const t = result.timings;
+  const e = escapeControls;
   const shown = (() => {
     try {
       // No credentials, and no query string: either may carry a secret.
       const u = new URL(url);
-      return `${u.origin}${u.pathname}${u.search ? '?…' : ''}`;
+      return e(`${u.origin}${u.pathname}${u.search ? '?…' : ''}`);
     } catch {
       return '(invalid URL)';
     }
   })();
-  const handshake = result.era ? `${result.era} ${result.protocolVersion}${result.server ? `, server ${result.server.name} ${result.server.version}`.trimEnd() : ''}` : '';
+  const handshake = result.era ? e(`${result.era} ${result.protocolVersion}${result.server ? `, server ${result.server.name} ${result.server.version}`.trimEnd() : ''}`) : '';
   const list = result.toolCount !== null && t.toolsListMs !== null ? `${result.toolCount} tools (${result.toolsHash ?? 'no hash'})` : '';
   const lines = [
     `mcp-probe ${shown}`,
@@ -37,8 +50,8 @@ export function formatHuman(url: string, result: ProbeResult): string {
     `  total      ${ms(t.totalMs)}`,
   ];
   if (result.ok) {
-    lines.push(`PASS ${result.message}`);
-    if (result.tools.length > 0) lines.push(`  tools: ${result.tools.join(', ')}`);
+    lines.push(`PASS ${e(result.message)}`);
+    if (result.tools.length > 0) lines.push(`  tools: ${result.tools.map(e).join(', ')}`);
   } else {
     const where = [
       `${result.layer} layer`,
@@ -46,7 +59,7 @@ export function formatHuman(url: string, result: ProbeResult): string {
       ...(result.frontDoor ? [`front door ${result.frontDoor}`] : []),
     ].join(', ');
     lines.push(`FAIL ${result.failureClass} (${where})`);
-    lines.push(`  ${result.message}`);
+    lines.push(`  ${e(result.message)}`);
     if (result.failureClass !== 'OK') lines.push(`Next: ${NEXT_STEPS[result.failureClass]}`);
   }
   return `${lines.join('\n')}\n`;

@@ -4,6 +4,8 @@
  * Nothing here does I/O or throws on input, whatever the server sent.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { MAX_JSON_DEPTH, parseJson, previewJson } from './json';
+import { redact } from './redact';
 import type { SseEvent } from './sse';
 import type { Failure } from './types';
 import type { FailureClass } from '../../src/contract/failure-classes';
@@ -28,6 +30,8 @@ export interface HttpEvidence {
   readonly headers: IncomingHttpHeaders;
   /** The body (capped) for non-SSE responses. */
   readonly body: string;
+  /** Known secret values, removed from body excerpts before they are cut. @default - none */
+  readonly secrets?: readonly string[];
 }
 
 /** The result of interpreting a response: the awaited message, an acknowledgement, or a failure. */
@@ -41,7 +45,12 @@ export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-
 /** The modern protocol revision this probe speaks. */
 export const MODERN_VERSION = '2026-07-28';
 
-const SESSION_TEXT = /session/i;
+/**
+ * A JSON-RPC error that is about the MCP session (not any text with the word: "database session
+ * pool exhausted" is a server error). The SDKs' wordings: "Session not found", "Bad Request:
+ * Mcp-Session-Id header is required", "No valid session ID provided", "Server not initialized".
+ */
+const SESSION_TEXT = /mcp-session-id|\bsession[ _-]?id\b|\bsession (?:not found|expired|is required|required|unknown|invalid|terminated|closed|does not exist)|\b(?:unknown|invalid|expired|missing|no valid|no such) session\b|not initiali[sz]ed/i;
 const THROTTLE_TEXT = /ThrottlingException|TooManyRequestsException|Rate Exceeded|Too Many Requests|Limit Exceeded|SlowDown|throttl/i;
 const CREDENTIAL_TEXT = new RegExp(
   [
@@ -72,11 +81,23 @@ function header(headers: IncomingHttpHeaders, name: string): string {
   return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
-function snippet(body: string, max = 160): string {
-  const text = body.replace(/\s+/g, ' ').trim();
+/** The most of a body redaction reads before a message excerpt is cut from it. */
+const SNIPPET_SCAN = 16_384;
+
+/**
+ * A short excerpt of a body for a message. Secrets are removed before the excerpt is cut, so a
+ * secret straddling the cut cannot leave its first half behind.
+ */
+function snippetOf(body: string, secrets: readonly string[] = [], max = 160): string {
+  const text = redact(body.slice(0, SNIPPET_SCAN), secrets).replace(/\s+/g, ' ').trim();
   if (text === '') return 'an empty body';
   // Single quotes: bodies are often JSON, which reads badly with escaped double quotes.
   return `'${text.length > max ? `${text.slice(0, max)}…` : text}'`;
+}
+
+/** An excerpt of a parsed value (never throws, whatever its depth). */
+function excerpt(value: unknown, secrets: readonly string[]): string {
+  return snippetOf(previewJson(value, 400), secrets);
 }
 
 function fail(failureClass: FailureClass, message: string, fallback = false): Interpretation {
@@ -87,14 +108,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parses JSON without throwing; `undefined` when the text is not JSON. */
+/** Parses JSON without throwing; `undefined` when the text is not JSON or absurdly nested. */
 export function tryParseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : undefined;
 }
+
+const TOO_DEEP = `nested deeper than ${MAX_JSON_DEPTH} levels`;
 
 /** The JSON-RPC error in a body, if the body is a JSON-RPC error response. */
 export function jsonRpcErrorOf(body: string): JsonRpcError | undefined {
@@ -120,11 +140,11 @@ function looksLikeJsonRpc(value: Record<string, unknown>): boolean {
  * @param strictId when true a response with another id is a protocol error; when false (SSE) it is skipped
  * @returns the response, `skip` for a message that is not the awaited response, or a failure
  */
-export function checkJsonRpc(value: unknown, expectedId: number, strictId: boolean): Interpretation | 'skip' {
+export function checkJsonRpc(value: unknown, expectedId: number, strictId: boolean, secrets: readonly string[] = []): Interpretation | 'skip' {
   if (Array.isArray(value)) {
     const objects = value.filter(isObject);
     for (const item of objects) {
-      const checked = checkJsonRpc(item, expectedId, false);
+      const checked = checkJsonRpc(item, expectedId, false, secrets);
       if (checked !== 'skip') return checked;
     }
     if (objects.some(looksLikeJsonRpc)) {
@@ -136,18 +156,18 @@ export function checkJsonRpc(value: unknown, expectedId: number, strictId: boole
     return fail('NOT_MCP', `the body is JSON ${value === null ? 'null' : typeof value}, not a JSON-RPC message`);
   }
   if (!looksLikeJsonRpc(value)) {
-    return fail('NOT_MCP', `the body is a JSON object without JSON-RPC fields: ${snippet(JSON.stringify(value))}`);
+    return fail('NOT_MCP', `the body is a JSON object without JSON-RPC fields: ${excerpt(value, secrets)}`);
   }
   if ('method' in value && !('result' in value) && !('error' in value)) {
     // A notification or a server-to-client request (progress, logging, ping): not the answer.
-    return strictId ? fail('PROTOCOL_ERROR', `expected the response to request id ${expectedId}, got a "${String(value.method)}" message`) : 'skip';
+    return strictId ? fail('PROTOCOL_ERROR', `expected the response to request id ${expectedId}, got a ${excerpt(value.method, secrets)} message`) : 'skip';
   }
   if (value.jsonrpc !== '2.0') {
-    return fail('PROTOCOL_ERROR', `"jsonrpc" must be "2.0", got ${snippet(JSON.stringify(value.jsonrpc ?? null))}`);
+    return fail('PROTOCOL_ERROR', `"jsonrpc" must be "2.0", got ${excerpt(value.jsonrpc ?? null, secrets)}`);
   }
   if (value.id !== expectedId) {
     if (!strictId) return 'skip';
-    return fail('PROTOCOL_ERROR', `response id ${JSON.stringify(value.id ?? null)} does not match request id ${expectedId}`);
+    return fail('PROTOCOL_ERROR', `response id ${redact(previewJson(value.id ?? null, 80), secrets)} does not match request id ${expectedId}`);
   }
   const hasResult = 'result' in value;
   const hasError = 'error' in value;
@@ -162,7 +182,7 @@ export function checkJsonRpc(value: unknown, expectedId: number, strictId: boole
     return { kind: 'message', message: { id: expectedId, error: { code: error.code, message: error.message, data: error.data } } };
   }
   if (!isObject(value.result)) {
-    return fail('PROTOCOL_ERROR', `"result" must be an object, got ${snippet(JSON.stringify(value.result ?? null))}`);
+    return fail('PROTOCOL_ERROR', `"result" must be an object, got ${excerpt(value.result ?? null, secrets)}`);
   }
   return { kind: 'message', message: { id: expectedId, result: value.result } };
 }
@@ -172,14 +192,16 @@ export function checkJsonRpc(value: unknown, expectedId: number, strictId: boole
  *
  * @returns the awaited response or a failure, or `skip` for anything else (notifications, other ids, other event types)
  */
-export function interpretSseEvent(event: SseEvent, expectedId: number): Interpretation | 'skip' {
+export function interpretSseEvent(event: SseEvent, expectedId: number, secrets: readonly string[] = []): Interpretation | 'skip' {
   if (event.event !== 'message') return 'skip';
   if (event.data.trim() === '') return 'skip';
-  const value = tryParseJson(event.data);
-  if (value === undefined) {
-    return fail('PROTOCOL_ERROR', `an SSE event carries data that is not JSON: ${snippet(event.data)}`);
+  const parsed = parseJson(event.data);
+  if (!parsed.ok) {
+    return parsed.reason === 'too-deep'
+      ? fail('PROTOCOL_ERROR', `an SSE event carries JSON ${TOO_DEEP}: ${snippetOf(event.data, secrets)}`)
+      : fail('PROTOCOL_ERROR', `an SSE event carries data that is not JSON: ${snippetOf(event.data, secrets)}`);
   }
-  const checked = checkJsonRpc(value, expectedId, false);
+  const checked = checkJsonRpc(parsed.value, expectedId, false, secrets);
   if (checked !== 'skip' && checked.kind === 'failure' && checked.failure.failureClass === 'NOT_MCP') {
     return fail('PROTOCOL_ERROR', `an SSE event is not a JSON-RPC message: ${checked.failure.message}`);
   }
@@ -219,7 +241,10 @@ function classifyJsonRpcHttpError(status: number, error: JsonRpcError): Interpre
  * @returns a failure, or undefined when the status is a success
  */
 export function classifyHttp(evidence: HttpEvidence): Interpretation | undefined {
-  const { status, headers, body } = evidence;
+  const { status, headers } = evidence;
+  const body = evidence.body;
+  const secrets = evidence.secrets ?? [];
+  const snippet = (text: string) => snippetOf(text, secrets);
   if (isThrottled(evidence)) {
     return fail('THROTTLED', `HTTP ${status} throttled (${header(headers, 'x-amzn-errortype') || snippet(body)})`);
   }
@@ -296,13 +321,17 @@ export function interpretResponse(evidence: HttpEvidence, expectedId: number | n
       : fail('NOT_MCP', `HTTP ${evidence.status} with an empty body`);
   }
   const type = mediaType(evidence.headers);
-  const value = tryParseJson(body);
-  if (value === undefined) {
+  const secrets = evidence.secrets ?? [];
+  const parsed = parseJson(body);
+  if (!parsed.ok) {
+    if (parsed.reason === 'too-deep') {
+      return fail(/json/.test(type) ? 'PROTOCOL_ERROR' : 'NOT_MCP', `HTTP ${evidence.status} ${type || 'without content type'} body is JSON ${TOO_DEEP}: ${snippetOf(body, secrets)}`);
+    }
     return /json/.test(type)
-      ? fail('PROTOCOL_ERROR', `HTTP ${evidence.status} ${type} body is not valid JSON: ${snippet(body)}`)
-      : fail('NOT_MCP', `HTTP ${evidence.status} ${type || 'without content type'} is not JSON-RPC: ${snippet(body)}`);
+      ? fail('PROTOCOL_ERROR', `HTTP ${evidence.status} ${type} body is not valid JSON: ${snippetOf(body, secrets)}`)
+      : fail('NOT_MCP', `HTTP ${evidence.status} ${type || 'without content type'} is not JSON-RPC: ${snippetOf(body, secrets)}`);
   }
-  const checked = checkJsonRpc(value, expectedId, true);
+  const checked = checkJsonRpc(parsed.value, expectedId, true, secrets);
   return checked === 'skip' ? fail('PROTOCOL_ERROR', 'no JSON-RPC response in the body') : checked;
 }
 
@@ -326,7 +355,7 @@ export function classifyRpcError(error: JsonRpcError, method: string): Failure {
     return { failureClass: 'NO_TOOLS', message: `${text}: the server does not offer tools` };
   }
   if (method === 'tools/call') {
-    return { failureClass: toolErrorClass(`${error.message} ${JSON.stringify(error.data ?? '')}`), message: text };
+    return { failureClass: toolErrorClass(`${error.message} ${previewJson(error.data ?? '', 4096)}`), message: text };
   }
   return { failureClass: 'PROTOCOL_ERROR', message: text };
 }
@@ -370,7 +399,8 @@ export function classifyNetworkError(error: NetworkErrorLike, host: string): Fai
   if (code === 'ECONNREFUSED') {
     return { failureClass: 'CONNECTION_REFUSED', message: `connection refused by ${host} (${detail})` };
   }
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') {
+  // EINVAL, EACCES, EPERM, ENETDOWN: the kernel refused the route (a blackhole, a firewall rule).
+  if (['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'EINVAL', 'EACCES', 'EPERM', 'ENETDOWN', 'EHOSTDOWN'].includes(code)) {
     return { failureClass: 'CONNECTION_REFUSED', message: `${host} is unreachable (${detail})` };
   }
   if (code === 'ETIMEDOUT') {

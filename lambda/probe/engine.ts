@@ -5,30 +5,39 @@
  */
 import { classifyRpcError, interpretSseEvent, LEGACY_VERSIONS, MODERN_VERSION, toolErrorClass, type JsonRpcError } from './classify';
 import { HttpClient, type EventStream, type ExchangeResult } from './http';
-import { oneLine } from './redact';
+import { previewJson } from './json';
+import { describeUrl, oneLine, redact, redactAll } from './redact';
 import { credentialsFromEnv, signRequest, type AwsCredentials } from './sigv4';
-import { hashMatches, toolsHash } from './tools-hash';
+import { canonicalTool, printedHash, toolsDigest, type CanonicalTool } from './tools-hash';
 import type { Era, Failure, ProbeOptions, ProbeResult } from './types';
+import { PROBE_LIMITS, type ProbeLimit } from '../../src/contract/canary-env';
 import { layerOf } from '../../src/contract/failure-classes';
+import { toolsHashMatches } from '../../src/contract/tools-hash-format';
 import { isTransport } from '../../src/contract/transports';
 
 /** The client name and version the probe announces. */
 export const PROBE_CLIENT_INFO = { name: 'cdk-mcp-probe', version: '1.0.0' } as const;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
-const DEFAULT_MAX_TOOL_PAGES = 10;
 const CLEANUP_TIMEOUT_MS = 2_000;
+/** How many times a legacy SSE response stream closed after a priming event is resumed (SEP-1699). */
+const MAX_SSE_RESUMES = 20;
+/** The reconnection delay when a priming event gives no `retry`. */
+const DEFAULT_SSE_RETRY_MS = 1_000;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What Node.js can send in a header value: tab, visible ASCII and latin-1, no control characters. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** A bearer token (RFC 6750 b64token, and the visible ASCII real tokens use). */
+const BEARER_TOKEN = /^[\x21-\x7e]+$/;
 const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|credential|password/i;
 
 type RpcOutcome =
-  | { readonly ok: true; readonly result: Record<string, unknown> }
+  | { readonly ok: true; readonly result: Record<string, unknown>; readonly bytes: number }
   | { readonly ok: false; readonly failure: Failure; readonly timedOut: boolean; readonly rpcError?: JsonRpcError };
 
 interface Driver {
   readonly era: Era;
-  rpc(method: string, params: Record<string, unknown>): Promise<RpcOutcome>;
+  rpc(method: string, params: Record<string, unknown>, extraHeaders?: Record<string, string>): Promise<RpcOutcome>;
   notify(method: string): Promise<RpcOutcome>;
   cleanup(): Promise<void>;
 }
@@ -43,13 +52,14 @@ interface Driver {
 export function validateProbeOptions(options: ProbeOptions, env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
   let url: URL | undefined;
+  // URLs are described without credentials or query values: messages must not echo secrets.
   try {
     url = new URL(options.url);
   } catch {
-    problems.push(`url ${JSON.stringify(options.url)} is not a valid URL: give an absolute http:// or https:// URL`);
+    problems.push(`url ${describeUrl(String(options.url))} is not a valid URL: give an absolute http:// or https:// URL`);
   }
   if (url && url.protocol !== 'http:' && url.protocol !== 'https:') {
-    problems.push(`url ${JSON.stringify(options.url)} uses ${url.protocol}: only http:// and https:// are supported`);
+    problems.push(`url ${describeUrl(options.url)} uses ${url.protocol}: only http:// and https:// are supported`);
   }
   if (options.transport !== undefined && !isTransport(options.transport)) {
     problems.push(`transport ${JSON.stringify(options.transport)} is unknown: use auto, modern, legacy or sse`);
@@ -61,20 +71,29 @@ export function validateProbeOptions(options: ProbeOptions, env: NodeJS.ProcessE
   };
   positive('timeoutMs', options.timeoutMs);
   positive('connectTimeoutMs', options.connectTimeoutMs);
-  positive('maxResponseBytes', options.maxResponseBytes);
-  positive('maxToolPages', options.maxToolPages);
+  const bounded = (name: keyof typeof PROBE_LIMITS, value: number | undefined) => {
+    const limit: ProbeLimit = PROBE_LIMITS[name];
+    if (value !== undefined && !(Number.isInteger(value) && value >= limit.min && value <= limit.max)) {
+      problems.push(`${name} ${JSON.stringify(value)} must be a whole number from ${limit.min} to ${limit.max}`);
+    }
+  };
+  bounded('maxResponseBytes', options.maxResponseBytes);
+  bounded('maxToolPages', options.maxToolPages);
+  bounded('maxToolsBytes', options.maxToolsBytes);
   if (options.call && (typeof options.call.name !== 'string' || options.call.name === '')) {
     problems.push('call.name must be the non-empty name of a read-only tool');
   }
   if (options.call?.arguments !== undefined && (typeof options.call.arguments !== 'object' || options.call.arguments === null || Array.isArray(options.call.arguments))) {
-    problems.push(`call.arguments ${JSON.stringify(options.call.arguments)} must be a JSON object`);
+    problems.push(`call.arguments ${previewJson(options.call.arguments, 80)} must be a JSON object`);
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (!HEADER_NAME.test(name)) problems.push(`headers: ${JSON.stringify(name)} is not a valid header name`);
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) problems.push(`headers: the value of ${name} must be a string without line breaks`);
+    if (typeof value !== 'string' || !HEADER_VALUE.test(value)) {
+      problems.push(`headers: the value of ${name} must be a string of printable ASCII or latin-1 characters, without line breaks or control characters`);
+    }
   }
-  if (options.bearerToken !== undefined && (options.bearerToken === '' || /[\s]/.test(options.bearerToken))) {
-    problems.push('bearerToken must be a non-empty token without spaces or line breaks');
+  if (options.bearerToken !== undefined && (typeof options.bearerToken !== 'string' || !BEARER_TOKEN.test(options.bearerToken))) {
+    problems.push('bearerToken must be a non-empty token of printable ASCII characters, without spaces, line breaks or non-ASCII characters');
   }
   if (options.sigv4) {
     if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.sigv4.region ?? '')) {
@@ -99,8 +118,14 @@ class ProbeRun {
   private era: Era | null = null;
   private protocolVersion: string | null = null;
   private server: { name: string; version: string } | null = null;
-  private tools: Array<Record<string, unknown>> = [];
+  /** Whether the server declared the tools capability (modern: server/discover; legacy: initialize). */
+  private offersTools = true;
+  /** The tools listed, as the hash covers them: the tool objects themselves are not kept. */
+  private tools: CanonicalTool[] = [];
+  /** The sentinel tool's `x-mcp-header` parameters, mirrored into `Mcp-Param-*` headers (SEP-2243). */
+  private paramHeaders: Array<{ readonly path: string[]; readonly header: string }> = [];
   private hash: string | null = null;
+  private fullDigest: string | null = null;
   private handshakeMs: number | null = null;
   private toolsListMs: number | null = null;
   private toolCallMs: number | null = null;
@@ -111,11 +136,15 @@ class ProbeRun {
     this.url = new URL(options.url);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.deadline = started + timeoutMs;
+    const maxResponseBytes = options.maxResponseBytes ?? PROBE_LIMITS.maxResponseBytes.default;
     this.client = new HttpClient({
       deadline: this.deadline,
       connectTimeoutMs: options.connectTimeoutMs ?? Math.min(5_000, timeoutMs),
-      maxResponseBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      maxResponseBytes,
+      // The 2024-11-05 GET stream carries every answer, the whole tool list included.
+      maxStreamBytes: maxResponseBytes + (options.maxToolsBytes ?? PROBE_LIMITS.maxToolsBytes.default),
       ca: options.ca,
+      secrets: this.secrets,
     });
     this.baseHeaders = {
       'user-agent': `${PROBE_CLIENT_INFO.name}/${PROBE_CLIENT_INFO.version}`,
@@ -128,7 +157,11 @@ class ProbeRun {
       this.baseHeaders.authorization = `Bearer ${options.bearerToken}`;
       this.secrets.push(options.bearerToken);
     }
-    if (this.url.username || this.url.password) this.secrets.push(this.url.username, this.url.password);
+    if (this.url.username || this.url.password) {
+      this.secrets.push(this.url.username, this.url.password, safeDecode(this.url.username), safeDecode(this.url.password));
+    }
+    // Query values of the target often carry keys (`?key=...`, `?code=...`): keep them out of every message.
+    this.url.searchParams.forEach((value) => this.remember(value));
     this.credentials = options.sigv4 ? (options.sigv4.credentials ?? credentialsFromEnv()) : undefined;
     if (this.credentials) this.secrets.push(this.credentials.secretAccessKey, this.credentials.sessionToken ?? '', this.credentials.accessKeyId);
   }
@@ -139,6 +172,9 @@ class ProbeRun {
     this.handshakeMs = Math.max(0, Date.now() - handshakeStart - (this.client.facts.connectMs ?? 0) - (this.client.facts.tlsMs ?? 0));
     if (handshake) return this.finish(handshake);
 
+    if (!this.offersTools) {
+      return this.finish({ failureClass: 'NO_TOOLS', message: `the server does not offer tools (no "tools" in the ${this.era === 'modern' ? 'server/discover' : 'initialize'} capabilities)` });
+    }
     const listFailure = await this.listTools();
     if (listFailure) return this.finish(listFailure);
 
@@ -155,6 +191,44 @@ class ProbeRun {
     return this.result({ failureClass: 'PROTOCOL_ERROR', message: `internal probe error: ${error instanceof Error ? error.message : String(error)}` });
   }
 
+  /** After a 401: what OAuth protected-resource metadata the server publishes (RFC 9728), within the deadline. */
+  public async describeAuth(failure: Failure): Promise<Failure> {
+    if (failure.failureClass !== 'AUTH_REQUIRED') return failure;
+    const challenge = this.client.lastChallenge ?? '';
+    const advertised = /resource_metadata="?([^",\s]+)"?/i.exec(challenge)?.[1];
+    const candidates: URL[] = [];
+    let note = '';
+    if (advertised) {
+      let metadataUrl: URL | undefined;
+      try {
+        metadataUrl = new URL(advertised, this.url);
+      } catch {
+        note = '; the advertised metadata URL is not a valid URL';
+      }
+      if (metadataUrl && metadataUrl.origin === this.url.origin) candidates.push(metadataUrl);
+      else if (metadataUrl) note = `; the metadata is on another origin (${metadataUrl.origin}) and was not fetched`;
+    } else {
+      const path = this.url.pathname === '/' ? '' : this.url.pathname.replace(/\/$/, '');
+      if (path) candidates.push(new URL(`/.well-known/oauth-protected-resource${path}`, this.url.origin));
+      candidates.push(new URL('/.well-known/oauth-protected-resource', this.url.origin));
+    }
+    const tried: string[] = [];
+    for (const candidate of candidates) {
+      const fetched = await this.client.fetchJson(candidate, this.headersFor('GET', candidate, '', { accept: 'application/json' }));
+      if ('value' in fetched && isObject(fetched.value)) {
+        const metadata = fetched.value;
+        const servers = Array.isArray(metadata.authorization_servers) ? metadata.authorization_servers.map(String) : [];
+        const scopes = Array.isArray(metadata.scopes_supported) ? metadata.scopes_supported.map(String) : [];
+        note = `; OAuth protected-resource metadata found at ${candidate.pathname}: resource ${typeof metadata.resource === 'string' ? metadata.resource : '(not named)'}, `
+          + `authorization servers ${servers.length ? servers.join(', ') : '(none listed)'}${scopes.length ? `, scopes ${scopes.join(' ')}` : ''}`;
+        break;
+      }
+      tried.push(`${candidate.pathname} ${'status' in fetched ? `answered HTTP ${fetched.status}` : 'failure' in fetched ? `failed (${fetched.failure})` : 'is not a JSON object'}`);
+    }
+    if (tried.length === candidates.length && tried.length > 0) note = `; no metadata found (${tried.join('; ')})`;
+    return { ...failure, message: `${failure.message}${note}` };
+  }
+
   // ---------------------------------------------------------------- handshake and era detection
 
   private async handshake(): Promise<Failure | undefined> {
@@ -164,28 +238,43 @@ class ProbeRun {
     if (auto || transport === 'modern') {
       const failure = await this.modernHandshake(auto);
       if (!failure) return undefined;
-      if (!(auto && failure.fallback)) return failure;
+      if (!auto && failure.fallback && failure.failureClass !== 'VERSION_MISMATCH' && failure.failureClass !== 'NOT_FOUND') {
+        // A legacy server's answer to server/discover: forced modern, that is a version mismatch.
+        return { failureClass: 'VERSION_MISMATCH', message: `the server does not speak MCP ${MODERN_VERSION} (server/discover: ${failure.failureClass}: ${failure.message}); try --transport auto or legacy` };
+      }
+      if (!(auto && failure.fallback)) return this.describeAuth(failure);
       reported = failure;
     }
     if (auto || transport === 'legacy') {
       const failure = await this.legacyHandshake(auto);
       if (!failure) return undefined;
-      if (!(auto && failure.fallback)) return failure;
+      if (!(auto && failure.fallback)) return this.describeAuth(failure);
       reported = failure;
     }
     const sse = await this.sseHandshake(auto);
     if (!sse) return undefined;
     // A GET that did not open an event stream says little: report what the POST attempts said.
-    return sse.fallback && reported ? reported : sse;
+    return this.describeAuth(sse.fallback && reported ? reported : sse);
   }
 
   private async modernHandshake(auto: boolean): Promise<Failure | undefined> {
     const driver = new StreamableDriver(this, 'modern');
-    const outcome = await driver.rpc('server/discover', {});
-    if (!outcome.ok) {
-      // A JSON-RPC error to server/discover means the server is not modern: try legacy.
-      return outcome.rpcError ? { ...classifyRpcError(outcome.rpcError, 'server/discover'), fallback: true } : outcome.failure;
+    let outcome = await driver.rpc('server/discover', {});
+    let corrected = false;
+    while (!outcome.ok && outcome.rpcError) {
+      const verdict = modernVerdict(outcome.rpcError);
+      if (verdict === 'legacy') return { ...classifyRpcError(outcome.rpcError, 'server/discover'), fallback: true };
+      // -32022 naming a version the probe speaks: retry once, as the SDK v2 client does.
+      if (verdict === 'retry' && !corrected) {
+        corrected = true;
+        outcome = await driver.rpc('server/discover', {});
+        continue;
+      }
+      // A recognised modern error (-32020, -32021, -32022): the server is modern, no fallback.
+      const failure = classifyRpcError(outcome.rpcError, 'server/discover');
+      return outcome.rpcError.code === -32022 ? failure : { failureClass: 'PROTOCOL_ERROR', message: `${failure.message} (a modern server refused the probe's request)` };
     }
+    if (!outcome.ok) return outcome.failure;
     const result = outcome.result;
     const supported = Array.isArray(result.supportedVersions) ? result.supportedVersions.map(String) : undefined;
     if (!supported || !isObject(result.capabilities)) {
@@ -197,6 +286,7 @@ class ProbeRun {
     }
     const meta = isObject(result._meta) ? result._meta : {};
     this.adopt(driver, MODERN_VERSION, result.serverInfo ?? meta['io.modelcontextprotocol/serverInfo']);
+    this.offersTools = isObject(result.capabilities.tools);
     return undefined;
   }
 
@@ -272,6 +362,7 @@ class ProbeRun {
   }
 
   private adopt(driver: Driver, protocolVersion: string, serverInfo: unknown): void {
+    this.offersTools = true;
     this.driver = driver;
     this.era = driver.era;
     this.protocolVersion = protocolVersion;
@@ -285,41 +376,63 @@ class ProbeRun {
   private async listTools(): Promise<Failure | undefined> {
     const driver = this.driver!;
     const started = Date.now();
-    const maxPages = this.options.maxToolPages ?? DEFAULT_MAX_TOOL_PAGES;
+    const maxPages = this.options.maxToolPages ?? PROBE_LIMITS.maxToolPages.default;
+    const maxBytes = this.options.maxToolsBytes ?? PROBE_LIMITS.maxToolsBytes.default;
     const seen = new Set<string>();
     let cursor: string | undefined;
+    let bytes = 0;
     try {
-      for (let page = 0; page < maxPages; page++) {
+      for (let page = 0; ; page++) {
+        if (page === maxPages) {
+          return this.truncated(`after ${maxPages} pages (the limit; --max-tool-pages) the server still gave a nextCursor`);
+        }
         const outcome = await driver.rpc('tools/list', cursor === undefined ? {} : { cursor });
         if (!outcome.ok) return outcome.rpcError ? classifyRpcError(outcome.rpcError, 'tools/list') : outcome.failure;
         const tools = outcome.result.tools;
         if (!Array.isArray(tools) || !tools.every((t) => isObject(t) && typeof t.name === 'string')) {
           return { failureClass: 'PROTOCOL_ERROR', message: 'the tools/list result has no "tools" array of named tools' };
         }
-        this.tools.push(...(tools as Array<Record<string, unknown>>));
+        for (const tool of tools as Array<Record<string, unknown>>) {
+          this.tools.push(canonicalTool(tool));
+          if (this.options.call && tool.name === this.options.call.name) this.paramHeaders = mcpHeaderParams(tool.inputSchema);
+        }
+        bytes += outcome.bytes;
+        if (Date.now() >= this.deadline) {
+          return { failureClass: 'TIMEOUT', message: `tools/list did not complete before the probe deadline (${page + 1} pages, ${this.tools.length} tools read)` };
+        }
         const next = outcome.result.nextCursor;
-        if (typeof next !== 'string' || next === '' || seen.has(next)) break;
+        if (typeof next !== 'string' || next === '') break;
+        if (seen.has(next)) return this.truncated(`the server repeated the cursor of an earlier page after ${page + 1} pages (a pagination loop)`);
+        if (bytes >= maxBytes) {
+          return this.truncated(`after ${page + 1} pages the tool list reached ${bytes} bytes (the limit is ${maxBytes}; --max-tools-bytes) and the server gave another nextCursor`);
+        }
         seen.add(next);
         cursor = next;
       }
+      if (bytes > maxBytes) return this.truncated(`the tool list is ${bytes} bytes, over the limit of ${maxBytes} (--max-tools-bytes)`);
+      this.fullDigest = toolsDigest(this.tools);
+      this.hash = printedHash(this.fullDigest);
     } finally {
       this.toolsListMs = Date.now() - started;
     }
-    this.hash = toolsHash(this.tools);
     return undefined;
+  }
+
+  private truncated(where: string): Failure {
+    return { failureClass: 'TOOLS_TRUNCATED', message: `the tool list was cut: ${where}; ${this.tools.length} tools read, no hash computed` };
   }
 
   private checkTools(): Failure | undefined {
     if (this.tools.length === 0) {
       return { failureClass: 'NO_TOOLS', message: 'the server lists no tools' };
     }
-    const names = new Set(this.tools.map((t) => String(t.name)));
+    const names = new Set(this.tools.map((t) => t.name));
     const expected = [...(this.options.expectTools ?? []), ...(this.options.call ? [this.options.call.name] : [])];
     const missing = [...new Set(expected.filter((n) => !names.has(n)))];
     if (missing.length > 0) {
       return { failureClass: 'MISSING_TOOLS', message: `missing tools: ${missing.join(', ')} (listed: ${[...names].slice(0, 20).join(', ')})` };
     }
-    if (this.options.expectHash && !hashMatches(this.options.expectHash, this.hash!)) {
+    if (this.options.expectHash && !toolsHashMatches(this.options.expectHash, this.fullDigest!)) {
       return { failureClass: 'SCHEMA_DRIFT', message: `the tool list hash is ${this.hash}, expected ${this.options.expectHash}` };
     }
     return undefined;
@@ -329,7 +442,8 @@ class ProbeRun {
     const call = this.options.call;
     if (!call) return undefined;
     const started = Date.now();
-    const outcome = await this.driver!.rpc('tools/call', { name: call.name, arguments: call.arguments ?? {} });
+    const args = call.arguments ?? {};
+    const outcome = await this.driver!.rpc('tools/call', { name: call.name, arguments: args }, paramHeaderValues(this.paramHeaders, args));
     this.toolCallMs = Date.now() - started;
     if (!outcome.ok) {
       if (outcome.timedOut) {
@@ -345,7 +459,7 @@ class ProbeRun {
       const text = Array.isArray(result.content)
         ? result.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ')
         : '';
-      const detail = text || JSON.stringify(result.structuredContent ?? {});
+      const detail = (text || previewJson(result.structuredContent ?? {}, 2_000)).slice(0, 4_000);
       return { failureClass: toolErrorClass(detail), message: `the sentinel tool ${call.name} failed: ${detail}` };
     }
     return undefined;
@@ -372,6 +486,7 @@ class ProbeRun {
       message = `${failure.failureClass}: ${failure.message}${coldStart}${via}`;
     } else {
       const server = this.server ? `${this.server.name} ${this.server.version}`.trim() : 'unnamed server';
+      // The names are server-controlled: they are redacted with the message, and below.
       const call = this.options.call ? `, ${this.options.call.name} ok` : '';
       message = `OK: ${server} over ${this.era} MCP ${this.protocolVersion}, ${this.tools.length} tools (${this.hash})${call} in ${totalMs} ms`;
     }
@@ -381,9 +496,10 @@ class ProbeRun {
       layer: failure ? layerOf(failure.failureClass) : null,
       era: this.era,
       protocolVersion: this.protocolVersion,
-      server: this.server,
+      // A server may reflect request headers (the token, a session id) into its name or tool names.
+      server: this.server ? { name: redact(this.server.name, this.secrets), version: redact(this.server.version, this.secrets) } : null,
       toolCount: this.era ? this.tools.length : null,
-      tools: this.tools.map((t) => String(t.name)),
+      tools: redactAll(this.tools.map((t) => t.name), this.secrets),
       toolsHash: this.hash,
       httpStatus: this.httpStatus ?? this.client.lastStatus,
       frontDoor,
@@ -430,6 +546,10 @@ class ProbeRun {
     return this.url;
   }
 
+  public get remainingMs(): number {
+    return Math.max(0, this.deadline - Date.now());
+  }
+
   public get cleanupDeadline(): number {
     return Math.min(this.deadline, Date.now() + CLEANUP_TIMEOUT_MS);
   }
@@ -438,17 +558,21 @@ class ProbeRun {
     this.secrets.push(secret);
   }
 
+  public get knownSecrets(): readonly string[] {
+    return this.secrets;
+  }
+
   /** The failure an exchange ended in, or the JSON-RPC outcome it carried. */
   public outcomeOf(result: ExchangeResult): RpcOutcome {
     if (result.kind === 'transport') return { ok: false, failure: result.failure, timedOut: result.timedOut };
     const interpretation = result.interpretation;
     if (interpretation.kind === 'failure') return { ok: false, failure: interpretation.failure, timedOut: false };
-    if (interpretation.kind === 'accepted') return { ok: true, result: {} };
+    if (interpretation.kind === 'accepted') return { ok: true, result: {}, bytes: result.bytes };
     const message = interpretation.message;
     if (message.error) {
       return { ok: false, failure: { failureClass: 'PROTOCOL_ERROR', message: message.error.message }, timedOut: false, rpcError: message.error };
     }
-    return { ok: true, result: message.result ?? {} };
+    return { ok: true, result: message.result ?? {}, bytes: result.bytes };
   }
 
   private failureOf(result: ExchangeResult, auto: boolean): Failure {
@@ -465,16 +589,30 @@ class StreamableDriver implements Driver {
 
   constructor(private readonly run: ProbeRun, public readonly era: 'modern' | 'legacy') {}
 
-  public async rpc(method: string, params: Record<string, unknown>): Promise<RpcOutcome> {
+  public async rpc(method: string, params: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<RpcOutcome> {
     const id = this.run.nextRequestId();
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: this.withMeta(params) });
-    const result = await this.run.http.exchange(this.request(method, params, body), id);
+    let result = await this.run.http.exchange(this.request(method, params, body, extraHeaders), id);
     if (method === 'initialize' && result.kind === 'http') {
       const session = result.headers['mcp-session-id'];
       if (typeof session === 'string' && session !== '') {
         this.sessionId = session;
         this.run.remember(session);
       }
+    }
+    // SSE polling (SEP-1699, 2025-11-25): the server closed the response stream after a priming
+    // event; reconnect with GET and Last-Event-ID until the answer arrives or the deadline passes.
+    for (let attempt = 0; this.era === 'legacy' && result.kind === 'http' && result.resume && attempt < MAX_SSE_RESUMES; attempt++) {
+      const { lastEventId, retryMs } = result.resume;
+      const wait = Math.min(retryMs ?? DEFAULT_SSE_RETRY_MS, this.run.remainingMs);
+      if (wait >= this.run.remainingMs) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      const url = this.run.target;
+      result = await this.run.http.exchange({
+        method: 'GET',
+        url,
+        headers: this.run.headersFor('GET', url, '', { 'accept': 'text/event-stream', 'last-event-id': lastEventId, ...this.sessionHeaders() }),
+      }, id);
     }
     return this.run.outcomeOf(result);
   }
@@ -516,7 +654,7 @@ class StreamableDriver implements Driver {
     };
   }
 
-  private request(method: string, params: Record<string, unknown>, body: string) {
+  private request(method: string, params: Record<string, unknown>, body: string, extraHeaders: Record<string, string> = {}) {
     const url = this.run.target;
     const extra: Record<string, string> = {
       'accept': 'application/json, text/event-stream',
@@ -525,7 +663,8 @@ class StreamableDriver implements Driver {
     if (this.era === 'modern') {
       extra['mcp-protocol-version'] = MODERN_VERSION;
       extra['mcp-method'] = method;
-      if (method === 'tools/call' && typeof params.name === 'string') extra['mcp-name'] = params.name;
+      if (method === 'tools/call' && typeof params.name === 'string') extra['mcp-name'] = encodeHeaderValue(params.name);
+      Object.assign(extra, extraHeaders);
     } else {
       Object.assign(extra, this.sessionHeaders());
     }
@@ -544,8 +683,8 @@ class SseDriver implements Driver {
     const posted = await this.post({ jsonrpc: '2.0', id, method, params });
     if (!posted.ok) return posted;
     const answer = await this.stream.next((event) => {
-      const verdict = interpretSseEvent(event, id);
-      return verdict === 'skip' ? undefined : verdict;
+      const verdict = interpretSseEvent(event, id, this.run.knownSecrets);
+      return verdict === 'skip' ? undefined : { interpretation: verdict, bytes: event.data.length };
     });
     if (!('value' in answer)) {
       const failure = answer.failure.failureClass === 'EMPTY_STREAM'
@@ -553,7 +692,7 @@ class SseDriver implements Driver {
         : answer.failure;
       return { ok: false, failure, timedOut: answer.timedOut };
     }
-    return this.run.outcomeOf({ kind: 'http', status: 200, headers: {}, interpretation: answer.value });
+    return this.run.outcomeOf({ kind: 'http', status: 200, headers: {}, interpretation: answer.value.interpretation, bytes: answer.value.bytes });
   }
 
   public async notify(method: string): Promise<RpcOutcome> {
@@ -576,6 +715,73 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * What a JSON-RPC error to server/discover says about the era, as the SDK v2 client reads it:
+ * `legacy` (fall back), `retry` (-32022 naming a version the probe speaks), or `modern` (a
+ * recognised modern error: report it, do not fall back).
+ */
+function modernVerdict(error: JsonRpcError): 'legacy' | 'retry' | 'modern' {
+  if (error.code === -32020 || error.code === -32021) return 'modern';
+  if (error.code !== -32022) return 'legacy';
+  const supported = isObject(error.data) && Array.isArray(error.data.supported) && error.data.supported.every((v) => typeof v === 'string')
+    ? (error.data.supported as string[])
+    : [];
+  if (supported.length === 0) return 'legacy';
+  if (supported.includes(MODERN_VERSION)) return 'retry';
+  // Only legacy versions listed: a legacy server; a later modern version: modern, no common version.
+  return supported.some((v) => v > '2025-11-25') ? 'modern' : 'legacy';
+}
+
+/** RFC 9110 token: the syntax of a header name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/**
+ * A header value as the SDK v2 client sends it: plain when it is safe printable ASCII, else
+ * `=?base64?<base64 of the UTF-8>?=` (2026-07-28 Streamable HTTP, SEP-2243).
+ */
+export function encodeHeaderValue(value: string): string {
+  const plain = value !== '' && value === value.trim() && /^[\t\x20-\x7e]*$/.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='));
+  return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+/** The `x-mcp-header` parameters of a tool's input schema, reachable through `properties` only. */
+function mcpHeaderParams(schema: unknown): Array<{ path: string[]; header: string }> {
+  const found: Array<{ path: string[]; header: string }> = [];
+  const visit = (node: unknown, path: string[]) => {
+    if (!isObject(node) || path.length > 16) return;
+    const header = node['x-mcp-header'];
+    if (path.length > 0 && typeof header === 'string' && TOKEN.test(header) && ['string', 'integer', 'boolean'].includes(String(node.type))) {
+      found.push({ path, header });
+    }
+    if (isObject(node.properties)) {
+      for (const [key, child] of Object.entries(node.properties)) visit(child, [...path, key]);
+    }
+  };
+  visit(schema, []);
+  return found;
+}
+
+/** The `Mcp-Param-<name>` headers of one call: primitive argument values, encoded. */
+function paramHeaderValues(params: ReadonlyArray<{ path: string[]; header: string }>, args: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const { path, header } of params) {
+    let value: unknown = args;
+    for (const key of path) value = isObject(value) ? value[key] : undefined;
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value))) {
+      headers[`mcp-param-${header.toLowerCase()}`] = encodeHeaderValue(String(value));
+    }
+  }
+  return headers;
+}
+
 /**
  * Probes an MCP server as a client would: detects the era, handshakes, lists tools, optionally
  * calls a sentinel tool, cleans up its session, and names the first thing that failed.
@@ -588,7 +794,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
   const started = Date.now();
   const problems = validateProbeOptions(options);
   if (problems.length > 0) {
-    const secrets = [options.bearerToken ?? '', options.sigv4?.credentials?.secretAccessKey ?? ''];
+    const secrets = [options.bearerToken ?? '', options.sigv4?.credentials?.secretAccessKey ?? '', ...Object.values(options.headers ?? {}).map(String)];
     return {
       ok: false,
       failureClass: 'HTTP_ERROR',

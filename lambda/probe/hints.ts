@@ -27,6 +27,7 @@ export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {
   VERSION_MISMATCH: 'Client and server share no protocol version: upgrade the server SDK, or force a transport with --transport.',
   SESSION_ERROR: 'Session required, rejected or lost: use stateless mode, or make load balancing sticky for a stateful server.',
   NO_TOOLS: 'The server lists no tools: check tool registration at start-up in the server logs.',
+  TOOLS_TRUNCATED: 'The tool list is longer than the probe reads (pages or bytes): raise --max-tool-pages / --max-tools-bytes (canary: MCP_CANARY_MAX_TOOL_PAGES / MCP_CANARY_MAX_TOOLS_BYTES), or check the server does not page forever.',
   MISSING_TOOLS: 'Expected tools are missing: check the deployed version and the tool registration.',
   SCHEMA_DRIFT: 'The tool list changed: if intended, update the expected hash; otherwise check what was deployed.',
   TOOL_ERROR: 'The sentinel tool failed: read its error in the message and the server logs.',

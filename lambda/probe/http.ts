@@ -9,6 +9,7 @@ import type { TLSSocket } from 'node:tls';
 import { rootCertificates } from 'node:tls';
 import { classifyHttp, classifyNetworkError, interpretResponse, interpretSseEvent, isEventStream, type Interpretation } from './classify';
 import { detectFrontDoor, type FrontDoor } from './front-door';
+import { parseJson } from './json';
 import { SseLineTooLongError, SseParser, type SseEvent } from './sse';
 import type { Failure } from './types';
 
@@ -18,13 +19,26 @@ export interface HttpClientOptions {
   readonly deadline: number;
   readonly connectTimeoutMs: number;
   readonly maxResponseBytes: number;
+  /** Largest total of a long-lived GET event stream (the 2024-11-05 transport). @default maxResponseBytes */
+  readonly maxStreamBytes?: number;
   readonly ca?: string;
+  /** Known secret values (read at use: the list may grow), kept out of body excerpts. @default - none */
+  readonly secrets?: readonly string[];
 }
 
 /** What one exchange produced. */
 export type ExchangeResult =
   | { readonly kind: 'transport'; readonly failure: Failure; readonly timedOut: boolean }
-  | { readonly kind: 'http'; readonly status: number; readonly headers: http.IncomingHttpHeaders; readonly interpretation: Interpretation };
+  | {
+    readonly kind: 'http';
+    readonly status: number;
+    readonly headers: http.IncomingHttpHeaders;
+    readonly interpretation: Interpretation;
+    /** Body bytes read (for an SSE response, up to the awaited event). */
+    readonly bytes: number;
+    /** An SSE response that ended without the answer after an event with an id: resume with GET (SEP-1699). */
+    readonly resume?: { readonly lastEventId: string; readonly retryMs?: number };
+  };
 
 /** One request. */
 export interface ExchangeRequest {
@@ -60,6 +74,8 @@ export class HttpClient {
   public frontDoor: FrontDoor | null = null;
   /** Status of the latest HTTP response. */
   public lastStatus: number | null = null;
+  /** The `WWW-Authenticate` header of the latest 401. */
+  public lastChallenge: string | undefined;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly httpsAgent: https.Agent;
   private readonly open = new Set<http.ClientRequest>();
@@ -77,10 +93,10 @@ export class HttpClient {
   public exchange(request: ExchangeRequest, expectedId: number | null): Promise<ExchangeResult> {
     return new Promise((resolve) => {
       this.start(request, resolve, (res, done) => {
-        const evidence = { status: res.statusCode ?? 0, headers: res.headers };
+        const evidence = { status: res.statusCode ?? 0, headers: res.headers, secrets: this.secrets };
         const isSse = isEventStream(res.headers) && evidence.status >= 200 && evidence.status < 300 && expectedId !== null;
         if (!isSse) {
-          this.readBody(res, done, (body) => done(this.httpResult(res, interpretResponse({ ...evidence, body }, expectedId))));
+          this.readBody(res, done, (body, bytes) => done(this.httpResult(res, interpretResponse({ ...evidence, body }, expectedId), bytes)));
           return;
         }
         const throttled = classifyHttp({ ...evidence, body: '' });
@@ -90,27 +106,31 @@ export class HttpClient {
           return;
         }
         const parser = new SseParser({ maxLineLength: this.options.maxResponseBytes });
-        const consider = (events: SseEvent[]): boolean => {
+        const consider = (events: SseEvent[], bytes: number): boolean => {
           for (const event of events) {
-            const verdict = interpretSseEvent(event, expectedId);
+            const verdict = interpretSseEvent(event, expectedId, this.secrets);
             if (verdict !== 'skip') {
               // The awaited answer is in. The rest of the stream drains in the background so the
               // socket can return to the pool; close() destroys it if the server never ends it.
-              done(this.httpResult(res, verdict));
+              done(this.httpResult(res, verdict, bytes));
               return true;
             }
           }
           return false;
         };
-        this.stream(res, parser, done, consider, () =>
-          done(this.httpResult(res, {
+        this.stream(res, parser, this.options.maxResponseBytes, done, consider, () => {
+          const ended = this.httpResult(res, {
             kind: 'failure',
             failure: {
               failureClass: 'EMPTY_STREAM',
               message: `the SSE response ended without the response to request id ${expectedId}${parser.comments ? ` (${parser.comments} keep-alive comments received)` : ''}`,
             },
-          })),
-        );
+          });
+          const lastEventId = parser.lastEventId;
+          done(lastEventId === undefined || lastEventId === '' || ended.kind !== 'http'
+            ? ended
+            : { ...ended, resume: { lastEventId, ...(parser.retryMs !== undefined ? { retryMs: parser.retryMs } : {}) } });
+        });
       });
     });
   }
@@ -122,7 +142,7 @@ export class HttpClient {
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300 || !isEventStream(res.headers)) {
           this.readBody(res, done, (body) => {
-            const httpFailure = classifyHttp({ status, headers: res.headers, body });
+            const httpFailure = classifyHttp({ status, headers: res.headers, body, secrets: this.secrets });
             done(this.httpResult(res, httpFailure ?? {
               kind: 'failure',
               failure: { failureClass: 'NOT_MCP', message: `GET ${request.url.pathname} answered HTTP ${status} ${String(res.headers['content-type'] ?? 'without content type')}, not an SSE stream`, fallback: true },
@@ -132,6 +152,7 @@ export class HttpClient {
         }
         this.lastStatus = status;
         const queue: SseEvent[] = [];
+        let queued = 0;
         let ended: { failure: Failure; timedOut: boolean } | undefined;
         let waiter: (() => void) | undefined;
         let deadlineTimer: NodeJS.Timeout | undefined;
@@ -148,7 +169,9 @@ export class HttpClient {
           next: (pick) => new Promise((resolveNext) => {
             const attempt = (): boolean => {
               while (queue.length > 0) {
-                const value = pick(queue.shift()!);
+                const event = queue.shift()!;
+                queued -= event.data.length;
+                const value = pick(event);
                 if (value !== undefined) {
                   waiter = undefined;
                   resolveNext({ value });
@@ -176,8 +199,18 @@ export class HttpClient {
           });
           res.destroy();
         }, Math.max(0, this.options.deadline - Date.now()));
-        this.stream(res, parser, streamDone, (events) => {
-          queue.push(...events);
+        const maxStreamBytes = this.options.maxStreamBytes ?? this.options.maxResponseBytes;
+        this.stream(res, parser, maxStreamBytes, streamDone, (events) => {
+          for (const event of events) {
+            queue.push(event);
+            queued += event.data.length;
+          }
+          // Events nobody waits for must not pile up: the queue is bounded like a response.
+          if (queued > this.options.maxResponseBytes) {
+            res.destroy();
+            streamDone(this.tooLarge(res, 'events queued on the SSE stream'));
+            return true;
+          }
           waiter?.();
           return false;
         }, () => streamDone({
@@ -185,7 +218,26 @@ export class HttpClient {
           status,
           headers: res.headers,
           interpretation: { kind: 'failure', failure: { failureClass: 'EMPTY_STREAM', message: 'the SSE stream ended before the awaited event' } },
+          bytes: 0,
         }));
+      });
+    });
+  }
+
+  /**
+   * GETs a small JSON document (OAuth metadata) under the size cap and the deadline.
+   * Resolves with the parsed value, the status of a non-2xx or non-JSON answer, or why it failed.
+   */
+  public fetchJson(url: URL, headers: Record<string, string>): Promise<{ value: unknown } | { status: number } | { failure: string }> {
+    return new Promise((resolve) => {
+      this.start<{ value: unknown } | { status: number }>({ method: 'GET', url, headers }, (result) => {
+        resolve('kind' in result ? { failure: result.kind === 'transport' ? result.failure.failureClass : result.interpretation.kind } : result);
+      }, (res, done) => {
+        const status = res.statusCode ?? 0;
+        this.readBody(res, done, (body) => {
+          const parsed = status >= 200 && status < 300 ? parseJson(body) : undefined;
+          done(parsed?.ok ? { value: parsed.value } : { status });
+        });
       });
     });
   }
@@ -198,8 +250,31 @@ export class HttpClient {
     this.httpsAgent.destroy();
   }
 
-  private httpResult(res: http.IncomingMessage, interpretation: Interpretation): ExchangeResult {
-    return { kind: 'http', status: res.statusCode ?? 0, headers: res.headers, interpretation };
+  private get secrets(): readonly string[] {
+    return this.options.secrets ?? [];
+  }
+
+  private httpResult(res: http.IncomingMessage, interpretation: Interpretation, bytes = 0): ExchangeResult {
+    return { kind: 'http', status: res.statusCode ?? 0, headers: res.headers, interpretation, bytes };
+  }
+
+  /** A response the probe could not interpret (a bug or an absurd answer): a failure, never a throw. */
+  private unreadable(res: http.IncomingMessage, error: unknown): ExchangeResult {
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return this.httpResult(res, {
+      kind: 'failure',
+      failure: { failureClass: 'PROTOCOL_ERROR', message: `the HTTP ${res.statusCode} response could not be interpreted (${detail.slice(0, 200)})` },
+    });
+  }
+
+  /** Runs a listener body; an exception ends the exchange as a failure instead of escaping the event loop. */
+  private guard(res: http.IncomingMessage, done: (r: ExchangeResult) => void, body: () => void): void {
+    try {
+      body();
+    } catch (error) {
+      res.destroy();
+      done(this.unreadable(res, error));
+    }
   }
 
   /** Starts one request with deadline, connect timeout and error mapping; `onResponse` reads the answer. */
@@ -232,7 +307,15 @@ export class HttpClient {
       headers: request.headers,
       agent: isHttps ? this.httpsAgent : this.httpAgent,
     };
-    const req = (isHttps ? https : http).request(url, options);
+    let req: http.ClientRequest;
+    try {
+      req = (isHttps ? https : http).request(url, options);
+    } catch (error) {
+      // Node refuses the request itself (a header value it cannot send): no socket was opened.
+      const detail = error instanceof Error ? error.message : String(error);
+      resolve({ kind: 'transport', failure: { failureClass: 'HTTP_ERROR', message: `the request could not be sent (${detail.slice(0, 200)})` }, timedOut: false });
+      return;
+    }
     this.open.add(req);
     req.on('close', () => this.open.delete(req));
     const timer = setTimeout(
@@ -265,6 +348,7 @@ export class HttpClient {
     req.on('error', (error: NodeJS.ErrnoException) => transport(classifyNetworkError(error, host)));
     req.on('response', (res) => {
       this.lastStatus = res.statusCode ?? null;
+      if (res.statusCode === 401) this.lastChallenge = [res.headers['www-authenticate'] ?? ''].flat().join(', ');
       this.frontDoor = detectFrontDoor(res.headers, host) ?? this.frontDoor;
       const length = Number(res.headers['content-length']);
       if (Number.isFinite(length) && length > this.options.maxResponseBytes) {
@@ -276,14 +360,14 @@ export class HttpClient {
         return;
       }
       res.on('error', (error: NodeJS.ErrnoException) => transport(classifyNetworkError(error, host)));
-      onResponse(res, done);
+      this.guard(res, done as (r: ExchangeResult) => void, () => onResponse(res, done));
     });
     req.end(request.body);
   }
 
   /** Reads a whole body under the size cap. */
-  private readBody(res: http.IncomingMessage, done: (r: ExchangeResult) => void, then: (body: string) => void): void {
-    const chunks: Buffer[] = [];
+  private readBody(res: http.IncomingMessage, done: (r: ExchangeResult) => void, then: (body: string, bytes: number) => void): void {
+    let chunks: Buffer[] = [];
     let size = 0;
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
@@ -294,7 +378,11 @@ export class HttpClient {
       }
       chunks.push(chunk);
     });
-    res.on('end', () => then(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => this.guard(res, done, () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      chunks = [];
+      then(body, size);
+    }));
     res.on('close', () => {
       if (!res.complete) done(this.reset(res));
     });
@@ -304,33 +392,41 @@ export class HttpClient {
   private stream(
     res: http.IncomingMessage,
     parser: SseParser,
+    maxBytes: number,
     done: (r: ExchangeResult) => void,
-    consider: (events: SseEvent[]) => boolean,
+    consider: (events: SseEvent[], bytes: number) => boolean,
     onEnd: () => void,
   ): void {
     let size = 0;
     let stopped = false;
+    const fail = (error: unknown) => {
+      stopped = true;
+      res.destroy();
+      done(error instanceof SseLineTooLongError ? this.tooLarge(res, error.message) : this.unreadable(res, error));
+    };
     res.on('data', (chunk: Buffer) => {
       if (stopped) return;
       size += chunk.length;
-      if (size > this.options.maxResponseBytes) {
+      if (size > maxBytes) {
         stopped = true;
         res.destroy();
         done(this.tooLarge(res));
         return;
       }
       try {
-        stopped = consider(parser.push(chunk));
+        stopped = consider(parser.push(chunk), size);
       } catch (error) {
-        stopped = true;
-        res.destroy();
-        done(error instanceof SseLineTooLongError ? this.tooLarge(res, error.message) : this.reset(res));
+        fail(error);
       }
     });
     res.on('end', () => {
       if (stopped) return;
-      stopped = consider(parser.end());
-      if (!stopped) onEnd();
+      try {
+        stopped = consider(parser.end(), size);
+        if (!stopped) onEnd();
+      } catch (error) {
+        fail(error);
+      }
     });
     res.on('close', () => {
       if (!stopped && !res.complete) done(this.reset(res));

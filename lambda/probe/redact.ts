@@ -1,17 +1,44 @@
 /**
  * Redaction of secrets from anything the probe reports. Applied to every message before it is
  * truncated, so a secret cut in half by truncation can never leak its first half.
+ *
+ * It keys on values known to be secret (the token, header values, query values, session ids)
+ * and on credential syntax (an `Authorization` scheme followed by a token, `key=value` pairs
+ * named like secrets, JWTs, AWS keys), not on English words: "Basic Vanillajs App Server",
+ * `Bearer error="invalid_token"` and `HPE_INVALID_HEADER_TOKEN: Parse Error` stay readable.
  */
 
 const REDACTED = '[REDACTED]';
+
+/** Auth-params of a `WWW-Authenticate` challenge (RFC 6750, RFC 9728): names, not tokens. */
+const AUTH_PARAMS = 'realm|error|error_description|error_uri|scope|resource_metadata|charset|algorithm|nonce';
+
+/** A token rather than a word: it has a digit, a token symbol or a capital after its first letter, or is long. */
+function looksLikeToken(text: string): boolean {
+  return /[0-9\-._~+/=%]/.test(text) || /.[A-Z]/.test(text) || text.length >= 20;
+}
+
+/** `Basic` credentials: base64 of `user:password`. */
+function isBasicCredential(text: string): boolean {
+  if (text.length < 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return false;
+  const decoded = Buffer.from(text, 'base64').toString('latin1');
+  return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
+}
 
 /**
  * Patterns of secrets recognised without being told about them. Each keeps a harmless prefix
  * (the scheme, the ARN's partition and service) so the message stays actionable.
  */
-const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
-  // Authorization schemes: `Bearer <token>`, `Basic <token>`, AWS SigV4 credentials/signatures.
-  [/\b([Bb]earer|BEARER|Basic)(\s+|%20)[A-Za-z0-9\-._~+/=%]+/g, `$1 ${REDACTED}`],
+type Replacement = string | ((match: string, ...groups: string[]) => string);
+
+const PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
+  // The value of an Authorization header, whatever the scheme and however the token looks.
+  [/((?<![A-Za-z0-9_-])authorization["']?\s*[:=]\s*["']?[A-Za-z][A-Za-z0-9-]*(?:\s+|%20))(?!(?:realm|error|scope)\s*=)[^\s"',;]+/gi, `$1${REDACTED}`],
+  // Authorization schemes: `Bearer <token>` (not `Bearer error="..."`), `Basic <user:password>`,
+  // AWS SigV4 credentials/signatures.
+  [new RegExp(`\\b([Bb]earer|BEARER)(\\s+|%20)(?!(?:${AUTH_PARAMS})\\s*=)([A-Za-z0-9\\-._~+/%]+=*)`, 'g'), (match, scheme: string, _sep: string, token: string) =>
+    (looksLikeToken(token) ? `${scheme} ${REDACTED}` : match)],
+  [/\bBasic(\s+|%20)([A-Za-z0-9+/]+={0,2})(?![A-Za-z0-9+/=])/g, (match, _sep: string, token: string) => (isBasicCredential(token) ? `Basic ${REDACTED}` : match)],
   [/\b(Credential|Signature|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=[^\s,&"';]+/gi, `$1=${REDACTED}`],
   // JSON Web Tokens.
   [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, REDACTED],
@@ -19,10 +46,13 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\barn:(aws[a-z-]*):([a-z0-9-]+):[^\s"'`,;)\]}>]*/gi, `arn:$1:$2:${REDACTED}`],
   // AWS access key ids (long-term AKIA, temporary ASIA, and the other documented prefixes).
   [/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA)[A-Z0-9]{12,}\b/g, REDACTED],
-  // key=value and "key": "value" pairs whose name says secret (not error names such as ExpiredToken).
+  // key=value and "key": "value" pairs whose name says secret (not error names such as
+  // ExpiredToken or HPE_INVALID_HEADER_TOKEN). A bare `key: value` in prose ("token: Parse
+  // Error") needs a value that looks like a credential.
   [
-    /((?<![A-Za-z])(?:secret|password|passwd|token|api[_-]?key|access[_-]?key|session[_-]?id|mcp-session-id|authorization|x-api-key|cookie)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
-    `$1${REDACTED}`,
+    /((?<![A-Za-z0-9_])(?:secret|password|passwd|token|api[_-]?key|access[_-]?key|session[_-]?id|mcp-session-id|authorization|x-api-key|cookie)(["']?)\s*([:=])\s*(["']?))([^\s"',;&}]+)/gi,
+    (match, prefix: string, keyQuote: string, sep: string, valueQuote: string, value: string) =>
+      (sep === '=' || keyQuote || valueQuote || looksLikeToken(value) ? `${prefix}${REDACTED}` : match),
   ],
   // AWS secret access keys and session tokens: long base64 runs.
   [/(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g, REDACTED],
@@ -60,9 +90,36 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     if (!changed) break;
   }
   for (const [pattern, replacement] of PATTERNS) {
-    out = out.replace(pattern, replacement);
+    out = out.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
   }
   return out;
+}
+
+/**
+ * Redacts many short texts (tool names) in one pass over their joined text: the patterns stop
+ * at line breaks, so joining on `\n` keeps every text apart. Texts with a line break of their
+ * own are redacted one by one.
+ */
+export function redactAll(texts: readonly string[], secrets: readonly string[] = []): string[] {
+  const joinable = texts.every((t) => !/[\r\n]/.test(t));
+  if (!joinable) return texts.map((t) => redact(t, secrets));
+  if (texts.length === 0) return [];
+  return redact(texts.join('\n'), secrets).split('\n');
+}
+
+/**
+ * A URL for a message: scheme, host and path, never credentials or query values (either may be
+ * a secret). Text that is not a URL is shown cut before anything that could be one.
+ */
+export function describeUrl(text: string): string {
+  try {
+    const url = new URL(text);
+    const credentials = url.username || url.password ? '[CREDENTIALS]@' : '';
+    return JSON.stringify(`${url.protocol}//${credentials}${url.host}${url.pathname}${url.search ? '?…' : ''}`);
+  } catch {
+    const shown = text.replace(/^([^@/?#]*:\/\/)?[^@/?#]*@/, '$1[CREDENTIALS]@').replace(/[?#].*$/s, '?…');
+    return JSON.stringify(redact(shown.slice(0, 80)));
+  }
 }
 
 /**
@@ -73,6 +130,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
  * @param maxLength the longest line returned
  */
 export function oneLine(text: string, secrets: readonly string[] = [], maxLength = 400): string {
-  const clean = redact(text, secrets).replace(/\s+/g, ' ').trim();
+  // Redaction reads far more than is kept (a huge server message costs no more than this).
+  const clean = redact(String(text).slice(0, 40 * maxLength), secrets).replace(/\s+/g, ' ').trim();
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }

@@ -41,9 +41,20 @@ export class SseParser {
   private eventType = '';
   private data: string[] = [];
   private lastId: string | undefined;
+  private retry: number | undefined;
 
   constructor(options: SseParserOptions = {}) {
     this.maxLineLength = options.maxLineLength ?? 1024 * 1024;
+  }
+
+  /** The last event id seen (the `Last-Event-ID` to resume with), if any. */
+  public get lastEventId(): string | undefined {
+    return this.lastId;
+  }
+
+  /** The last `retry` field: the reconnection delay the server asked for, in ms. */
+  public get retryMs(): number | undefined {
+    return this.retry;
   }
 
   /** Feeds one chunk; returns the events completed by it. Throws {@link SseLineTooLongError}. */
@@ -122,8 +133,10 @@ export class SseParser {
       case 'id':
         if (!value.includes('\0')) this.lastId = value;
         break;
+      case 'retry':
+        if (/^\d{1,9}$/.test(value)) this.retry = Number(value);
+        break;
       default:
-        // `retry` and unknown fields do not matter to a one-shot reader.
         break;
     }
   }

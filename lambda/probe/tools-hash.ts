@@ -1,47 +1,113 @@
 /**
  * A stable hash of a tool list: the same tools give the same hash whatever the order of the
  * tools or of the keys in their schemas, so a deploy pipeline can pin it and detect drift.
+ *
+ * The hash is sha256 over the canonical JSON of the sorted list. It is computed tool by tool
+ * ({@link canonicalTool}, then {@link ToolsDigest}) so a long list never becomes one giant string
+ * and the tool objects themselves need not be kept.
  */
 import { createHash } from 'node:crypto';
+import { TOOLS_HASH_PREFIX, TOOLS_HASH_PRINTED_HEX_DIGITS, toolsHashMatches } from '../../src/contract/tools-hash-format';
 
-/** Serialises a JSON value with object keys sorted, recursively. */
+/**
+ * Serialises a JSON value with object keys sorted, recursively. Objects whose keys are already
+ * in order are reused as they are, so the work is one walk plus one native JSON.stringify.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value) ?? 'null';
-  }
+  return JSON.stringify(sortedKeys(value, 0)) ?? 'null';
+}
+
+/** The value, or a copy with every object's keys sorted where they were not (copy on need). */
+function sortedKeys(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  // Server JSON was depth-checked when parsed; this only keeps a caller's cyclic or absurd value finite.
+  if (depth > 1_000) return '…';
   if (Array.isArray(value)) {
-    return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = sortedKeys(value[i], depth + 1);
+      if (item !== value[i] && !copy) copy = value.slice(0, i);
+      copy?.push(item);
+    }
+    return copy ?? value;
   }
-  const entries = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1] < keys[i];
+  if (!ordered) {
+    const copy: Record<string, unknown> = {};
+    for (const key of keys.sort()) copy[key] = sortedKeys(record[key], depth + 1);
+    return copy;
+  }
+  let copy: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const child = sortedKeys(record[keys[i]], depth + 1);
+    if (child !== record[keys[i]] && !copy) {
+      copy = {};
+      for (let j = 0; j < i; j++) copy[keys[j]] = record[keys[j]];
+    }
+    if (copy) copy[keys[i]] = child;
+  }
+  return copy ?? value;
+}
+
+/** What the hash covers of one tool: its name and the canonical JSON of the parts clients depend on. */
+export interface CanonicalTool {
+  readonly name: string;
+  readonly json: string;
+}
+
+/** The canonical form of one tool: name, description, input and output schemas and annotations (not `_meta`, titles or icons). */
+export function canonicalTool(tool: Record<string, unknown>): CanonicalTool {
+  return {
+    name: String(tool.name),
+    json: canonicalJson({
+      name: tool.name,
+      description: tool.description,
+      inputSchema: tool.inputSchema,
+      outputSchema: tool.outputSchema,
+      annotations: tool.annotations,
+    }),
+  };
+}
+
+/** The full sha256 digest (64 hex digits) of canonical tools, sorted by name (stable). */
+export function toolsDigest(tools: readonly CanonicalTool[]): string {
+  const sorted = [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const hash = createHash('sha256');
+  // Buffer small updates: one native call per ~64 KiB rather than per tool.
+  let buffer = '[';
+  sorted.forEach((tool, i) => {
+    buffer += i === 0 ? tool.json : `,${tool.json}`;
+    if (buffer.length >= 65_536) {
+      hash.update(buffer, 'utf8');
+      buffer = '';
+    }
+  });
+  hash.update(`${buffer}]`, 'utf8');
+  return hash.digest('hex');
+}
+
+/** The printed form of a digest: `sha256:` and its first 16 hex digits. */
+export function printedHash(digest: string): string {
+  return `${TOOLS_HASH_PREFIX}${digest.slice(0, TOOLS_HASH_PRINTED_HEX_DIGITS)}`;
 }
 
 /**
- * Hashes what a client depends on in each tool: name, description, input and output schemas and
- * annotations (not `_meta`, titles or icons), sorted by tool name.
+ * Hashes what a client depends on in each tool (see {@link canonicalTool}), sorted by tool name.
  *
  * @param tools the `tools` of every `tools/list` page
  * @returns `sha256:` followed by the first 16 hex digits of the digest
  */
 export function toolsHash(tools: ReadonlyArray<Record<string, unknown>>): string {
-  const relevant = tools
-    .map((t) => ({
-      name: t.name,
-      description: t.description,
-      inputSchema: t.inputSchema,
-      outputSchema: t.outputSchema,
-      annotations: t.annotations,
-    }))
-    .sort((a, b) => (String(a.name) < String(b.name) ? -1 : String(a.name) > String(b.name) ? 1 : 0));
-  const digest = createHash('sha256').update(canonicalJson(relevant), 'utf8').digest('hex');
-  return `sha256:${digest.slice(0, 16)}`;
+  return printedHash(toolsDigest(tools.map(canonicalTool)));
 }
 
-/** Whether a hash given by a user (with or without the `sha256:` prefix) matches a computed one. */
+/**
+ * Whether a hash given by a user (with or without the `sha256:` prefix, 16 to 64 hex digits)
+ * matches a computed one: the full digest, `sha256:` + 64 hex digits, or a printed hash.
+ */
 export function hashMatches(expected: string, actual: string): boolean {
-  const strip = (h: string) => h.trim().toLowerCase().replace(/^sha256:/, '');
-  return strip(expected) === strip(actual);
+  return toolsHashMatches(expected, actual.trim().replace(/^sha256:/i, ''));
 }

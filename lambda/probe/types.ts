@@ -36,10 +36,12 @@ export interface ProbeOptions {
     /** @default - AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };
-  /** Largest response body accepted, in bytes (also the longest SSE line). @default 1 MiB */
+  /** Largest response body accepted, in bytes (also the longest SSE line). @default 4 MiB (PROBE_LIMITS) */
   maxResponseBytes?: number;
-  /** Most `tools/list` pages followed. @default 10 */
+  /** Most `tools/list` pages followed; a longer list fails as TOOLS_TRUNCATED. @default 100 (PROBE_LIMITS) */
   maxToolPages?: number;
+  /** Largest total of the `tools/list` responses, in bytes; a longer list fails as TOOLS_TRUNCATED. @default 8 MiB (PROBE_LIMITS) */
+  maxToolsBytes?: number;
   /** An extra trusted CA certificate (PEM), added to the default roots. @default - default roots only */
   ca?: string;
 }
@@ -78,7 +80,7 @@ export interface ProbeResult {
   toolCount: number | null;
   /** Names of the tools listed. */
   tools: string[];
-  /** `sha256:` and 16 hex digits over the tool list (see `toolsHash` in ./tools-hash). */
+  /** `sha256:` and 16 hex digits over the whole tool list (see `toolsHash` in ./tools-hash); null when the list was not read whole. */
   toolsHash: string | null;
   /** Status of the failing response, or of the last one. */
   httpStatus: number | null;

@@ -41,7 +41,32 @@ export const CANARY_ENV = {
   SIGV4_REGION: 'MCP_CANARY_SIGV4_REGION',
   /** Service to sign for (auth mode `sigv4`), `lambda` for Function URLs. */
   SIGV4_SERVICE: 'MCP_CANARY_SIGV4_SERVICE',
+  /** Most `tools/list` pages read (whole number, {@link PROBE_LIMITS}). Optional. */
+  MAX_TOOL_PAGES: 'MCP_CANARY_MAX_TOOL_PAGES',
+  /** Largest single response body in bytes (whole number, {@link PROBE_LIMITS}). Optional. */
+  MAX_RESPONSE_BYTES: 'MCP_CANARY_MAX_RESPONSE_BYTES',
+  /** Largest total of every `tools/list` response in bytes (whole number, {@link PROBE_LIMITS}). Optional. */
+  MAX_TOOLS_BYTES: 'MCP_CANARY_MAX_TOOLS_BYTES',
 } as const;
+
+/** Default, smallest and largest value of a probe limit. */
+export interface ProbeLimit {
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The probe's size and page limits: the same defaults and bounds for the probe options, the
+ * CLI flags (`--max-tool-pages`, `--max-response-bytes`, `--max-tools-bytes`) and the canary
+ * variables above. With the defaults a probe stays well under 128 MB of memory; a tool list
+ * cut by a limit fails as TOOLS_TRUNCATED, never passes with part of the list.
+ */
+export const PROBE_LIMITS = {
+  maxToolPages: { default: 100, min: 1, max: 1_000 },
+  maxResponseBytes: { default: 4 * 1024 * 1024, min: 1_024, max: 16 * 1024 * 1024 },
+  maxToolsBytes: { default: 8 * 1024 * 1024, min: 1_024, max: 32 * 1024 * 1024 },
+} as const satisfies Record<string, ProbeLimit>;
 
 /** How the canary authenticates to the MCP endpoint. */
 export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'sigv4'] as const;

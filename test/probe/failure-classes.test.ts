@@ -242,7 +242,7 @@ describe('HTTP failures', () => {
   test('an oversized chunked body is RESPONSE_TOO_LARGE', async () => {
     const res = await probeServer(await respond((_req, reply) => {
       reply.writeHead(200, { 'content-type': 'application/json' });
-      reply.end(`{"jsonrpc":"2.0","id":1,"result":{"pad":"${'x'.repeat(2 * 1024 * 1024)}"}}`);
+      reply.end(`{"jsonrpc":"2.0","id":1,"result":{"pad":"${'x'.repeat(5 * 1024 * 1024)}"}}`);
     }));
     expect(res).toMatchObject({ failureClass: 'RESPONSE_TOO_LARGE', layer: 'http' });
   });
@@ -352,6 +352,24 @@ describe('tool failures', () => {
   test('an empty tool list is NO_TOOLS', async () => {
     const res = await probeServer(await startScripted({ 'tools/list': (m, r) => sendJson(r, 200, result(m.id, { tools: [] })) }));
     expect(res).toMatchObject({ failureClass: 'NO_TOOLS', toolCount: 0 });
+  });
+
+  test('a tool list longer than maxToolPages is TOOLS_TRUNCATED, with no hash, never a pass', async () => {
+    const res = await probeServer(await startScripted({
+      'tools/list': (m, r) => {
+        const n = Number(m.params?.cursor ?? 0);
+        sendJson(r, 200, result(m.id, { tools: [{ name: `t${n}`, inputSchema: { type: 'object' } }], nextCursor: String(n + 1) }));
+      },
+    }), { maxToolPages: 5 });
+    expect(res).toMatchObject({ ok: false, failureClass: 'TOOLS_TRUNCATED', layer: 'tools', toolCount: 5, toolsHash: null });
+    expect(res.message).toMatch(/^TOOLS_TRUNCATED: the tool list was cut: after 5 pages/);
+  });
+
+  test('a tool list over maxToolsBytes is TOOLS_TRUNCATED naming the byte limit', async () => {
+    const big = Array.from({ length: 50 }, (_, i) => ({ name: `tool_${i}`, description: 'x'.repeat(1_000), inputSchema: { type: 'object' } }));
+    const res = await probeServer(await startScripted({ 'tools/list': (m, r) => sendJson(r, 200, result(m.id, { tools: big })) }), { maxToolsBytes: 20_000 });
+    expect(res).toMatchObject({ failureClass: 'TOOLS_TRUNCATED', toolCount: 50, toolsHash: null });
+    expect(res.message).toMatch(/over the limit of 20000 \(--max-tools-bytes\)/);
   });
 
   test('an expected tool that is not listed is MISSING_TOOLS naming it', async () => {

@@ -91,7 +91,7 @@ describe('tools/list pagination', () => {
     }
   });
 
-  test('an endless cursor chain stops at maxToolPages', async () => {
+  test('an endless cursor chain stops at maxToolPages and says the list was cut (TOOLS_TRUNCATED, no hash)', async () => {
     const server = await startScripted({
       'tools/list': (m, res) => {
         const cursor = Number((m.params?.cursor as string | undefined) ?? '0');
@@ -100,20 +100,22 @@ describe('tools/list pagination', () => {
     });
     try {
       const res = await probe({ url: server.url, maxToolPages: 3 });
-      expect(res).toMatchObject({ ok: true, toolCount: 3 });
+      expect(res).toMatchObject({ ok: false, failureClass: 'TOOLS_TRUNCATED', layer: 'tools', toolCount: 3, toolsHash: null });
+      expect(res.message).toMatch(/after 3 pages .*nextCursor/);
       expect(server.requests.filter((r) => r.body.includes('tools/list'))).toHaveLength(3);
     } finally {
       await server.close();
     }
   });
 
-  test('a cursor that repeats stops the listing instead of looping', async () => {
+  test('a cursor that repeats stops the listing instead of looping, and says the list was cut', async () => {
     const server = await startScripted({
       'tools/list': (m, res) => sendJson(res, 200, result(m.id, { tools: [page(m.params?.cursor ? 1 : 0)], nextCursor: 'same' })),
     });
     try {
       const res = await probe({ url: server.url });
-      expect(res).toMatchObject({ ok: true, toolCount: 2 });
+      expect(res).toMatchObject({ ok: false, failureClass: 'TOOLS_TRUNCATED', toolCount: 2, toolsHash: null });
+      expect(res.message).toMatch(/repeated the cursor/);
     } finally {
       await server.close();
     }

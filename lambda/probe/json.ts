@@ -1,0 +1,72 @@
+/**
+ * JSON from a server, handled without trusting its shape: a parse that never throws and rejects
+ * absurd nesting, and a bounded serialiser for messages that never recurses deeper than it may,
+ * so no stack overflow can escape.
+ */
+
+/** The deepest nesting accepted in a server's JSON (JSON Schemas of real tools stay far below). */
+export const MAX_JSON_DEPTH = 64;
+
+/** A parsed body, or why it could not be used. */
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: 'invalid' | 'too-deep' };
+
+/** Parses JSON without throwing; nesting deeper than {@link MAX_JSON_DEPTH} is refused. */
+export function parseJson(text: string): ParsedJson {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'invalid' };
+  }
+  return depthExceeds(value, MAX_JSON_DEPTH) ? { ok: false, reason: 'too-deep' } : { ok: true, value };
+}
+
+/** Whether a parsed value nests deeper than `limit` (iterative: safe on any depth). */
+export function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node as object)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+/** Receives serialised text; returns false to stop the serialiser (a full preview). */
+export type JsonSink = (text: string) => boolean;
+
+/**
+ * Serialises a JSON value into `sink`; values nested deeper than `maxDepth` are written as
+ * `"…"`. Returns false when the sink asked to stop.
+ */
+export function writeJson(value: unknown, sink: JsonSink, maxDepth = MAX_JSON_DEPTH, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return sink(JSON.stringify(value) ?? 'null');
+  if (depth >= maxDepth) return sink('"…"');
+  if (Array.isArray(value)) {
+    if (!sink('[')) return false;
+    for (let i = 0; i < value.length; i++) {
+      if ((i > 0 && !sink(',')) || !writeJson(value[i], sink, maxDepth, depth + 1)) return false;
+    }
+    return sink(']');
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).filter((k) => record[k] !== undefined);
+  if (!sink('{')) return false;
+  for (let i = 0; i < keys.length; i++) {
+    if ((i > 0 && !sink(',')) || !sink(`${JSON.stringify(keys[i])}:`) || !writeJson(record[keys[i]], sink, maxDepth, depth + 1)) return false;
+  }
+  return sink('}');
+}
+
+/** At most `max` characters of a value's JSON, for a message; never throws. */
+export function previewJson(value: unknown, max = 200): string {
+  let out = '';
+  const complete = writeJson(value, (text) => {
+    out += text;
+    return out.length <= max;
+  }, 8);
+  return complete ? out : `${out.slice(0, max)}…`;
+}
