@@ -46,7 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3.1164.0',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
-  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/'],
+  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/'],
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,
@@ -77,6 +77,16 @@ for (const dir of ['lambda', 'examples', 'bench', 'scripts']) {
 project.eslint?.addRules({
   // The MCP SDK packages resolve through `exports` maps that eslint-plugin-import cannot read.
   'import/no-unresolved': 'off',
+});
+// src/contract holds the run-time names shared with the canary, the probe and the CLI bundles:
+// it must never pull in aws-cdk-lib or constructs (test/architecture checks the import graph too).
+project.eslint?.addOverride({
+  files: ['src/contract/**/*.ts'],
+  rules: {
+    'no-restricted-imports': ['error', {
+      patterns: [{ group: ['aws-cdk-lib', 'aws-cdk-lib/*', 'constructs'], message: 'src/contract is bundled into run-time code: no aws-cdk-lib or constructs imports.' }],
+    }],
+  },
 });
 
 // --- Run-time code: bundled and minified at library build time into assets/ (never at consumer synth).

@@ -4,7 +4,7 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { McpFargateService, McpSessionMode } from '../src/fargate-service';
+import { McpFargateService, McpSessionMode } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the

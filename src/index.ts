@@ -1,7 +1,8 @@
-export * from './web-adapter';
-export * from './server-code';
-export * from './lambda-service';
-export * from './fargate-service';
-export * from './app-runner-service';
+// The public API, by concern. Each service kind lives in its own folder, laid out alike:
+// <kind>-service-props.ts, <kind>-service.ts, <kind>-alarms.ts and private/.
+export * from './service';
 export * from './canary';
 export * from './monitoring';
+export * from './lambda';
+export * from './fargate';
+export * from './app-runner';

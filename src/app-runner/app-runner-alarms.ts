@@ -1,10 +1,9 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { countAlarm, latencyAlarm, utilizationAlarm } from './alarm-families';
-import { McpServiceMonitoring } from './service-monitoring';
-import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from './thresholds';
-import type { McpAppRunnerService } from '../app-runner-service';
+import { countAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { McpServiceMonitoring } from '../monitoring/service-monitoring';
+import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
 /** The App Runner platform alarms of an App Runner-hosted MCP server (namespace `AWS/AppRunner`). */
 export interface McpAppRunnerAlarmOptions {
@@ -49,13 +48,40 @@ export interface McpAppRunnerAlarmOptions {
   readonly instancesAtMaxAlarm?: McpUtilizationThreshold;
 }
 
+/**
+ * What the App Runner alarms read of a service: its `AWS/AppRunner` metrics and instance bounds.
+ * `McpAppRunnerService` implements it.
+ */
+export interface IMcpAppRunnerService {
+  /** The fewest instances the service keeps. */
+  readonly minInstances: number;
+  /** The most instances the service scales to. */
+  readonly maxInstances: number;
+  /** HTTP requests the service received. @default - Sum over 5 minutes */
+  metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** 4xx responses. @default - Sum over 5 minutes */
+  metric4xxStatusResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** 5xx responses. @default - Sum over 5 minutes */
+  metric5xxStatusResponses(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Request latency in milliseconds. @default - p90 over 5 minutes */
+  metricRequestLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Active instances. @default - Maximum over 5 minutes */
+  metricActiveInstances(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** CPU utilization in percent. @default - Average over 5 minutes */
+  metricCpuUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Memory utilization in percent. @default - Average over 5 minutes */
+  metricMemoryUtilization(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  /** Concurrent requests per instance. @default - Maximum over 5 minutes */
+  metricConcurrency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
 /** Properties of {@link McpAppRunnerAlarms}. */
 export interface McpAppRunnerAlarmsProps extends McpAppRunnerAlarmOptions {
   /** The service monitoring the alarms join (its composite alarm, topic, list and dashboard). */
   readonly monitoring: McpServiceMonitoring;
 
   /** The App Runner service that runs the MCP server. */
-  readonly service: McpAppRunnerService;
+  readonly service: IMcpAppRunnerService;
 }
 
 /**
@@ -168,7 +194,7 @@ function canScale(minInstances: number, maxInstances: number): boolean {
   return Token.isUnresolved(minInstances) || Token.isUnresolved(maxInstances) || maxInstances > minInstances;
 }
 
-function dashboardWidgets(service: McpAppRunnerService): cloudwatch.IWidget[] {
+function dashboardWidgets(service: IMcpAppRunnerService): cloudwatch.IWidget[] {
   const minute = { period: Duration.minutes(1) };
   return [
     new cloudwatch.GraphWidget({

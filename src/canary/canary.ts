@@ -7,53 +7,21 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { McpCanaryAuth } from './canary-auth';
+import { McpFailureClass, McpProbePhase, McpTransport } from './canary-enums';
+import { parseRateMinutes } from './private/canary-validation';
+import { probeFailuresMetric, probeMetric } from './private/probe-metrics';
 import {
-  CANARY_DIMENSIONS,
   CANARY_ENV,
   CANARY_METRICS,
   CANARY_PHASE_METRICS,
   CANARY_TIMEOUT_MARGIN_SECONDS,
-  CanaryAuthMode,
   CanaryPhase,
   DEFAULT_METRIC_NAMESPACE,
   LAMBDA_MAX_TIMEOUT_SECONDS,
-} from './contract/canary-env';
-import { parseRateMinutes, validateMetricNamespace, validateServiceName } from './private/canary-validation';
-
-/**
- * The MCP transport the canary speaks.
- *
- * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/transports
- */
-export enum McpTransport {
-  /**
-   * Detect the era: try the modern (2026-07-28) Streamable HTTP first, fall back to the legacy
-   * Streamable HTTP `initialize` handshake, then to the 2024-11-05 HTTP+SSE transport.
-   */
-  AUTO = 'auto',
-  /** Modern Streamable HTTP (protocol 2026-07-28): `server/discover`, stateless. */
-  MODERN = 'modern',
-  /** Legacy Streamable HTTP (protocol 2025-03-26 to 2025-11-25): `initialize`, optional sessions. */
-  LEGACY = 'legacy',
-  /** The deprecated 2024-11-05 HTTP+SSE transport (GET an event stream, POST to its endpoint). */
-  SSE = 'sse',
-}
-
-/** A timed phase of one probe run, for {@link McpCanary.metricPhaseLatency}. */
-export enum McpProbePhase {
-  /** TCP connection set-up (after DNS resolution). */
-  CONNECT = 'CONNECT',
-  /** TLS handshake (https targets only). */
-  TLS = 'TLS',
-  /** The MCP handshake: `server/discover` (modern) or `initialize` (legacy). */
-  HANDSHAKE = 'HANDSHAKE',
-  /** `tools/list`, all pages. */
-  TOOLS_LIST = 'TOOLS_LIST',
-  /** The sentinel `tools/call` (only when a sentinel tool is configured). */
-  TOOL_CALL = 'TOOL_CALL',
-}
+} from '../contract/canary-env';
+import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
   [McpProbePhase.CONNECT]: 'connectMs',
@@ -62,93 +30,6 @@ const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
   [McpProbePhase.TOOLS_LIST]: 'toolsListMs',
   [McpProbePhase.TOOL_CALL]: 'toolCallMs',
 };
-
-/** Options of {@link McpCanaryAuth.bearerTokenFromSecret}. */
-export interface McpCanaryBearerTokenOptions {
-  /**
-   * The field of a JSON secret that holds the token.
-   *
-   * @default - the whole secret string is the token
-   */
-  readonly jsonField?: string;
-}
-
-/** What an {@link McpCanaryAuth} contributes to the canary function. */
-interface McpCanaryAuthBinding {
-  readonly environment: { [key: string]: string };
-}
-
-/**
- * How the canary authenticates to the MCP endpoint. No credential ever lands in the template or
- * in an environment variable: secrets are read at run time, SigV4 uses the function's own role.
- */
-export class McpCanaryAuth {
-  /** No authentication (a public endpoint, or one protected by network placement). */
-  public static none(): McpCanaryAuth {
-    return new McpCanaryAuth('none', () => ({ environment: {} }));
-  }
-
-  /**
-   * Send `Authorization: Bearer <token>`, the token read at run time from a Secrets Manager secret
-   * (cached for five minutes across invocations). Grants the canary read access to the secret
-   * (`secretsmanager:GetSecretValue`, plus `kms:Decrypt` when the secret has a key).
-   *
-   * @param secret the secret holding the token (a plain string, or JSON with `options.jsonField`)
-   */
-  public static bearerTokenFromSecret(secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
-    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
-      throw new Error('McpCanaryAuth.bearerTokenFromSecret: options.jsonField is an empty string. Omit it when the whole secret is the token, or name the JSON field that holds it.');
-    }
-    return new McpCanaryAuth('bearer-secret', (grantee) => {
-      secret.grantRead(grantee);
-      return {
-        environment: {
-          [CANARY_ENV.AUTH_SECRET_ARN]: secret.secretArn,
-          ...(options.jsonField !== undefined ? { [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: options.jsonField } : {}),
-        },
-      };
-    });
-  }
-
-  /**
-   * Sign every request with AWS Signature Version 4 (service `lambda`) using the canary's own
-   * credentials, for a Function URL with `AuthType: AWS_IAM`. Grants the canary
-   * `lambda:InvokeFunctionUrl` on that function.
-   *
-   * @param functionUrl the IAM-protected Function URL the canary probes
-   */
-  public static sigV4(functionUrl: lambda.IFunctionUrl): McpCanaryAuth {
-    return new McpCanaryAuth('sigv4', (grantee) => {
-      functionUrl.grantInvokeUrl(grantee);
-      return {
-        environment: {
-          [CANARY_ENV.SIGV4_REGION]: functionUrl.env.region,
-          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
-        },
-      };
-    });
-  }
-
-  private constructor(
-    /** The auth mode name written to the canary's environment. */
-    private readonly mode: CanaryAuthMode,
-    private readonly binder: (grantee: iam.IGrantable) => McpCanaryAuthBinding,
-  ) {}
-
-  /**
-   * Grants the canary what it needs and returns the environment variables for the handler.
-   *
-   * @internal
-   */
-  public _bind(grantee: iam.IGrantable): { [key: string]: string } {
-    return { [CANARY_ENV.AUTH_MODE]: this.mode, ...this.binder(grantee).environment };
-  }
-
-  /** @internal */
-  public get _mode(): string {
-    return this.mode;
-  }
-}
 
 /** Properties of an {@link McpCanary}. */
 export interface McpCanaryProps {
@@ -389,7 +270,7 @@ export class McpCanary extends Construct {
 
     const fn = new lambda.Function(this, 'Function', {
       description: 'MCP protocol canary: probes one MCP endpoint and writes one EMF metrics line per run',
-      code: lambda.Code.fromAsset(path.join(__dirname, '..', 'assets', 'lambda', 'canary', 'handler')),
+      code: lambda.Code.fromAsset(path.join(__dirname, '..', '..', 'assets', 'lambda', 'canary', 'handler')),
       handler: 'index.handler',
       // The latest Node.js runtime (cdk-nag AwsSolutions-L1); the bundle targets Node.js 22 and runs unchanged on it.
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -441,14 +322,7 @@ export class McpCanary extends Construct {
    * @default - statistic Average, period 1 minute
    */
   public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: this.metricNamespace,
-      metricName,
-      dimensionsMap: { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName },
-      period: Duration.minutes(1),
-      statistic: cloudwatch.Stats.AVERAGE,
-      ...props,
-    });
+    return probeMetric(this.metricNamespace, this.serviceName, metricName, props);
   }
 
   /**
@@ -509,15 +383,13 @@ export class McpCanary extends Construct {
    * @param failureClass a failure class to count alone
    * @default - statistic Sum, period 1 minute
    */
-  public metricProbeFailures(failureClass?: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    const dimensionsMap: { [name: string]: string } = { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName };
-    if (failureClass !== undefined) {
-      dimensionsMap[CANARY_DIMENSIONS.FAILURE_CLASS] = failureClass;
-    }
-    return this.metric(CANARY_METRICS.PROBE_FAILURES, { statistic: cloudwatch.Stats.SUM, dimensionsMap, ...props });
+  public metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeFailuresMetric(this.metricNamespace, this.serviceName, failureClass, props);
   }
 
+
   private validate(props: McpCanaryProps, deadline: Duration, metricNamespace: string): void {
+    const errors = new ValidationErrors('McpCanary', this);
     const problems: string[] = [];
     problems.push(...validateServiceName('serviceName', props.serviceName));
     problems.push(...validateMetricNamespace('metricNamespace', metricNamespace));
@@ -572,9 +444,8 @@ export class McpCanary extends Construct {
     if (props.vpc === undefined && (props.vpcSubnets !== undefined || (props.securityGroups ?? []).length > 0)) {
       problems.push('`vpcSubnets` or `securityGroups` is set without `vpc`; pass the VPC that holds them.');
     }
-    if (problems.length > 0) {
-      throw new Error(`McpCanary '${this.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
-    }
+    errors.addAll(problems);
+    errors.throwIfAny();
   }
 }
 

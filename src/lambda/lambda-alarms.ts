@@ -3,16 +3,87 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { countAlarm, createLogCountAlarm, utilizationAlarm } from './alarm-families';
 import {
   MAX_MEMORY_USED_VALUE,
   OUT_OF_MEMORY_PATTERN,
   PLATFORM_REPORT_MEMORY_PATTERN,
   TIMEOUT_MESSAGE_PATTERN,
   TIMEOUT_REPORT_PATTERN,
-} from './log-patterns';
-import { McpLambdaAlarmOptions } from './options';
-import { McpServiceMonitoring } from './service-monitoring';
+} from './private/lambda-log-patterns';
+import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { McpServiceMonitoring } from '../monitoring/service-monitoring';
+import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
+import { ValidationErrors } from '../private/validation';
+
+/** The Lambda platform alarms of a Lambda-hosted MCP server. */
+export interface McpLambdaAlarmOptions {
+  /**
+   * Throttled invocations: clients get 429s or Function URL throttling errors.
+   *
+   * @default - Throttles Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly throttlesAlarm?: McpCountThreshold;
+
+  /**
+   * Failed invocations (unhandled errors, timeouts, crashes; 5xx responses too when the web
+   * adapter maps them to errors).
+   *
+   * @default - Errors Sum above 0 for 2 of 3 five-minute datapoints
+   */
+  readonly errorsAlarm?: McpCountThreshold;
+
+  /**
+   * Invocations that come close to the function timeout.
+   *
+   * @default - Duration p99 above 80% of the timeout for 3 of 3 five-minute datapoints
+   */
+  readonly durationAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Concurrent executions close to the reserved concurrency (only when reserved concurrency is set).
+   *
+   * @default - ConcurrentExecutions Maximum above 80% of the reservation for 3 of 3 one-minute datapoints
+   */
+  readonly concurrencyAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Invocations that spilled over provisioned concurrency onto on-demand (cold) environments
+   * (only when provisioned concurrency is set).
+   *
+   * @default - ProvisionedConcurrencySpilloverInvocations Sum above 0 for 3 of 3 five-minute datapoints
+   */
+  readonly spilloverAlarm?: McpCountThreshold;
+
+  /**
+   * 5xx responses of the Function URL (only when the function has a URL).
+   *
+   * @default - Url5xxCount Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly url5xxAlarm?: McpCountThreshold;
+
+  /**
+   * Memory used against memory size, from the JSON platform report (no Lambda Insights needed).
+   *
+   * @default - maximum utilization above 90% for 1 of 1 five-minute datapoints
+   */
+  readonly memoryAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Invocations that hit the function timeout (`Task timed out`, or a platform report with status
+   * `timeout`).
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly timeoutsAlarm?: McpCountThreshold;
+
+  /**
+   * Runtime exits for lack of memory (`Runtime.OutOfMemory`, `signal: killed`, `JavaScript heap
+   * out of memory`).
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly outOfMemoryAlarm?: McpCountThreshold;
+}
 
 /** Properties of {@link McpLambdaAlarms}. */
 export interface McpLambdaAlarmsProps extends McpLambdaAlarmOptions {
@@ -308,7 +379,7 @@ function validate(scope: Construct, props: McpLambdaAlarmsProps): void {
   if (props.provisionedConcurrentExecutions && props.serverAlias === undefined) {
     problems.push('`provisionedConcurrentExecutions` is set without `serverAlias`; provisioned concurrency lives on an alias, pass it.');
   }
-  if (problems.length > 0) {
-    throw new Error(`McpLambdaAlarms '${scope.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
-  }
+  const errors = new ValidationErrors('McpLambdaAlarms', scope);
+  errors.addAll(problems);
+  errors.throwIfAny();
 }

@@ -2,14 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { McpCanaryAuth, McpTransport } from '../canary';
 import {
   McpCertificateExpiryThreshold,
   McpCountThreshold,
   McpLatencyThreshold,
   McpProbeSuccessThreshold,
-  McpUtilizationThreshold,
 } from './thresholds';
+import { McpCanaryAuth } from '../canary/canary-auth';
+import { McpTransport } from '../canary/canary-enums';
 
 /**
  * Monitoring settings shared by every MCP service construct (Lambda, Fargate, App Runner): the
@@ -166,74 +166,4 @@ export interface McpMonitoringOptions {
    * @default - matching log lines above 0 for 1 of 1 five-minute datapoints, missing data not breaching
    */
   readonly credentialErrorsAlarm?: McpCountThreshold;
-}
-
-/** The Lambda platform alarms of a Lambda-hosted MCP server. */
-export interface McpLambdaAlarmOptions {
-  /**
-   * Throttled invocations: clients get 429s or Function URL throttling errors.
-   *
-   * @default - Throttles Sum above 0 for 1 of 1 five-minute datapoints
-   */
-  readonly throttlesAlarm?: McpCountThreshold;
-
-  /**
-   * Failed invocations (unhandled errors, timeouts, crashes; 5xx responses too when the web
-   * adapter maps them to errors).
-   *
-   * @default - Errors Sum above 0 for 2 of 3 five-minute datapoints
-   */
-  readonly errorsAlarm?: McpCountThreshold;
-
-  /**
-   * Invocations that come close to the function timeout.
-   *
-   * @default - Duration p99 above 80% of the timeout for 3 of 3 five-minute datapoints
-   */
-  readonly durationAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Concurrent executions close to the reserved concurrency (only when reserved concurrency is set).
-   *
-   * @default - ConcurrentExecutions Maximum above 80% of the reservation for 3 of 3 one-minute datapoints
-   */
-  readonly concurrencyAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Invocations that spilled over provisioned concurrency onto on-demand (cold) environments
-   * (only when provisioned concurrency is set).
-   *
-   * @default - ProvisionedConcurrencySpilloverInvocations Sum above 0 for 3 of 3 five-minute datapoints
-   */
-  readonly spilloverAlarm?: McpCountThreshold;
-
-  /**
-   * 5xx responses of the Function URL (only when the function has a URL).
-   *
-   * @default - Url5xxCount Sum above 0 for 1 of 1 five-minute datapoints
-   */
-  readonly url5xxAlarm?: McpCountThreshold;
-
-  /**
-   * Memory used against memory size, from the JSON platform report (no Lambda Insights needed).
-   *
-   * @default - maximum utilization above 90% for 1 of 1 five-minute datapoints
-   */
-  readonly memoryAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Invocations that hit the function timeout (`Task timed out`, or a platform report with status
-   * `timeout`).
-   *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
-   */
-  readonly timeoutsAlarm?: McpCountThreshold;
-
-  /**
-   * Runtime exits for lack of memory (`Runtime.OutOfMemory`, `signal: killed`, `JavaScript heap
-   * out of memory`).
-   *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
-   */
-  readonly outOfMemoryAlarm?: McpCountThreshold;
 }

@@ -8,13 +8,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { McpCanary, McpProbePhase } from '../canary';
-import { AlarmFactory } from './alarm-factory';
-import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './alarm-families';
-import { CREDENTIAL_ERROR_PATTERN } from './log-patterns';
 import { McpMonitoringOptions } from './options';
-import { DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
-import { validateMetricNamespace, validateServiceName } from '../private/canary-validation';
+import { McpCanary } from '../canary/canary';
+import { McpFailureClass, McpProbePhase } from '../canary/canary-enums';
+import { AlarmFactory } from './private/alarm-factory';
+import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './private/alarm-families';
+import { CREDENTIAL_ERROR_PATTERN } from './private/log-patterns';
+import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metrics';
+import { CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
+import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */
 export interface McpServiceMonitoringProps extends McpMonitoringOptions {
@@ -217,6 +219,34 @@ export class McpServiceMonitoring extends Construct {
   }
 
   /**
+   * 1 when a probe passed, 0 when it failed (the availability clients see). Works with the
+   * canary off too (for a canary run elsewhere with the same `serviceName` and namespace).
+   *
+   * @default - statistic Average, period 1 minute
+   */
+  public metricProbeSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeMetric(this.metricNamespace, this.serviceName, CANARY_METRICS.PROBE_SUCCESS, props);
+  }
+
+  /**
+   * The total duration of a probe in milliseconds.
+   *
+   * @default - statistic p90, period 1 minute
+   */
+  public metricProbeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeMetric(this.metricNamespace, this.serviceName, CANARY_METRICS.PROBE_LATENCY, { statistic: cloudwatch.Stats.p(90), ...props });
+  }
+
+  /**
+   * Failed probes: all of them, or those of one failure class.
+   *
+   * @default - statistic Sum, period 1 minute
+   */
+  public metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeFailuresMetric(this.metricNamespace, this.serviceName, failureClass, props);
+  }
+
+  /**
    * Watches one more alarm: adds it to `alarms` and to the service-health composite alarm.
    * Service constructs call this for their platform alarms.
    */
@@ -326,20 +356,16 @@ export class McpServiceMonitoring extends Construct {
   }
 
   private validate(props: McpServiceMonitoringProps): void {
-    const problems = [
-      ...validateServiceName('serviceName', props.serviceName),
-      ...validateMetricNamespace('metricNamespace', this.metricNamespace),
-    ];
-    if (problems.length === 0 && !Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
-      problems.push(`\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
+    const errors = new ValidationErrors('McpServiceMonitoring', this);
+    errors.addAll(validateServiceName('serviceName', props.serviceName));
+    errors.addAll(validateMetricNamespace('metricNamespace', this.metricNamespace));
+    if (!Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
+      errors.check(false, `\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
     }
     for (const email of props.alarmEmails ?? []) {
-      if (!Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-        problems.push(`\`alarmEmails\` contains '${email}', which is not an e-mail address.`);
-      }
+      errors.check(Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `\`alarmEmails\` contains '${email}', which is not an e-mail address.`);
     }
-    if (problems.length > 0) {
-      throw new Error(`McpServiceMonitoring '${this.node.path}' has invalid props:\n- ${problems.join('\n- ')}`);
-    }
+    errors.throwIfAny();
   }
+
 }

@@ -1,11 +1,10 @@
 import * as path from 'path';
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { McpAppRunnerImage, McpAppRunnerSecret, McpAppRunnerService } from '../src/app-runner-service';
-import { McpSessionMode } from '../src/fargate-service';
-import { enableBuiltinValidation, strictValidationApp } from './support/builtin-validation';
+import { McpAppRunnerImage, McpAppRunnerSecret, McpAppRunnerService, McpSessionMode } from '../../src';
+import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
 
 /**
  * aws-cdk-lib's built-in CloudFormation validator (resource schemas plus its default rules, as
@@ -18,7 +17,7 @@ describe('McpAppRunnerService under the built-in CloudFormation validator', () =
   test('services with every feature, and at the edges of the ranges, synthesize clean', () => {
     const app = strictApp();
     const stack = new Stack(app, 'AppRunner');
-    new McpAppRunnerService(stack, 'Defaults', { image: McpAppRunnerImage.fromAsset(path.join(__dirname, '..', 'examples', 'server')) });
+    new McpAppRunnerService(stack, 'Defaults', { image: McpAppRunnerImage.fromAsset(path.join(__dirname, '..', '..', 'examples', 'server')) });
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
     new McpAppRunnerService(stack, 'Everything', {
       image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp-server:1.0.0'),

@@ -1,8 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { McpAppRunnerExampleStack, McpAppRunnerStatefulExampleStack } from '../examples/app-runner-stack';
-import { McpSessionMode } from '../src/fargate-service';
-import { CANARY_ENV } from '../src/contract/canary-env';
+import { McpAppRunnerExampleStack, McpAppRunnerStatefulExampleStack } from '../../examples/app-runner-stack';
+import { McpSessionMode } from '../../src';
+import { CANARY_ENV } from '../../src/contract/canary-env';
 
 function variables(template: Template): { [name: string]: string } {
   const service = Object.values<any>(template.findResources('AWS::AppRunner::Service'))[0];

@@ -2,9 +2,8 @@ import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { McpAppRunnerImage, McpAppRunnerService, McpAppRunnerServiceProps } from '../src/app-runner-service';
-import { McpSessionMode } from '../src/fargate-service';
-import { CANARY_ENV } from '../src/contract/canary-env';
+import { McpAppRunnerImage, McpAppRunnerService, McpAppRunnerServiceProps, McpSessionMode } from '../../src';
+import { CANARY_ENV } from '../../src/contract/canary-env';
 
 type Resources = { [logicalId: string]: any };
 

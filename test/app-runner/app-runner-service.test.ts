@@ -14,8 +14,8 @@ import {
   McpAppRunnerSecret,
   McpAppRunnerService,
   McpAppRunnerServiceProps,
-} from '../src/app-runner-service';
-import { McpSessionMode } from '../src/fargate-service';
+  McpSessionMode,
+} from '../../src';
 
 /** A Docker build context; synth only stages it, nothing is built. */
 const IMAGE_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-apprunner-image-'));
@@ -461,7 +461,7 @@ describe('McpAppRunnerService sessions', () => {
 
   test('a stateful server that can scale out is a synth-time error', () => {
     expect(() => synth({ sessionMode: McpSessionMode.STATEFUL })).toThrow(
-      /McpAppRunnerService: sessionMode is STATEFUL but maxInstances is 25: App Runner has no session affinity.*Set maxInstances: 1/,
+      /McpAppRunnerService '[^']*': sessionMode is STATEFUL but maxInstances is 25: App Runner has no session affinity.*Set maxInstances: 1/,
     );
     expect(() => synth({ sessionMode: McpSessionMode.STATEFUL, maxInstances: 2 })).toThrow(/sessionMode is STATEFUL but maxInstances is 2/);
   });
@@ -538,7 +538,7 @@ describe('McpAppRunnerService validation', () => {
 
   test('reports every problem at once', () => {
     expect(() => synth({ cpu: 100, maxConcurrency: 0, healthCheckPath: '/mcp' })).toThrow(
-      /McpAppRunnerService has 3 problems:\n- healthCheckPath must not be the MCP path.*\n- cpu must be one of.*\n- maxConcurrency must be/,
+      /McpAppRunnerService '[^']*' has 3 problems:\n- healthCheckPath must not be the MCP path.*\n- cpu must be one of.*\n- maxConcurrency must be/,
     );
   });
 

@@ -8,8 +8,9 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { McpCanary, McpCanaryAuth, McpCanaryProps, McpProbePhase, McpTransport } from '../src/canary';
-import { CANARY_ENV } from '../src/contract/canary-env';
+import { McpCanary, McpCanaryAuth, McpCanaryProps, McpFailureClass, McpProbePhase, McpTransport } from '../../src';
+import { CANARY_ENV } from '../../src/contract/canary-env';
+import { canaryEnvironment } from '../support/kit';
 
 const URL = 'https://mcp.example.com/mcp';
 
@@ -18,14 +19,6 @@ function stackWith(props: Partial<McpCanaryProps> = {}, build?: (stack: Stack) =
   const stack = new Stack(app, 'Stack');
   const canary = new McpCanary(stack, 'Canary', { url: URL, serviceName: 'orders-mcp', ...props, ...build?.(stack) });
   return { stack, canary, template: Template.fromStack(stack) };
-}
-
-function canaryEnvironment(template: Template): Record<string, unknown> {
-  const functions = Object.values(template.findResources('AWS::Lambda::Function', {
-    Properties: { Description: Match.stringLikeRegexp('^MCP protocol canary') },
-  }));
-  expect(functions).toHaveLength(1);
-  return (functions[0] as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
 }
 
 function policyStatements(template: Template): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
@@ -276,10 +269,10 @@ describe('McpCanary metrics', () => {
     expect(resolve(canary.metricProbeFailures())).toEqual(expect.objectContaining({
       metricName: 'ProbeFailures', statistic: 'Sum', dimensions: [{ name: 'ServiceName', value: 'orders-mcp' }],
     }));
-    expect(resolve(canary.metricProbeFailures('GATEWAY_TIMEOUT')).dimensions).toEqual(expect.arrayContaining([
+    expect(resolve(canary.metricProbeFailures(McpFailureClass.GATEWAY_TIMEOUT)).dimensions).toEqual(expect.arrayContaining([
       { name: 'ServiceName', value: 'orders-mcp' }, { name: 'FailureClass', value: 'GATEWAY_TIMEOUT' },
     ]));
-    expect(resolve(canary.metricProbeFailures('GATEWAY_TIMEOUT')).dimensions).toHaveLength(2);
+    expect(resolve(canary.metricProbeFailures(McpFailureClass.GATEWAY_TIMEOUT)).dimensions).toHaveLength(2);
   });
 
   test('options override the defaults', () => {

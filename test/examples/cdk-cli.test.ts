@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { synthApp } from '../scripts/synth-examples';
+import { synthApp } from '../../scripts/synth-examples';
 
 /**
  * The pinned aws-cdk CLI (devDependencies) reads the cloud assemblies this aws-cdk-lib writes:

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(__dirname, '..', '..');
 
 /** Every ```ts block of a markdown file, with the line it starts on. */
 function typescriptBlocks(markdown: string): Array<{ line: number; code: string }> {

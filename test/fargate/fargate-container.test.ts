@@ -20,10 +20,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { bundleExampleServer } from './support/example-server-process';
-import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../examples/fargate-stack';
+import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../../examples/fargate-stack';
+import { bundleExampleServer } from '../support/example-server-process';
 
-const CONTEXT = path.join(__dirname, '..', 'examples', 'server');
+const CONTEXT = path.join(__dirname, '..', '..', 'examples', 'server');
 /** The Host header an Application Load Balancer forwards: its own DNS name. */
 const ALB_HOST = 'mcp-example-1234567890.us-east-1.elb.amazonaws.com';
 

@@ -6,19 +6,16 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../examples/fargate-stack';
-import { McpSessionMode } from '../src/fargate-service';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../../examples/fargate-stack';
+import { McpSessionMode } from '../../src';
+import { warningsOf } from '../support/kit';
 
 function attributes(template: Template, type: string): Record<string, string> {
   const resource = Object.values(template.findResources(type))[0] as any;
   const list = resource.Properties.TargetGroupAttributes ?? resource.Properties.LoadBalancerAttributes;
   return Object.fromEntries(list.map((a: any) => [a.Key, a.Value]));
-}
-
-function cdkMcpWarnings(stack: Stack): string[] {
-  return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('cdk-mcp:')).map((w) => String(w.entry.data));
 }
 
 describe('McpFargateExampleStack', () => {
@@ -55,7 +52,7 @@ describe('McpFargateExampleStack', () => {
   });
 
   test('acknowledges every cdk-mcp warning it raises', () => {
-    expect(cdkMcpWarnings(stack)).toEqual([]);
+    expect(warningsOf(stack, true)).toEqual([]);
   });
 });
 
@@ -76,6 +73,6 @@ describe('McpFargateStatefulExampleStack', () => {
   });
 
   test('acknowledges every cdk-mcp warning it raises', () => {
-    expect(cdkMcpWarnings(stack)).toEqual([]);
+    expect(warningsOf(stack, true)).toEqual([]);
   });
 });

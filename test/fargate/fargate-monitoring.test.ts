@@ -12,9 +12,10 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { matchesFilterPattern } from './support/cloudwatch-filter-pattern';
-import { McpFargateService, McpFargateServiceProps } from '../src/fargate-service';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../src/private/fargate-log-patterns';
+import { McpFargateService, McpFargateServiceProps } from '../../src';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../../src/fargate/private/fargate-log-patterns';
+import { matchesFilterPattern } from '../support/cloudwatch-filter-pattern';
+import { alarmById, canaryEnvironment } from '../support/kit';
 
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
@@ -23,18 +24,6 @@ function synth(props: Partial<McpFargateServiceProps> = {}, prepare?: (stack: St
   const stack = new Stack(app, 'Stack');
   const service = new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromRegistry('example/mcp'), ...props, ...prepare?.(stack) });
   return { stack, service, template: Template.fromStack(stack) };
-}
-
-function alarm(template: Template, idPrefix: string): Record<string, any> {
-  const matches = Object.entries(template.findResources('AWS::CloudWatch::Alarm') as Resources).filter(([id]) => id.startsWith(idPrefix));
-  expect(matches.map(([id]) => id)).toHaveLength(1);
-  return matches[0][1].Properties;
-}
-
-function canaryEnvironment(template: Template): Record<string, any> {
-  const functions = Object.entries(template.findResources('AWS::Lambda::Function') as Resources).filter(([id]) => id.startsWith('McpMonitoringCanary'));
-  expect(functions).toHaveLength(1);
-  return functions[0][1].Properties.Environment.Variables;
 }
 
 const PLATFORM_ALARMS = [
@@ -81,21 +70,21 @@ describe('McpFargateService canary', () => {
     expect(canaryEnvironment(template).MCP_CANARY_URL).toBe('https://mcp.example.com/mcp');
     const canary = Object.entries(template.findResources('AWS::Lambda::Function') as Resources).find(([id]) => id.startsWith('McpMonitoringCanary'))![1];
     expect(canary.Properties.VpcConfig).toBeUndefined();
-    alarm(template, 'McpMonitoringCertificateExpiring');
+    alarmById(template, 'McpMonitoringCertificateExpiring');
   });
 
   test('watches no certificate on a plain-HTTP URL, and watches it over HTTPS', () => {
     const plain = synth().template;
     expect(Object.keys(plain.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('McpMonitoringCertificateExpiring'))).toEqual([]);
     const tls = synth({}, (s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc') })).template;
-    expect(alarm(tls, 'McpMonitoringCertificateExpiring').MetricName).toBe('CertDaysRemaining');
+    expect(alarmById(tls, 'McpMonitoringCertificateExpiring').MetricName).toBe('CertDaysRemaining');
   });
 
   test('a given service name names the ECS service and the metrics', () => {
     const { template } = synth({ serviceName: 'orders-mcp' });
     template.hasResourceProperties('AWS::ECS::Service', { ServiceName: 'orders-mcp' });
     expect(canaryEnvironment(template).MCP_CANARY_SERVICE_NAME).toBe('orders-mcp');
-    expect(alarm(template, 'McpAlarmsFatalErrors').Namespace).toBe('MCP/orders-mcp');
+    expect(alarmById(template, 'McpAlarmsFatalErrors').Namespace).toBe('MCP/orders-mcp');
   });
 
   test('an invalid service name or canary URL is a synth-time error', () => {
@@ -107,7 +96,7 @@ describe('McpFargateService canary', () => {
     const { template, stack, service } = synth({ canary: false });
     expect(service.canary).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('McpMonitoringCanary'))).toEqual([]);
-    alarm(template, 'McpAlarmsCpuUtilization');
+    alarmById(template, 'McpAlarmsCpuUtilization');
     Annotations.fromStack(stack).hasWarning('/Stack/Mcp/Monitoring', Match.stringLikeRegexp('cdk-mcp:canaryDisabled'));
   });
 });
@@ -116,7 +105,7 @@ describe('McpFargateService platform alarms', () => {
   test('CPU and memory utilization above 80% for 3 of 3 five-minute periods', () => {
     const { template } = synth();
     for (const [id, metricName] of [['McpAlarmsCpuUtilization', 'CPUUtilization'], ['McpAlarmsMemoryUtilization', 'MemoryUtilization']]) {
-      expect(alarm(template, id)).toMatchObject({
+      expect(alarmById(template, id)).toMatchObject({
         Namespace: 'AWS/ECS',
         MetricName: metricName,
         Statistic: 'Average',
@@ -135,7 +124,7 @@ describe('McpFargateService platform alarms', () => {
 
   test('running tasks below desired, from Container Insights, for 5 of 5 minutes', () => {
     const { template } = synth();
-    const props = alarm(template, 'McpAlarmsRunningTasksBelowDesired');
+    const props = alarmById(template, 'McpAlarmsRunningTasksBelowDesired');
     expect(props).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', DatapointsToAlarm: 5, EvaluationPeriods: 5, TreatMissingData: 'notBreaching' });
     const byId = Object.fromEntries(props.Metrics.map((m: any) => [m.Id, m]));
     expect(byId.expr_1).toMatchObject({ Expression: 'desired - running', ReturnData: true });
@@ -151,29 +140,29 @@ describe('McpFargateService platform alarms', () => {
 
   test('target 5xx, load balancer 5xx and rejected connections: any in five minutes', () => {
     const { template } = synth();
-    expect(alarm(template, 'McpAlarmsTarget5xx')).toMatchObject({
+    expect(alarmById(template, 'McpAlarmsTarget5xx')).toMatchObject({
       Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count', Statistic: 'Sum', Period: 300, Threshold: 0, DatapointsToAlarm: 1,
     });
-    expect(alarm(template, 'McpAlarmsTarget5xx').Dimensions.map((d: any) => d.Name)).toEqual(['LoadBalancer', 'TargetGroup']);
-    expect(alarm(template, 'McpAlarmsLoadBalancer5xx')).toMatchObject({
+    expect(alarmById(template, 'McpAlarmsTarget5xx').Dimensions.map((d: any) => d.Name)).toEqual(['LoadBalancer', 'TargetGroup']);
+    expect(alarmById(template, 'McpAlarmsLoadBalancer5xx')).toMatchObject({
       MetricName: 'HTTPCode_ELB_5XX_Count',
       Statistic: 'Sum',
       Threshold: 0,
       Dimensions: [{ Name: 'LoadBalancer', Value: { 'Fn::GetAtt': [expect.stringMatching(/^McpLoadBalancer/), 'LoadBalancerFullName'] } }],
     });
-    expect(alarm(template, 'McpAlarmsRejectedConnections')).toMatchObject({ MetricName: 'RejectedConnectionCount', Statistic: 'Sum', Threshold: 0 });
+    expect(alarmById(template, 'McpAlarmsRejectedConnections')).toMatchObject({ MetricName: 'RejectedConnectionCount', Statistic: 'Sum', Threshold: 0 });
   });
 
   test('unhealthy hosts for 3 of 3 minutes', () => {
     const { template } = synth();
-    expect(alarm(template, 'McpAlarmsUnhealthyHosts')).toMatchObject({
+    expect(alarmById(template, 'McpAlarmsUnhealthyHosts')).toMatchObject({
       MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Period: 60, Threshold: 0, DatapointsToAlarm: 3, EvaluationPeriods: 3,
     });
   });
 
   test('target response time p90 above 5 seconds, in the metric\'s unit (seconds)', () => {
     const { template } = synth();
-    const props = alarm(template, 'McpAlarmsTargetResponseTime');
+    const props = alarmById(template, 'McpAlarmsTargetResponseTime');
     expect(props).toMatchObject({ MetricName: 'TargetResponseTime', ExtendedStatistic: 'p90', Period: 300, Threshold: 5, DatapointsToAlarm: 3, EvaluationPeriods: 3 });
     expect(JSON.stringify(props.AlarmDescription)).toContain('TargetResponseTime p90 > 5 s in 3 of 3 periods of 5 minutes');
   });
@@ -186,9 +175,9 @@ describe('McpFargateService platform alarms', () => {
       runningTasksAlarm: { enabled: false },
       fatalErrorsAlarm: { enabled: false },
     });
-    expect(alarm(template, 'McpAlarmsCpuUtilization')).toMatchObject({ Threshold: 60, DatapointsToAlarm: 2, EvaluationPeriods: 4 });
-    expect(alarm(template, 'McpAlarmsTargetResponseTime').Threshold).toBe(1.5);
-    expect(alarm(template, 'McpAlarmsTarget5xx')).toMatchObject({ Threshold: 10, Period: 60 });
+    expect(alarmById(template, 'McpAlarmsCpuUtilization')).toMatchObject({ Threshold: 60, DatapointsToAlarm: 2, EvaluationPeriods: 4 });
+    expect(alarmById(template, 'McpAlarmsTargetResponseTime').Threshold).toBe(1.5);
+    expect(alarmById(template, 'McpAlarmsTarget5xx')).toMatchObject({ Threshold: 10, Period: 60 });
     const ids = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(ids.filter((id) => id.startsWith('McpAlarmsRunningTasks') || id.startsWith('McpAlarmsFatalErrors'))).toEqual([]);
     const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
@@ -237,7 +226,7 @@ describe('McpFargateService health alarm', () => {
   test('platform alarms do not notify on their own', () => {
     const { template } = synth();
     for (const prefix of PLATFORM_ALARMS) {
-      expect(alarm(template, prefix).AlarmActions).toBeUndefined();
+      expect(alarmById(template, prefix).AlarmActions).toBeUndefined();
     }
   });
 
@@ -317,7 +306,7 @@ describe('cdk-nag on the bare service', () => {
   test('leaves only the findings the examples acknowledge: the public ingress, the ECR token wildcard, access logs', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
-    new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', 'examples', 'server')) });
+    new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', '..', 'examples', 'server')) });
     const report = new AwsSolutionsChecks(undefined).validateScope(stack);
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
     expect(findings.sort()).toEqual([

@@ -9,9 +9,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { McpFargateScalingMetric, McpFargateService, McpFargateServiceProps, McpSessionMode } from '../src/fargate-service';
+import { McpFargateScalingMetric, McpFargateService, McpFargateServiceProps, McpSessionMode } from '../../src';
+import { warningsOf } from '../support/kit';
 
-const SERVER_DIR = path.join(__dirname, '..', 'examples', 'server');
+const SERVER_DIR = path.join(__dirname, '..', '..', 'examples', 'server');
 
 interface Synth {
   readonly stack: Stack;
@@ -50,10 +51,6 @@ function loadBalancerAttributes(template: Template): { [key: string]: string } {
   const balancers = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')) as any[];
   expect(balancers).toHaveLength(1);
   return Object.fromEntries(balancers[0].Properties.LoadBalancerAttributes.map((a: any) => [a.Key, a.Value]));
-}
-
-function warnings(stack: Stack): string[] {
-  return Annotations.fromStack(stack).findWarning('*', Match.anyValue()).map((w) => String(w.entry.data));
 }
 
 describe('McpFargateService defaults', () => {
@@ -247,7 +244,7 @@ describe('McpFargateService defaults', () => {
   test('is stateless by default and warns about nothing but plain HTTP', () => {
     const { stack, service } = synth();
     expect(service.sessionMode).toBe(McpSessionMode.STATELESS);
-    expect(warnings(stack)).toEqual([expect.stringContaining('cdk-mcp:plainHttp')]);
+    expect(warningsOf(stack)).toEqual([expect.stringContaining('cdk-mcp:plainHttp')]);
   });
 });
 
@@ -270,7 +267,7 @@ describe('McpFargateService sessions', () => {
   test('a stateful server on one task needs no stickiness and raises no session warning', () => {
     const { template, stack } = synth({ sessionMode: McpSessionMode.STATEFUL, stickiness: false, desiredCount: 1 });
     expect(targetGroupAttributes(template)['stickiness.enabled']).toBe('false');
-    expect(warnings(stack).join('\n')).not.toMatch(/statefulNeedsCookies/);
+    expect(warningsOf(stack).join('\n')).not.toMatch(/statefulNeedsCookies/);
   });
 
   test('a stateful server with more than one task and no stickiness is a synth-time error', () => {
@@ -312,7 +309,7 @@ describe('McpFargateService HTTPS and domains', () => {
       'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^McpLoadBalancer/), 'DNSName'] }, '/mcp']],
     });
     expect(stack.resolve(service.listener.listenerArn)).toEqual({ Ref: expect.stringMatching(/^McpLoadBalancerHttpsListener/) });
-    expect(warnings(stack).join('\n')).not.toMatch(/plainHttp/);
+    expect(warningsOf(stack).join('\n')).not.toMatch(/plainHttp/);
   });
 
   test('a domain name with its zone gets a DNS-validated certificate, an alias record, and the URL', () => {
@@ -355,7 +352,7 @@ describe('McpFargateService HTTPS and domains', () => {
       GroupDescription: 'Load balancer of the MCP server Stack/Mcp',
       SecurityGroupIngress: [Match.objectLike({ CidrIp: { 'Fn::GetAtt': [Match.stringLikeRegexp('^McpVpc'), 'CidrBlock'] }, FromPort: 80 })],
     });
-    expect(warnings(stack).join('\n')).not.toMatch(/plainHttp/);
+    expect(warningsOf(stack).join('\n')).not.toMatch(/plainHttp/);
   });
 
   test('an internal load balancer with a certificate admits the VPC CIDR on 443 and 80, and still redirects', () => {
@@ -616,7 +613,7 @@ describe('McpFargateService validation', () => {
 
   test('reports every problem at once', () => {
     expect(() => synth({ healthCheckPath: '/mcp', containerPort: 0, cpu: 100 })).toThrow(
-      /McpFargateService has 3 problems:\n- cpu must be one of .*\n- containerPort must be .*\n- healthCheckPath must not be the MCP path/,
+      /McpFargateService '[^']*' has 3 problems:\n- cpu must be one of .*\n- containerPort must be .*\n- healthCheckPath must not be the MCP path/,
     );
   });
 

@@ -7,11 +7,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { McpFunctionUrlAuth, McpLambdaService, McpLambdaServiceProps, McpServerCode } from '../src';
+import { McpFunctionUrlAuth, McpLambdaService, McpLambdaServiceProps, McpServerCode } from '../../src';
 
-const SERVER_DIR = path.join(__dirname, 'fixtures', 'lambda-server');
-const ENTRY = path.join(__dirname, 'fixtures', 'entry-server', 'server.ts');
-const IMAGE_DIR = path.join(__dirname, 'fixtures', 'image-server');
+const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'lambda-server');
+const ENTRY = path.join(__dirname, '..', 'fixtures', 'entry-server', 'server.ts');
+const IMAGE_DIR = path.join(__dirname, '..', 'fixtures', 'image-server');
 
 function synth(props: Partial<McpLambdaServiceProps> = {}, env?: { region?: string; account?: string }) {
   const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
@@ -355,7 +355,7 @@ describe('McpLambdaService validation', () => {
   });
 
   test('reports every problem at once', () => {
-    expect(() => synth({ memorySize: 1, port: 0, mcpPath: 'mcp' })).toThrow(/McpLambdaService has 3 problems:\n- memorySize.*\n- port.*\n- mcpPath/);
+    expect(() => synth({ memorySize: 1, port: 0, mcpPath: 'mcp' })).toThrow(/McpLambdaService '[^']*' has 3 problems:\n- memorySize.*\n- port.*\n- mcpPath/);
   });
 
   test('skips unresolved tokens', () => {

@@ -1,12 +1,11 @@
-import { App, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { McpCanary, McpCanaryAuth, McpTransport } from '../src/canary';
-import { McpLambdaAlarms, McpServiceMonitoring } from '../src/monitoring';
-import { enableBuiltinValidation, strictValidationApp } from './support/builtin-validation';
+import { McpCanary, McpCanaryAuth, McpTransport, McpLambdaAlarms, McpServiceMonitoring } from '../../src';
+import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
 
 /**
  * aws-cdk-lib's built-in CloudFormation validator (resource schemas plus its default rules, as

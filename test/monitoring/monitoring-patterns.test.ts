@@ -2,8 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { McpLambdaAlarms, McpServiceMonitoring } from '../src/monitoring';
-import { matchesFilterPattern, metricValueOf } from './support/cloudwatch-filter-pattern';
+import { McpLambdaAlarms, McpServiceMonitoring } from '../../src';
+import { matchesFilterPattern, metricValueOf } from '../support/cloudwatch-filter-pattern';
 
 interface MetricFilterProperties {
   readonly FilterPattern: string;

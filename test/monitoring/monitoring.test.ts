@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { McpLambdaAlarms, McpLambdaAlarmsProps, McpServiceMonitoring, McpServiceMonitoringProps } from '../src/monitoring';
+import { McpLambdaAlarms, McpLambdaAlarmsProps, McpServiceMonitoring, McpServiceMonitoringProps } from '../../src';
+import { alarmById } from '../support/kit';
 
 const URL = 'https://mcp.example.com/mcp';
 
@@ -51,12 +52,6 @@ function lambdaStack(
     ...alarmProps,
   });
   return { stack, monitoring, alarms, template: Template.fromStack(stack) };
-}
-
-function alarmById(template: Template, idPrefix: string): Record<string, any> {
-  const matches = Object.entries(template.findResources('AWS::CloudWatch::Alarm') as Resources).filter(([logicalId]) => logicalId.startsWith(idPrefix));
-  expect(matches.map(([id]) => id)).toHaveLength(1);
-  return matches[0][1].Properties;
 }
 
 describe('McpServiceMonitoring canary alarms', () => {

@@ -1,5 +1,8 @@
-import { Token } from 'aws-cdk-lib';
-import { ValidationErrors } from './validation';
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ValidationErrors } from '../../private/validation';
+import { McpSessionMode } from '../../service';
+import type { McpAppRunnerServiceProps } from '../app-runner-service-props';
 
 /**
  * The CPU and memory combinations App Runner accepts: CPU units (1024 = 1 vCPU) to the memory
@@ -94,3 +97,70 @@ export function checkEnvironmentNames(
   }
 }
 
+/** Environment variables the construct owns; setting them in `environment` is an error. */
+export const RESERVED_ENVIRONMENT: { [name: string]: string } = {
+  PORT: 'it is set from the port prop',
+};
+
+export interface ResolvedAppRunnerSettings {
+  readonly port: number;
+  readonly mcpPath: string;
+  readonly healthCheckPath: string;
+  readonly cpu: number;
+  readonly memoryLimitMiB: number;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+  readonly maxConcurrency: number;
+  readonly sessionMode: McpSessionMode;
+  readonly healthCheckInterval: Duration;
+  readonly healthCheckTimeout: Duration;
+}
+
+export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRunnerServiceProps, resolved: ResolvedAppRunnerSettings): void {
+  const errors = new ValidationErrors('McpAppRunnerService', scope);
+  errors.integerInRange('port', resolved.port, 1, 65535);
+  errors.path('mcpPath', resolved.mcpPath);
+  errors.path('healthCheckPath', resolved.healthCheckPath);
+  errors.check(
+    Token.isUnresolved(resolved.healthCheckPath) || Token.isUnresolved(resolved.mcpPath) || resolved.healthCheckPath !== resolved.mcpPath,
+    `healthCheckPath must not be the MCP path (got ${resolved.healthCheckPath}): a GET there answers 405 or 406, so App Runner would never see the service healthy. ` +
+      'Point it at a health path such as /healthz.',
+  );
+  for (const [prop, duration] of [['healthCheckInterval', resolved.healthCheckInterval], ['healthCheckTimeout', resolved.healthCheckTimeout]] as const) {
+    if (!duration.isUnresolved()) {
+      const seconds = duration.toSeconds({ integral: false });
+      errors.check(
+        Number.isInteger(seconds) && seconds >= 1 && seconds <= 20,
+        `${prop} must be a whole number of seconds between 1 and 20 (got ${duration.toHumanString()}).`,
+      );
+    }
+  }
+  errors.integerInRange('healthCheckHealthyThreshold', props.healthCheckHealthyThreshold, 1, 20);
+  errors.integerInRange('healthCheckUnhealthyThreshold', props.healthCheckUnhealthyThreshold, 1, 20);
+  checkCpuMemory(errors, resolved.cpu, resolved.memoryLimitMiB);
+  errors.integerInRange('minInstances', resolved.minInstances, 1, APP_RUNNER_MAX_MIN_INSTANCES);
+  // No upper bound: the 25-instance limit is an adjustable quota, not a property rule.
+  errors.integerInRange('maxInstances', resolved.maxInstances, 1, Number.MAX_SAFE_INTEGER);
+  errors.integerInRange('maxConcurrency', resolved.maxConcurrency, 1, APP_RUNNER_MAX_CONCURRENCY);
+  const { minInstances, maxInstances } = resolved;
+  if (!Token.isUnresolved(minInstances) && !Token.isUnresolved(maxInstances)) {
+    errors.check(
+      minInstances <= maxInstances,
+      `minInstances (${minInstances}) must not exceed maxInstances (${maxInstances}). Raise maxInstances or lower minInstances.`,
+    );
+  }
+  if (resolved.sessionMode === McpSessionMode.STATEFUL) {
+    errors.check(
+      Token.isUnresolved(maxInstances) || maxInstances === 1,
+      `sessionMode is STATEFUL but maxInstances is ${maxInstances}: App Runner has no session affinity, so a session's requests would reach instances that never saw it ` +
+        '(intermittent 404 "Session not found"). Set maxInstances: 1, or make the server stateless (the better choice), or use McpFargateService with stickiness.',
+    );
+  }
+  checkServiceName(errors, props.serviceName);
+  checkEnvironmentNames(errors, props.environment ?? {}, Object.keys(props.secrets ?? {}), RESERVED_ENVIRONMENT);
+  if (!props.vpc) {
+    errors.check(!props.vpcSubnets, 'vpcSubnets is set without vpc. Set vpc too, or remove vpcSubnets.');
+    errors.check(!props.securityGroups, 'securityGroups is set without vpc: they belong to the VPC connector. Set vpc too, or remove securityGroups.');
+  }
+  errors.throwIfAny();
+}

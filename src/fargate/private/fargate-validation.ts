@@ -1,8 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ValidationErrors } from './validation';
-import type { McpFargateServiceProps } from '../fargate-service';
-import { McpFargateScalingMetric } from '../fargate-service';
+import { ValidationErrors } from '../../private/validation';
+import { McpFargateScalingMetric, McpFargateServiceProps } from '../fargate-service-props';
 
 /** The props of `McpFargateService` after defaults, as validation and the construct see them. */
 export interface ResolvedFargateSettings {
@@ -57,7 +56,7 @@ export function fargateMemoryChoices(cpu: number): number[] {
 
 /** Checks every prop of `McpFargateService` and throws once with all problems. */
 export function validateFargateServiceProps(scope: Construct, props: McpFargateServiceProps, settings: ResolvedFargateSettings): void {
-  const errors = new ValidationErrors('McpFargateService');
+  const errors = new ValidationErrors('McpFargateService', scope);
   validateTask(errors, props, settings);
   validateLoadBalancing(errors, props, settings);
   validateSessions(errors, props, settings);

@@ -6,7 +6,7 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { McpAlarmThresholdBase } from './thresholds';
+import { McpAlarmThresholdBase } from '../thresholds';
 
 /** A metric an alarm can watch, with a period that can be overridden. */
 export type AlarmMetric = cloudwatch.Metric | cloudwatch.MathExpression;

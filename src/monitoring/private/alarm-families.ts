@@ -13,7 +13,7 @@ import {
   McpLatencyThreshold,
   McpProbeSuccessThreshold,
   McpUtilizationThreshold,
-} from './thresholds';
+} from '../thresholds';
 
 /** The parts of an alarm the caller decides: which metric, and what the alarm means. */
 export interface AlarmMeaning {

@@ -1,0 +1,92 @@
+import { Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { CANARY_ENV, CanaryAuthMode } from '../contract/canary-env';
+
+/** Options of {@link McpCanaryAuth.bearerTokenFromSecret}. */
+export interface McpCanaryBearerTokenOptions {
+  /**
+   * The field of a JSON secret that holds the token.
+   *
+   * @default - the whole secret string is the token
+   */
+  readonly jsonField?: string;
+}
+
+/** What an {@link McpCanaryAuth} contributes to the canary function. */
+interface McpCanaryAuthBinding {
+  readonly environment: { [key: string]: string };
+}
+
+/**
+ * How the canary authenticates to the MCP endpoint. No credential ever lands in the template or
+ * in an environment variable: secrets are read at run time, SigV4 uses the function's own role.
+ */
+export class McpCanaryAuth {
+  /** No authentication (a public endpoint, or one protected by network placement). */
+  public static none(): McpCanaryAuth {
+    return new McpCanaryAuth('none', () => ({ environment: {} }));
+  }
+
+  /**
+   * Send `Authorization: Bearer <token>`, the token read at run time from a Secrets Manager secret
+   * (cached for five minutes across invocations). Grants the canary read access to the secret
+   * (`secretsmanager:GetSecretValue`, plus `kms:Decrypt` when the secret has a key).
+   *
+   * @param secret the secret holding the token (a plain string, or JSON with `options.jsonField`)
+   */
+  public static bearerTokenFromSecret(secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
+    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
+      throw new Error('McpCanaryAuth.bearerTokenFromSecret: options.jsonField is an empty string. Omit it when the whole secret is the token, or name the JSON field that holds it.');
+    }
+    return new McpCanaryAuth('bearer-secret', (grantee) => {
+      secret.grantRead(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.AUTH_SECRET_ARN]: secret.secretArn,
+          ...(options.jsonField !== undefined ? { [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: options.jsonField } : {}),
+        },
+      };
+    });
+  }
+
+  /**
+   * Sign every request with AWS Signature Version 4 (service `lambda`) using the canary's own
+   * credentials, for a Function URL with `AuthType: AWS_IAM`. Grants the canary
+   * `lambda:InvokeFunctionUrl` on that function.
+   *
+   * @param functionUrl the IAM-protected Function URL the canary probes
+   */
+  public static sigV4(functionUrl: lambda.IFunctionUrl): McpCanaryAuth {
+    return new McpCanaryAuth('sigv4', (grantee) => {
+      functionUrl.grantInvokeUrl(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.SIGV4_REGION]: functionUrl.env.region,
+          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+        },
+      };
+    });
+  }
+
+  private constructor(
+    /** The auth mode name written to the canary's environment. */
+    private readonly mode: CanaryAuthMode,
+    private readonly binder: (grantee: iam.IGrantable) => McpCanaryAuthBinding,
+  ) {}
+
+  /**
+   * Grants the canary what it needs and returns the environment variables for the handler.
+   *
+   * @internal
+   */
+  public _bind(grantee: iam.IGrantable): { [key: string]: string } {
+    return { [CANARY_ENV.AUTH_MODE]: this.mode, ...this.binder(grantee).environment };
+  }
+
+  /** @internal */
+  public get _mode(): string {
+    return this.mode;
+  }
+}

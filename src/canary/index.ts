@@ -1,0 +1,3 @@
+export * from './canary-enums';
+export * from './canary-auth';
+export * from './canary';

@@ -1,0 +1,343 @@
+import { Duration } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { McpFargateAlarmOptions } from './fargate-alarms';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { McpSessionMode } from '../service';
+
+/** The metric that drives task auto scaling. */
+export enum McpFargateScalingMetric {
+  /**
+   * `ALBRequestCountPerTarget`: requests per task per minute. Follows the MCP traffic directly,
+   * including I/O-bound tool calls that keep CPU low.
+   */
+  REQUEST_COUNT = 'REQUEST_COUNT',
+
+  /** The service's average CPU utilization. For CPU-bound tools. */
+  CPU_UTILIZATION = 'CPU_UTILIZATION',
+}
+
+/** Where and how the server's tasks run. */
+export interface McpFargateTaskOptions {
+  /**
+   * The server's container image: `ecs.ContainerImage.fromAsset(dir)` (built and pushed at
+   * deploy time), `fromRegistry(name)` or `fromEcrRepository(repo, tag)`. The image must serve
+   * `mcpPath` and `healthCheckPath` on `containerPort`.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * The port the server listens on inside the container. The construct does not set `PORT` for
+   * the server: the image must listen there (the example server's image sets `PORT=8080`).
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
+
+  /**
+   * CPU units of the task (1024 = 1 vCPU): 256, 512, 1024, 2048, 4096, 8192 or 16384.
+   *
+   * @default 256
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of the task in MiB; each `cpu` value allows a range of sizes.
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * The CPU architecture of the task. It must match the image: an asset image is built for the
+   * deploying machine's architecture unless its `platform` is set.
+   *
+   * @default ecs.CpuArchitecture.X86_64
+   */
+  readonly cpuArchitecture?: ecs.CpuArchitecture;
+
+  /**
+   * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
+   *
+   * @default - no variables
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets injected into the container as environment variables by ECS at task start
+   * (`ecs.Secret.fromSecretsManager(secret, field?)` or `fromSsmParameter`). The values never
+   * appear in the template or the task definition; the execution role gets read access.
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * The role the server's code runs with. Grant it what the tools need (the service is itself
+   * `iam.IGrantable`: `bucket.grantRead(service)`).
+   *
+   * @default - a new role with no permissions
+   */
+  readonly taskRole?: iam.IRole;
+
+  /**
+   * How long the container may take to exit after SIGTERM before it is killed. The server should
+   * finish in-flight requests within it (the example server drains for up to 20 seconds).
+   * Between 2 seconds and 2 minutes.
+   *
+   * @default Duration.seconds(60)
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-stopTimeout
+   */
+  readonly stopTimeout?: Duration;
+
+  /**
+   * How long the server's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * Allow `aws ecs execute-command` into running tasks (ECS Exec). Adds the SSM messages
+   * permissions to the task role.
+   *
+   * @default false
+   */
+  readonly enableExecuteCommand?: boolean;
+}
+
+/** Properties for `McpFargateService`. */
+export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonitoringOptions, McpFargateAlarmOptions {
+  /**
+   * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
+   * log-metric namespace. Letters, digits, hyphens and underscores.
+   *
+   * @default - a name CloudFormation generates; the metrics use it
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The URL the canary probes instead of `url`: a public front door in front of the load
+   * balancer (a CloudFront distribution, a custom domain you manage).
+   *
+   * @default - `url`; for an internal load balancer the canary then runs in the VPC
+   */
+  readonly canaryUrl?: string;
+
+  /**
+   * The VPC to run in. Give `vpc` or `cluster`, not both.
+   *
+   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs (unless `cluster` is given)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * The ECS cluster to run in. Container Insights should be on in it: the running-tasks alarm
+   * reads its metrics.
+   *
+   * @default - a new cluster with Container Insights in `vpc`
+   */
+  readonly cluster?: ecs.ICluster;
+
+  /**
+   * Where the tasks run.
+   *
+   * @default - the VPC's private subnets with egress
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Give each task a public IP address: needed only when tasks run in public subnets (no NAT) and
+   * must pull images or reach AWS APIs over the internet. Inbound traffic still comes only from
+   * the load balancer.
+   *
+   * @default false
+   */
+  readonly assignPublicIp?: boolean;
+
+  /**
+   * How many tasks run (the initial count when auto scaling is on). With two or more, a deploy
+   * or the loss of one Availability Zone never takes the server down.
+   *
+   * @default 2
+   */
+  readonly desiredCount?: number;
+
+  /**
+   * Whether the load balancer faces the internet. An internal load balancer accepts traffic
+   * from the VPC's CIDR only, and the canary then runs inside the VPC.
+   *
+   * @default true
+   */
+  readonly publicLoadBalancer?: boolean;
+
+  /**
+   * The path of the MCP endpoint on the server; `url` points at it.
+   *
+   * @default '/mcp'
+   */
+  readonly mcpPath?: string;
+
+  /**
+   * The path of the target group's health check. It must answer 200 when the task can serve, and
+   * must not be the MCP path: a GET there answers 405 or 406, which would mark every task
+   * unhealthy.
+   *
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * How long after a task starts its failing health checks are ignored.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly healthCheckGracePeriod?: Duration;
+
+  /**
+   * How long the load balancer lets in-flight requests on a deregistered task finish (deploys,
+   * scale-in) before it stops the task. Long-lived SSE streams hold the task this long.
+   * At most 1 hour.
+   *
+   * @default Duration.seconds(120)
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
+   */
+  readonly deregistrationDelay?: Duration;
+
+  /**
+   * The load balancer's idle timeout: a connection (an SSE stream included) with no bytes in
+   * either direction for this long is closed. It must stay well above the interval of the
+   * server's SSE keep-alives (15 seconds in the MCP SDKs), and below the server's HTTP keep-alive
+   * timeout (the example server's is 65 seconds), or the load balancer reuses connections the
+   * server is closing and answers 502. Between 1 and 4000 seconds.
+   *
+   * @default Duration.seconds(60)
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#connection-idle-timeout
+   */
+  readonly idleTimeout?: Duration;
+
+  /**
+   * How the server keeps state. `STATEFUL` turns on target-group stickiness.
+   *
+   * @default McpSessionMode.STATELESS
+   */
+  readonly sessionMode?: McpSessionMode;
+
+  /**
+   * Pin each client to one task with the load balancer's `AWSALB` cookie. Only clients that keep
+   * cookies stick. A stateful server with more than one task and no stickiness is an error.
+   *
+   * @default - true for `McpSessionMode.STATEFUL`, false otherwise
+   */
+  readonly stickiness?: boolean;
+
+  /**
+   * How long the stickiness cookie pins a client to a task; should be at least the server's
+   * session lifetime. Between 1 second and 7 days.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly stickinessDuration?: Duration;
+
+  /**
+   * A certificate for HTTPS. With it the listener is HTTPS on 443 and HTTP on 80 redirects
+   * there.
+   *
+   * @default - a new DNS-validated certificate when `domainName` and `domainZone` are given, else plain HTTP
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * A custom domain for the service; `url` uses it. Needs `domainZone` (an alias record and, unless
+   * `certificate` is given, a certificate are created) or `certificate` (you manage DNS).
+   *
+   * @default - the load balancer's DNS name
+   */
+  readonly domainName?: string;
+
+  /**
+   * The hosted zone of `domainName`.
+   *
+   * @default - no DNS record
+   */
+  readonly domainZone?: route53.IHostedZone;
+
+  /**
+   * The TLS policy of the HTTPS listener.
+   *
+   * @default elbv2.SslPolicy.RECOMMENDED_TLS
+   */
+  readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * A bucket for the load balancer's access logs (often required by compliance rules such as
+   * cdk-nag `AwsSolutions-ELB2`). It must use SSE-S3 encryption, and the stack must have a
+   * concrete region.
+   *
+   * @default - no access logs
+   */
+  readonly accessLogBucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the access logs in `accessLogBucket`.
+   *
+   * @default - no prefix
+   */
+  readonly accessLogPrefix?: string;
+
+  /**
+   * The smallest number of tasks auto scaling keeps. Only with `maxTaskCount`.
+   *
+   * @default - `desiredCount`
+   */
+  readonly minTaskCount?: number;
+
+  /**
+   * The largest number of tasks auto scaling may run. Setting it turns auto scaling on.
+   *
+   * @default - no auto scaling: `desiredCount` tasks
+   */
+  readonly maxTaskCount?: number;
+
+  /**
+   * What auto scaling tracks.
+   *
+   * @default McpFargateScalingMetric.REQUEST_COUNT
+   */
+  readonly scalingMetric?: McpFargateScalingMetric;
+
+  /**
+   * The target of request-count scaling: requests per task per minute.
+   *
+   * @default 600
+   */
+  readonly targetRequestsPerTask?: number;
+
+  /**
+   * The target of CPU scaling, in percent.
+   *
+   * @default 60
+   */
+  readonly targetCpuUtilizationPercent?: number;
+
+  /**
+   * How long after a scale-out another scale-out may start.
+   *
+   * @default Duration.seconds(60)
+   */
+  readonly scaleOutCooldown?: Duration;
+
+  /**
+   * How long after a scale-in another scale-in may start.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly scaleInCooldown?: Duration;
+}

@@ -1,0 +1,3 @@
+export * from './fargate-service-props';
+export * from './fargate-service';
+export * from './fargate-alarms';

@@ -1,0 +1,207 @@
+import { Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { McpLambdaAlarmOptions } from './lambda-alarms';
+import { McpServerCode } from './server-code';
+import { McpMonitoringOptions } from '../monitoring/options';
+
+/** Who may call the Function URL. */
+export enum McpFunctionUrlAuth {
+  /**
+   * Callers sign requests with AWS SigV4 (service `lambda`) and need `lambda:InvokeFunctionUrl`
+   * and `lambda:InvokeFunction` (granted by `grantInvokeUrl`).
+   */
+  AWS_IAM = 'AWS_IAM',
+
+  /**
+   * Anyone on the internet can call the URL. Choose it only for servers that authenticate requests
+   * themselves (e.g. OAuth bearer tokens checked by the server) or that are public on purpose.
+   */
+  NONE = 'NONE',
+}
+
+/** Properties of the Lambda function that runs the MCP server. */
+export interface McpLambdaFunctionOptions {
+  /**
+   * The instruction set of the function. The Web Adapter layer exists for both in the commercial
+   * regions; in China only x86_64.
+   *
+   * @default lambda.Architecture.ARM_64
+   */
+  readonly architecture?: lambda.Architecture;
+
+  /**
+   * The Node.js runtime for zip code (`fromDirectory`, `fromEntry`). Ignored for container images.
+   *
+   * @default lambda.Runtime.NODEJS_24_X
+   */
+  readonly runtime?: lambda.Runtime;
+
+  /**
+   * Memory in MiB, from 128 to 10240. CPU scales with it; 1024 MiB keeps cold starts of a Node.js
+   * MCP server short.
+   *
+   * @default 1024
+   */
+  readonly memorySize?: number;
+
+  /**
+   * The function timeout: the longest a single MCP request (or SSE stream) may run.
+   * At most 15 minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
+   *
+   * @default - no extra variables
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets Manager secrets the server needs. Each entry grants the function read access and sets
+   * `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value at run
+   * time (AWS SDK `GetSecretValue`, or the Parameters and Secrets Lambda Extension).
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * AWS X-Ray tracing.
+   *
+   * @default lambda.Tracing.DISABLED
+   */
+  readonly tracing?: lambda.Tracing;
+
+  /**
+   * How long the server's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * VPC to place the function in, for servers that reach private resources.
+   *
+   * @default - not in a VPC
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in the VPC to place the function.
+   *
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups for the function in the VPC.
+   *
+   * @default - a new security group that allows all outbound traffic
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * A description of the function.
+   *
+   * @default - 'MCP server <construct path>'
+   */
+  readonly description?: string;
+}
+
+/** Properties for `McpLambdaService`. */
+export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMonitoringOptions, McpLambdaAlarmOptions {
+  /**
+   * The MCP server: a directory with a start script, an entry file to bundle, or a container
+   * image with the Lambda Web Adapter extension.
+   */
+  readonly code: McpServerCode;
+
+  /**
+   * Who may call the Function URL. `NONE` makes the endpoint public: the server must then
+   * authenticate requests itself, and synth raises the acknowledgeable warning
+   * `cdk-mcp:unauthenticatedUrl`.
+   *
+   * @default McpFunctionUrlAuth.AWS_IAM
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
+   */
+  readonly auth?: McpFunctionUrlAuth;
+
+  /**
+   * How the Function URL returns responses. `RESPONSE_STREAM` is needed for SSE responses and
+   * lifts the 6 MB buffered cap. The Web Adapter's `AWS_LWA_INVOKE_MODE` always follows it.
+   *
+   * @default lambda.InvokeMode.RESPONSE_STREAM
+   */
+  readonly invokeMode?: lambda.InvokeMode;
+
+  /**
+   * The port the server listens on inside the function (`PORT` and `AWS_LWA_PORT`).
+   *
+   * @default 8080
+   */
+  readonly port?: number;
+
+  /**
+   * The path of the MCP endpoint on the server; `url` points at it.
+   *
+   * @default '/mcp'
+   */
+  readonly mcpPath?: string;
+
+  /**
+   * A path that answers 200 once the server is ready. The Web Adapter polls it before the first
+   * request. It must not be the MCP path: a GET there answers 405 or 406, which the adapter
+   * would count as ready.
+   *
+   * @default '/healthz'
+   */
+  readonly readinessCheckPath?: string;
+
+  /**
+   * Provisioned concurrency on the `live` alias, which the Function URL serves, so warm
+   * environments really take URL traffic.
+   *
+   * @default - none (on-demand only)
+   */
+  readonly provisionedConcurrency?: number;
+
+  /**
+   * Reserved concurrency: the most environments the server can use at once, and a guarantee of
+   * that many.
+   *
+   * @default - the account's unreserved pool
+   */
+  readonly reservedConcurrency?: number;
+
+  /**
+   * Browser origins allowed to call the URL. When set, CORS allows the MCP request headers
+   * (`Mcp-Session-Id`, `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Authorization`,
+   * `Last-Event-ID`) and exposes `Mcp-Session-Id`. CORS only affects browsers; it rejects
+   * nothing for other clients.
+   *
+   * @default - no CORS configuration
+   */
+  readonly corsAllowedOrigins?: string[];
+
+  /**
+   * The Lambda Web Adapter layer version (zip code only).
+   *
+   * @default LambdaWebAdapter.DEFAULT_LAYER_VERSION
+   */
+  readonly webAdapterLayerVersion?: number;
+
+  /**
+   * The service's name in the probe metrics (`ServiceName` dimension) and in the namespace of its
+   * log metrics. Letters, digits, hyphens and underscores. It does not name the function.
+   *
+   * @default - the function's generated name
+   */
+  readonly serviceName?: string;
+}
+

@@ -1,0 +1,69 @@
+import { Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { ValidationErrors } from '../../private/validation';
+import type { McpLambdaServiceProps } from '../lambda-service-props';
+
+/** Environment variables the construct owns; setting them in `environment` is an error. */
+const RESERVED_ENVIRONMENT: { [name: string]: string } = {
+  AWS_LAMBDA_EXEC_WRAPPER: 'it is set to the Lambda Web Adapter wrapper',
+  AWS_LWA_PORT: 'use the port prop',
+  PORT: 'use the port prop',
+  AWS_LWA_READINESS_CHECK_PATH: 'use the readinessCheckPath prop',
+  AWS_LWA_READINESS_CHECK_PROTOCOL: 'the readiness check is always an HTTP GET of readinessCheckPath',
+  AWS_LWA_INVOKE_MODE: 'use the invokeMode prop; it is kept in step with the Function URL',
+};
+
+export function validateLambdaServiceProps(
+  scope: IConstruct,
+  props: McpLambdaServiceProps,
+  resolved: { port: number; mcpPath: string; readinessCheckPath: string },
+): void {
+  const errors = new ValidationErrors('McpLambdaService', scope);
+  errors.integerInRange('memorySize', props.memorySize, 128, 10240, 'MiB');
+  if (props.timeout && !props.timeout.isUnresolved()) {
+    const seconds = props.timeout.toSeconds();
+    errors.check(seconds >= 1 && seconds <= 900, `timeout must be between 1 second and 15 minutes (got ${props.timeout.toHumanString()}). Lambda cannot run longer than 15 minutes.`);
+  }
+  errors.integerInRange('port', resolved.port, 1, 65535);
+  errors.check(
+    Token.isUnresolved(resolved.port) || resolved.port !== 9001,
+    'port must not be 9001 (got 9001): the Lambda Runtime API listens there. Use the default 8080.',
+  );
+  errors.path('mcpPath', resolved.mcpPath);
+  errors.path('readinessCheckPath', resolved.readinessCheckPath);
+  errors.check(
+    Token.isUnresolved(resolved.readinessCheckPath) || Token.isUnresolved(resolved.mcpPath) || resolved.readinessCheckPath !== resolved.mcpPath,
+    `readinessCheckPath must not be the MCP path (got ${resolved.readinessCheckPath}): a GET there answers 405 or 406, which the Web Adapter counts as ready. Point it at a health path such as /healthz.`,
+  );
+  errors.integerInRange('provisionedConcurrency', props.provisionedConcurrency, 1, Number.MAX_SAFE_INTEGER);
+  errors.integerInRange('reservedConcurrency', props.reservedConcurrency, 1, Number.MAX_SAFE_INTEGER);
+  const pc = props.provisionedConcurrency;
+  const rc = props.reservedConcurrency;
+  if (pc !== undefined && rc !== undefined && !Token.isUnresolved(pc) && !Token.isUnresolved(rc)) {
+    errors.check(
+      pc <= rc,
+      `provisionedConcurrency (${pc}) must not exceed reservedConcurrency (${rc}): Lambda rejects it at deploy. Raise reservedConcurrency to at least ${pc}, or lower provisionedConcurrency.`,
+    );
+  }
+  for (const name of Object.keys(props.environment ?? {})) {
+    const reason = RESERVED_ENVIRONMENT[name];
+    errors.check(!reason, `environment must not set ${name}: ${reason}.`);
+  }
+  for (const name of Object.keys(props.secrets ?? {})) {
+    errors.check(
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
+      `secrets key "${name}" is not a valid environment variable name (letters, digits, underscores, not starting with a digit); it becomes ${name}_SECRET_ARN.`,
+    );
+    errors.check(
+      !(props.environment ?? {})[`${name}_SECRET_ARN`],
+      `environment sets ${name}_SECRET_ARN, which secrets key "${name}" also sets. Remove one of them.`,
+    );
+  }
+  for (const origin of props.corsAllowedOrigins ?? []) {
+    errors.check(
+      Token.isUnresolved(origin) || origin === '*' || /^https?:\/\/[^/]+$/.test(origin),
+      `corsAllowedOrigins entry "${origin}" is not an origin: use scheme://host[:port] with no path (e.g. https://app.example.com), or '*'.`,
+    );
+  }
+  errors.throwIfAny();
+}
