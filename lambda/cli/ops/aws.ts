@@ -44,6 +44,7 @@ interface SdkErrorShape {
   name?: string;
   code?: string;
   message?: string;
+  $fault?: string;
   $metadata?: { httpStatusCode?: number; attempts?: number };
 }
 
@@ -68,7 +69,7 @@ export function toAwsCallError(call: string, error: unknown): AwsCallError {
   const code = e.name && e.name !== 'Error' ? e.name : e.code ?? 'Error';
   const detail = oneLine(e.message ?? '', [], 240);
   const attempts = e.$metadata?.attempts;
-  let hint: string;
+  let hint: string | undefined;
   if (/AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden/i.test(code)) {
     hint = `the credentials lack permission ${call}: grant it to the role or user you run as`;
   } else if (/ExpiredToken|RequestExpired|TokenRefreshRequired|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch/i.test(code)) {
@@ -81,10 +82,10 @@ export function toAwsCallError(call: string, error: unknown): AwsCallError {
     hint = 'no AWS region: pass --region or set AWS_REGION';
   } else if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EAI_AGAIN|TimeoutError/i.test(`${code} ${detail}`)) {
     hint = 'the AWS endpoint could not be reached: check the network, --region and --endpoint-url';
-  } else {
-    hint = 'see the AWS error above';
+  } else if (e.$fault === 'server') {
+    hint = 'an error on the AWS side, after the SDK\'s retries: retry later';
   }
-  return new AwsCallError(call, code, `${call} failed: ${code}${detail && detail !== code ? `: ${detail}` : ''} (${hint})`);
+  return new AwsCallError(call, code, `${call} failed: ${code}${detail && detail !== code ? `: ${detail}` : ''}${hint ? ` (${hint})` : ''}`);
 }
 
 /** Follows `NextToken`-style pagination: calls `page` until it returns no token. */
