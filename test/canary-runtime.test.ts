@@ -88,7 +88,8 @@ describe('parseCanaryConfig', () => {
       'MCP_CANARY_SERVICE_NAME is not set',
       'MCP_CANARY_METRIC_NAMESPACE is not set',
       'MCP_CANARY_DEADLINE_MS is \'-5\'; it must be a positive whole number',
-      'MCP_CANARY_EXPECTED_TOOLS is \\{"a":1\\}; it must be a JSON array of tool names',
+      // The problem names the variable and the expected shape, never the value (it may be a secret).
+      'MCP_CANARY_EXPECTED_TOOLS is not a JSON array of tool names \\(it is an object\\)',
       'MCP_CANARY_HEADERS is not valid JSON',
       'MCP_CANARY_SENTINEL_TOOL_ARGUMENTS is set but MCP_CANARY_SENTINEL_TOOL is not',
       'MCP_CANARY_AUTH_MODE is \'oauth\'',

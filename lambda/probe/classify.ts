@@ -38,7 +38,7 @@ export interface HttpEvidence {
 export type Interpretation =
   | { readonly kind: 'message'; readonly message: JsonRpcResponse }
   | { readonly kind: 'accepted' }
-  | { readonly kind: 'failure'; readonly failure: Failure };
+  | { readonly kind: 'failure'; readonly failure: Failure; readonly rpcError?: JsonRpcError };
 
 /** Protocol revisions of the legacy eras this probe speaks, newest first. */
 export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;
@@ -216,6 +216,11 @@ function isThrottled(evidence: HttpEvidence): boolean {
 
 /** Classifies a non-2xx response that carries a JSON-RPC error body (the MCP SDKs' 400/404 answers). */
 function classifyJsonRpcHttpError(status: number, error: JsonRpcError): Interpretation {
+  const interpretation = classifyJsonRpcHttpFailure(status, error);
+  return interpretation.kind === 'failure' ? { ...interpretation, rpcError: error } : interpretation;
+}
+
+function classifyJsonRpcHttpFailure(status: number, error: JsonRpcError): Interpretation {
   const text = `HTTP ${status} with JSON-RPC error ${error.code} ${JSON.stringify(error.message)}`;
   if (error.code === -32022) {
     const supported = isObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];

@@ -33,7 +33,15 @@ const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|credent
 
 type RpcOutcome =
   | { readonly ok: true; readonly result: Record<string, unknown>; readonly bytes: number }
-  | { readonly ok: false; readonly failure: Failure; readonly timedOut: boolean; readonly rpcError?: JsonRpcError };
+  | {
+    readonly ok: false;
+    readonly failure: Failure;
+    readonly timedOut: boolean;
+    /** The JSON-RPC error of a 200 response. */
+    readonly rpcError?: JsonRpcError;
+    /** The JSON-RPC error in the body of a 4xx response (already classified in `failure`). */
+    readonly httpRpcError?: JsonRpcError;
+  };
 
 interface Driver {
   readonly era: Era;
@@ -261,9 +269,10 @@ class ProbeRun {
     const driver = new StreamableDriver(this, 'modern');
     let outcome = await driver.rpc('server/discover', {});
     let corrected = false;
-    while (!outcome.ok && outcome.rpcError) {
-      const verdict = modernVerdict(outcome.rpcError);
-      if (verdict === 'legacy') return { ...classifyRpcError(outcome.rpcError, 'server/discover'), fallback: true };
+    while (!outcome.ok && (outcome.rpcError ?? outcome.httpRpcError)) {
+      const error = (outcome.rpcError ?? outcome.httpRpcError)!;
+      const verdict = modernVerdict(error);
+      if (verdict === 'legacy') return outcome.rpcError ? { ...classifyRpcError(error, 'server/discover'), fallback: true } : { ...outcome.failure, fallback: true };
       // -32022 naming a version the probe speaks: retry once, as the SDK v2 client does.
       if (verdict === 'retry' && !corrected) {
         corrected = true;
@@ -271,8 +280,10 @@ class ProbeRun {
         continue;
       }
       // A recognised modern error (-32020, -32021, -32022): the server is modern, no fallback.
-      const failure = classifyRpcError(outcome.rpcError, 'server/discover');
-      return outcome.rpcError.code === -32022 ? failure : { failureClass: 'PROTOCOL_ERROR', message: `${failure.message} (a modern server refused the probe's request)` };
+      const failure = outcome.rpcError ? classifyRpcError(error, 'server/discover') : outcome.failure;
+      return error.code === -32022
+        ? { failureClass: 'VERSION_MISMATCH', message: failure.message }
+        : { failureClass: 'PROTOCOL_ERROR', message: `${failure.message} (a modern server refused the probe's request)` };
     }
     if (!outcome.ok) return outcome.failure;
     const result = outcome.result;
@@ -566,7 +577,10 @@ class ProbeRun {
   public outcomeOf(result: ExchangeResult): RpcOutcome {
     if (result.kind === 'transport') return { ok: false, failure: result.failure, timedOut: result.timedOut };
     const interpretation = result.interpretation;
-    if (interpretation.kind === 'failure') return { ok: false, failure: interpretation.failure, timedOut: false };
+    if (interpretation.kind === 'failure') {
+      const httpRpcError = interpretation.rpcError;
+      return { ok: false, failure: interpretation.failure, timedOut: false, ...(httpRpcError ? { httpRpcError } : {}) };
+    }
     if (interpretation.kind === 'accepted') return { ok: true, result: {}, bytes: result.bytes };
     const message = interpretation.message;
     if (message.error) {
