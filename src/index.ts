@@ -6,3 +6,4 @@ export * from './monitoring';
 export * from './lambda';
 export * from './fargate';
 export * from './app-runner';
+export * from './web-function';

@@ -70,6 +70,39 @@ export class McpCanaryAuth {
     });
   }
 
+  /**
+   * Sign every request with AWS Signature Version 4 for a Lambda Web Function endpoint with
+   * `AuthType: IamAuth`, using the canary's own credentials. Grants the canary
+   * `lambda:InvokeWebFunctionEndpoint` on that endpoint only.
+   *
+   * The signing service name is `lambda`: the Web Function control plane signs as `lambda`
+   * (Lambda Web API model, botocore 1.43.107 `lambda-web/2025-03-07` metadata `signingName`), and
+   * CloudFront signs Web Function origins through a Lambda-type origin access control. That the
+   * data plane uses the same name is UNCONFIRMED: a wrong name fails every probe with 403 (failure
+   * class AUTH). The probe adds the signed `X-Amz-Content-SHA256` header to every request, which
+   * the endpoint requires even without a body (aws-cdk-lib README, WebFunction "Authentication").
+   *
+   * @param endpoint the IAM-protected endpoint the canary probes (home-Region or per-Region;
+   * a multi-Region endpoint needs SigV4a, which the probe does not sign)
+   */
+  public static sigV4ForWebFunction(endpoint: lambda.IWebFunctionEndpoint): McpCanaryAuth {
+    if (endpoint.authType !== lambda.WebFunctionAuthType.IAM_AUTH) {
+      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
+    }
+    if (endpoint.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION) {
+      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *; the canary signs SigV4 only. Use a homeRegion or perRegion endpoint, or another canaryAuth.`);
+    }
+    return new McpCanaryAuth('sigv4', (grantee) => {
+      endpoint.grants.invoke(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.SIGV4_REGION]: endpoint.env.region,
+          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+        },
+      };
+    });
+  }
+
   private constructor(
     /** The auth mode name written to the canary's environment. */
     private readonly mode: CanaryAuthMode,

@@ -1,0 +1,168 @@
+import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { validateWebFunctionServiceProps } from './private/web-function-validation';
+import { McpWebFunctionAlarms } from './web-function-alarms';
+import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
+import { McpCanaryAuth } from '../canary/canary-auth';
+import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { McpServiceBase } from '../service';
+
+/**
+ * An MCP server on an AWS Lambda Web Function: a plain Node.js HTTP server (any MCP SDK, no
+ * adapter) on an HTTPS endpoint Lambda manages, with up to 128 concurrent requests per execution
+ * environment and native response streaming.
+ *
+ * The construct bundles the server, runs it on `nodejs24.x` arm64 (the only runtime and
+ * architecture, https://docs.aws.amazon.com/lambda/latest/dg/web-functions-runtimes.html), makes
+ * the endpoint auth an explicit choice (IAM by default), keeps secrets out of the environment,
+ * and monitors it from outside (a canary, SigV4-signed for IAM endpoints) and inside (endpoint 5xx
+ * and log alarms on the system log schema, failed starts first: a revision whose server never
+ * starts still takes all traffic).
+ */
+export class McpWebFunctionService extends McpServiceBase {
+  /** The Web Function that runs the server. */
+  public readonly webFunction: lambda.WebFunction;
+
+  /** The endpoint clients call (the Web Function's default endpoint). */
+  public readonly endpoint: lambda.IWebFunctionEndpoint;
+
+  /** The MCP endpoint URL (`https://` + the endpoint's domain + `mcpPath`). */
+  public readonly url: string;
+
+  /** The server's log group (system records and application lines, JSON). */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The endpoint's auth. */
+  public readonly auth: McpWebFunctionAuth;
+
+  /** The Web Function platform alarms and log metric filters. */
+  public readonly platformAlarms: McpWebFunctionAlarms;
+
+  constructor(scope: Construct, id: string, props: McpWebFunctionServiceProps) {
+    super(scope, id);
+
+    const auth = props.auth ?? McpWebFunctionAuth.IAM;
+    const mcpPath = props.mcpPath ?? '/mcp';
+    const location = props.endpointLocation ?? lambda.WebFunctionEndpointLocation.homeRegion();
+    validateWebFunctionServiceProps(this, props, { mcpPath, auth, endpointType: location.endpointType });
+    this.auth = auth;
+    const code = props.code.bind();
+
+    const logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+    });
+    if (props.logEncryptionKey) {
+      allowLogsToUseKey(this, props.logEncryptionKey);
+    }
+    this.logGroup = logGroup;
+
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the MCP server ${this.node.path}`,
+    });
+    // Least privilege instead of AWSLambdaBasicExecutionRole (the L2's default): this log group only.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
+
+    const environment: { [name: string]: string } = { ...props.environment };
+    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+      environment[`${name}_SECRET_ARN`] = secret.secretArn;
+    }
+
+    const fn = new lambda.WebFunction(this, 'WebFunction', {
+      code: code.code,
+      entryPoint: code.entryPoint,
+      runtime: lambda.WebFunctionRuntime.NODEJS_24_X,
+      role,
+      webFunctionName: props.webFunctionName,
+      revisionDescription: props.description ?? `MCP server ${this.node.path}`.slice(0, 256),
+      environment,
+      kmsKey: props.environmentEncryptionKey,
+      logGroup,
+      applicationLogLevel: props.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO,
+      // INFO keeps platform.initReport (a failed start is WARN, a healthy one INFO). Logs are JSON:
+      // the revision has no log-format setting (CfnWebFunctionRevision LoggingConfig).
+      systemLogLevel: lambda.SystemLogLevel.INFO,
+      timeout: props.timeout ?? Duration.minutes(5),
+      maxConcurrencyPerEnvironment: props.maxConcurrencyPerEnvironment,
+      egressNetworkConnector: props.egressNetworkConnector,
+      defaultEndpointAuth: auth === McpWebFunctionAuth.APPLICATION_MANAGED
+        ? lambda.WebFunctionAuthType.APPLICATION_MANAGED
+        : lambda.WebFunctionAuthType.IAM_AUTH,
+      defaultEndpoint: {
+        endpointLocation: location,
+        maxEnvironments: props.maxEnvironments,
+        rateLimit: props.rateLimit,
+      },
+    });
+    for (const secret of Object.values(props.secrets ?? {})) {
+      secret.grantRead(role);
+    }
+    this.webFunction = fn;
+    this.endpoint = fn.endpoint;
+    this.url = `https://${fn.endpoint.domainName}${mcpPath}`;
+
+    if (auth === McpWebFunctionAuth.APPLICATION_MANAGED) {
+      // One warning, this library's, instead of two: the L2's says the same.
+      Annotations.of(fn).acknowledgeWarning('@aws-cdk/aws-lambda:webFunctionPublicEndpoint', 'cdk-mcp raises cdk-mcp:unauthenticatedWebFunctionEndpoint');
+      Annotations.of(this).addWarningV2(
+        'cdk-mcp:unauthenticatedWebFunctionEndpoint',
+        'The Web Function endpoint is APPLICATION_MANAGED: anyone on the internet can call this MCP server. ' +
+          'Make sure the server authenticates requests itself (e.g. OAuth bearer tokens), or use auth: McpWebFunctionAuth.IAM.',
+      );
+    }
+
+    this.attachMonitoring({
+      ...props,
+      serviceName: props.serviceName ?? fn.webFunctionName,
+      url: this.url,
+      serverLogGroup: logGroup,
+      // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4.
+      canaryAuth: props.canaryAuth ?? (auth === McpWebFunctionAuth.IAM ? McpCanaryAuth.sigV4ForWebFunction(fn.endpoint) : undefined),
+    });
+    this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
+      ...props,
+      monitoring: this.monitoring,
+      webFunctionName: fn.webFunctionName,
+      endpointName: fn.endpoint.resource.endpointName,
+      serverLogGroup: logGroup,
+    });
+
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (Secrets Manager, by ARN)');
+  }
+
+  /**
+   * Allow a principal to call the endpoint (`lambda:InvokeWebFunctionEndpoint` on its ARN). Needed
+   * with `McpWebFunctionAuth.IAM`; callers sign with SigV4 and send `X-Amz-Content-SHA256`.
+   */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return this.endpoint.grants.invoke(grantee);
+  }
+}
+
+/**
+ * Let CloudWatch Logs use the key for log groups of this account and Region. The condition cannot
+ * name the log group itself: its ARN depends on the key, and the key policy would depend on it.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
+  const stack = Stack.of(scope);
+  key.addToResourcePolicy(new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+    resources: ['*'],
+    conditions: {
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      },
+    },
+  }));
+}
