@@ -45,7 +45,8 @@ type RpcOutcome =
 
 interface Driver {
   readonly era: Era;
-  rpc(method: string, params: Record<string, unknown>, extraHeaders?: Record<string, string>): Promise<RpcOutcome>;
+  /** `maxBytes` caps this response below the client's cap (streamable drivers; the SSE stream has its own). */
+  rpc(method: string, params: Record<string, unknown>, extraHeaders?: Record<string, string>, maxBytes?: number): Promise<RpcOutcome>;
   notify(method: string): Promise<RpcOutcome>;
   cleanup(): Promise<void>;
 }
@@ -139,12 +140,14 @@ class ProbeRun {
   private toolCallMs: number | null = null;
   private httpStatus: number | null = null;
   private driver: Driver | undefined;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: ProbeOptions, private readonly started: number) {
     this.url = new URL(options.url);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.deadline = started + timeoutMs;
     const maxResponseBytes = options.maxResponseBytes ?? PROBE_LIMITS.maxResponseBytes.default;
+    this.maxResponseBytes = maxResponseBytes;
     this.client = new HttpClient({
       deadline: this.deadline,
       connectTimeoutMs: options.connectTimeoutMs ?? Math.min(5_000, timeoutMs),
@@ -397,7 +400,12 @@ class ProbeRun {
         if (page === maxPages) {
           return this.truncated(`after ${maxPages} pages (the limit; --max-tool-pages) the server still gave a nextCursor`);
         }
-        const outcome = await driver.rpc('tools/list', cursor === undefined ? {} : { cursor });
+        // The page may use what is left of the byte budget, so the total read stays under it.
+        const budget = maxBytes - bytes;
+        const outcome = await driver.rpc('tools/list', cursor === undefined ? {} : { cursor }, {}, budget);
+        if (!outcome.ok && outcome.failure.failureClass === 'RESPONSE_TOO_LARGE' && budget < this.maxResponseBytes) {
+          return this.truncated(`page ${page + 1} would take the tool list over ${maxBytes} bytes (the limit; --max-tools-bytes)`);
+        }
         if (!outcome.ok) return outcome.rpcError ? classifyRpcError(outcome.rpcError, 'tools/list') : outcome.failure;
         const tools = outcome.result.tools;
         if (!Array.isArray(tools) || !tools.every((t) => isObject(t) && typeof t.name === 'string')) {
@@ -411,6 +419,7 @@ class ProbeRun {
         if (Date.now() >= this.deadline) {
           return { failureClass: 'TIMEOUT', message: `tools/list did not complete before the probe deadline (${page + 1} pages, ${this.tools.length} tools read)` };
         }
+        if (bytes > maxBytes) return this.truncated(`the tool list is ${bytes} bytes, over the limit of ${maxBytes} (--max-tools-bytes)`);
         const next = outcome.result.nextCursor;
         if (typeof next !== 'string' || next === '') break;
         if (seen.has(next)) return this.truncated(`the server repeated the cursor of an earlier page after ${page + 1} pages (a pagination loop)`);
@@ -420,7 +429,6 @@ class ProbeRun {
         seen.add(next);
         cursor = next;
       }
-      if (bytes > maxBytes) return this.truncated(`the tool list is ${bytes} bytes, over the limit of ${maxBytes} (--max-tools-bytes)`);
       this.fullDigest = toolsDigest(this.tools);
       this.hash = printedHash(this.fullDigest);
     } finally {
@@ -603,10 +611,16 @@ class StreamableDriver implements Driver {
 
   constructor(private readonly run: ProbeRun, public readonly era: 'modern' | 'legacy') {}
 
-  public async rpc(method: string, params: Record<string, unknown>, extraHeaders: Record<string, string> = {}): Promise<RpcOutcome> {
+  public async rpc(
+    method: string,
+    params: Record<string, unknown>,
+    extraHeaders: Record<string, string> = {},
+    maxBytes?: number,
+  ): Promise<RpcOutcome> {
     const id = this.run.nextRequestId();
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: this.withMeta(params) });
-    let result = await this.run.http.exchange(this.request(method, params, body, extraHeaders), id);
+    const cap = maxBytes !== undefined ? { maxBytes } : {};
+    let result = await this.run.http.exchange({ ...this.request(method, params, body, extraHeaders), ...cap }, id);
     if (method === 'initialize' && result.kind === 'http') {
       const session = result.headers['mcp-session-id'];
       if (typeof session === 'string' && session !== '') {
@@ -626,6 +640,7 @@ class StreamableDriver implements Driver {
         method: 'GET',
         url,
         headers: this.run.headersFor('GET', url, '', { 'accept': 'text/event-stream', 'last-event-id': lastEventId, ...this.sessionHeaders() }),
+        ...cap,
       }, id);
     }
     return this.run.outcomeOf(result);

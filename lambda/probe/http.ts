@@ -48,6 +48,8 @@ export interface ExchangeRequest {
   readonly body?: string;
   /** Deadline for this exchange (defaults to the client's; never later than it). */
   readonly deadline?: number;
+  /** Size cap of this response (defaults to the client's; never larger than it). */
+  readonly maxBytes?: number;
 }
 
 /** A server-sent event stream opened with GET (the 2024-11-05 transport). */
@@ -79,6 +81,8 @@ export class HttpClient {
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   private readonly httpsAgent: https.Agent;
   private readonly open = new Set<http.ClientRequest>();
+  /** The size cap of each response being read. */
+  private readonly caps = new WeakMap<http.IncomingMessage, number>();
   private measured = false;
 
   constructor(private readonly options: HttpClientOptions) {
@@ -105,7 +109,7 @@ export class HttpClient {
           done(this.httpResult(res, throttled));
           return;
         }
-        const parser = new SseParser({ maxLineLength: this.options.maxResponseBytes });
+        const parser = new SseParser({ maxLineLength: this.capOf(res) });
         const consider = (events: SseEvent[], bytes: number): boolean => {
           for (const event of events) {
             const verdict = interpretSseEvent(event, expectedId, this.secrets);
@@ -118,7 +122,7 @@ export class HttpClient {
           }
           return false;
         };
-        this.stream(res, parser, this.options.maxResponseBytes, done, consider, () => {
+        this.stream(res, parser, this.capOf(res), done, consider, () => {
           const ended = this.httpResult(res, {
             kind: 'failure',
             failure: {
@@ -250,6 +254,10 @@ export class HttpClient {
     this.httpsAgent.destroy();
   }
 
+  private capOf(res: http.IncomingMessage): number {
+    return this.caps.get(res) ?? this.options.maxResponseBytes;
+  }
+
   private get secrets(): readonly string[] {
     return this.options.secrets ?? [];
   }
@@ -350,12 +358,14 @@ export class HttpClient {
       this.lastStatus = res.statusCode ?? null;
       if (res.statusCode === 401) this.lastChallenge = [res.headers['www-authenticate'] ?? ''].flat().join(', ');
       this.frontDoor = detectFrontDoor(res.headers, host) ?? this.frontDoor;
+      const cap = Math.min(request.maxBytes ?? this.options.maxResponseBytes, this.options.maxResponseBytes);
+      this.caps.set(res, cap);
       const length = Number(res.headers['content-length']);
-      if (Number.isFinite(length) && length > this.options.maxResponseBytes) {
+      if (Number.isFinite(length) && length > cap) {
         res.destroy();
         done(this.httpResult(res, {
           kind: 'failure',
-          failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} body of ${length} bytes exceeds the cap of ${this.options.maxResponseBytes} bytes` },
+          failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} body of ${length} bytes exceeds the cap of ${cap} bytes` },
         }));
         return;
       }
@@ -369,9 +379,10 @@ export class HttpClient {
   private readBody(res: http.IncomingMessage, done: (r: ExchangeResult) => void, then: (body: string, bytes: number) => void): void {
     let chunks: Buffer[] = [];
     let size = 0;
+    const cap = this.capOf(res);
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > this.options.maxResponseBytes) {
+      if (size > cap) {
         res.destroy();
         done(this.tooLarge(res));
         return;
@@ -436,7 +447,7 @@ export class HttpClient {
   private tooLarge(res: http.IncomingMessage, detail?: string): ExchangeResult {
     return this.httpResult(res, {
       kind: 'failure',
-      failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} response exceeds the cap of ${this.options.maxResponseBytes} bytes${detail ? ` (${detail})` : ''}` },
+      failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} response exceeds the cap of ${this.capOf(res)} bytes${detail ? ` (${detail})` : ''}` },
     });
   }
 

@@ -58,18 +58,21 @@ export interface CanonicalTool {
   readonly json: string;
 }
 
-/** The canonical form of one tool: name, description, input and output schemas and annotations (not `_meta`, titles or icons). */
+/** The members of a tool the hash covers, in canonical (sorted) order. */
+const HASHED_MEMBERS = ['annotations', 'description', 'inputSchema', 'name', 'outputSchema'] as const;
+
+/**
+ * The canonical form of one tool: name, description, input and output schemas and annotations
+ * (not `_meta`, titles or icons), exactly `canonicalJson` of that object, written member by member.
+ */
 export function canonicalTool(tool: Record<string, unknown>): CanonicalTool {
-  return {
-    name: String(tool.name),
-    json: canonicalJson({
-      name: tool.name,
-      description: tool.description,
-      inputSchema: tool.inputSchema,
-      outputSchema: tool.outputSchema,
-      annotations: tool.annotations,
-    }),
-  };
+  let json = '';
+  for (const member of HASHED_MEMBERS) {
+    const value = tool[member];
+    if (value === undefined) continue;
+    json += `${json === '' ? '{' : ','}"${member}":${canonicalJson(value)}`;
+  }
+  return { name: String(tool.name), json: json === '' ? '{}' : `${json}}` };
 }
 
 /** The full sha256 digest (64 hex digits) of canonical tools, sorted by name (stable). */

@@ -368,8 +368,8 @@ describe('tool failures', () => {
   test('a tool list over maxToolsBytes is TOOLS_TRUNCATED naming the byte limit', async () => {
     const big = Array.from({ length: 50 }, (_, i) => ({ name: `tool_${i}`, description: 'x'.repeat(1_000), inputSchema: { type: 'object' } }));
     const res = await probeServer(await startScripted({ 'tools/list': (m, r) => sendJson(r, 200, result(m.id, { tools: big })) }), { maxToolsBytes: 20_000 });
-    expect(res).toMatchObject({ failureClass: 'TOOLS_TRUNCATED', toolCount: 50, toolsHash: null });
-    expect(res.message).toMatch(/over the limit of 20000 \(--max-tools-bytes\)/);
+    expect(res).toMatchObject({ failureClass: 'TOOLS_TRUNCATED', toolsHash: null });
+    expect(res.message).toMatch(/page 1 would take the tool list over 20000 bytes \(the limit; --max-tools-bytes\)/);
   });
 
   test('an expected tool that is not listed is MISSING_TOOLS naming it', async () => {
