@@ -6,8 +6,10 @@ import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
 import { BearerTokenCache, extractToken, TOKEN_CACHE_MS } from '../lambda/canary/bearer-token';
 import { CanaryConfig, parseCanaryConfig } from '../lambda/canary/config';
 import { buildEmfRecord, describeTarget, MAX_LOGGED_TOOLS } from '../lambda/canary/emf';
+import { handler } from '../lambda/canary/handler';
 import type { ProbeResult } from '../lambda/probe';
 import { CANARY_ENV } from '../src/contract/canary-env';
+import { sendJson, startServer } from './probe/fixtures/http-server';
 
 const BASE_ENV = {
   [CANARY_ENV.URL]: 'https://orders.example.com/mcp',
@@ -216,5 +218,65 @@ describe('BearerTokenCache', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('abc123');
     }
+  });
+});
+
+describe('the handler (from source) against hostile servers on 127.0.0.1', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    jest.restoreAllMocks();
+  });
+
+  /** Runs the handler with the canary environment; returns the EMF lines written to stdout. */
+  async function run(env: Record<string, string>): Promise<Array<Record<string, unknown>>> {
+    process.env = { ...saved, ...BASE_ENV, [CANARY_ENV.DEADLINE_MS]: '3000', ...env };
+    const lines: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    await handler(undefined, { getRemainingTimeInMillis: () => 10_000 });
+    return lines.map((l) => JSON.parse(l));
+  }
+
+  test('a body nested 6000 deep still gives one EMF line, PROTOCOL_ERROR', async () => {
+    const server = await startServer((_req, reply) => sendJson(reply, 200, `${'{"a":'.repeat(6000)}1${'}'.repeat(6000)}`));
+    try {
+      const [record, ...rest] = await run({ [CANARY_ENV.URL]: server.url });
+      expect(rest).toEqual([]);
+      expect(record).toMatchObject({ FailureClass: 'PROTOCOL_ERROR', ProbeSuccess: 0 });
+      expect((record.probe as { message: string }).message).toMatch(/nested deeper than 64 levels/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a server reflecting the X-Api-Key header into its name or a query value into a message leaks neither', async () => {
+    const apiKey = 'xak-CANARY-0f1e2d3c4b5a';
+    const server = await startServer((req, reply, body) => {
+      const m = JSON.parse(body || '{}');
+      if (m.method === 'server/discover') {
+        sendJson(reply, 200, { jsonrpc: '2.0', id: m.id, result: { supportedVersions: ['2026-07-28'], capabilities: { tools: {} }, serverInfo: { name: `srv-${req.headers['x-api-key']}`, version: '1' } } });
+      } else {
+        reply.writeHead(500, { 'content-type': 'text/plain' }).end(`failed ${req.url}`);
+      }
+    });
+    try {
+      const [record] = await run({ [CANARY_ENV.URL]: `${server.url}?sig=QRY-9a8b7c6d5e4f`, [CANARY_ENV.HEADERS]: JSON.stringify({ 'X-Api-Key': apiKey }) });
+      const line = JSON.stringify(record);
+      expect(record.FailureClass).toBe('HTTP_ERROR');
+      for (const secret of [apiKey, 'QRY-9a8b7c6d5e4f']) {
+        for (let i = 0; i + 12 <= secret.length; i++) expect(line).not.toContain(secret.slice(i, i + 12));
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('configuration errors name the problem without echoing a password or a header value', async () => {
+    await expect(run({ [CANARY_ENV.URL]: 'ftp://user:PASSWORD-77aa88bb99@files.example.com/mcp' })).rejects.toThrow(/uses ftp:/);
+    await expect(run({ [CANARY_ENV.URL]: 'ftp://user:PASSWORD-77aa88bb99@files.example.com/mcp' })).rejects.not.toThrow(/PASSWORD/);
+    await expect(run({ [CANARY_ENV.HEADERS]: '{"X-Api-Key":"xak-SECRET-1234567890","X-N":1}' })).rejects.not.toThrow(/xak-SECRET/);
   });
 });

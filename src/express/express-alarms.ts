@@ -1,0 +1,190 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
+import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { McpServiceMonitoring } from '../monitoring/service-monitoring';
+import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
+
+/**
+ * The ECS alarms of an MCP server on ECS Express Mode.
+ *
+ * No load balancer alarms: Express Mode creates and owns the Application Load Balancer, may share
+ * it between Express services, and moves traffic between two target groups on every canary
+ * deployment (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-update-full.html),
+ * so no stable `LoadBalancer`/`TargetGroup` dimension pair belongs to this service at synth time.
+ * The canary's probe alarms cover what 5xx and response-time alarms would.
+ */
+export interface McpExpressAlarmOptions {
+  /**
+   * The service's average CPU utilization (`AWS/ECS` `CPUUtilization`).
+   *
+   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly cpuAlarm?: McpUtilizationThreshold;
+
+  /**
+   * The service's average memory utilization (`AWS/ECS` `MemoryUtilization`; a task above 100% is
+   * killed).
+   *
+   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   */
+  readonly memoryAlarm?: McpUtilizationThreshold;
+
+  /**
+   * Fewer tasks running than desired: `DesiredTaskCount` minus `RunningTaskCount` from Container
+   * Insights (on in the cluster the construct creates), above `maxCount` missing tasks.
+   *
+   * @default - more than 0 tasks missing for 5 of 5 one-minute datapoints
+   */
+  readonly runningTasksAlarm?: McpCountThreshold;
+
+  /**
+   * Fatal errors in the container logs: crashes of the server process and JSON lines at level
+   * fatal or critical.
+   *
+   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly fatalErrorsAlarm?: McpCountThreshold;
+}
+
+/** Properties of {@link McpExpressAlarms}. */
+export interface McpExpressAlarmsProps extends McpExpressAlarmOptions {
+  /** The service monitoring the alarms join (its composite alarm, topic, list and dashboard). */
+  readonly monitoring: McpServiceMonitoring;
+
+  /** The name of the ECS cluster the Express service runs in (the `ClusterName` dimension). */
+  readonly clusterName: string;
+
+  /** The name of the Express service (the `ServiceName` dimension). */
+  readonly serviceName: string;
+
+  /**
+   * The container logs.
+   *
+   * @default - no log-based alarm
+   */
+  readonly serverLogGroup?: logs.ILogGroup;
+}
+
+/**
+ * The platform alarms of an MCP server on ECS Express Mode: CPU and memory utilization, running
+ * tasks below desired, and fatal errors in the container logs. Every alarm joins the service
+ * monitoring's composite alarm.
+ */
+export class McpExpressAlarms extends Construct {
+  /** Every alarm created here. */
+  public readonly alarms: cloudwatch.IAlarm[] = [];
+
+  /** CPU utilization, unless disabled. */
+  public readonly cpuAlarm?: cloudwatch.Alarm;
+
+  /** Memory utilization, unless disabled. */
+  public readonly memoryAlarm?: cloudwatch.Alarm;
+
+  /** Running tasks below desired, unless disabled. */
+  public readonly runningTasksAlarm?: cloudwatch.Alarm;
+
+  /** Fatal errors in the container logs, when a log group is given, unless disabled. */
+  public readonly fatalErrorsAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: McpExpressAlarmsProps) {
+    super(scope, id);
+    const factory = props.monitoring._alarmFactory;
+    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
+      if (alarm) this.alarms.push(alarm);
+      return alarm;
+    };
+    const fiveMinutes = Duration.minutes(5);
+
+    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'CpuUtilization',
+      propName: 'cpuAlarm',
+      metric: ecsMetric(props, 'CPUUtilization', fiveMinutes),
+      summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
+      firstCheck: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+
+    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
+      id: 'MemoryUtilization',
+      propName: 'memoryAlarm',
+      metric: ecsMetric(props, 'MemoryUtilization', fiveMinutes),
+      summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
+      firstCheck: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+
+    this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
+      id: 'RunningTasksBelowDesired',
+      propName: 'runningTasksAlarm',
+      metric: missingTasks(props, Duration.minutes(1)),
+      summary: 'Fewer MCP server tasks run than desired: tasks crash, fail their health check, or cannot start',
+      firstCheck: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
+      datapointsToAlarm: 5,
+      evaluationPeriods: 5,
+    }, props.runningTasksAlarm), props.runningTasksAlarm));
+
+    if (props.serverLogGroup !== undefined) {
+      this.fatalErrorsAlarm = register(createLogCountAlarm(this, factory, {
+        logGroup: props.serverLogGroup,
+        patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
+        metricNamespace: props.monitoring.logMetricNamespace,
+        metricName: 'FatalErrors',
+      }, {
+        id: 'FatalErrors',
+        propName: 'fatalErrorsAlarm',
+        summary: 'The MCP server process crashed or logged a fatal error',
+        firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
+      }, props.fatalErrorsAlarm));
+    }
+
+    const dashboard = props.monitoring.dashboard;
+    if (dashboard !== undefined) {
+      dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Task CPU and memory (%)',
+          left: [ecsMetric(props, 'CPUUtilization', Duration.minutes(1)), ecsMetric(props, 'MemoryUtilization', Duration.minutes(1))],
+          leftYAxis: { min: 0, max: 100 },
+          width: 12,
+        }),
+        new cloudwatch.GraphWidget({ title: 'Tasks missing', left: [missingTasks(props, Duration.minutes(1))], width: 12 }),
+      );
+    }
+  }
+}
+
+/**
+ * An `AWS/ECS` service metric of the Express service (dimensions ClusterName and ServiceName).
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html
+ */
+function ecsMetric(props: McpExpressAlarmsProps, metricName: string, period: Duration): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/ECS',
+    metricName,
+    dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+    statistic: cloudwatch.Stats.AVERAGE,
+    period,
+  });
+}
+
+/** Desired minus running tasks, from Container Insights. */
+function missingTasks(props: McpExpressAlarmsProps, period: Duration): cloudwatch.MathExpression {
+  const insights = (metricName: string) => new cloudwatch.Metric({
+    namespace: 'ECS/ContainerInsights',
+    metricName,
+    dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
+    statistic: cloudwatch.Stats.AVERAGE,
+    period,
+  });
+  return new cloudwatch.MathExpression({
+    expression: 'desired - running',
+    usingMetrics: { desired: insights('DesiredTaskCount'), running: insights('RunningTaskCount') },
+    label: 'Tasks missing (desired - running)',
+    period,
+  });
+}

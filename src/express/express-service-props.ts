@@ -1,0 +1,206 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { McpExpressAlarmOptions } from './express-alarms';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { McpSessionMode } from '../service';
+
+/**
+ * The metric Express Mode's target-tracking auto scaling follows. The values are the ones the
+ * ECS API accepts for `ExpressGatewayScalingTarget.autoScalingMetric`.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ExpressGatewayScalingTarget.html
+ */
+export enum McpExpressScalingMetric {
+  /**
+   * `REQUEST_COUNT_PER_TARGET` (`ALBRequestCountPerTarget`): requests per task per minute.
+   * Follows MCP traffic directly, including I/O-bound tool calls that keep CPU low.
+   */
+  REQUEST_COUNT = 'REQUEST_COUNT_PER_TARGET',
+
+  /** `AVERAGE_CPU`: the service's average CPU utilization, in percent. For CPU-bound tools. */
+  CPU_UTILIZATION = 'AVERAGE_CPU',
+
+  /** `AVERAGE_MEMORY`: the service's average memory utilization, in percent. */
+  MEMORY_UTILIZATION = 'AVERAGE_MEMORY',
+}
+
+/** Properties for `McpExpressService`. */
+export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpressAlarmOptions {
+  /**
+   * The server's container image: `ecs.ContainerImage.fromAsset(dir, { platform })` (built and
+   * pushed at deploy time; set `platform`, Express Mode runs x86_64 tasks),
+   * `fromEcrRepository(repo, tag)` or `fromRegistry(name)`. The image must serve `mcpPath` and
+   * `healthCheckPath` on `containerPort`.
+   */
+  readonly image: ecs.ContainerImage;
+
+  /**
+   * The port the server listens on inside the container; the managed load balancer forwards
+   * there. The construct does not set `PORT`: the image must listen on it.
+   *
+   * @default 8080
+   */
+  readonly containerPort?: number;
+
+  /**
+   * The command the container runs instead of the image's `CMD`.
+   *
+   * @default - the image's command
+   */
+  readonly command?: string[];
+
+  /**
+   * CPU units of each task (1024 = 1 vCPU): 256, 512, 1024, 2048 or 4096.
+   *
+   * @default 256
+   */
+  readonly cpu?: number;
+
+  /**
+   * Memory of each task in MiB; each `cpu` value allows a range of sizes (Fargate's pairs).
+   *
+   * @default 512
+   */
+  readonly memoryLimitMiB?: number;
+
+  /**
+   * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
+   *
+   * @default - no variables
+   */
+  readonly environment?: { [name: string]: string };
+
+  /**
+   * Secrets injected into the container as environment variables by ECS at task start
+   * (`ecs.Secret.fromSecretsManager(secret, field?)` or `fromSsmParameter`). The values never
+   * appear in the template; the execution role gets read access to exactly these.
+   *
+   * @default - no secrets
+   */
+  readonly secrets?: { [name: string]: ecs.Secret };
+
+  /**
+   * The role the server's code runs with. Grant it what the tools need (the service is itself
+   * `iam.IGrantable`: `bucket.grantRead(service)`).
+   *
+   * @default - a new role with no permissions
+   */
+  readonly taskRole?: iam.IRole;
+
+  /**
+   * How long the server's logs are kept.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the server's log group with. Its key policy must let the CloudWatch Logs
+   * service principal of the region use it.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * The Express service's name, also the `ServiceName` of the metrics. Letters, digits, hyphens
+   * and underscores. Changing it replaces the service (and its URL).
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly serviceName?: string;
+
+  /**
+   * The URL the canary probes instead of `url`: a front door you manage in front of the service.
+   *
+   * @default - `url`
+   */
+  readonly canaryUrl?: string;
+
+  /**
+   * The VPC the tasks run in.
+   *
+   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where the tasks (and the managed load balancer) run. Express Mode picks the load balancer's
+   * scheme from these subnets, so they must match `publicEndpoint`: public subnets for a public
+   * endpoint, private ones for an internal endpoint.
+   *
+   * @default - the VPC's public subnets when `publicEndpoint`, else its private subnets with egress
+   */
+  readonly taskSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the tasks.
+   *
+   * @default - a new security group with all outbound traffic allowed
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Whether the endpoint faces the internet. With `false` the tasks run in private subnets, the
+   * managed load balancer is internal, and the canary runs inside the VPC.
+   *
+   * @default true
+   */
+  readonly publicEndpoint?: boolean;
+
+  /**
+   * The path of the MCP endpoint on the server; `url` points at it.
+   *
+   * @default '/mcp'
+   */
+  readonly mcpPath?: string;
+
+  /**
+   * The path the managed load balancer's health check requests. It must answer 200 when the task
+   * can serve, and must not be the MCP path.
+   *
+   * @default '/healthz'
+   */
+  readonly healthCheckPath?: string;
+
+  /**
+   * How the server keeps state. Express Mode's load balancer offers no session affinity, so a
+   * stateful server may run one task only (use `McpFargateService` for stickiness).
+   *
+   * @default McpSessionMode.STATELESS
+   */
+  readonly sessionMode?: McpSessionMode;
+
+  /**
+   * The fewest tasks auto scaling keeps. With two or more, a deploy or the loss of one
+   * Availability Zone never takes the server down.
+   *
+   * @default 2 (1 for a stateful server)
+   */
+  readonly minTaskCount?: number;
+
+  /**
+   * The most tasks auto scaling may run.
+   *
+   * @default - `minTaskCount` (a fixed number of tasks)
+   */
+  readonly maxTaskCount?: number;
+
+  /**
+   * What auto scaling tracks.
+   *
+   * @default McpExpressScalingMetric.REQUEST_COUNT
+   */
+  readonly scalingMetric?: McpExpressScalingMetric;
+
+  /**
+   * The target of `scalingMetric`: requests per task per minute for `REQUEST_COUNT`, percent for
+   * CPU and memory.
+   *
+   * @default - 600 requests per task per minute, or 60 percent
+   */
+  readonly scalingTargetValue?: number;
+}

@@ -1,0 +1,223 @@
+import { Annotations, Fn, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { McpExpressAlarms } from './express-alarms';
+import { McpExpressScalingMetric, McpExpressServiceProps } from './express-service-props';
+import { ResolvedExpressSettings, validateExpressServiceProps } from './private/express-validation';
+import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { McpServiceBase, McpSessionMode } from '../service';
+
+/**
+ * The AWS managed policy Express Mode's infrastructure role needs: it lets ECS create the load
+ * balancer, listener rules, target groups, security groups, certificate and auto scaling.
+ *
+ * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/infrastructure_IAM_role.html
+ * @see https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonECSInfrastructureRoleforExpressGatewayServices.html
+ */
+const INFRASTRUCTURE_POLICY = 'service-role/AmazonECSInfrastructureRoleforExpressGatewayServices';
+
+/**
+ * An MCP server on Amazon ECS Express Mode (`AWS::ECS::ExpressGatewayService`): ECS runs the
+ * container on Fargate and creates and manages the HTTPS load balancer, certificate, target
+ * groups, security groups and auto scaling itself. The successor of App Runner for new accounts.
+ *
+ * MCP defaults on top: the health check on a real health path (never the MCP endpoint), stateless
+ * by default (the managed load balancer has no session affinity, so a stateful server runs one
+ * task), secrets as container secrets, a log group the construct owns, and separate
+ * least-privilege infrastructure, execution and task roles.
+ *
+ * Watched like every service of this library: an `McpCanary` probes the https URL over MCP, ECS
+ * alarms (CPU, memory, running tasks) and log alarms (credential failures, crashes) feed one
+ * composite health alarm. Express Mode rolls a failed deployment back by itself (canary
+ * deployments with alarm-based rollback:
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-update-full.html).
+ */
+export class McpExpressService extends McpServiceBase implements iam.IGrantable {
+  /** The Express service (L1: aws-cdk-lib has no L2 for it). */
+  public readonly service: ecs.CfnExpressGatewayService;
+
+  /** The cluster the service runs in (Container Insights on). */
+  public readonly cluster: ecs.ICluster;
+
+  /** The server's log group. */
+  public readonly logGroup: logs.ILogGroup;
+
+  /** The role ECS uses to create and manage the load balancer, security groups and auto scaling. */
+  public readonly infrastructureRole: iam.IRole;
+
+  /** The role ECS uses to pull the image, write logs and read secrets. */
+  public readonly executionRole: iam.IRole;
+
+  /** The role the server's code runs with. */
+  public readonly taskRole: iam.IRole;
+
+  /** The task role: grants to the service go to the server's code. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
+  /** The MCP endpoint URL: https, the Express service's endpoint, and `mcpPath`. */
+  public readonly url: string;
+
+  /** The session mode the service is configured for. */
+  public readonly sessionMode: McpSessionMode;
+
+  /** The ECS alarms. */
+  public readonly platformAlarms: McpExpressAlarms;
+
+  constructor(scope: Construct, id: string, props: McpExpressServiceProps) {
+    super(scope, id);
+
+    const sessionMode = props.sessionMode ?? McpSessionMode.STATELESS;
+    const stateful = sessionMode === McpSessionMode.STATEFUL;
+    const minTaskCount = props.minTaskCount ?? (stateful ? 1 : 2);
+    const scalingMetric = props.scalingMetric ?? McpExpressScalingMetric.REQUEST_COUNT;
+    const settings: ResolvedExpressSettings = {
+      containerPort: props.containerPort ?? 8080,
+      cpu: props.cpu ?? 256,
+      memoryLimitMiB: props.memoryLimitMiB ?? 512,
+      mcpPath: props.mcpPath ?? '/mcp',
+      healthCheckPath: props.healthCheckPath ?? '/healthz',
+      stateful,
+      publicEndpoint: props.publicEndpoint ?? true,
+      minTaskCount,
+      maxTaskCount: props.maxTaskCount ?? minTaskCount,
+      scalingMetric,
+      scalingTargetValue: props.scalingTargetValue ?? (scalingMetric === McpExpressScalingMetric.REQUEST_COUNT ? 600 : 60),
+    };
+    validateExpressServiceProps(this, props, settings);
+    this.sessionMode = sessionMode;
+
+    const vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+    });
+
+    this.infrastructureRole = new iam.Role(this, 'InfrastructureRole', {
+      // The infrastructure role is assumed by ECS itself (infrastructure_IAM_role.html).
+      assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+      description: `ECS Express Mode infrastructure role of the MCP server ${this.node.path}: manages its load balancer and auto scaling`,
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(INFRASTRUCTURE_POLICY)],
+    });
+    this.executionRole = new iam.Role(this, 'ExecutionRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `ECS execution role of the MCP server ${this.node.path}: pulls the image, writes logs, reads secrets`,
+    });
+    this.taskRole = props.taskRole ?? new iam.Role(this, 'TaskRole', {
+      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+      description: `Task role of the MCP server ${this.node.path}: what its tools may do`,
+    });
+    this.grantPrincipal = this.taskRole;
+
+    // Least privilege without the broad AmazonECSTaskExecutionRolePolicy: write to this log
+    // group, pull this image, read these secrets.
+    this.logGroup.grantWrite(this.executionRole);
+    const image = this.bindImage(props.image);
+    const secrets = Object.entries(props.secrets ?? {}).map(([name, secret]) => {
+      secret.grantRead(this.executionRole);
+      return { name, valueFrom: secret.arn };
+    });
+    const environment = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
+
+    const subnets = vpc.selectSubnets(props.taskSubnets ?? {
+      subnetType: settings.publicEndpoint ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
+    });
+
+    // Property shapes: node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts (CfnExpressGatewayServiceProps);
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html
+    this.service = new ecs.CfnExpressGatewayService(this, 'Service', {
+      serviceName: props.serviceName,
+      cluster: this.cluster.clusterName,
+      infrastructureRoleArn: this.infrastructureRole.roleArn,
+      executionRoleArn: this.executionRole.roleArn,
+      taskRoleArn: this.taskRole.roleArn,
+      // Strings in the schema (CFN defaults "256" and "512").
+      cpu: String(settings.cpu),
+      memory: String(settings.memoryLimitMiB),
+      healthCheckPath: settings.healthCheckPath,
+      networkConfiguration: {
+        subnets: subnets.subnetIds,
+        // Without security groups Express Mode creates its own with minimal ingress
+        // (ECSManagedResourceArns.ServiceSecurityGroups; express-service-work.html).
+        securityGroups: props.securityGroups?.map((sg) => sg.securityGroupId),
+      },
+      primaryContainer: {
+        image: image.imageName,
+        repositoryCredentials: image.repositoryCredentials?.credentialsParameter
+          ? { credentialsParameter: image.repositoryCredentials.credentialsParameter }
+          : undefined,
+        containerPort: settings.containerPort,
+        command: props.command,
+        environment: environment.length > 0 ? environment : undefined,
+        secrets: secrets.length > 0 ? secrets : undefined,
+        awsLogsConfiguration: { logGroup: this.logGroup.logGroupName, logStreamPrefix: 'mcp' },
+      },
+      scalingTarget: {
+        minTaskCount: settings.minTaskCount,
+        maxTaskCount: settings.maxTaskCount,
+        autoScalingMetric: settings.scalingMetric,
+        autoScalingTargetValue: settings.scalingTargetValue,
+      },
+    });
+    // The roles' policies must exist before ECS starts tasks and builds the load balancer.
+    this.service.node.addDependency(this.executionRole, this.infrastructureRole);
+
+    // The `Endpoint` attribute is the service's HTTPS host name on an AWS domain. Whether it
+    // carries a scheme is not documented: removing any "https://" keeps the URL right either way.
+    const host = Fn.join('', Fn.split('https://', this.service.attrEndpoint));
+    this.url = `https://${host}${settings.mcpPath}`;
+
+    // ServiceArn is arn:aws:ecs:<region>:<account>:service/<cluster>/<name>: the metrics' ServiceName.
+    const serviceName = props.serviceName ?? Fn.select(2, Fn.split('/', this.service.attrServiceArn));
+    const canaryInVpc = !settings.publicEndpoint && props.canaryUrl === undefined;
+    this.attachMonitoring({
+      ...props,
+      serviceName,
+      url: props.canaryUrl ?? this.url,
+      serverLogGroup: this.logGroup,
+      canaryVpc: canaryInVpc ? vpc : undefined,
+      canaryVpcSubnets: canaryInVpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+    });
+    this.platformAlarms = new McpExpressAlarms(this, 'Alarms', {
+      ...props,
+      monitoring: this.monitoring,
+      clusterName: this.cluster.clusterName,
+      serviceName,
+      serverLogGroup: this.logGroup,
+    });
+
+    this.addWarnings(props, settings);
+  }
+
+  /** Resolve the image as a container definition would, granting the pull to the execution role. */
+  private bindImage(image: ecs.ContainerImage): ecs.ContainerImageConfig {
+    // ContainerImage.bind only reads taskDefinition.obtainExecutionRole() from the container
+    // definition (asset, ECR and registry images alike); Express Mode has no task definition to bind to.
+    const binding = { taskDefinition: { obtainExecutionRole: () => this.executionRole } } as unknown as ecs.ContainerDefinition;
+    return image.bind(this, binding);
+  }
+
+  private addWarnings(props: McpExpressServiceProps, settings: ResolvedExpressSettings): void {
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (ecs.Secret.fromSecretsManager)');
+    if (settings.stateful) {
+      Annotations.of(this).addWarningV2(
+        'cdk-mcp:expressStatefulSessions',
+        'sessionMode is STATEFUL: MCP sessions live in the memory of the single task. Every deployment (Express Mode starts new tasks and shifts traffic) ' +
+          'and every task replacement drops them. Prefer sessionMode: McpSessionMode.STATELESS, or McpFargateService with stickiness.',
+      );
+    } else if (!Token.isUnresolved(settings.maxTaskCount) && settings.maxTaskCount < 2) {
+      Annotations.of(this).addWarningV2(
+        'cdk-mcp:expressSingleTask',
+        'maxTaskCount is 1: the loss of the task or its Availability Zone takes the MCP server down until a new task starts. Use minTaskCount: 2.',
+      );
+    }
+  }
+}
