@@ -99,6 +99,8 @@ const runtimeBundle = {
   tsconfigPath: 'test/tsconfig.json',
 };
 project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
+// The deploy gate uses the AWS SDK of the Lambda runtime (CloudWatch, CloudFormation): not bundled.
+project.bundler.addBundle('lambda/gate/handler.ts', runtimeBundle);
 // The CLI bundles the AWS SDK clients it uses, so `npx cdk-mcp`-style installs need nothing else.
 project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20', externals: [] });
 // bin/mcp-probe (requires the bundled CLI) is registered as the package's `mcp-probe` bin by projen.
@@ -139,6 +141,15 @@ project.addTask('bench', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }],
 });
 
+project.addTask('cost', {
+  description: 'Monthly cost and resource count of every construct at defaults, from the synthesized templates (prints figures)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts scripts/cost/cost.ts' }],
+  env: { TS_NODE_TRANSPILE_ONLY: '1' },
+});
+project.addTask('conformance', {
+  description: 'The official MCP conformance suite: its server scenarios against the example server, its client scenarios with mcp-probe (installs Node.js 22 and the suite into .conformance/)',
+  steps: [{ spawn: 'bundle' }, { spawn: 'bundle:example-server' }, { exec: 'ts-node --prefer-ts-exts scripts/conformance.ts' }],
+});
 project.addTask('check:min-cdk', {
   description: 'Compile src/ against the peer-dependency minimum of aws-cdk-lib and synthesize every construct with it',
   exec: 'bash scripts/check-min-cdk.sh',

@@ -22,7 +22,7 @@ const APP_RUNNER_REQUEST_TIMEOUT = Duration.seconds(120);
  * An MCP server on AWS App Runner, for accounts that already use App Runner.
  *
  * App Runner stopped accepting new customers on 2026-04-30; existing accounts keep running and
- * deploying services. New accounts should use `McpFargateService` (or ECS Express Mode). The
+ * deploying services. New accounts should use `McpExpressService` (ECS Express Mode). The
  * construct says so in the acknowledgeable synth-time warning `cdk-mcp:appRunnerClosedToNewCustomers`.
  *
  * Built on the stable `aws_apprunner` L1 resources: the service with an HTTP health check on a
@@ -264,13 +264,17 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
       ...props,
       serviceName: this.serviceName,
       url: this.url,
+      // A new image or configuration updates the service in place; the gate probes after the
+      // update, and a failure makes CloudFormation update the service back.
+      deployGateTrigger: Fn.join('|', [image.imageIdentifier, this.url]),
+      deployGateDependencies: [service],
     });
     this.platformAlarms = new McpAppRunnerAlarms(this, 'PlatformAlarms', { ...props, monitoring: this.monitoring, service: this });
 
     Annotations.of(this).addWarningV2(
       'cdk-mcp:appRunnerClosedToNewCustomers',
       'AWS App Runner stopped accepting new customers on 2026-04-30. Existing App Runner accounts keep running and deploying services; ' +
-        'new accounts cannot create this service and should use McpFargateService (or ECS Express Mode) instead. ' +
+        'new accounts cannot create this service and should use McpExpressService (ECS Express Mode, the service AWS points App Runner users to) instead. ' +
         'Acknowledge this warning if this account already uses App Runner.',
     );
     if (sessionMode === McpSessionMode.STATEFUL) {

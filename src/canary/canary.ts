@@ -21,6 +21,7 @@ import {
   DEFAULT_METRIC_NAMESPACE,
   LAMBDA_MAX_TIMEOUT_SECONDS,
 } from '../contract/canary-env';
+import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
@@ -203,6 +204,8 @@ export class McpCanary extends Construct {
   /** The probe deadline. */
   public readonly deadline: Duration;
 
+  private readonly probeProps: McpCanaryProps & { readonly deadline: Duration; readonly metricNamespace: string; readonly auth: McpCanaryAuth };
+
   constructor(scope: Construct, id: string, props: McpCanaryProps) {
     super(scope, id);
 
@@ -229,43 +232,12 @@ export class McpCanary extends Construct {
       resources: [this.logGroup.logGroupArn],
     }));
     if (props.vpc) {
-      // Lambda attaches ENIs with the function's role; the Describe action supports no resource-level scoping.
-      role.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }));
+      grantVpcNetworkInterfaces(role);
     }
     this.role = role;
 
-    const environment: { [key: string]: string } = {
-      [CANARY_ENV.URL]: props.url,
-      [CANARY_ENV.SERVICE_NAME]: props.serviceName,
-      [CANARY_ENV.METRIC_NAMESPACE]: metricNamespace,
-      [CANARY_ENV.DEADLINE_MS]: String(deadline.toMilliseconds()),
-      [CANARY_ENV.TRANSPORT]: props.transport ?? McpTransport.AUTO,
-      ...auth._bind(role),
-    };
-    if (props.expectedTools && props.expectedTools.length > 0) {
-      environment[CANARY_ENV.EXPECTED_TOOLS] = toJson(this, props.expectedTools);
-    }
-    if (props.expectedToolsHash !== undefined) {
-      environment[CANARY_ENV.EXPECTED_TOOLS_HASH] = props.expectedToolsHash;
-    }
-    if (props.sentinelTool !== undefined) {
-      environment[CANARY_ENV.SENTINEL_TOOL] = props.sentinelTool;
-      environment[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] = props.sentinelToolArguments ?? '{}';
-    }
-    if (props.headers && Object.keys(props.headers).length > 0) {
-      environment[CANARY_ENV.HEADERS] = toJson(this, props.headers);
-    }
-
+    this.probeProps = { ...props, deadline, metricNamespace, auth };
+    const environment = this._probeEnvironment(role);
     assertEnvironmentFits(this, environment);
 
     const fn = new lambda.Function(this, 'Function', {
@@ -313,6 +285,49 @@ export class McpCanary extends Construct {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
         `McpCanary: the bearer token is sent in clear text to ${props.url}. Use an https URL.`);
     }
+  }
+
+  /**
+   * The environment that configures a probe exactly as this canary's: target, expectations,
+   * headers and auth (granting `grantee` what the auth needs). The deploy gate runs with it.
+   *
+   * @internal
+   */
+  public _probeEnvironment(grantee: iam.IGrantable): { [key: string]: string } {
+    const props = this.probeProps;
+    const environment: { [key: string]: string } = {
+      [CANARY_ENV.URL]: props.url,
+      [CANARY_ENV.SERVICE_NAME]: props.serviceName,
+      [CANARY_ENV.METRIC_NAMESPACE]: props.metricNamespace,
+      [CANARY_ENV.DEADLINE_MS]: String(props.deadline.toMilliseconds()),
+      [CANARY_ENV.TRANSPORT]: props.transport ?? McpTransport.AUTO,
+      ...props.auth._bind(grantee),
+    };
+    if (props.expectedTools && props.expectedTools.length > 0) {
+      environment[CANARY_ENV.EXPECTED_TOOLS] = toJson(this, props.expectedTools);
+    }
+    if (props.expectedToolsHash !== undefined) {
+      environment[CANARY_ENV.EXPECTED_TOOLS_HASH] = props.expectedToolsHash;
+    }
+    if (props.sentinelTool !== undefined) {
+      environment[CANARY_ENV.SENTINEL_TOOL] = props.sentinelTool;
+      environment[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] = props.sentinelToolArguments ?? '{}';
+    }
+    if (props.headers && Object.keys(props.headers).length > 0) {
+      environment[CANARY_ENV.HEADERS] = toJson(this, props.headers);
+    }
+
+    return environment;
+  }
+
+  /**
+   * Where the canary runs (VPC, subnets, security groups), for functions that probe like it.
+   *
+   * @internal
+   */
+  public get _vpcPlacement(): { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; securityGroups?: ec2.ISecurityGroup[] } {
+    const { vpc, vpcSubnets, securityGroups } = this.probeProps;
+    return { vpc, vpcSubnets, securityGroups };
   }
 
   /**

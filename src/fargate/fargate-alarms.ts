@@ -4,7 +4,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from './private/fargate-log-patterns';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
 import { countAlarm, createLogCountAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';

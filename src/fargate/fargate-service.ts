@@ -258,6 +258,11 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       canaryVpc: canaryInVpc ? vpc : undefined,
       // No certificate to watch on a plain-HTTP URL (the monitoring cannot tell while the URL is a token).
       certificateExpiryAlarm: isPlainHttp(canaryUrl) ? { enabled: false } : props.certificateExpiryAlarm,
+      // A new task definition revision is a new deployment; CloudFormation waits for the service
+      // to be stable on it before the gate probes, and a failure rolls the service back to the
+      // previous revision.
+      deployGateTrigger: this.taskDefinition.taskDefinitionArn,
+      deployGateDependencies: [this.service, this.listener],
     });
     this.platformAlarms = new McpFargateAlarms(this, 'Alarms', {
       ...props,

@@ -8,6 +8,7 @@ import { McpFunctionUrlAuth, McpLambdaServiceProps } from './lambda-service-prop
 import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase } from '../service';
 
@@ -138,6 +139,11 @@ export class McpLambdaService extends McpServiceBase {
     for (const secret of Object.values(props.secrets ?? {})) {
       secret.grantRead(fn);
     }
+    if (props.vpc) {
+      // The construct passes its own role, so lambda.Function adds no VPC access policy itself.
+      grantVpcNetworkInterfaces(role);
+      fn.node.addDependency(role);
+    }
     this.serverFunction = fn;
 
     const alias = new lambda.Alias(this, 'LiveAlias', {
@@ -186,6 +192,10 @@ export class McpLambdaService extends McpServiceBase {
       serverLogGroup: this.logGroup,
       // An IAM-authenticated URL answers 403 to unsigned requests: the canary signs with SigV4.
       canaryAuth: props.canaryAuth ?? (auth === McpFunctionUrlAuth.AWS_IAM ? McpCanaryAuth.sigV4(functionUrl) : undefined),
+      // Every change publishes a new version; the gate probes once the alias serves it, and a
+      // failure rolls the alias back to the previous version.
+      deployGateTrigger: fn.currentVersion.version,
+      deployGateDependencies: [alias, functionUrl],
     });
     this.platformAlarms = new McpLambdaAlarms(this, 'Alarms', {
       ...props,

@@ -1,3 +1,4 @@
 export * from './thresholds';
 export * from './options';
 export * from './service-monitoring';
+export * from './deploy-gate';

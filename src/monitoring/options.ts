@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
   McpCertificateExpiryThreshold,
@@ -112,13 +113,39 @@ export interface McpMonitoringOptions {
   readonly alarmEmails?: string[];
 
   /**
-   * An alarm that, while in ALARM, suppresses the service-health alarm's actions: a maintenance
-   * window or a deploy in progress.
+   * An alarm that, while in ALARM, suppresses the service-health alarm's actions, instead of the
+   * built-in maintenance-window alarm (`McpServiceMonitoring.maintenanceAlarm`).
    *
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-suppression.html
-   * @default - actions are never suppressed
+   * @default - the service's maintenance-window alarm (open one with `mcp-probe maintenance start`)
    */
   readonly alarmActionsSuppressor?: cloudwatch.IAlarm;
+
+  /**
+   * How long the canary's (and the deploy gate's) logs are kept: one JSON line per probe.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly canaryLogRetention?: logs.RetentionDays;
+
+  /**
+   * Probe the endpoint during every CloudFormation deployment of the service, after the new
+   * version is live, with the canary's configuration and auth, retrying for up to
+   * `deployGateTimeout`; when it does not pass, the deployment fails and CloudFormation rolls
+   * the stack back. The gate opens a maintenance window while it runs, so deploy blips do not
+   * page. Needs the canary (`canary: true`).
+   *
+   * @default false
+   */
+  readonly deployGate?: boolean;
+
+  /**
+   * How long the deploy gate keeps probing a new deployment before it fails it (cold starts,
+   * task start-up and health checks included). Between 30 seconds and 13 minutes.
+   *
+   * @default Duration.minutes(5)
+   */
+  readonly deployGateTimeout?: Duration;
 
   /**
    * Whether to create a CloudWatch dashboard with the probe and platform metrics side by side

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { McpMonitoringOptions } from './options';
 import { McpCanary } from '../canary/canary';
 import { McpFailureClass, McpProbePhase } from '../canary/canary-enums';
@@ -15,7 +15,9 @@ import { AlarmFactory } from './private/alarm-factory';
 import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './private/alarm-families';
 import { CREDENTIAL_ERROR_PATTERN } from './private/log-patterns';
 import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metrics';
-import { CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
+import { CANARY_DIMENSIONS, CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
+import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRICS } from '../contract/operations';
+import { McpDeployGate } from './deploy-gate';
 import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */
@@ -64,6 +66,20 @@ export interface McpServiceMonitoringProps extends McpMonitoringOptions {
    * @default - a new security group with all outbound traffic allowed
    */
   readonly canarySecurityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * A value that changes with every deployment of the server, so the deploy gate runs on each.
+   *
+   * @default - the URL (the gate then runs when the URL changes only)
+   */
+  readonly deployGateTrigger?: string;
+
+  /**
+   * What must be live before the deploy gate probes (the alias, the ECS service, ...).
+   *
+   * @default - nothing beyond the canary
+   */
+  readonly deployGateDependencies?: IDependable[];
 }
 
 /**
@@ -102,6 +118,16 @@ export class McpServiceMonitoring extends Construct {
 
   /** AWS credential failures in the server's logs, when a log group is given, unless disabled. */
   public readonly credentialErrorsAlarm?: cloudwatch.Alarm;
+
+  /**
+   * In ALARM while a maintenance window is open (`mcp-probe maintenance start <service>`, or a
+   * deploy gate at work); it suppresses the health alarm's actions unless
+   * `alarmActionsSuppressor` names another alarm. It notifies nobody itself.
+   */
+  public readonly maintenanceAlarm: cloudwatch.Alarm;
+
+  /** The deploy gate, when `deployGate: true`. */
+  public readonly deployGate?: McpDeployGate;
 
   /** The `ServiceName` of the probe metrics. */
   public readonly serviceName: string;
@@ -149,6 +175,7 @@ export class McpServiceMonitoring extends Construct {
         vpc: props.canaryVpc,
         vpcSubnets: props.canaryVpcSubnets,
         securityGroups: props.canarySecurityGroups,
+        logRetention: props.canaryLogRetention,
       });
       this.probeFailureAlarm = this.factory.createAlarm(this, successAlarm({
         id: 'ProbeFailing',
@@ -204,18 +231,66 @@ export class McpServiceMonitoring extends Construct {
       this.addAlarm(alarm);
     }
 
+    this.maintenanceAlarm = this.createMaintenanceAlarm();
+
     this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'ServiceHealth', {
       alarmRule: { renderAlarmRule: () => Lazy.string({ produce: () => this.renderHealthRule() }) },
       alarmDescription: `MCP service ${this.serviceName} is unhealthy: at least one of its alarms is in ALARM. `
         + 'First check: the alarm list below this composite in the CloudWatch console; each alarm says what failed and where to look.',
-      actionsSuppressor: props.alarmActionsSuppressor,
+      actionsSuppressor: props.alarmActionsSuppressor ?? this.maintenanceAlarm,
+      // Suppression starts as soon as the window alarm is in ALARM, and holds one evaluation
+      // period after it ends, so the health alarm's state changes of the deploy itself stay quiet.
+      actionsSuppressorWaitPeriod: Duration.minutes(1),
+      actionsSuppressorExtensionPeriod: Duration.minutes(2),
     });
     this.healthAlarm.addAlarmAction(action);
     this.healthAlarm.addOkAction(action);
 
+    if (props.deployGate ?? false) {
+      if (!this.canary) {
+        throw new Error(`McpServiceMonitoring '${this.node.path}': deployGate: true needs the canary (canary: true): the gate probes with its configuration. Turn the canary on, or remove deployGate.`);
+      }
+      this.deployGate = new McpDeployGate(this, 'DeployGate', {
+        canary: this.canary,
+        trigger: props.deployGateTrigger ?? props.url,
+        dependencies: props.deployGateDependencies,
+        timeout: props.deployGateTimeout,
+        logRetention: props.canaryLogRetention,
+      });
+    }
+
     if (props.dashboard ?? false) {
       this.dashboard = this.createDashboard();
     }
+  }
+
+  /** The maintenance-window alarm: the metric math of src/contract/operations.ts, one datapoint a minute. */
+  private createMaintenanceAlarm(): cloudwatch.Alarm {
+    const metric = (metricName: string) => new cloudwatch.Metric({
+      namespace: this.metricNamespace,
+      metricName,
+      dimensionsMap: { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.minutes(1),
+    });
+    const inWindow = new cloudwatch.MathExpression({
+      expression: MAINTENANCE_EXPRESSION,
+      usingMetrics: { opened: metric(MAINTENANCE_METRICS.OPENED_AT), closed: metric(MAINTENANCE_METRICS.CLOSED_AT) },
+      period: Duration.minutes(1),
+      label: 'In maintenance (1 = yes)',
+    });
+    return new cloudwatch.Alarm(this, 'MaintenanceWindow', {
+      metric: inWindow,
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      // No datapoint means no window: the window ends by itself when its datapoints run out.
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: `MCP service ${this.serviceName}: a maintenance window is open (mcp-probe maintenance status ${this.serviceName}). `
+        + 'While it is in ALARM the health alarm notifies nobody. Not an incident: it suppresses, it never pages.',
+      actionsEnabled: false,
+    });
   }
 
   /**
@@ -308,7 +383,12 @@ export class McpServiceMonitoring extends Construct {
       title: `${this.serviceName}: alarms`,
       // The live list: alarms added later (platform alarms) are rendered at synth time.
       alarms: this.alarms,
-      width: 24,
+      width: 20,
+      height: 4,
+    }), new cloudwatch.AlarmStatusWidget({
+      title: 'Maintenance window',
+      alarms: [this.maintenanceAlarm],
+      width: 4,
       height: 4,
     }));
     const canary = this.canary;

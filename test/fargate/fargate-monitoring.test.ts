@@ -13,7 +13,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { McpFargateService, McpFargateServiceProps } from '../../src';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../../src/fargate/private/fargate-log-patterns';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../../src/monitoring/private/container-log-patterns';
 import { matchesFilterPattern } from '../support/cloudwatch-filter-pattern';
 import { alarmById, canaryEnvironment } from '../support/kit';
 

@@ -423,3 +423,23 @@ describe('McpLambdaService monitoring', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });
   });
 });
+
+describe('McpLambdaService in a VPC', () => {
+  test('the server role may manage the function\'s network interfaces (Lambda rejects a VPC function without them), and the function waits for the policy', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), vpc });
+    const template = Template.fromStack(stack);
+    const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^McpServiceRole') }] } });
+    const actions = Object.values(policies).flatMap((p: any) => p.Properties.PolicyDocument.Statement).flatMap((s: any) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface']));
+    const fn = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^MCP server') } }))[0] as any;
+    expect(fn.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^McpServiceRoleDefaultPolicy/)]));
+  });
+
+  test('without a VPC the server role gets no EC2 permission', () => {
+    const { template } = synth();
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/ec2:CreateNetworkInterface/);
+  });
+});

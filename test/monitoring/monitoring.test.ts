@@ -118,7 +118,11 @@ describe('McpServiceMonitoring canary alarms', () => {
   });
 
   test('every alarm says what failed and where to look first, and has a name derived from its path', () => {
-    for (const alarm of Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources)) {
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm') as Resources)
+      // The maintenance-window alarm suppresses and never pages: it is not one of the service's alarms.
+      .filter(([id]) => !id.startsWith('MonitoringMaintenanceWindow')).map(([, alarm]) => alarm);
+    expect(alarms.length).toBeGreaterThan(3);
+    for (const alarm of alarms) {
       expect(alarm.Properties.AlarmDescription).toMatch(/\(MCP service orders-mcp\)\. Fires when .+ in \d+ of \d+ periods of .+\. First check: .+/);
       expect(alarm.Properties.AlarmName).toMatch(/^Stack-Monitoring-[A-Za-z]+-[A-F0-9]{8}$/);
     }
@@ -238,7 +242,8 @@ describe('McpServiceMonitoring actions', () => {
     for (const id of ['ProbeFailing', 'ProbeLatency', 'CertificateExpiring', 'CanaryErrors']) {
       expect(rule).toMatch(new RegExp(`ALARM\\(.*Monitoring${id}`));
     }
-    expect(props.ActionsSuppressor).toBeUndefined();
+    // Suppressed by the built-in maintenance-window alarm unless another suppressor is given.
+    expect(props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^MonitoringMaintenanceWindow/), 'Arn'] });
   });
 
   test('the composite alarm accepts an actions suppressor for maintenance windows', () => {
@@ -248,7 +253,7 @@ describe('McpServiceMonitoring actions', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
       ActionsSuppressor: 'arn:aws:cloudwatch:us-east-1:111111111111:alarm:deploy-in-progress',
       ActionsSuppressorWaitPeriod: 60,
-      ActionsSuppressorExtensionPeriod: 60,
+      ActionsSuppressorExtensionPeriod: 120,
     });
   });
 

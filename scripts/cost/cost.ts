@@ -1,0 +1,156 @@
+/**
+ * `npm run cost`: the monthly bill of every construct at its defaults and of every example
+ * stack, computed from the synthesized templates and the canary's real EMF record, with one
+ * price table (./prices.ts). Prints monitoring and service cost apart, and resource counts.
+ *
+ * Run: npx ts-node --prefer-ts-exts scripts/cost/cost.ts [--json]
+ */
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { HOURS_PER_MONTH, PRICES } from './prices';
+import { buildEmfRecord } from '../../lambda/canary/emf';
+import { parseCanaryConfig } from '../../lambda/canary/config';
+import { McpAppRunnerImage, McpAppRunnerService, McpCanary, McpFargateService, McpLambdaService, McpServerCode } from '../../src';
+
+const PROBES_PER_MONTH = 60 * HOURS_PER_MONTH;
+
+/** One line of the bill. */
+export interface CostLine {
+  readonly item: string;
+  readonly monthly: number;
+}
+
+/** The bill of one stack. */
+export interface StackCost {
+  readonly name: string;
+  readonly resources: number;
+  readonly monitoring: CostLine[];
+  readonly service: CostLine[];
+}
+
+/** Custom metrics the canary's EMF record creates on a passing probe (each metric x dimension set). */
+export function continuousMetricsPerCanary(): number {
+  const config = parseCanaryConfig({
+    MCP_CANARY_URL: 'https://mcp.example.com/mcp',
+    MCP_CANARY_SERVICE_NAME: 'cost',
+    MCP_CANARY_METRIC_NAMESPACE: 'MCP',
+    MCP_CANARY_DEADLINE_MS: '28000',
+  });
+  const passing: any = {
+    ok: true, url: 'https://mcp.example.com/mcp', era: 'modern', protocolVersion: '2026-07-28',
+    durationMs: 120, timings: { connectMs: 5, tlsMs: 10, handshakeMs: 40, toolsListMs: 30 },
+    toolCount: 3, tools: ['a', 'b', 'c'], toolsHash: 'sha256:0123456789abcdef', certDaysRemaining: 80,
+  };
+  const record = buildEmfRecord(config, passing, Date.now());
+  return record._aws.CloudWatchMetrics.reduce((n, d) => n + d.Metrics.length * d.Dimensions.length, 0);
+}
+
+/** Bytes the canary logs per run: its EMF line plus Lambda's START/END/REPORT platform records (measured sizes). */
+const PLATFORM_LOG_BYTES_PER_RUN = 900;
+const EMF_LOG_BYTES_PER_RUN = 1_600;
+
+function monitoringLines(template: Template, emfMetrics: number): CostLine[] {
+  const lines: CostLine[] = [];
+  const canaries = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => String(f.Properties.Description ?? '').startsWith('MCP protocol canary'));
+  const n = canaries.length;
+  if (n > 0) {
+    lines.push({ item: `custom metrics from the canary EMF line (${emfMetrics} per canary)`, monthly: n * emfMetrics * PRICES.customMetricMonth });
+    const gbSeconds = PROBES_PER_MONTH * 1.0 * (256 / 1024);
+    lines.push({ item: 'canary Lambda (1 run a minute, ~1 s at 256 MB)', monthly: n * ((PROBES_PER_MONTH / 1e6) * PRICES.lambdaRequestMillion + gbSeconds * PRICES.lambdaArmGbSecond) });
+    const gb = (PROBES_PER_MONTH * (PLATFORM_LOG_BYTES_PER_RUN + EMF_LOG_BYTES_PER_RUN)) / 1e9;
+    lines.push({ item: 'canary logs (ingest + a month stored)', monthly: n * gb * (PRICES.logIngestGb + PRICES.logStoreGbMonth) });
+  }
+  const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+  const alarmMetrics = alarms.reduce((sum, a) => sum + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1), 0);
+  lines.push({ item: `${alarms.length} alarms reading ${alarmMetrics} metrics`, monthly: alarmMetrics * PRICES.alarmMetricMonth });
+  const composites = Object.keys(template.findResources('AWS::CloudWatch::CompositeAlarm')).length;
+  lines.push({ item: `${composites} composite health alarm(s)`, monthly: composites * PRICES.compositeAlarmMonth });
+  const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')) as any[];
+  // A filter publishes every minute when it matches every invocation's report or has a default value.
+  const continuous = filters.filter((f) => /platform\.report" && \$\.record\.metrics/.test(f.Properties.FilterPattern) || f.Properties.MetricTransformations.some((t: any) => t.DefaultValue !== undefined));
+  lines.push({ item: `${filters.length} log metric filters, ${continuous.length} publishing continuously`, monthly: continuous.length * PRICES.customMetricMonth });
+  const keys = Object.keys(template.findResources('AWS::KMS::Key')).length;
+  lines.push({ item: `${keys} KMS key(s) (alarm topic)`, monthly: keys * PRICES.kmsKeyMonth });
+  const dashboards = Object.keys(template.findResources('AWS::CloudWatch::Dashboard')).length;
+  if (dashboards) lines.push({ item: `${dashboards} dashboard(s)`, monthly: dashboards * PRICES.dashboardMonth });
+  return lines;
+}
+
+function serviceLines(template: Template): CostLine[] {
+  const lines: CostLine[] = [];
+  const nat = Object.keys(template.findResources('AWS::EC2::NatGateway')).length;
+  if (nat) lines.push({ item: `${nat} NAT gateway(s) of the created VPC`, monthly: nat * PRICES.natGatewayHour * HOURS_PER_MONTH });
+  const albs = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).length;
+  if (albs) lines.push({ item: `${albs} Application Load Balancer(s), 1 LCU`, monthly: albs * (PRICES.albHour + PRICES.albLcuHour) * HOURS_PER_MONTH });
+  for (const [id, svc] of Object.entries(template.findResources('AWS::ECS::Service')) as Array<[string, any]>) {
+    const tds = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
+    const td = tds[0]?.Properties;
+    if (!td) continue;
+    const count = svc.Properties.DesiredCount ?? 1;
+    const perTask = (Number(td.Cpu) / 1024) * PRICES.fargateVcpuHour + (Number(td.Memory) / 1024) * PRICES.fargateGbHour;
+    lines.push({ item: `Fargate ${id}: ${count} task(s) of ${td.Cpu} CPU / ${td.Memory} MiB`, monthly: count * perTask * HOURS_PER_MONTH });
+  }
+  for (const alias of Object.values(template.findResources('AWS::Lambda::Alias')) as any[]) {
+    const pc = alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions;
+    if (pc) lines.push({ item: `provisioned concurrency ${pc} x 1 GB`, monthly: pc * 1 * PRICES.lambdaArmProvisionedGbSecond * 3600 * HOURS_PER_MONTH });
+  }
+  const servers = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => String(f.Properties.Description ?? '').startsWith('MCP server')) as any[];
+  for (const fn of servers) {
+    const gb = (fn.Properties.MemorySize ?? 1024) / 1024;
+    lines.push({ item: 'server Lambda answering the canary (3 requests a probe, ~50 ms each)', monthly: ((PROBES_PER_MONTH * 3) / 1e6) * PRICES.lambdaRequestMillion + PROBES_PER_MONTH * 3 * 0.05 * gb * PRICES.lambdaArmGbSecond });
+  }
+  for (const svc of Object.values(template.findResources('AWS::AppRunner::Service')) as any[]) {
+    // App Runner memory is "2 GB" or "2048" (MB); anything above 64 is MB.
+    const raw = parseFloat(String(svc.Properties.InstanceConfiguration?.Memory ?? '2 GB'));
+    const memGb = raw > 64 ? raw / 1024 : raw;
+    lines.push({ item: `App Runner: 1 provisioned instance, ${memGb} GB (idle)`, monthly: memGb * PRICES.appRunnerProvisionedGbHour * HOURS_PER_MONTH });
+  }
+  return lines;
+}
+
+function costOf(name: string, stack: Stack, emfMetrics: number): StackCost {
+  const template = Template.fromStack(stack);
+  return { name, resources: Object.keys(template.toJSON().Resources ?? {}).length, monitoring: monitoringLines(template, emfMetrics), service: serviceLines(template) };
+}
+
+/** Every construct at defaults, each alone in a stack. */
+export function constructCosts(emfMetrics: number): StackCost[] {
+  const server = path.join(__dirname, '..', '..', 'examples', 'server');
+  const make = (name: string, build: (stack: Stack) => void): StackCost => {
+    const stack = new Stack(new App(), name);
+    build(stack);
+    return costOf(name, stack, emfMetrics);
+  };
+  return [
+    make('McpLambdaService', (s) => new McpLambdaService(s, 'Mcp', { code: McpServerCode.fromDirectory(server) })),
+    make('McpFargateService', (s) => new McpFargateService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
+    make('McpAppRunnerService', (s) => new McpAppRunnerService(s, 'Mcp', { image: McpAppRunnerImage.fromAsset(server) })),
+    make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
+  ];
+}
+
+const sum = (lines: CostLine[]) => lines.reduce((n, l) => n + l.monthly, 0);
+const usd = (n: number) => `$${n.toFixed(2)}`;
+
+function main(): void {
+  const emfMetrics = continuousMetricsPerCanary();
+  const costs = constructCosts(emfMetrics);
+  if (process.argv.includes('--json')) {
+    console.log(JSON.stringify(costs.map((c) => ({ ...c, monitoringTotal: sum(c.monitoring), serviceTotal: sum(c.service) })), null, 2));
+    return;
+  }
+  console.log(`Monthly cost at defaults, one probe a minute, us-east-1 list prices (scripts/cost/prices.ts).`);
+  console.log('FailureClass metrics are billed only in the hours a class occurs: $0.30/730 = $0.0004 per class-hour.\n');
+  for (const c of costs) {
+    console.log(`${c.name}: ${c.resources} CloudFormation resources (${Math.floor(500 / c.resources)} fit in one stack)`);
+    for (const l of c.monitoring) console.log(`  monitoring  ${usd(l.monthly).padStart(7)}  ${l.item}`);
+    console.log(`  monitoring  ${usd(sum(c.monitoring)).padStart(7)}  TOTAL`);
+    for (const l of c.service) console.log(`  service     ${usd(l.monthly).padStart(7)}  ${l.item}`);
+    if (c.service.length) console.log(`  service     ${usd(sum(c.service)).padStart(7)}  TOTAL`);
+    console.log('');
+  }
+}
+
+if (require.main === module) main();
