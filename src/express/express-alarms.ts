@@ -158,13 +158,15 @@ export class McpExpressAlarms extends Construct {
 }
 
 /**
- * An `AWS/ECS` service metric of the Express service (dimensions ClusterName and ServiceName).
+ * A metric of the Express service (dimensions ClusterName and ServiceName): `AWS/ECS` service
+ * metrics, or Container Insights task counts.
  *
  * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/available-metrics.html
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html
  */
-function ecsMetric(props: McpExpressAlarmsProps, metricName: string, period: Duration): cloudwatch.Metric {
+function ecsMetric(props: McpExpressAlarmsProps, metricName: string, period: Duration, namespace = 'AWS/ECS'): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'AWS/ECS',
+    namespace,
     metricName,
     dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
     statistic: cloudwatch.Stats.AVERAGE,
@@ -174,16 +176,12 @@ function ecsMetric(props: McpExpressAlarmsProps, metricName: string, period: Dur
 
 /** Desired minus running tasks, from Container Insights. */
 function missingTasks(props: McpExpressAlarmsProps, period: Duration): cloudwatch.MathExpression {
-  const insights = (metricName: string) => new cloudwatch.Metric({
-    namespace: 'ECS/ContainerInsights',
-    metricName,
-    dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
-    statistic: cloudwatch.Stats.AVERAGE,
-    period,
-  });
   return new cloudwatch.MathExpression({
     expression: 'desired - running',
-    usingMetrics: { desired: insights('DesiredTaskCount'), running: insights('RunningTaskCount') },
+    usingMetrics: {
+      desired: ecsMetric(props, 'DesiredTaskCount', period, 'ECS/ContainerInsights'),
+      running: ecsMetric(props, 'RunningTaskCount', period, 'ECS/ContainerInsights'),
+    },
     label: 'Tasks missing (desired - running)',
     period,
   });

@@ -269,7 +269,7 @@ describe('McpExpressService validation', () => {
     [{ healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got \/mcp\).*managed load balancer's health check/],
     [{ mcpPath: 'mcp' }, /mcpPath must be a URL path/],
     [{ serviceName: 'orders mcp' }, /serviceName must be 1 to 255 letters/],
-    [{ canaryUrl: 'ftp://x' }, /canaryUrl must be an http/],
+    [{ canaryUrl: 'ftp://x' }, /`url` is 'ftp:\/\/x'; the scheme must be https/],
     [{ minTaskCount: 4, maxTaskCount: 2 }, /minTaskCount \(4\) must not exceed maxTaskCount \(2\)/],
     [{ minTaskCount: 0 }, /minTaskCount must be a whole number at least 1/],
     [{ scalingMetric: McpExpressScalingMetric.CPU_UTILIZATION, scalingTargetValue: 95 }, /scalingTargetValue must be a whole number between 10 and 90 percent/],
@@ -285,7 +285,12 @@ describe('McpExpressService validation', () => {
     expectError((stack) => ({
       environment: { TOKEN: 'x' },
       secrets: { TOKEN: ecs.Secret.fromSecretsManager(new secretsmanager.Secret(stack, 'S')) },
-    }), /TOKEN is set in both environment and secrets/);
+    }), /TOKEN set in both environment and secrets/);
+  });
+
+  test('a secret name that is no environment variable name is refused', () => {
+    expectError((stack) => ({ secrets: { '1TOKEN': ecs.Secret.fromSecretsManager(new secretsmanager.Secret(stack, 'S')) } }),
+      /secrets has "1TOKEN", which is not a valid environment variable name/);
   });
 
   test('every problem is reported at once, naming the construct', () => {

@@ -72,27 +72,22 @@ function validateTask(errors: ValidationErrors, props: McpExpressServiceProps, s
     }
   }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
+  // ECS service names: up to 255 letters, numbers, hyphens and underscores
+  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateExpressGatewayService.html).
+  // The canary checks canaryUrl, the monitoring the metric rules of the name.
   const serviceName = props.serviceName;
   errors.check(
     serviceName === undefined || Token.isUnresolved(serviceName) || /^[A-Za-z0-9_-]{1,255}$/.test(serviceName),
     `serviceName must be 1 to 255 letters, digits, hyphens or underscores (got "${serviceName}"), e.g. "orders-mcp".`,
   );
-  const canaryUrl = props.canaryUrl;
-  errors.check(
-    canaryUrl === undefined || Token.isUnresolved(canaryUrl) || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(canaryUrl),
-    `canaryUrl must be an http:// or https:// URL (got "${canaryUrl}"), e.g. https://mcp.example.com/mcp.`,
-  );
   errors.environmentNames('environment', props.environment);
-  for (const name of Object.keys(props.secrets ?? {})) {
-    errors.check(
-      /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
-      `secrets key "${name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`,
-    );
-    errors.check(
-      (props.environment ?? {})[name] === undefined,
-      `${name} is set in both environment and secrets: keep it in secrets only (its value would otherwise be in the template).`,
-    );
-  }
+  const secretNames = Object.keys(props.secrets ?? {});
+  errors.environmentNames('secrets', Object.fromEntries(secretNames.map((name) => [name, ''])));
+  const both = secretNames.filter((name) => (props.environment ?? {})[name] !== undefined);
+  errors.check(
+    both.length === 0,
+    `${both.join(', ')} set in both environment and secrets: keep each in secrets only (its value would otherwise be in the template).`,
+  );
 }
 
 function validatePaths(errors: ValidationErrors, settings: ResolvedExpressSettings): void {
