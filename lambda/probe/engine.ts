@@ -259,6 +259,8 @@ class ProbeRun {
     if (auto || transport === 'legacy') {
       const failure = await this.legacyHandshake(auto);
       if (!failure) return undefined;
+      // A modern-only server refused the legacy attempt: what the modern handshake met is the news.
+      if (failure.modernOnly && reported) return this.describeAuth({ ...reported, fallback: false });
       if (!(auto && failure.fallback)) return this.describeAuth(failure);
       reported = failure;
     }
@@ -358,6 +360,8 @@ class ProbeRun {
         const failure = classifyRpcError(outcome.rpcError, 'initialize');
         return { ...failure, fallback: auto && (outcome.rpcError.code === -32601 || failure.failureClass === 'SESSION_ERROR') };
       }
+      const refused = outcome.httpRpcError;
+      if (refused?.code === -32022 && modernVerdict(refused) !== 'legacy') return { ...outcome.failure, fallback: false, modernOnly: true };
       return outcome.failure;
     }
     const result = outcome.result;

@@ -101,4 +101,6 @@ export interface Failure {
   readonly message: string;
   /** True when auto-detection may try the next transport instead of reporting this failure. */
   readonly fallback?: boolean;
+  /** True when the answer shows a modern-only server (a legacy request refused with -32022 naming only 2026-07-28 or later). */
+  readonly modernOnly?: boolean;
 }

@@ -280,6 +280,18 @@ describe('protocol behaviours of the SDK clients', () => {
     }
   });
 
+  test('auto mode: when the legacy attempt shows a modern-only server (-32022 naming 2026-07-28), the modern failure is reported', async () => {
+    const server = await startServer((_req, reply, body) => {
+      const m = body ? JSON.parse(body) : {};
+      if (m.method === 'server/discover') reply.writeHead(400, { 'content-type': 'text/plain' }).end('modern request refused by the WAF');
+      else sendJson(reply, 400, rpcError(m.id ?? null, -32022, 'Unsupported protocol version', { supported: ['2026-07-28'] }));
+    });
+    const res = await withServer(server, (s) => probe({ url: s.url, transport: 'auto', timeoutMs: 3_000 }));
+    expect(res.failureClass).toBe('HTTP_ERROR');
+    expect(res.message).toMatch(/modern request refused by the WAF/);
+    expect(server.requests.map((r) => r.method)).toEqual(['POST', 'POST']);
+  });
+
   test('forced modern against a legacy-only SDK 1.x server is VERSION_MISMATCH saying it does not speak 2026-07-28', async () => {
     const res = await withServer(await startSdk1Streamable({ stateful: true, json: false }), (s) => probe({ url: s.url, transport: 'modern', timeoutMs: 3_000 }));
     expect(res.failureClass).toBe('VERSION_MISMATCH');
