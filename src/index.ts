@@ -7,3 +7,4 @@ export * from './lambda';
 export * from './fargate';
 export * from './app-runner';
 export * from './web-function';
+export * from './express';

@@ -2,8 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
 import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 

@@ -177,7 +177,7 @@ describe('McpAppRunnerService defaults', () => {
     const { stack } = synth();
     Annotations.fromStack(stack).hasWarning(
       '/Stack/Mcp',
-      Match.stringLikeRegexp('stopped accepting new customers on 2026-04-30.*McpFargateService \\(or ECS Express Mode\\).*\\[ack: cdk-mcp:appRunnerClosedToNewCustomers\\]'),
+      Match.stringLikeRegexp('stopped accepting new customers on 2026-04-30.*McpExpressService \\(ECS Express Mode.*\\[ack: cdk-mcp:appRunnerClosedToNewCustomers\\]'),
     );
   });
 

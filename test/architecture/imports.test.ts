@@ -32,7 +32,7 @@ function importsOf(file: string): string[] {
   return found;
 }
 
-const KINDS = ['lambda', 'fargate', 'app-runner', 'web-function'];
+const KINDS = ['lambda', 'fargate', 'app-runner', 'express', 'web-function'];
 
 /** The layer of a src/ file: a number (lower layers never import higher ones) and, for kinds, its name. */
 function layerOf(file: string): { rank: number; kind?: string } {
