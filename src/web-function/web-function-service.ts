@@ -125,7 +125,8 @@ export class McpWebFunctionService extends McpServiceBase {
       url: this.url,
       serverLogGroup: logGroup,
       // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4.
-      canaryAuth: props.canaryAuth ?? (auth === McpWebFunctionAuth.IAM ? McpCanaryAuth.sigV4ForWebFunction(fn.endpoint) : undefined),
+      canaryAuth: props.canaryAuth
+        ?? (auth === McpWebFunctionAuth.IAM && props.canary !== false ? McpCanaryAuth.sigV4ForWebFunction(fn.endpoint) : undefined),
     });
     this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
       ...props,
