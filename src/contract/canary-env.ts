@@ -62,11 +62,15 @@ export interface ProbeLimit {
  * variables above. With the defaults a probe stays well under 128 MB of memory; a tool list
  * cut by a limit fails as TOOLS_TRUNCATED, never passes with part of the list.
  */
-export const PROBE_LIMITS = {
+export const PROBE_LIMITS: {
+  readonly maxToolPages: ProbeLimit;
+  readonly maxResponseBytes: ProbeLimit;
+  readonly maxToolsBytes: ProbeLimit;
+} = {
   maxToolPages: { default: 100, min: 1, max: 1_000 },
   maxResponseBytes: { default: 4 * 1024 * 1024, min: 1_024, max: 16 * 1024 * 1024 },
   maxToolsBytes: { default: 8 * 1024 * 1024, min: 1_024, max: 32 * 1024 * 1024 },
-} as const satisfies Record<string, ProbeLimit>;
+};
 
 /** How the canary authenticates to the MCP endpoint. */
 export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'sigv4'] as const;
