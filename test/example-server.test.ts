@@ -17,6 +17,15 @@ import { AccessPolicy, hostnameOf } from '../examples/server/src/access-policy';
 import { ConfigError, normaliseOrigin, parseConfig, parseHostPort } from '../examples/server/src/config';
 import { SessionStore } from '../examples/server/src/session-store';
 
+/**
+ * The health tool answers "ok", or only the event-loop check is degraded: that one reads the p99
+ * delay since start-up, which a loaded test machine (two jest workers on two cores) can push past
+ * its limit while the server is perfectly well.
+ */
+function expectHealthy(content: unknown): void {
+  expect(content).toEqual([{ type: 'text', text: expect.stringMatching(/^(ok|degraded: eventLoop \(p99 delay \d+ ms\))$/) }]);
+}
+
 const MODERN_VERSION = '2026-07-28';
 const running: ExampleServerProcess[] = [];
 const clients: Array<{ close(): Promise<void> }> = [];
@@ -208,7 +217,7 @@ describe('stateless mode (default)', () => {
     expect(Math.abs((time.structuredContent as { epochMs: number }).epochMs - Date.now())).toBeLessThan(60_000);
     const health = await client.callTool({ name: 'health', arguments: {} });
     expect(health.isError).toBe(false);
-    expect(health.content).toEqual([{ type: 'text', text: 'ok' }]);
+    expectHealthy(health.content);
     expect(health.structuredContent).toMatchObject({ status: 'ok', mode: 'stateless', sessions: 0 });
 
     await server.waitForLog((line) => line.event === 'tool_call' && line.tool === 'health');
@@ -234,7 +243,7 @@ describe('stateless mode (default)', () => {
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name).sort()).toEqual(['echo', 'get_time', 'health']);
     const result = await client.callTool({ name: 'health', arguments: {} });
-    expect(result.content).toEqual([{ type: 'text', text: 'ok' }]);
+    expectHealthy(result.content);
 
     await server.waitForLog((line) => line.event === 'request' && line.rpcMethod === 'tools/call' && line.era === 'modern');
     expect(server.logs.some((line) => line.rpcMethod === 'initialize')).toBe(false);
@@ -645,7 +654,7 @@ describe('Lambda Web Functions (AWS_LAMBDA_HTTP_ENDPOINT)', () => {
     expect(await healthz(endpointPort)).toMatchObject({ status: 'ok', tools: 3 });
     const { client } = await connectV1(endpointPort);
     const health = await client.callTool({ name: 'health', arguments: {} });
-    expect(health.content).toEqual([{ type: 'text', text: 'ok' }]);
+    expectHealthy(health.content);
   });
 
   test('an endpoint that is not host:port stops the server with a message naming the variable', async () => {

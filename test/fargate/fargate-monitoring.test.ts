@@ -215,7 +215,9 @@ describe('McpFargateService health alarm', () => {
       expect(id).toBeDefined();
       expect(rule).toContain(id);
     }
-    expect(service.alarms).toHaveLength(alarmIds.length);
+    // Every alarm but the maintenance window (which suppresses, never pages) is watched.
+    expect(service.alarms).toHaveLength(alarmIds.filter((id) => !id.startsWith('McpMonitoringMaintenanceWindow')).length);
+    expect(rule).not.toContain('McpMonitoringMaintenanceWindow');
     expect(composite[0].Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^McpMonitoringAlarmTopic/) }]);
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
