@@ -70,6 +70,16 @@ export class McpWebFunctionService extends McpServiceBase {
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
       resources: [logGroup.logGroupArn],
     }));
+    if (location.endpointType !== lambda.WebFunctionEndpointType.HOME_REGION) {
+      // Each serving Region writes to `<log group>.local` there (AWS skill references/observability.md@5afd317,
+      // UNCONFIRMED in the docs). Without this grant replica logs would be missing; with it nothing breaks if unneeded.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [Stack.of(this).formatArn({
+          service: 'logs', region: '*', resource: 'log-group', resourceName: `${logGroup.logGroupName}.local:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })],
+      }));
+    }
 
     const environment: { [name: string]: string } = { ...props.environment };
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {
@@ -156,7 +166,7 @@ export class McpWebFunctionService extends McpServiceBase {
  */
 function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
   const stack = Stack.of(scope);
-  key.addToResourcePolicy(new iam.PolicyStatement({
+  const result = key.addToResourcePolicy(new iam.PolicyStatement({
     principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
     actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
     resources: ['*'],
@@ -166,4 +176,11 @@ function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
       },
     },
   }));
+  if (!result.statementAdded) {
+    Annotations.of(scope).addWarningV2(
+      'cdk-mcp:logKeyPolicyNotModified',
+      `logEncryptionKey is imported, so its key policy cannot be changed here: allow logs.${stack.region}.amazonaws.com kms:Encrypt*, kms:Decrypt*, ` +
+        'kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* on it, or the log group fails to create.',
+    );
+  }
 }

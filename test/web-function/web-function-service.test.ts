@@ -374,3 +374,21 @@ describe('aws-cdk-lib built-in CloudFormation validation, default rules as error
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('McpWebFunctionService replica Regions and imported keys', () => {
+  test('a per-Region endpoint lets the role write <log group>.local in every Region', () => {
+    const { template } = synth({ endpointLocation: lambda.WebFunctionEndpointLocation.perRegion(['us-west-2']) }, { region: 'us-east-1', account: '123456789012' });
+    const local = policyStatements(template, 'McpServiceRole').find((s) => String(s.Action).includes('CreateLogGroup'));
+    expect(local.Action).toEqual(['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(JSON.stringify(local.Resource)).toMatch(/:logs:\*:123456789012:log-group:.*\.local:\*/);
+    const home = policyStatements(synth().template, 'McpServiceRole');
+    expect(home.some((s) => String(s.Action).includes('CreateLogGroup'))).toBe(false);
+  });
+
+  test('an imported logEncryptionKey warns that its policy must be changed by hand', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555');
+    new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), logEncryptionKey: key });
+    expect(warningsOf(stack, true).join('\n')).toMatch(/cdk-mcp:logKeyPolicyNotModified/);
+  });
+});
