@@ -520,9 +520,10 @@ class ProbeRun {
       era: this.era,
       protocolVersion: this.protocolVersion,
       // A server may reflect request headers (the token, a session id) into its name or tool names.
-      server: this.server ? { name: redact(this.server.name, this.secrets), version: redact(this.server.version, this.secrets) } : null,
+      // Redacted first, then cut: a name is a label, not a payload.
+      server: this.server ? { name: this.label(this.server.name), version: this.label(this.server.version) } : null,
       toolCount: this.era ? this.tools.length : null,
-      tools: redactAll(this.tools.map((t) => t.name), this.secrets),
+      tools: redactAll(this.tools.map((t) => t.name), this.secrets).map((name) => clip(name, MAX_NAME)),
       toolsHash: this.hash,
       httpStatus: this.httpStatus ?? this.client.lastStatus,
       frontDoor,
@@ -537,6 +538,11 @@ class ProbeRun {
       },
       message: oneLine(message, this.secrets),
     };
+  }
+
+  /** A server-controlled name as reported: redacted, then cut. */
+  private label(name: string): string {
+    return clip(redact(name, this.secrets), MAX_NAME);
   }
 
   // ---------------------------------------------------------------- plumbing shared by drivers
@@ -746,6 +752,13 @@ class SseDriver implements Driver {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The longest server name, version or tool name reported (the spec limits tool names to 128). */
+const MAX_NAME = 256;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function safeDecode(text: string): string {

@@ -12,7 +12,7 @@ import { startSdk1Streamable, startSdk2 } from './fixtures/sdk-servers';
 import { parseCanaryConfig } from '../../lambda/canary/config';
 import { parseArgs } from '../../lambda/cli/args';
 import { formatHuman } from '../../lambda/cli/format';
-import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../../lambda/probe';
+import { probe, validateProbeOptions } from '../../lambda/probe';
 import { classifyNetworkError } from '../../lambda/probe/classify';
 import { redact } from '../../lambda/probe/redact';
 import { canonicalTool, toolsDigest } from '../../lambda/probe/tools-hash';
@@ -365,5 +365,13 @@ describe('protocol behaviours of the SDK clients', () => {
   });
 });
 
-/** Keeps the type import used when only some describes run. */
-export type { ProbeOptions, ProbeResult };
+test('a megabyte server name or tool name is reported cut to 256 characters, after redaction', async () => {
+  const res = await withServer(await startScripted({
+    'initialize': (m, r, req) => sendJson(r, 200, result(m.id, { protocolVersion: '2025-11-25', capabilities: { tools: {} }, serverInfo: { name: `${'name '.repeat(50)}${req.headers.authorization}${'name '.repeat(200_000)}`, version: '1' } })),
+    'tools/list': (m, r) => sendJson(r, 200, result(m.id, { tools: [{ name: 'to-ol'.repeat(200_000), inputSchema: {} }] })),
+  }), (s) => probe({ url: s.url, transport: 'legacy', bearerToken: TOKEN }));
+  expect(res.ok).toBe(true);
+  expect(res.server!.name).toHaveLength(256);
+  expect(res.tools[0]).toHaveLength(256);
+  expectNoFragment(JSON.stringify(res), [TOKEN]);
+});
