@@ -15,7 +15,7 @@ export interface SseEvent {
   readonly id?: string;
 }
 
-/** Raised by {@link SseParser.push} when one line exceeds the configured cap. */
+/** Raised by {@link SseParser.push} when one line, or one event's data, exceeds the configured cap. */
 export class SseLineTooLongError extends Error {
   constructor(readonly maxLineLength: number) {
     super(`SSE line longer than ${maxLineLength} characters`);
@@ -40,6 +40,7 @@ export class SseParser {
   private firstLine = true;
   private eventType = '';
   private data: string[] = [];
+  private dataLength = 0;
   private lastId: string | undefined;
   private retry: number | undefined;
 
@@ -68,6 +69,7 @@ export class SseParser {
     const events = this.consume(this.decoder.end());
     this.line = '';
     this.data = [];
+    this.dataLength = 0;
     this.eventType = '';
     return events;
   }
@@ -128,6 +130,13 @@ export class SseParser {
         this.eventType = value;
         break;
       case 'data':
+        // One event's data is bounded like one line: many short data lines cannot pile up.
+        this.dataLength += value.length + 1;
+        if (this.dataLength > this.maxLineLength) {
+          this.data = [];
+          this.dataLength = 0;
+          throw new SseLineTooLongError(this.maxLineLength);
+        }
         this.data.push(value);
         break;
       case 'id':
@@ -142,6 +151,7 @@ export class SseParser {
   }
 
   private dispatch(events: SseEvent[]): void {
+    this.dataLength = 0;
     if (this.data.length === 0) {
       this.eventType = '';
       return;

@@ -375,3 +375,13 @@ test('a megabyte server name or tool name is reported cut to 256 characters, aft
   expect(res.tools[0]).toHaveLength(256);
   expectNoFragment(JSON.stringify(res), [TOKEN]);
 });
+
+test('an SSE event of many short data lines is bounded like one long line (RESPONSE_TOO_LARGE)', async () => {
+  // The 2024-11-05 GET stream carries every answer, so its total cap is large; one event is not.
+  const res = await withServer(await startServer((_req, reply) => {
+    reply.writeHead(200, { 'content-type': 'text/event-stream' });
+    reply.write(`${'data: {"pad":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}\n'.repeat(5_000)}`);
+  }), (s) => probe({ url: s.url, transport: 'sse', maxResponseBytes: 65_536, timeoutMs: 3_000 }));
+  expect(res.failureClass).toBe('RESPONSE_TOO_LARGE');
+  expect(res.message).toMatch(/SSE line longer than 65536 characters/);
+});
