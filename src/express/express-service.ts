@@ -185,6 +185,9 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       serverLogGroup: this.logGroup,
       canaryVpc: canaryInVpc ? vpc : undefined,
       canaryVpcSubnets: canaryInVpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+      // Every update of the Express service changes UpdatedAt, so the gate probes after each one.
+      deployGateTrigger: Fn.join('|', [image.imageName, this.service.attrUpdatedAt]),
+      deployGateDependencies: [this.service],
     });
     this.platformAlarms = new McpExpressAlarms(this, 'Alarms', {
       ...props,

@@ -304,3 +304,14 @@ describe('McpExpressService validation', () => {
     expect(expressMemoryChoices(128)).toEqual([]);
   });
 });
+
+describe('McpExpressService deploy gate', () => {
+  test('deployGate: true probes after every update of the Express service', () => {
+    const { template } = synth({ deployGate: true });
+    const gates = Object.values(template.findResources('AWS::CloudFormation::CustomResource') as Record<string, any>)
+      .concat(Object.values(template.findResources('Custom::McpDeployGate') as Record<string, any>));
+    expect(gates.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(gates)).toContain('UpdatedAt');
+    expect(gates[0].DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^McpService/)]));
+  });
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// cdk synth/deploy: npx cdk synth --app 'npx ts-node --prefer-ts-exts examples/express-app.ts'
+// Build the server bundle first (the Dockerfile copies it): npx projen bundle:example-server
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { McpExpressExampleStack } from './express-stack';
+
+const app = new App();
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+new McpExpressExampleStack(app, 'McpExpressExample');
+app.synth();
