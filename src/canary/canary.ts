@@ -22,6 +22,7 @@ import {
   LAMBDA_MAX_TIMEOUT_SECONDS,
 } from '../contract/canary-env';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
+import { environmentTooLarge } from '../private/limits';
 import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
@@ -470,19 +471,12 @@ function toJson(scope: Construct, value: unknown): string {
   return Token.isUnresolved(json) ? Stack.of(scope).toJsonString(value) : json;
 }
 
-/** Lambda's limit on the total size of a function's environment variables. */
-const LAMBDA_ENVIRONMENT_MAX_BYTES = 4096;
-
 /** Fails at synth when the configuration cannot fit in a Lambda environment (it would fail at deploy). */
 function assertEnvironmentFits(scope: Construct, environment: { [key: string]: string }): void {
-  const entries = Object.entries(environment);
-  if (entries.some(([, value]) => Token.isUnresolved(value))) {
-    return;
-  }
-  const bytes = entries.reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
-  if (bytes > LAMBDA_ENVIRONMENT_MAX_BYTES) {
-    throw new Error(`McpCanary '${scope.node.path}': the canary's configuration takes ${bytes} bytes of environment variables; Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES}. `
-      + 'Shorten `headers`, `expectedTools` or `sentinelToolArguments` (use `expectedToolsHash` to pin a long tool list).');
+  const problem = environmentTooLarge('the canary\'s configuration (its environment variables)', environment,
+    'Shorten `headers`, `expectedTools` or `sentinelToolArguments` (use `expectedToolsHash` to pin a long tool list).');
+  if (problem !== undefined) {
+    throw new Error(`McpCanary '${scope.node.path}': ${problem}`);
   }
 }
 

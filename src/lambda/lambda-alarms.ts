@@ -214,19 +214,33 @@ export class McpLambdaAlarms extends Construct {
       }, props.durationAlarm ?? {}, 80, props.timeout.toMilliseconds(), ' ms'), props.durationAlarm));
     }
 
-    if (props.reservedConcurrentExecutions !== undefined && props.reservedConcurrentExecutions > 0) {
+    // A token-valued prop (a CfnParameter) is given: its alarm exists whatever the value turns out to be.
+    const reserved = props.reservedConcurrentExecutions;
+    if (reserved !== undefined && (Token.isUnresolved(reserved) || reserved > 0)) {
+      const concurrency = props.serverFunction.metric('ConcurrentExecutions', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
+      // With a token reservation the threshold cannot be computed at synth: alarm on the
+      // utilization in percent, computed by CloudWatch.
+      const [metric, limit, unit] = Token.isUnresolved(reserved)
+        ? [new cloudwatch.MathExpression({
+          expression: `100 * concurrent / ${reserved}`,
+          usingMetrics: { concurrent: concurrency },
+          label: 'Concurrency utilization (%)',
+          period: Duration.minutes(1),
+        }), 100, '%']
+        : [concurrency, reserved, ''];
       this.concurrencyAlarm = register(factory.createAlarm(this, utilizationAlarm({
         id: 'ConcurrencyNearLimit',
         propName: 'concurrencyAlarm',
-        metric: props.serverFunction.metric('ConcurrentExecutions', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        metric,
         summary: 'The MCP server\'s concurrent executions come close to its reserved concurrency; throttling is next',
         firstCheck: 'request volume (Invocations) and Duration: slower requests hold environments longer. Raise reservedConcurrentExecutions.',
         datapointsToAlarm: 3,
         evaluationPeriods: 3,
-      }, props.concurrencyAlarm ?? {}, 80, props.reservedConcurrentExecutions, ''), props.concurrencyAlarm));
+      }, props.concurrencyAlarm ?? {}, 80, limit, unit), props.concurrencyAlarm));
     }
 
-    if (props.provisionedConcurrentExecutions !== undefined && props.provisionedConcurrentExecutions > 0) {
+    const provisioned = props.provisionedConcurrentExecutions;
+    if (provisioned !== undefined && (Token.isUnresolved(provisioned) || provisioned > 0)) {
       this.spilloverAlarm = register(factory.createAlarm(this, countAlarm({
         id: 'ProvisionedConcurrencySpillover',
         propName: 'spilloverAlarm',

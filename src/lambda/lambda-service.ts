@@ -9,6 +9,7 @@ import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
+import { describePath, environmentTooLarge } from '../private/limits';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase } from '../service';
 
@@ -71,7 +72,7 @@ export class McpLambdaService extends McpServiceBase {
     validateLambdaServiceProps(this, props, { port, mcpPath, readinessCheckPath });
     this.auth = auth;
 
-    const code = props.code.bind(this);
+    const code = props.code.bind(this, architecture);
     if (code.isContainerImage && props.runtime) {
       throw new Error('runtime applies to zip code only: a container image brings its own runtime. Remove runtime, or use McpServerCode.fromDirectory/fromEntry.');
     }
@@ -81,7 +82,7 @@ export class McpLambdaService extends McpServiceBase {
     });
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the MCP server ${this.node.path}`,
+      description: describePath('Execution role of the MCP server ', this.node.path, 1000),
     });
     // Least privilege instead of AWSLambdaBasicExecutionRole: write to this log group only.
     role.addToPrincipalPolicy(
@@ -130,11 +131,18 @@ export class McpLambdaService extends McpServiceBase {
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
-      description: props.description ?? `MCP server ${this.node.path}`,
+      // Lambda allows 256 characters: a deep construct path keeps its end.
+      description: props.description ?? describePath('MCP server ', this.node.path, 256),
     });
     if (!code.isContainerImage) {
       // The adapter's wrapper starts the start script (the handler) and proxies events to it.
       fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', LambdaWebAdapter.EXEC_WRAPPER);
+      environment.AWS_LAMBDA_EXEC_WRAPPER = LambdaWebAdapter.EXEC_WRAPPER;
+    }
+    const tooLarge = environmentTooLarge('the server function\'s environment (environment, the secret ARNs and the Web Adapter settings)', environment,
+      'Move large configuration into the code or a file it reads, or into secrets (each costs only its ARN).');
+    if (tooLarge !== undefined) {
+      throw new Error(`McpLambdaService '${this.node.path}': ${tooLarge}`);
     }
     for (const secret of Object.values(props.secrets ?? {})) {
       secret.grantRead(fn);

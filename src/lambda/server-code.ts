@@ -109,10 +109,14 @@ export abstract class McpServerCode {
    * the Lambda Web Adapter extension into `/opt/extensions/lambda-adapter` (see the example
    * server's Dockerfile).
    *
+   * The image is built for the function's architecture (`linux/arm64` for the default arm64,
+   * `linux/amd64` for x86_64) unless `options.platform` is set: Lambda runs an image only on the
+   * instruction set it was built for.
+   *
    * @param directory the Docker build context
    */
   public static fromImageAsset(directory: string, options: ecrAssets.DockerImageAssetOptions = {}): McpServerCode {
-    return new ImageServerCode(lambda.Code.fromAssetImage(directory, options));
+    return new ImageAssetServerCode(directory, options);
   }
 
   /**
@@ -128,8 +132,10 @@ export abstract class McpServerCode {
 
   /**
    * Resolve the code for a function in `scope`.
+   *
+   * @param architecture the function's architecture (an image asset is built for it) @default lambda.Architecture.ARM_64
    */
-  public abstract bind(scope: Construct): McpServerCodeConfig;
+  public abstract bind(scope: Construct, architecture?: lambda.Architecture): McpServerCodeConfig;
 }
 
 class DirectoryServerCode extends McpServerCode {
@@ -137,7 +143,7 @@ class DirectoryServerCode extends McpServerCode {
     super();
   }
 
-  public bind(_scope: Construct): McpServerCodeConfig {
+  public bind(_scope: Construct, _architecture?: lambda.Architecture): McpServerCodeConfig {
     const startScript = this.options.startScript ?? DEFAULT_START_SCRIPT;
     if (!fs.existsSync(this.directory) || !fs.statSync(this.directory).isDirectory()) {
       throw new Error(
@@ -165,7 +171,7 @@ class EntryServerCode extends McpServerCode {
     super();
   }
 
-  public bind(_scope: Construct): McpServerCodeConfig {
+  public bind(_scope: Construct, _architecture?: lambda.Architecture): McpServerCodeConfig {
     const entry = path.resolve(this.entry);
     if (!/\.(c|m)?(j|t)sx?$/.test(entry)) {
       throw new Error(`McpServerCode.fromEntry: ${this.entry} is not a JavaScript or TypeScript file (.js, .mjs, .cjs, .ts, .mts, .cts).`);
@@ -213,8 +219,21 @@ class ImageServerCode extends McpServerCode {
     super();
   }
 
-  public bind(_scope: Construct): McpServerCodeConfig {
+  public bind(_scope: Construct, _architecture?: lambda.Architecture): McpServerCodeConfig {
     return { code: this.code, handler: lambda.Handler.FROM_IMAGE, isContainerImage: true };
+  }
+}
+
+class ImageAssetServerCode extends McpServerCode {
+  constructor(private readonly directory: string, private readonly options: ecrAssets.DockerImageAssetOptions) {
+    super();
+  }
+
+  public bind(_scope: Construct, architecture: lambda.Architecture = lambda.Architecture.ARM_64): McpServerCodeConfig {
+    const platform = this.options.platform
+      ?? (architecture.name === lambda.Architecture.ARM_64.name ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64);
+    const code = lambda.Code.fromAssetImage(this.directory, { ...this.options, platform });
+    return { code, handler: lambda.Handler.FROM_IMAGE, isContainerImage: true };
   }
 }
 

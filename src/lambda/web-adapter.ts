@@ -82,9 +82,11 @@ export class LambdaWebAdapter {
       }
       return `arn:aws-cn:lambda:${region}:${publisher}:layer:${layerName}:${layerVersion}`;
     }
+    // No prod pipeline targets these partitions (aws/aws-lambda-web-adapter .github/workflows/prod.json, cn-prod.json).
     throw new Error(
       `No Lambda Web Adapter layer is published in the ${partition} partition (stack region ${region}). ` +
-        'Use a container image (McpServerCode.fromImageAsset) whose Dockerfile copies the adapter into /opt/extensions/lambda-adapter.',
+        'For a function of your own, build a container image whose Dockerfile copies the adapter into /opt/extensions/lambda-adapter. ' +
+        'For an MCP server, use McpFargateService: McpLambdaService also needs a Lambda Function URL, which this region does not offer.',
     );
   }
 

@@ -34,6 +34,11 @@ export class ValidationErrors {
       return;
     }
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
+    if (typeof value !== 'number') {
+      // From JavaScript, e.g. a string read from the environment: say the type, not just the value.
+      this.problems.push(`${prop} must be a number (a whole number ${range}${unit ? ` ${unit}` : ''}), got a ${typeof value}: ${describeValue(value)}.`);
+      return;
+    }
     this.check(
       typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
       `${prop} must be a whole number ${range}${unit ? ` ${unit}` : ''} (got ${describeValue(value)}).`,

@@ -7,7 +7,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { McpFunctionUrlAuth, McpLambdaService, McpLambdaServiceProps, McpServerCode } from '../../src';
+import { Construct } from 'constructs';
+import { LambdaWebAdapter, McpFunctionUrlAuth, McpLambdaService, McpLambdaServiceProps, McpServerCode } from '../../src';
 
 const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'lambda-server');
 const ENTRY = path.join(__dirname, '..', 'fixtures', 'entry-server', 'server.ts');
@@ -225,10 +226,14 @@ describe('Web Adapter layer resolution', () => {
     ['us-east-1', lambda.Architecture.ARM_64, 'arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:27'],
     ['eu-west-1', lambda.Architecture.X86_64, 'arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:27'],
     ['cn-north-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:27'],
-    ['cn-northwest-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:27'],
   ])('in %s for %s the layer is a literal ARN', (region, architecture, arn) => {
     const { template } = synth({ architecture }, { region });
     template.hasResourceProperties('AWS::Lambda::Function', { Layers: [arn] });
+  });
+
+  test('in cn-northwest-1 (no Function URLs, so no McpLambdaService) LambdaWebAdapter.layerArn still resolves the layer', () => {
+    const stack = new Stack(new App(), 'Zhy', { env: { region: 'cn-northwest-1' } });
+    expect(LambdaWebAdapter.layerArn(stack, lambda.Architecture.X86_64)).toBe('arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:27');
   });
 
   test('the layer version can be overridden', () => {
@@ -258,7 +263,6 @@ describe('Web Adapter layer resolution', () => {
   });
 
   test.each([
-    ['us-gov-west-1', lambda.Architecture.X86_64, /No Lambda Web Adapter layer is published in the aws-us-gov partition.*McpServerCode.fromImageAsset/],
     ['cn-north-1', lambda.Architecture.ARM_64, /x86_64 only in the China regions.*architecture: lambda.Architecture.X86_64/],
     ['me-south-1', lambda.Architecture.ARM_64, /not published in me-south-1/],
   ])('in %s for %s synth fails with a fix', (region, architecture, message) => {
@@ -338,7 +342,10 @@ describe('McpLambdaService validation', () => {
   test.each<[string, Partial<McpLambdaServiceProps>, RegExp]>([
     ['memory too small', { memorySize: 64 }, /memorySize must be a whole number between 128 and 10240 MiB \(got 64\)/],
     ['memory not whole', { memorySize: 1000.5 }, /memorySize must be a whole number/],
-    ['timeout too long', { timeout: Duration.minutes(16) }, /timeout must be between 1 second and 15 minutes \(got 16 minutes\)/],
+    ['timeout too long', { timeout: Duration.minutes(16) }, /timeout must be a whole number of seconds between 1 second and 15 minutes \(got 16 minutes\)/],
+    ['timeout in milliseconds', { timeout: Duration.millis(1500) }, /McpLambdaService '[^']*': timeout must be a whole number of seconds between 1 second and 15 minutes \(got 1 second 500 millis\)/],
+    ['timeout not a Duration', { timeout: 30 as unknown as Duration }, /timeout must be a Duration, e.g. Duration.seconds\(30\) \(got 30\)/],
+    ['memory as a string', { memorySize: '1024' as unknown as number }, /memorySize must be a number \(a whole number between 128 and 10240 MiB\), got a string: "1024"/],
     ['readiness path without slash', { readinessCheckPath: 'healthz' }, /readinessCheckPath must be a URL path that starts with "\/" .*got "healthz"/],
     ['readiness path is the MCP path', { readinessCheckPath: '/mcp' }, /readinessCheckPath must not be the MCP path \(got \/mcp\).*\/healthz/],
     ['provisioned above reserved', { provisionedConcurrency: 5, reservedConcurrency: 2 }, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\)/],
@@ -441,5 +448,97 @@ describe('McpLambdaService in a VPC', () => {
   test('without a VPC the server role gets no EC2 permission', () => {
     const { template } = synth();
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).not.toMatch(/ec2:CreateNetworkInterface/);
+  });
+});
+
+describe('Regions without Function URLs', () => {
+  test.each([
+    'eu-central-2', 'me-central-1', 'il-central-1', 'ap-south-2', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+    'ap-east-2', 'eu-south-2', 'ca-west-1', 'mx-central-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1',
+  ])('in %s synth fails naming the region and McpFargateService', (region) => {
+    expect(() => synth({ architecture: lambda.Architecture.X86_64 }, { region })).toThrow(
+      new RegExp(`McpLambdaService 'Stack/Mcp': the stack's region ${region} has no Lambda Function URLs.*use McpFargateService`),
+    );
+  });
+
+  test('GovCloud with a container image points to McpFargateService, not to another Function URL form', () => {
+    let message = '';
+    try {
+      synth({ code: McpServerCode.fromImageAsset(IMAGE_DIR) }, { region: 'us-gov-west-1' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/McpFargateService/);
+    expect(message).not.toMatch(/fromImageAsset/);
+  });
+
+  test('LambdaWebAdapter.layerArn alone in GovCloud names the container image way and McpFargateService', () => {
+    const stack = new Stack(new App(), 'Gov', { env: { region: 'us-gov-west-1' } });
+    expect(() => LambdaWebAdapter.layerArn(stack, lambda.Architecture.X86_64)).toThrow(
+      /No Lambda Web Adapter layer is published in the aws-us-gov partition.*\/opt\/extensions\/lambda-adapter.*McpFargateService/,
+    );
+  });
+
+  test('a region with Function URLs still synthesizes', () => {
+    expect(() => synth({}, { region: 'eu-central-1' })).not.toThrow();
+  });
+});
+
+describe('Container image platform', () => {
+  function imagePlatform(props: Partial<McpLambdaServiceProps>): string | undefined {
+    const { app } = synth({ code: McpServerCode.fromImageAsset(IMAGE_DIR), ...props });
+    const assembly = app.synth();
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'Stack.assets.json'), 'utf8'));
+    const images = Object.values(manifest.dockerImages) as Array<{ source: { platform?: string } }>;
+    expect(images).toHaveLength(1);
+    return images[0].source.platform;
+  }
+
+  test('the image asset is built for arm64 by default', () => {
+    expect(imagePlatform({})).toBe('linux/arm64');
+  });
+
+  test('and for amd64 on x86_64', () => {
+    expect(imagePlatform({ architecture: lambda.Architecture.X86_64 })).toBe('linux/amd64');
+  });
+});
+
+describe('Defaults that fit AWS limits', () => {
+  test('a deep construct path gives a description of at most 256 characters that keeps the end of the path', () => {
+    const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
+    const stack = new Stack(app, 'Stack');
+    let scope: Construct = stack;
+    for (let i = 0; i < 12; i++) scope = new Construct(scope, `AVeryLongConstructIdForNestingLevel${i}`);
+    new McpLambdaService(scope, 'OrdersMcpServer', { code: McpServerCode.fromDirectory(SERVER_DIR) });
+    const description = serverFunction(Template.fromStack(stack)).Description as string;
+    expect(description.length).toBeLessThanOrEqual(256);
+    expect(description).toMatch(/^MCP server \.\.\..*\/OrdersMcpServer$/);
+  });
+
+  test('a server environment over Lambda\'s 4 KB fails at synth, naming the size and the fix', () => {
+    expect(() => synth({ environment: { BIG: 'x'.repeat(5 * 1024) } })).toThrow(
+      /McpLambdaService 'Stack\/Mcp': the server function's environment .* takes \d+ bytes .*Lambda allows 4096 bytes.*into secrets/,
+    );
+  });
+
+  test('an environment under 4 KB passes', () => {
+    expect(() => synth({ environment: { SMALL: 'x'.repeat(3 * 1024) } })).not.toThrow();
+  });
+});
+
+describe('Token-valued props never drop alarms', () => {
+  test('reserved and provisioned concurrency from CfnParameters still get their alarms', () => {
+    const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
+    const stack = new Stack(app, 'Stack');
+    const reserved = new CfnParameter(stack, 'Reserved', { type: 'Number' }).valueAsNumber;
+    const provisioned = new CfnParameter(stack, 'Provisioned', { type: 'Number' }).valueAsNumber;
+    new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), reservedConcurrency: reserved, provisionedConcurrency: provisioned });
+    const template = Template.fromStack(stack);
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((id) => id.includes('ConcurrencyNearLimit'))).toHaveLength(1);
+    expect(alarms.filter((id) => id.includes('ProvisionedConcurrencySpillover'))).toHaveLength(1);
+    const concurrency = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([id]) => id.includes('ConcurrencyNearLimit'))![1] as any;
+    expect(concurrency.Properties.Threshold).toBe(80);
+    expect(JSON.stringify(concurrency.Properties.Metrics)).toContain('"Ref":"Reserved"');
   });
 });

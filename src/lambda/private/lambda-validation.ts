@@ -1,5 +1,7 @@
-import { Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { functionUrlUnavailable } from './lambda-regions';
+import { checkSecretNames } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import type { McpLambdaServiceProps } from '../lambda-service-props';
 
@@ -20,10 +22,8 @@ export function validateLambdaServiceProps(
 ): void {
   const errors = new ValidationErrors('McpLambdaService', scope);
   errors.integerInRange('memorySize', props.memorySize, 128, 10240, 'MiB');
-  if (props.timeout && !props.timeout.isUnresolved()) {
-    const seconds = props.timeout.toSeconds();
-    errors.check(seconds >= 1 && seconds <= 900, `timeout must be between 1 second and 15 minutes (got ${props.timeout.toHumanString()}). Lambda cannot run longer than 15 minutes.`);
-  }
+  // Lambda's timeout is a whole number of seconds, at most 900.
+  errors.durationInRange('timeout', props.timeout, Duration.seconds(1), Duration.minutes(15), true);
   errors.integerInRange('port', resolved.port, 1, 65535);
   errors.check(
     Token.isUnresolved(resolved.port) || resolved.port !== 9001,
@@ -49,21 +49,19 @@ export function validateLambdaServiceProps(
     const reason = RESERVED_ENVIRONMENT[name];
     errors.check(!reason, `environment must not set ${name}: ${reason}.`);
   }
-  for (const name of Object.keys(props.secrets ?? {})) {
-    errors.check(
-      /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
-      `secrets key "${name}" is not a valid environment variable name (letters, digits, underscores, not starting with a digit); it becomes ${name}_SECRET_ARN.`,
-    );
-    errors.check(
-      !(props.environment ?? {})[`${name}_SECRET_ARN`],
-      `environment sets ${name}_SECRET_ARN, which secrets key "${name}" also sets. Remove one of them.`,
-    );
-  }
+  checkSecretNames(errors, props.secrets, props.environment);
   for (const origin of props.corsAllowedOrigins ?? []) {
     errors.check(
       Token.isUnresolved(origin) || origin === '*' || /^https?:\/\/[^/]+$/.test(origin),
       `corsAllowedOrigins entry "${origin}" is not an origin: use scheme://host[:port] with no path (e.g. https://app.example.com), or '*'.`,
     );
   }
+  const region = Stack.of(scope).region;
+  errors.check(
+    Token.isUnresolved(region) || !functionUrlUnavailable(region),
+    `the stack's region ${region} has no Lambda Function URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html), `
+      + 'which McpLambdaService serves MCP from. In this region use McpFargateService (an Application Load Balancer in front of Fargate tasks), '
+      + 'or deploy this stack to a region with Function URLs.',
+  );
   errors.throwIfAny();
 }
