@@ -107,9 +107,10 @@ export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpress
 
   /**
    * The Express service's name, also the `ServiceName` of the metrics. Letters, digits, hyphens
-   * and underscores. Changing it replaces the service (and its URL).
+   * and underscores. Changing it replaces the service (and its URL): the name is create-only.
    *
    * @default - a name CloudFormation generates
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html
    */
   readonly serviceName?: string;
 

@@ -133,6 +133,11 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
 
     // Property shapes: node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts (CfnExpressGatewayServiceProps);
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html
+    // Create-only: ServiceName, Cluster and InfrastructureRoleArn are not in UpdateExpressGatewayService's
+    // request ("the infrastructure role cannot be modified after service creation":
+    // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html), so
+    // changing them replaces the service and its Endpoint. The construct keeps all three stable
+    // (its own cluster and role); everything else updates in place by a canary deployment.
     this.service = new ecs.CfnExpressGatewayService(this, 'Service', {
       serviceName: props.serviceName,
       cluster: this.cluster.clusterName,
