@@ -1,28 +1,8 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
-
-/**
- * Every Stack class exported by examples/*-stack.ts: the stacks the example apps deploy.
- * New examples are picked up by this test without editing it.
- */
-function exampleStackClasses(): Array<[string, new (scope: App, id: string) => Stack]> {
-  const dir = path.join(__dirname, '..', '..', 'examples');
-  const classes: Array<[string, new (scope: App, id: string) => Stack]> = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('-stack.ts')).sort()) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(dir, file));
-    for (const [name, value] of Object.entries(mod)) {
-      if (typeof value === 'function' && value.prototype instanceof Stack) {
-        classes.push([name, value as new (scope: App, id: string) => Stack]);
-      }
-    }
-  }
-  return classes;
-}
+import { exampleStackClasses } from '../support/example-stacks';
 
 const EXAMPLES = exampleStackClasses();
 
