@@ -11,6 +11,7 @@ import type { Transport } from '../probe';
 export type CanaryAuthConfig =
   | { readonly mode: 'none' }
   | { readonly mode: 'bearer-secret'; readonly secretArn: string; readonly jsonField?: string }
+  | { readonly mode: 'header-secret'; readonly headerName: string; readonly secretArn: string; readonly jsonField?: string }
   | { readonly mode: 'sigv4'; readonly region: string; readonly service: string };
 
 /** Everything one canary run needs, except secrets (read at run time). */
@@ -140,6 +141,18 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
       }
       const jsonField = nonEmpty(env[CANARY_ENV.AUTH_SECRET_JSON_FIELD]);
       return { mode, secretArn: secretArn ?? '', ...(jsonField ? { jsonField } : {}) };
+    }
+    case 'header-secret': {
+      const headerName = nonEmpty(env[CANARY_ENV.AUTH_HEADER_NAME])?.trim() ?? '';
+      const secretArn = env[CANARY_ENV.AUTH_SECRET_ARN] ?? '';
+      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(headerName)) {
+        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_HEADER_NAME} is not a header name (letters, digits and -).`);
+      }
+      if (!secretArn) {
+        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_SECRET_ARN} is not set.`);
+      }
+      const jsonField = nonEmpty(env[CANARY_ENV.AUTH_SECRET_JSON_FIELD]);
+      return { mode, headerName, secretArn, ...(jsonField ? { jsonField } : {}) };
     }
     case 'sigv4': {
       const region = env[CANARY_ENV.SIGV4_REGION] || env.AWS_REGION || '';

@@ -61,6 +61,11 @@ async function probeOptions(config: CanaryConfig, context?: CanaryContext): Prom
     const token = await tokens.token(config.auth.secretArn, config.auth.jsonField);
     options.bearerToken = token;
     secrets.push(token);
+  } else if (config.auth.mode === 'header-secret') {
+    // The same five-minute cache and checks as the bearer token (a bare value, no spaces).
+    const value = await tokens.token(config.auth.secretArn, config.auth.jsonField);
+    options.headers = { ...options.headers, [config.auth.headerName]: value };
+    secrets.push(value);
   } else if (config.auth.mode === 'sigv4') {
     options.sigv4 = { region: config.auth.region, service: config.auth.service };
   }

@@ -14,6 +14,9 @@ export interface McpCanaryBearerTokenOptions {
   readonly jsonField?: string;
 }
 
+/** Headers the probe sets itself (lower case): `headerFromSecret` cannot take them. */
+const PROBE_HEADERS = ['content-type', 'content-length', 'accept', 'host', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name'];
+
 /** What an {@link McpCanaryAuth} contributes to the canary function. */
 interface McpCanaryAuthBinding {
   readonly environment: { [key: string]: string };
@@ -44,6 +47,40 @@ export class McpCanaryAuth {
       secret.grantRead(grantee);
       return {
         environment: {
+          [CANARY_ENV.AUTH_SECRET_ARN]: secret.secretArn,
+          ...(options.jsonField !== undefined ? { [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: options.jsonField } : {}),
+        },
+      };
+    });
+  }
+
+  /**
+   * Send the request header `headerName` (e.g. `X-Api-Key`) with its value read at run time from a
+   * Secrets Manager secret, cached for five minutes like `bearerTokenFromSecret`. For servers that
+   * take an API key in a header of their own; the value must be one word (no spaces). Grants the
+   * canary read access to the secret.
+   *
+   * @param headerName the header to send (letters, digits and -; not one the probe sets itself)
+   * @param secret the secret holding the value (a plain string, or JSON with `options.jsonField`)
+   */
+  public static headerFromSecret(headerName: string, secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
+    const problems: string[] = [];
+    if (Token.isUnresolved(headerName) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(headerName)) {
+      problems.push(`headerName is ${JSON.stringify(headerName)}, which is not a header name; use letters, digits and -, e.g. 'X-Api-Key'.`);
+    } else if (PROBE_HEADERS.includes(headerName.toLowerCase())) {
+      problems.push(`headerName is '${headerName}', which the probe sets itself; name the header your server reads the key from, e.g. 'X-Api-Key'.`);
+    }
+    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
+      problems.push('options.jsonField is an empty string. Omit it when the whole secret is the value, or name the JSON field that holds it.');
+    }
+    if (problems.length > 0) {
+      throw new Error(`McpCanaryAuth.headerFromSecret: ${problems.join(' ')}`);
+    }
+    return new McpCanaryAuth('header-secret', (grantee) => {
+      secret.grantRead(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.AUTH_HEADER_NAME]: headerName,
           [CANARY_ENV.AUTH_SECRET_ARN]: secret.secretArn,
           ...(options.jsonField !== undefined ? { [CANARY_ENV.AUTH_SECRET_JSON_FIELD]: options.jsonField } : {}),
         },

@@ -449,6 +449,9 @@ export class McpCanary extends Construct {
       const reserved = RESERVED_HEADERS[name.toLowerCase()];
       if (reserved !== undefined) {
         problems.push(`\`headers\` sets '${name}'; ${reserved}.`);
+      } else if (SECRET_HEADER_NAME.test(name)) {
+        problems.push(`\`headers\` sets '${name}', which looks like a credential: headers are stored in plain text in the template and the function's environment. `
+          + `Store the value in Secrets Manager and use \`auth: McpCanaryAuth.headerFromSecret('${name}', secret)\`.`);
       } else if (!HEADER_NAME.test(name)) {
         problems.push(`\`headers\` has an invalid header name '${name}'; use letters, digits and -.`);
       }
@@ -480,6 +483,15 @@ function assertEnvironmentFits(scope: Construct, environment: { [key: string]: s
   }
 }
 
+/**
+ * Header names that carry credentials: API keys, tokens, secrets, passwords, cookies, the
+ * `X-Auth...` family and proxy credentials.
+ */
+const SECRET_HEADER_NAME = /(api[-_]?key|token|secret|passw(or)?d|cookie|^x-auth|^proxy-authorization$|credential|signature|session-key)/i;
+
+/** Query parameter names that carry credentials (API keys, tokens, signatures, passwords). */
+const SECRET_QUERY_NAME = /^(api[-_]?key|apikey|key|token|access[-_]?token|id[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token|code)$/i;
+
 function validateUrl(url: string): string[] {
   let parsed: URL;
   try {
@@ -493,6 +505,13 @@ function validateUrl(url: string): string[] {
   }
   if (parsed.username !== '' || parsed.password !== '') {
     problems.push('`url` carries credentials (user:password@); remove them and use the `auth` prop.');
+  }
+  const secretParameters = [...parsed.searchParams.keys()].filter((name) => SECRET_QUERY_NAME.test(name));
+  if (secretParameters.length > 0) {
+    // The message names the parameters, never their values.
+    problems.push(`\`url\` has the query parameter(s) ${[...new Set(secretParameters)].join(', ')}, which look like credentials: the URL is stored in plain text in the template and the function's environment. `
+      + 'Remove them, store the key in Secrets Manager and send it in a header: `auth: McpCanaryAuth.headerFromSecret(\'X-Api-Key\', secret)` '
+      + '(or McpCanaryAuth.bearerTokenFromSecret for an Authorization: Bearer token).');
   }
   return problems;
 }

@@ -35,8 +35,10 @@ export const CANARY_ENV = {
   AUTH_MODE: 'MCP_CANARY_AUTH_MODE',
   /** ARN of the Secrets Manager secret holding the bearer token (auth mode `bearer-secret`). */
   AUTH_SECRET_ARN: 'MCP_CANARY_AUTH_SECRET_ARN',
-  /** Field of a JSON secret that holds the token (auth mode `bearer-secret`). Optional. */
+  /** Field of a JSON secret that holds the token (auth modes `bearer-secret`, `header-secret`). Optional. */
   AUTH_SECRET_JSON_FIELD: 'MCP_CANARY_AUTH_SECRET_JSON_FIELD',
+  /** Name of the request header whose value is read from AUTH_SECRET_ARN (auth mode `header-secret`). */
+  AUTH_HEADER_NAME: 'MCP_CANARY_AUTH_HEADER_NAME',
   /** Region to sign for (auth mode `sigv4`). */
   SIGV4_REGION: 'MCP_CANARY_SIGV4_REGION',
   /** Service to sign for (auth mode `sigv4`), `lambda` for Function URLs. */
@@ -73,7 +75,7 @@ export const PROBE_LIMITS: {
 };
 
 /** How the canary authenticates to the MCP endpoint. */
-export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'sigv4'] as const;
+export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'header-secret', 'sigv4'] as const;
 
 /** One of {@link CANARY_AUTH_MODES}. */
 export type CanaryAuthMode = (typeof CANARY_AUTH_MODES)[number];
