@@ -25,8 +25,8 @@ export enum McpFunctionUrlAuth {
 /** Properties of the Lambda function that runs the MCP server. */
 export interface McpLambdaFunctionOptions {
   /**
-   * The instruction set of the function. The Web Adapter layer exists for both in the commercial
-   * regions; in China only x86_64.
+   * The instruction set of the function. The Web Adapter layer (default version) exists for both
+   * wherever it is published, China included (see `LambdaWebAdapter.layerArn`).
    *
    * @default lambda.Architecture.ARM_64
    */

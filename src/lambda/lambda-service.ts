@@ -98,6 +98,10 @@ export class McpLambdaService extends McpServiceBase {
       AWS_LWA_PORT: String(port),
       AWS_LWA_READINESS_CHECK_PATH: readinessCheckPath,
       AWS_LWA_READINESS_CHECK_PROTOCOL: 'http',
+      // Ready only on a 2xx: the adapter's default (100-499) counts a 404 or a 401 from a server
+      // that is not up yet as ready. Read by adapter 1.1.0 and later
+      // (https://awslabs.github.io/aws-lambda-web-adapter/configuration/readiness-check.html).
+      AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: '200-299',
       AWS_LWA_INVOKE_MODE: invokeMode === lambda.InvokeMode.RESPONSE_STREAM ? 'response_stream' : 'buffered',
     };
     for (const [name, secret] of Object.entries(props.secrets ?? {})) {

@@ -223,9 +223,9 @@ describe('McpLambdaService options', () => {
 
 describe('Web Adapter layer resolution', () => {
   test.each([
-    ['us-east-1', lambda.Architecture.ARM_64, 'arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:27'],
-    ['eu-west-1', lambda.Architecture.X86_64, 'arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:27'],
-    ['cn-north-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:27'],
+    ['us-east-1', lambda.Architecture.ARM_64, 'arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:30'],
+    ['eu-west-1', lambda.Architecture.X86_64, 'arn:aws:lambda:eu-west-1:753240598075:layer:LambdaAdapterLayerX86:30'],
+    ['cn-north-1', lambda.Architecture.X86_64, 'arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerX86:30'],
   ])('in %s for %s the layer is a literal ARN', (region, architecture, arn) => {
     const { template } = synth({ architecture }, { region });
     template.hasResourceProperties('AWS::Lambda::Function', { Layers: [arn] });
@@ -233,7 +233,7 @@ describe('Web Adapter layer resolution', () => {
 
   test('in cn-northwest-1 (no Function URLs, so no McpLambdaService) LambdaWebAdapter.layerArn still resolves the layer', () => {
     const stack = new Stack(new App(), 'Zhy', { env: { region: 'cn-northwest-1' } });
-    expect(LambdaWebAdapter.layerArn(stack, lambda.Architecture.X86_64)).toBe('arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:27');
+    expect(LambdaWebAdapter.layerArn(stack, lambda.Architecture.X86_64)).toBe('arn:aws-cn:lambda:cn-northwest-1:069767869989:layer:LambdaAdapterLayerX86:30');
   });
 
   test('the layer version can be overridden', () => {
@@ -247,7 +247,7 @@ describe('Web Adapter layer resolution', () => {
     const { template } = synth({ architecture: lambda.Architecture.X86_64 });
     const fn = serverFunction(template);
     const [sub, vars] = fn.Layers[0]['Fn::Sub'];
-    expect(sub).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerX86:27');
+    expect(sub).toBe('arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerX86:30');
     expect(JSON.stringify(vars.Publisher)).toContain('041581134020');
     expect(JSON.stringify(vars.Publisher)).toContain('069767869989');
     expect(JSON.stringify(vars.Publisher)).toContain('753240598075');
@@ -255,18 +255,51 @@ describe('Web Adapter layer resolution', () => {
     expect(Object.keys(conditions).sort()).toEqual([expect.stringMatching(/^McpWebAdapterInCnNorth1/), expect.stringMatching(/^McpWebAdapterInCnNorthwest1/)]);
   });
 
-  test('an environment-agnostic arm64 stack uses the commercial publisher', () => {
-    const { template } = synth();
+  test('an environment-agnostic stack on a version with no China layer (28) uses the commercial publisher', () => {
+    const { template } = synth({ webAdapterLayerVersion: 28 });
     expect(serverFunction(template).Layers[0]).toEqual({
-      'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerArm64:27', { Publisher: '753240598075' }],
+      'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${Publisher}:layer:LambdaAdapterLayerArm64:28', { Publisher: '753240598075' }],
     });
   });
 
   test.each([
-    ['cn-north-1', lambda.Architecture.ARM_64, /x86_64 only in the China regions.*architecture: lambda.Architecture.X86_64/],
-    ['me-south-1', lambda.Architecture.ARM_64, /not published in me-south-1/],
+    ['me-south-1', lambda.Architecture.ARM_64, /Lambda Web Adapter 1\.1\.0 \(layer version 30\) is not published in me-south-1.*No known layer version reaches it/],
   ])('in %s for %s synth fails with a fix', (region, architecture, message) => {
     expect(() => synth({ architecture }, { region })).toThrow(message);
+  });
+
+  test('the default is the current release, 1.1.0 (layer 30), and readiness counts only 2xx', () => {
+    expect(LambdaWebAdapter.DEFAULT_LAYER_VERSION).toBe(30);
+    const { template } = synth({}, { region: 'us-east-1' });
+    expect(serverFunction(template).Layers).toEqual(['arn:aws:lambda:us-east-1:753240598075:layer:LambdaAdapterLayerArm64:30']);
+    expect(serverFunction(template).Environment.Variables.AWS_LWA_READINESS_CHECK_HEALTHY_STATUS).toBe('200-299');
+  });
+
+  test('the arm64 default works in China (the pipeline publishes arm64 there since PR #621)', () => {
+    const { template } = synth({}, { region: 'cn-north-1' });
+    expect(serverFunction(template).Layers).toEqual(['arn:aws-cn:lambda:cn-north-1:041581134020:layer:LambdaAdapterLayerArm64:30']);
+  });
+
+  test.each<[string, number, RegExp]>([
+    ['cn-north-1', 28, /Lambda Web Adapter 1\.0\.1 \(layer version 28\) is not published in cn-north-1.*Set webAdapterLayerVersion to one that is: 27 \(1\.0\.0\), 30 \(1\.1\.0\)/],
+  ])('in %s layer version %d fails naming the versions that reach it', (region, version, message) => {
+    expect(() => synth({ webAdapterLayerVersion: version }, { region })).toThrow(message);
+  });
+
+  test('per-version regions: me-central-1 has 1.0.0 only (layerArn alone, as McpLambdaService needs a Function URL there)', () => {
+    const stack = new Stack(new App(), 'Uae', { env: { region: 'me-central-1' } });
+    expect(LambdaWebAdapter.layerArn(stack, lambda.Architecture.ARM_64, 27)).toBe('arn:aws:lambda:me-central-1:753240598075:layer:LambdaAdapterLayerArm64:27');
+    expect(() => LambdaWebAdapter.layerArn(stack, lambda.Architecture.ARM_64, 28)).toThrow(/1\.0\.1 \(layer version 28\) is not published in me-central-1.*27 \(1\.0\.0\)/);
+    expect(() => LambdaWebAdapter.layerArn(stack, lambda.Architecture.ARM_64)).toThrow(/1\.1\.0 \(layer version 30\) is not published in me-central-1/);
+  });
+
+  test('an environment-agnostic arm64 stack picks the China publishers at deploy time too', () => {
+    const { template } = synth();
+    expect(JSON.stringify(serverFunction(template).Layers[0])).toContain('041581134020');
+  });
+
+  test('AWS_LWA_READINESS_CHECK_HEALTHY_STATUS is owned by the construct', () => {
+    expect(() => synth({ environment: { AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: '100-499' } })).toThrow(/must not set AWS_LWA_READINESS_CHECK_HEALTHY_STATUS/);
   });
 
   test('a container image gets no layer and no wrapper; the adapter is in the image', () => {
@@ -410,8 +443,9 @@ describe('McpLambdaService monitoring', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ProbeSuccess', TreatMissingData: 'breaching', DatapointsToAlarm: 3, EvaluationPeriods: 3 });
   });
 
-  test('the memory metric filter reads the platform report of the server log group', () => {
-    const { template } = synth();
+  test('the memory metric filter (opt-in: it publishes every invocation) reads the platform report of the server log group', () => {
+    expect(synth().template.findResources('AWS::Logs::MetricFilter', { Properties: { FilterPattern: Match.stringLikeRegexp('maxMemoryUsedMB') } })).toEqual({});
+    const { template } = synth({ memoryAlarm: { enabled: true } });
     template.hasResourceProperties('AWS::Logs::MetricFilter', {
       LogGroupName: { Ref: Match.stringLikeRegexp('^McpLogGroup') },
       FilterPattern: Match.stringLikeRegexp('platform.report'),

@@ -12,6 +12,7 @@ const RESERVED_ENVIRONMENT: { [name: string]: string } = {
   PORT: 'use the port prop',
   AWS_LWA_READINESS_CHECK_PATH: 'use the readinessCheckPath prop',
   AWS_LWA_READINESS_CHECK_PROTOCOL: 'the readiness check is always an HTTP GET of readinessCheckPath',
+  AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: 'the readiness check counts only 2xx answers of readinessCheckPath as ready',
   AWS_LWA_INVOKE_MODE: 'use the invokeMode prop; it is kept in step with the Function URL',
 };
 
