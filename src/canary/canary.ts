@@ -5,12 +5,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpCanaryAuth } from './canary-auth';
 import { McpFailureClass, McpProbePhase, McpTransport } from './canary-enums';
-import { parseRateMinutes } from './private/canary-validation';
+import { scheduleIntervalMinutes } from './private/canary-validation';
 import { probeFailuresMetric, probeMetric } from './private/probe-metrics';
 import {
   CANARY_ENV,
@@ -23,7 +24,8 @@ import {
 } from '../contract/canary-env';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { environmentTooLarge } from '../private/limits';
-import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
+import { allowLogsToUseKey } from '../private/log-encryption';
+import { describeValue, ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
   [McpProbePhase.CONNECT]: 'connectMs',
@@ -145,6 +147,16 @@ export interface McpCanaryProps {
   readonly metricNamespace?: string;
 
   /**
+   * A KMS key to encrypt the canary's log group with. The construct adds the key policy statement
+   * CloudWatch Logs needs (principal `logs.<region>.amazonaws.com`); for an imported key it warns
+   * (`cdk-mcp:logKeyPolicyNotModified`) with the statement to add.
+   *
+   * @default - encrypted with CloudWatch Logs' own key
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
    * Retention of the canary's own log group (one line per run).
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -220,8 +232,12 @@ export class McpCanary extends Construct {
     this.deadline = deadline;
     const timeout = Duration.seconds(Math.ceil(deadline.toSeconds({ integral: false })) + CANARY_TIMEOUT_MARGIN_SECONDS);
 
+    if (props.logEncryptionKey) {
+      allowLogsToUseKey(this, props.logEncryptionKey);
+    }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
     });
 
     const role = new iam.Role(this, 'ServiceRole', {
@@ -276,11 +292,11 @@ export class McpCanary extends Construct {
       targets: [new targets.LambdaFunction(fn, { retryAttempts: 0 })],
     });
 
-    const everyMinutes = parseRateMinutes(schedule.expressionString);
+    const everyMinutes = scheduleIntervalMinutes(schedule.expressionString);
     if (everyMinutes !== undefined && timeout.toSeconds({ integral: false }) > everyMinutes * 60) {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryRunsOverlapSchedule',
         `McpCanary: the canary may run for up to ${timeout.toSeconds()} s (deadline ${deadline.toSeconds({ integral: false })} s + ${CANARY_TIMEOUT_MARGIN_SECONDS} s) `
-        + `but is scheduled every ${everyMinutes} min; overlapping runs probe the same endpoint twice and skew its latency. Shorten \`deadline\` or lengthen \`schedule\`.`);
+        + `but is scheduled ${everyMinutes === 1 ? 'every minute' : `as often as every ${everyMinutes} min`} (${schedule.expressionString}); overlapping runs probe the same endpoint twice and skew its latency. Shorten \`deadline\` or lengthen \`schedule\`.`);
     }
     if (auth._mode === 'bearer-secret' && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
@@ -414,6 +430,11 @@ export class McpCanary extends Construct {
       problems.push(...validateUrl(props.url));
     }
 
+    if (typeof (deadline as Partial<Duration>).isUnresolved !== 'function' || typeof (deadline as Partial<Duration>).toSeconds !== 'function') {
+      // From JavaScript, e.g. `deadline: 28`: name the prop instead of crashing on a method call.
+      errors.check(false, `\`deadline\` must be a Duration, e.g. Duration.seconds(28) (got ${describeValue(deadline)}).`);
+      errors.throwIfAny();
+    }
     if (deadline.isUnresolved()) {
       problems.push('`deadline` is a token; the canary\'s Lambda timeout is derived from it at synth time. Pass a concrete Duration.');
     } else {

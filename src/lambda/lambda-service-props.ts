@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -84,6 +85,17 @@ export interface McpLambdaFunctionOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the server's log group with. The construct adds the key policy statement
+   * CloudWatch Logs needs (principal `logs.<region>.amazonaws.com`); for an imported key it warns
+   * (`cdk-mcp:logKeyPolicyNotModified`) with the statement to add. The canary's log group takes
+   * `canaryLogEncryptionKey`.
+   *
+   * @default - encrypted with CloudWatch Logs' own key
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
 
   /**
    * VPC to place the function in, for servers that reach private resources.

@@ -10,6 +10,7 @@ import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { describePath, environmentTooLarge } from '../private/limits';
+import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase } from '../service';
 
@@ -77,8 +78,12 @@ export class McpLambdaService extends McpServiceBase {
       throw new Error('runtime applies to zip code only: a container image brings its own runtime. Remove runtime, or use McpServerCode.fromDirectory/fromEntry.');
     }
 
+    if (props.logEncryptionKey) {
+      allowLogsToUseKey(this, props.logEncryptionKey);
+    }
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
     });
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

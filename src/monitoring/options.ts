@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import {
@@ -127,6 +128,13 @@ export interface McpMonitoringOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly canaryLogRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the canary's log group with (`McpCanaryProps.logEncryptionKey`).
+   *
+   * @default - encrypted with CloudWatch Logs' own key
+   */
+  readonly canaryLogEncryptionKey?: kms.IKey;
 
   /**
    * Probe the endpoint during every CloudFormation deployment of the service, after the new

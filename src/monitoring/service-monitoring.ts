@@ -176,6 +176,7 @@ export class McpServiceMonitoring extends Construct {
         vpcSubnets: props.canaryVpcSubnets,
         securityGroups: props.canarySecurityGroups,
         logRetention: props.canaryLogRetention,
+        logEncryptionKey: props.canaryLogEncryptionKey,
       });
       this.probeFailureAlarm = this.factory.createAlarm(this, successAlarm({
         id: 'ProbeFailing',
@@ -209,7 +210,9 @@ export class McpServiceMonitoring extends Construct {
       }, props.canaryErrorsAlarm), props.canaryErrorsAlarm);
     } else {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryDisabled',
-        `The MCP canary of service '${this.serviceName}' is disabled (canary: false). Platform metrics stay green while clients get protocol errors; `
+        // A generated service name is a token until deploy: word the warning without it.
+        `The MCP canary of ${Token.isUnresolved(this.serviceName) ? 'this service' : `service '${this.serviceName}'`} is disabled (canary: false). `
+        + 'Platform metrics stay green while clients get protocol errors; '
         + 'keep the canary on, or acknowledge this warning if another monitor probes the endpoint over MCP.');
     }
 
