@@ -21,6 +21,12 @@ function exampleServerImage(): ecs.ContainerImage {
   return ecs.ContainerImage.fromAsset(EXAMPLE_SERVER_CONTEXT, { platform: ecr_assets.Platform.LINUX_AMD64 });
 }
 
+/**
+ * The unprivileged user of the example image (its Dockerfile's `USER`), named in the task
+ * definition as well so that the task definition itself says the container does not run as root.
+ */
+export const EXAMPLE_SERVER_USER = 'node';
+
 /** Acknowledgements both example stacks share, each with its reason. */
 function acknowledgeExampleFindings(service: McpFargateService): void {
   Validations.of(service).acknowledge({
@@ -66,6 +72,7 @@ export class McpFargateExampleStack extends Stack {
 
     this.service = new McpFargateService(this, 'Mcp', {
       image: exampleServerImage(),
+      user: EXAMPLE_SERVER_USER,
       desiredCount: 2,
       minTaskCount: 2,
       maxTaskCount: 6,
@@ -88,6 +95,7 @@ export class McpFargateStatefulExampleStack extends Stack {
     super(scope, id, props);
     this.service = new McpFargateService(this, 'Mcp', {
       image: exampleServerImage(),
+      user: EXAMPLE_SERVER_USER,
       desiredCount: 2,
       sessionMode: McpSessionMode.STATEFUL,
       stickinessDuration: Duration.hours(1),

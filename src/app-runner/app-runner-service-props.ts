@@ -168,9 +168,23 @@ export interface McpAppRunnerServiceOptions {
   /**
    * Security groups of the VPC connector (only with `vpc`).
    *
-   * @default - a new security group that allows all outbound traffic
+   * @default - a new security group that allows all outbound traffic (see `allowAllOutbound`)
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * Let the server send traffic anywhere through the VPC connector's new security group (only
+   * with `vpc` and without `securityGroups`). With `false` it allows outbound HTTPS (TCP 443)
+   * only, what AWS APIs use; App Runner pulls the image and reads the secrets itself, outside
+   * the connector. Open other destinations through `connections`
+   * (`db.connections.allowDefaultPortFrom(service.connections!)` adds the egress rule too). DNS
+   * through the VPC resolver is never filtered by security groups.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/apprunner/latest/dg/network-vpc.html
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+   */
+  readonly allowAllOutbound?: boolean;
 
   /**
    * AWS X-Ray tracing through App Runner's observability configuration. The server must emit

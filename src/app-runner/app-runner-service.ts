@@ -165,13 +165,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
     });
 
     if (props.vpc) {
-      const securityGroups = props.securityGroups ?? [
-        new ec2.SecurityGroup(this, 'SecurityGroup', {
-          vpc: props.vpc,
-          allowAllOutbound: true,
-          description: `Outbound traffic of the MCP server ${this.node.path} (App Runner VPC connector)`,
-        }),
-      ];
+      const securityGroups = props.securityGroups ?? [this.createConnectorSecurityGroup(props.vpc, props.allowAllOutbound ?? true)];
       const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS });
       this.vpcConnector = new apprunner.CfnVpcConnector(this, 'VpcConnector', {
         subnets: subnets.subnetIds,
@@ -286,6 +280,19 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
       );
     }
     warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (McpAppRunnerSecret.fromSecretsManager or fromSsmParameter)');
+  }
+
+  /** The VPC connector's security group: all outbound traffic, or HTTPS only. */
+  private createConnectorSecurityGroup(vpc: ec2.IVpc, allowAllOutbound: boolean): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      allowAllOutbound,
+      description: `Outbound traffic of the MCP server ${this.node.path} (App Runner VPC connector)`,
+    });
+    if (!allowAllOutbound) {
+      group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs and web services');
+    }
+    return group;
   }
 
   /**

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -105,12 +106,59 @@ export interface McpFargateTaskOptions {
   readonly logRetention?: logs.RetentionDays;
 
   /**
+   * A KMS key to encrypt the log groups the service creates with: the server's, the flow logs'
+   * of the VPC it creates, and the canary's (unless `canaryLogEncryptionKey` names another). The key policy gets the statement CloudWatch Logs needs (for a
+   * key defined in the app; for an imported key a warning says what to add).
+   *
+   * @default - CloudWatch Logs' own encryption
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
    * Allow `aws ecs execute-command` into running tasks (ECS Exec). Adds the SSM messages
-   * permissions to the task role.
+   * permissions to the task role. ECS Exec needs a writable root file system (its agent writes
+   * there), so it turns the `readonlyRootFilesystem` default off.
    *
    * @default false
+   * @see https://github.com/aws/containers-roadmap/issues/1359
    */
   readonly enableExecuteCommand?: boolean;
+
+  /**
+   * Give the container read-only access to its root file system; an empty task volume is
+   * mounted writable at `/tmp` for scratch files. Fargate creates that volume owned by root with
+   * mode 0755, so a server that runs as a non-root user and writes to `/tmp` needs its image to
+   * declare `VOLUME ["/tmp"]` (ECS then copies the image's `/tmp`, whose owner and permissions
+   * the Dockerfile sets, into the volume), as the example server's Dockerfile does. Set `false`
+   * for an image that writes elsewhere on its file system.
+   *
+   * @default - true, unless `enableExecuteCommand` is on
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+   */
+  readonly readonlyRootFilesystem?: boolean;
+
+  /**
+   * The user the container runs as (`name`, `uid`, `name:group`, `uid:gid`, ...), which must
+   * exist in the image when given by name. Not `root` or `0`.
+   *
+   * @default - the image's `USER` (root when the image sets none)
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html#ECS-Type-ContainerDefinition-user
+   */
+  readonly user?: string;
+
+  /**
+   * Let the tasks send traffic anywhere. With `false` their security group allows outbound
+   * HTTPS (TCP 443) only, which is all Fargate needs through the task's network interface (image
+   * pulls from ECR, CloudWatch Logs, Secrets Manager) and what AWS APIs use; grant other
+   * destinations through `connections` (`db.connections.allowDefaultPortFrom(service)` adds the
+   * egress rule too). DNS through the VPC resolver is never filtered by security groups.
+   *
+   * @default true
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+   * @see https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html
+   */
+  readonly allowAllOutbound?: boolean;
 }
 
 /** Properties for `McpFargateService`. */
@@ -248,7 +296,8 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonito
 
   /**
    * A certificate for HTTPS. With it the listener is HTTPS on 443 and HTTP on 80 redirects
-   * there.
+   * there. Needs `domainName`, a name the certificate covers: the load balancer's own DNS name
+   * never matches a certificate, so without it clients and the canary fail TLS verification.
    *
    * @default - a new DNS-validated certificate when `domainName` and `domainZone` are given, else plain HTTP
    */
@@ -275,6 +324,16 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonito
    * @default elbv2.SslPolicy.RECOMMENDED_TLS
    */
   readonly sslPolicy?: elbv2.SslPolicy;
+
+  /**
+   * Turn on the load balancer's deletion protection: CloudFormation (and anyone else) cannot
+   * delete it until it is turned off again, so `cdk destroy` of the stack fails while it is on.
+   * For production stacks; Control Tower control CT.ELASTICLOADBALANCING.PR.5 requires it.
+   *
+   * @default false
+   * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#deletion-protection
+   */
+  readonly loadBalancerDeletionProtection?: boolean;
 
   /**
    * A bucket for the load balancer's access logs (often required by compliance rules such as

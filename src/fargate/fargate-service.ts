@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
@@ -11,12 +12,16 @@ import { Construct } from 'constructs';
 import { McpFargateAlarms } from './fargate-alarms';
 import { McpFargateScalingMetric, McpFargateServiceProps } from './fargate-service-props';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
+import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
 
 /** The container's name in the task definition. */
 const CONTAINER_NAME = 'Server';
+
+/** The task volume mounted writable at /tmp when the root file system is read-only. */
+const TMP_VOLUME = 'tmp';
 
 /**
  * An MCP server on ECS Fargate behind an Application Load Balancer, for servers that need
@@ -103,18 +108,23 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       stickiness: props.stickiness ?? sessionMode === McpSessionMode.STATEFUL,
       tls: props.certificate !== undefined || (props.domainName !== undefined && props.domainZone !== undefined),
       publicLoadBalancer: props.publicLoadBalancer ?? true,
+      readonlyRootFilesystem: props.readonlyRootFilesystem ?? !(props.enableExecuteCommand ?? false),
     };
     validateFargateServiceProps(this, props, settings);
     this.sessionMode = sessionMode;
 
+    if (props.logEncryptionKey) {
+      allowLogsToUseKey(this, props.logEncryptionKey);
+    }
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc ?? this.createVpc(),
+      vpc: props.vpc ?? this.createVpc(props.logEncryptionKey),
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
     const vpc = this.cluster.vpc;
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
     });
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
@@ -142,6 +152,11 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP, name: 'mcp' }],
       environment: props.environment && Object.keys(props.environment).length > 0 ? props.environment : undefined,
       secrets: props.secrets,
+      // The task's memory as the container's hard limit (a single-container task): the limit
+      // Control Tower control CT.ECS.PR.7 asks for, at no cost.
+      memoryLimitMiB: settings.memoryLimitMiB,
+      readonlyRootFilesystem: settings.readonlyRootFilesystem,
+      user: props.user,
       stopTimeout: props.stopTimeout ?? Duration.seconds(60),
       // One event per line (no multiline or datetime merging), so JSON log lines stay whole and
       // filter patterns like { $.level = "error" } match. Non-blocking: a logging hiccup never
@@ -154,6 +169,14 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       }),
     });
 
+    if (settings.readonlyRootFilesystem) {
+      // An empty bind-mount volume on the task's ephemeral storage, writable at /tmp.
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/bind-mounts.html
+      this.taskDefinition.addVolume({ name: TMP_VOLUME });
+      this.container.addMountPoints({ sourceVolume: TMP_VOLUME, containerPath: '/tmp', readOnly: false });
+    }
+
+    const taskSecurityGroups = props.allowAllOutbound === false ? [this.createHttpsOnlySecurityGroup(vpc)] : undefined;
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
@@ -167,6 +190,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       enableExecuteCommand: props.enableExecuteCommand ?? false,
       propagateTags: ecs.PropagatedTagSource.SERVICE,
       serviceName: props.serviceName,
+      securityGroups: taskSecurityGroups,
     });
     this.connections = this.service.connections;
 
@@ -183,6 +207,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       idleTimeout: props.idleTimeout ?? Duration.seconds(60),
       dropInvalidHeaderFields: true,
       http2Enabled: true,
+      deletionProtection: props.loadBalancerDeletionProtection,
     });
     if (props.accessLogBucket) {
       this.loadBalancer.logAccessLogs(props.accessLogBucket, props.accessLogPrefix);
@@ -255,6 +280,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       serviceName: props.serviceName ?? this.service.serviceName,
       url: canaryUrl,
       serverLogGroup: this.logGroup,
+      canaryLogEncryptionKey: props.canaryLogEncryptionKey ?? props.logEncryptionKey,
       canaryVpc: canaryInVpc ? vpc : undefined,
       // No certificate to watch on a plain-HTTP URL (the monitoring cannot tell while the URL is a token).
       certificateExpiryAlarm: isPlainHttp(canaryUrl) ? { enabled: false } : props.certificateExpiryAlarm,
@@ -276,12 +302,40 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     this.addWarnings(props, settings);
   }
 
-  private createVpc(): ec2.IVpc {
+  private createVpc(logEncryptionKey?: kms.IKey): ec2.IVpc {
     return new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: 1,
-      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+      // The default layout, except that the public subnets (the load balancer's and the NAT
+      // gateway's, which have their own addresses) give no public IP to what else starts there
+      // (Control Tower control CT.EC2.PR.11). Tasks with assignPublicIp still get one.
+      subnetConfiguration: [
+        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      ],
+      flowLogs: {
+        FlowLog: {
+          trafficType: ec2.FlowLogTrafficType.REJECT,
+          destination: logEncryptionKey
+            ? ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogGroup', { encryptionKey: logEncryptionKey }))
+            : undefined,
+        },
+      },
     });
+  }
+
+  /** The tasks' security group when `allowAllOutbound` is false: outbound HTTPS only. */
+  private createHttpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc,
+      description: `Tasks of the MCP server ${this.node.path}: outbound HTTPS only`,
+      allowAllOutbound: false,
+    });
+    // Everything Fargate does through the task's network interface is HTTPS: image pulls from ECR,
+    // CloudWatch Logs, Secrets Manager.
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: ECR, CloudWatch Logs, Secrets Manager and other AWS APIs');
+    return group;
   }
 
   private createCertificate(domainName: string, zone: route53.IHostedZone): acm.ICertificate {

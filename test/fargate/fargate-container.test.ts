@@ -34,12 +34,14 @@ interface Dockerfile {
   readonly cmd: string[];
   readonly expose: number[];
   readonly healthcheck: string[];
+  readonly user?: string;
+  readonly volumes: string[];
 }
 
 /** Parses the instructions this test needs from a Dockerfile (exec-form CMD and HEALTHCHECK). */
 function parseDockerfile(text: string): Dockerfile {
   const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  const result: Dockerfile = { env: {}, workdir: '/', copies: [], cmd: [], expose: [], healthcheck: [] };
+  const result: { -readonly [K in keyof Dockerfile]: Dockerfile[K] } = { env: {}, workdir: '/', copies: [], cmd: [], expose: [], healthcheck: [], volumes: [] };
   let workdir = '/';
   for (const line of logical) {
     const [instruction, ...rest] = line.split(/\s+/);
@@ -64,6 +66,12 @@ function parseDockerfile(text: string): Dockerfile {
         break;
       case 'EXPOSE':
         result.expose.push(...rest.map(Number));
+        break;
+      case 'USER':
+        result.user = args;
+        break;
+      case 'VOLUME':
+        result.volumes.push(...JSON.parse(args));
         break;
       case 'HEALTHCHECK':
         result.healthcheck.push(...JSON.parse(args.slice(args.indexOf('CMD') + 3).trim()));
@@ -109,6 +117,9 @@ interface ContainerContract {
   readonly healthCheckPath: string;
   readonly healthyCode: string;
   readonly sticky: boolean;
+  readonly user?: string;
+  readonly readonlyRootFilesystem: boolean;
+  readonly writablePaths: string[];
 }
 
 function contractOf(stack: Stack): ContainerContract {
@@ -124,6 +135,9 @@ function contractOf(stack: Stack): ContainerContract {
     healthCheckPath: targetGroup.HealthCheckPath,
     healthyCode: targetGroup.Matcher.HttpCode,
     sticky: attributes['stickiness.enabled'] === 'true',
+    user: container.User,
+    readonlyRootFilesystem: container.ReadonlyRootFilesystem === true,
+    writablePaths: (container.MountPoints ?? []).filter((m: any) => m.ReadOnly === false).map((m: any) => m.ContainerPath),
   };
 }
 
@@ -134,8 +148,8 @@ class ContainerProcess {
   private readonly child: ChildProcess;
   private readonly waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
 
-  constructor(command: string, args: string[], cwd: string, env: Record<string, string>) {
-    this.child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(command: string, args: string[], cwd: string, env: Record<string, string>, user?: { uid: number; gid: number }) {
+    this.child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], ...user });
     this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     for (const stream of [this.child.stdout!, this.child.stderr!]) {
       createInterface({ input: stream }).on('line', (text) => {
@@ -208,14 +222,32 @@ let dockerfile: Dockerfile;
 let imageRoot: string;
 let stagedFiles: string[];
 
+/** Sets the write bits of a tree off (`writable` false) or on for its owner. */
+function setWritable(root: string, writable: boolean): void {
+  for (const entry of [root, ...fs.readdirSync(root, { recursive: true }).map((p) => path.join(root, String(p)))]) {
+    const stat = fs.statSync(entry);
+    const executable = stat.isDirectory() || fs.statSync(entry).mode.toString(8).slice(-3).split('').some((digit) => Number(digit) % 2 === 1);
+    fs.chmodSync(entry, (executable ? 0o555 : 0o444) + (writable ? 0o200 : 0));
+  }
+}
+
+/**
+ * The user the server runs as: an unprivileged one (nobody) when the tests run as root, since
+ * root ignores the read-only permissions that stand in for the read-only root file system.
+ */
+const SERVER_USER = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
+
 beforeAll(() => {
   bundleExampleServer();
   dockerfile = parseDockerfile(fs.readFileSync(path.join(CONTEXT, 'Dockerfile'), 'utf8'));
   imageRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-fargate-image-'));
   stagedFiles = stageImage(dockerfile, imageRoot);
+  // The task's root file system is read-only: so is the staged image, for an unprivileged user.
+  setWritable(imageRoot, false);
 }, 120_000);
 
 afterAll(() => {
+  setWritable(imageRoot, true);
   fs.rmSync(imageRoot, { recursive: true, force: true });
 });
 
@@ -247,7 +279,7 @@ describe.each([
       PORT: '0',
     };
     const workdir = path.join(imageRoot, dockerfile.workdir);
-    server = new ContainerProcess(path.resolve(workdir, dockerfile.cmd[0]), dockerfile.cmd.slice(1), workdir, env);
+    server = new ContainerProcess(path.resolve(workdir, dockerfile.cmd[0]), dockerfile.cmd.slice(1), workdir, env, SERVER_USER);
     const listening = await server.waitFor((line) => line.event === 'listening', 15_000);
     port = listening.port as number;
     expect(listening.mode).toBe(stateful ? 'stateful' : 'stateless');
@@ -256,6 +288,15 @@ describe.each([
   afterEach(async () => {
     await server?.stop();
     server = undefined;
+  });
+
+  test('the task runs the image\'s unprivileged USER on a read-only root file system, /tmp a volume the image declares', () => {
+    expect(dockerfile.user).toBe('node');
+    expect(contract.user).toBe(dockerfile.user);
+    expect(contract.readonlyRootFilesystem).toBe(true);
+    expect(contract.writablePaths).toEqual(['/tmp']);
+    // Without VOLUME, Fargate's /tmp volume is root-owned 0755 and the node user cannot write it.
+    expect(dockerfile.volumes).toEqual(contract.writablePaths);
   });
 
   test('the image listens on the container port the task definition maps', () => {

@@ -15,14 +15,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { McpFargateService, McpFargateServiceProps } from '../../src';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../../src/monitoring/private/container-log-patterns';
 import { matchesFilterPattern } from '../support/cloudwatch-filter-pattern';
-import { alarmById, canaryEnvironment } from '../support/kit';
+import { alarmById, canaryEnvironment, FARGATE_OPT_IN, MONITORING_OPT_IN, withOptInAlarms } from '../support/kit';
 
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
 function synth(props: Partial<McpFargateServiceProps> = {}, prepare?: (stack: Stack) => Partial<McpFargateServiceProps>) {
   const app = new App();
   const stack = new Stack(app, 'Stack');
-  const service = new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromRegistry('example/mcp'), ...props, ...prepare?.(stack) });
+  // Every opt-in alarm on (with detailed metrics): these tests are about the alarms themselves.
+  const all = withOptInAlarms({ canaryDetailedMetrics: true, ...props, ...prepare?.(stack) }, [...FARGATE_OPT_IN, ...MONITORING_OPT_IN]);
+  const service = new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromRegistry('example/mcp'), ...all });
   return { stack, service, template: Template.fromStack(stack) };
 }
 
@@ -76,7 +78,7 @@ describe('McpFargateService canary', () => {
   test('watches no certificate on a plain-HTTP URL, and watches it over HTTPS', () => {
     const plain = synth().template;
     expect(Object.keys(plain.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.startsWith('McpMonitoringCertificateExpiring'))).toEqual([]);
-    const tls = synth({}, (s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc') })).template;
+    const tls = synth({}, (s) => ({ certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc'), domainName: 'mcp.example.com' })).template;
     expect(alarmById(tls, 'McpMonitoringCertificateExpiring').MetricName).toBe('CertDaysRemaining');
   });
 

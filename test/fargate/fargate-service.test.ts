@@ -292,6 +292,7 @@ describe('McpFargateService HTTPS and domains', () => {
   test('a certificate makes the listener HTTPS on 443 with the recommended TLS policy, and HTTP redirects to it', () => {
     const { template, stack, service } = synthWith((s) => ({
       certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc'),
+      domainName: 'mcp.example.com',
     }));
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Port: 443,
@@ -305,9 +306,7 @@ describe('McpFargateService HTTPS and domains', () => {
       Protocol: 'HTTP',
       DefaultActions: [{ Type: 'redirect', RedirectConfig: { Port: '443', Protocol: 'HTTPS', StatusCode: 'HTTP_301' } }],
     });
-    expect(stack.resolve(service.url)).toEqual({
-      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^McpLoadBalancer/), 'DNSName'] }, '/mcp']],
-    });
+    expect(service.url).toBe('https://mcp.example.com/mcp');
     expect(stack.resolve(service.listener.listenerArn)).toEqual({ Ref: expect.stringMatching(/^McpLoadBalancerHttpsListener/) });
     expect(warningsOf(stack).join('\n')).not.toMatch(/plainHttp/);
   });
@@ -359,6 +358,7 @@ describe('McpFargateService HTTPS and domains', () => {
     const { template } = synthWith((s) => ({
       publicLoadBalancer: false,
       certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc'),
+      domainName: 'mcp.internal.example.com',
     }));
     const group = Object.entries(template.findResources('AWS::EC2::SecurityGroup')).find(([id]) => id.startsWith('McpLoadBalancerSecurityGroup'))![1] as any;
     expect(group.Properties.SecurityGroupIngress.map((r: any) => [r.FromPort, r.CidrIp])).toEqual([

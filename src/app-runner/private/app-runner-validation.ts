@@ -161,6 +161,11 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
   if (!props.vpc) {
     errors.check(!props.vpcSubnets, 'vpcSubnets is set without vpc. Set vpc too, or remove vpcSubnets.');
     errors.check(!props.securityGroups, 'securityGroups is set without vpc: they belong to the VPC connector. Set vpc too, or remove securityGroups.');
+    errors.check(props.allowAllOutbound === undefined, 'allowAllOutbound is set without vpc: it shapes the VPC connector\'s security group. Set vpc too, or remove allowAllOutbound.');
   }
+  errors.check(
+    props.allowAllOutbound === undefined || !props.securityGroups,
+    'allowAllOutbound is set together with securityGroups: it shapes only the security group the construct creates. Set the egress rules on your security groups, or remove securityGroups.',
+  );
   errors.throwIfAny();
 }

@@ -16,6 +16,7 @@ export interface ResolvedFargateSettings {
   /** An HTTPS listener will exist (a certificate, or one created for domainName + domainZone). */
   readonly tls: boolean;
   readonly publicLoadBalancer: boolean;
+  readonly readonlyRootFilesystem: boolean;
 }
 
 /**
@@ -90,6 +91,18 @@ function validateTask(errors: ValidationErrors, props: McpFargateServiceProps, s
     `canaryUrl must be an http:// or https:// URL (got "${canaryUrl}"), e.g. https://mcp.example.com/mcp.`,
   );
   durationInRange(errors, 'stopTimeout', props.stopTimeout, 2, 120, 'Fargate waits at most 2 minutes after SIGTERM.');
+  // The ECS Exec agent writes to the container's root file system.
+  // https://github.com/aws/containers-roadmap/issues/1359
+  errors.check(
+    !(props.enableExecuteCommand && props.readonlyRootFilesystem === true),
+    'readonlyRootFilesystem is true but enableExecuteCommand is on: the ECS Exec agent must write to the root file system and fails on a read-only one. ' +
+      'Remove readonlyRootFilesystem (it then defaults to false with ECS Exec), or turn ECS Exec off.',
+  );
+  const user = props.user;
+  errors.check(
+    user === undefined || Token.isUnresolved(user) || !/^(root|0)(:|$)/.test(user),
+    `user must not be root (got "${user}"): leave user unset to run as the image's USER, or name an unprivileged user of the image, e.g. "node" or "1000:1000".`,
+  );
   for (const name of Object.keys(props.secrets ?? {})) {
     errors.check(
       /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
@@ -147,6 +160,12 @@ function validateNetworkAndDomain(errors: ValidationErrors, scope: Construct, pr
   errors.check(
     props.domainZone === undefined || props.domainName !== undefined,
     'domainZone is set but domainName is not: pass the domain name to create in the zone (e.g. mcp.example.com), or remove domainZone.',
+  );
+  errors.check(
+    props.certificate === undefined || props.domainName !== undefined,
+    'certificate is set but domainName is not: url and the canary would use https://<load balancer DNS name>, which no certificate covers, so every client and ' +
+      'every probe fails TLS verification (the canary reports TLS_ERROR every minute). Pass domainName, the name the certificate covers (e.g. mcp.example.com; ' +
+      'with domainZone an alias record is created, else point your DNS at the load balancer), or remove certificate.',
   );
   errors.check(
     props.domainName === undefined || props.domainZone !== undefined || props.certificate !== undefined,
