@@ -7,7 +7,6 @@ import {
   MAX_MEMORY_USED_VALUE,
   OUT_OF_MEMORY_PATTERN,
   PLATFORM_REPORT_MEMORY_PATTERN,
-  TIMEOUT_MESSAGE_PATTERN,
   TIMEOUT_REPORT_PATTERN,
 } from './private/lambda-log-patterns';
 import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
@@ -25,8 +24,11 @@ export interface McpLambdaAlarmOptions {
   readonly throttlesAlarm?: McpCountThreshold;
 
   /**
-   * Failed invocations (unhandled errors, timeouts, crashes; 5xx responses too when the web
-   * adapter maps them to errors).
+   * Failed invocations: crashes, timeouts, out-of-memory exits and Web Adapter start-up failures.
+   * A 5xx the server answers is not a Lambda error (the construct does not set the adapter's
+   * `AWS_LWA_ERROR_STATUS_CODES`, which would replace the server's answer with a Lambda error,
+   * and cannot apply to a streamed response whose status is already sent): `url5xxAlarm` counts
+   * those.
    *
    * @default - Errors Sum above 0 for 2 of 3 five-minute datapoints
    */
@@ -69,8 +71,8 @@ export interface McpLambdaAlarmOptions {
   readonly memoryAlarm?: McpUtilizationThreshold;
 
   /**
-   * Invocations that hit the function timeout (`Task timed out`, or a platform report with status
-   * `timeout`).
+   * Invocations that hit the function timeout: the JSON platform report with status `timeout`,
+   * one per timed-out invocation.
    *
    * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
    */
@@ -266,7 +268,9 @@ export class McpLambdaAlarms extends Construct {
       this.memoryAlarm = register(this.createMemoryAlarm(props, props.serverLogGroup));
       this.timeoutsAlarm = register(createLogCountAlarm(this, factory, {
         logGroup: props.serverLogGroup,
-        patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN, TimeoutMessageFilter: TIMEOUT_MESSAGE_PATTERN },
+        // One filter: with the JSON log format every timeout has one platform.report with status
+        // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
+        patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN },
         metricNamespace: props.monitoring.logMetricNamespace,
         metricName: 'LambdaTimeouts',
       }, {

@@ -50,7 +50,12 @@ export interface McpLambdaFunctionOptions {
 
   /**
    * The function timeout: the longest a single MCP request (or SSE stream) may run.
-   * At most 15 minutes.
+   * A whole number of seconds, at most 15 minutes. A streamed response is not stopped when the
+   * client disconnects: the function keeps running, and is billed, until it returns or reaches
+   * this timeout ("the streamed response is not interrupted or stopped when the invoking client
+   * connection is broken. Customers will be billed for the full function duration",
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html). Keep it
+   * close to the longest tool call.
    *
    * @default Duration.minutes(5)
    */
@@ -147,8 +152,12 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMoni
   /**
    * How the Function URL returns responses. `RESPONSE_STREAM` is needed for SSE responses and
    * lifts the 6 MB buffered cap. The Web Adapter's `AWS_LWA_INVOKE_MODE` always follows it.
+   * Function URLs do not stream from a function in a VPC (AWS: "Lambda function URLs do not
+   * support response streaming within a VPC environment",
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-vpc-compatibility):
+   * with `vpc` the default is `BUFFERED` and `RESPONSE_STREAM` is a synth error.
    *
-   * @default lambda.InvokeMode.RESPONSE_STREAM
+   * @default - lambda.InvokeMode.RESPONSE_STREAM; lambda.InvokeMode.BUFFERED with `vpc`
    */
   readonly invokeMode?: lambda.InvokeMode;
 

@@ -63,7 +63,10 @@ export class McpLambdaService extends McpServiceBase {
     super(scope, id);
 
     const auth = props.auth ?? McpFunctionUrlAuth.AWS_IAM;
-    const invokeMode = props.invokeMode ?? lambda.InvokeMode.RESPONSE_STREAM;
+    // AWS: "Lambda function URLs do not support response streaming within a VPC environment"
+    // (https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-vpc-compatibility):
+    // in a VPC the default is BUFFERED, and RESPONSE_STREAM is a validation error.
+    const invokeMode = props.invokeMode ?? (props.vpc ? lambda.InvokeMode.BUFFERED : lambda.InvokeMode.RESPONSE_STREAM);
     const architecture = props.architecture ?? lambda.Architecture.ARM_64;
     const port = props.port ?? 8080;
     const mcpPath = props.mcpPath ?? '/mcp';
@@ -195,13 +198,6 @@ export class McpLambdaService extends McpServiceBase {
     this.functionUrl = functionUrl;
     this.url = `${functionUrl.url}${mcpPath.replace(/^\//, '')}`;
 
-    if (props.vpc && invokeMode === lambda.InvokeMode.RESPONSE_STREAM) {
-      Annotations.of(this).addWarningV2(
-        'cdk-mcp:streamingInVpc',
-        'Response streaming from a function in a VPC is reported as unsupported in some set-ups. ' +
-          'Test SSE responses after deploying, or set invokeMode: lambda.InvokeMode.BUFFERED.',
-      );
-    }
     this.attachMonitoring({
       ...props,
       serviceName: props.serviceName ?? fn.functionName,

@@ -178,7 +178,7 @@ describe('McpLambdaService options', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { Cors: Match.absent() });
   });
 
-  test('custom port, paths and VPC placement (with a warning about streaming in a VPC)', () => {
+  test('custom port, paths and VPC placement: in a VPC the URL buffers, as Function URLs do not stream there', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
@@ -194,7 +194,16 @@ describe('McpLambdaService options', () => {
       Environment: { Variables: Match.objectLike({ PORT: '3000', AWS_LWA_PORT: '3000', AWS_LWA_READINESS_CHECK_PATH: '/ready' }) },
       VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
     });
-    Annotations.fromStack(stack).hasWarning('/Stack/Mcp', Match.stringLikeRegexp('streaming from a function in a VPC'));
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED' });
+    expect(serverFunction(template).Environment.Variables.AWS_LWA_INVOKE_MODE).toBe('buffered');
+    Annotations.fromStack(stack).hasNoWarning('/Stack/Mcp', Match.stringLikeRegexp('streamingInVpc'));
+  });
+
+  test('RESPONSE_STREAM with a vpc is a synth error quoting AWS', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2 });
+    expect(() => new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), vpc, invokeMode: lambda.InvokeMode.RESPONSE_STREAM }))
+      .toThrow(/invokeMode is RESPONSE_STREAM with a vpc: AWS says "Lambda function URLs do not support response streaming within a VPC environment".*Remove invokeMode/);
   });
 
   test('warns when a plain environment variable looks like a secret', () => {
@@ -574,5 +583,21 @@ describe('Token-valued props never drop alarms', () => {
     const concurrency = Object.entries(template.findResources('AWS::CloudWatch::Alarm')).find(([id]) => id.includes('ConcurrencyNearLimit'))![1] as any;
     expect(concurrency.Properties.Threshold).toBe(80);
     expect(JSON.stringify(concurrency.Properties.Metrics)).toContain('"Ref":"Reserved"');
+  });
+});
+
+describe('Lambda alarms count what they say', () => {
+  test('each timeout is counted once: one LambdaTimeouts filter, on the JSON platform report', () => {
+    const { template } = synth({ timeoutsAlarm: { enabled: true } });
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Record<string, { Properties: any }>)
+      .filter((f) => f.Properties.MetricTransformations[0].MetricName === 'LambdaTimeouts');
+    expect(filters.map((f) => f.Properties.FilterPattern)).toEqual(['{ $.type = "platform.report" && $.record.status = "timeout" }']);
+  });
+
+  test('the Errors alarm does not claim server 5xx answers (the adapter maps none to errors); the URL 5xx alarm counts them', () => {
+    const { template } = synth();
+    const fn = serverFunction(template);
+    expect(fn.Environment.Variables.AWS_LWA_ERROR_STATUS_CODES).toBeUndefined();
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Url5xxCount' });
   });
 });

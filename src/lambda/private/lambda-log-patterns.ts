@@ -14,14 +14,13 @@ export const PLATFORM_REPORT_MEMORY_PATTERN = '{ $.type = "platform.report" && $
 /** The metric value of {@link PLATFORM_REPORT_MEMORY_PATTERN}: max memory used, in MB. */
 export const MAX_MEMORY_USED_VALUE = '$.record.metrics.maxMemoryUsedMB';
 
-/** A timed-out invocation in the JSON log format: the platform report's status. */
-export const TIMEOUT_REPORT_PATTERN = '{ $.type = "platform.report" && $.record.status = "timeout" }';
-
 /**
- * A timed-out invocation as the runtime writes it (`Task timed out after 30.03 seconds`), in any
- * log format: a term pattern matches the raw event text, JSON or not.
+ * A timed-out invocation in the JSON log format: the platform report's status, one record per
+ * invocation (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html,
+ * platform.report `status`: success, error, failure or timeout). The only timeout filter, so each
+ * timeout counts once.
  */
-export const TIMEOUT_MESSAGE_PATTERN = '"Task timed out"';
+export const TIMEOUT_REPORT_PATTERN = '{ $.type = "platform.report" && $.record.status = "timeout" }';
 
 /**
  * A runtime that exited for lack of memory: Lambda's error type, the kernel's kill of the runtime

@@ -1,4 +1,5 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { functionUrlUnavailable } from './lambda-regions';
 import { checkSecretNames } from '../../private/secret-names';
@@ -57,6 +58,12 @@ export function validateLambdaServiceProps(
       `corsAllowedOrigins entry "${origin}" is not an origin: use scheme://host[:port] with no path (e.g. https://app.example.com), or '*'.`,
     );
   }
+  errors.check(
+    !(props.vpc && props.invokeMode === lambda.InvokeMode.RESPONSE_STREAM),
+    'invokeMode is RESPONSE_STREAM with a vpc: AWS says "Lambda function URLs do not support response streaming within a VPC environment" '
+      + '(https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-vpc-compatibility). '
+      + 'Remove invokeMode (in a VPC the default is BUFFERED), or run the function outside the VPC.',
+  );
   const region = Stack.of(scope).region;
   errors.check(
     Token.isUnresolved(region) || !functionUrlUnavailable(region),
