@@ -298,9 +298,9 @@ export class McpCanary extends Construct {
         `McpCanary: the canary may run for up to ${timeout.toSeconds()} s (deadline ${deadline.toSeconds({ integral: false })} s + ${CANARY_TIMEOUT_MARGIN_SECONDS} s) `
         + `but is scheduled ${everyMinutes === 1 ? 'every minute' : `as often as every ${everyMinutes} min`} (${schedule.expressionString}); overlapping runs probe the same endpoint twice and skew its latency. Shorten \`deadline\` or lengthen \`schedule\`.`);
     }
-    if (auth._mode === 'bearer-secret' && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
+    if ((auth._mode === 'bearer-secret' || auth._mode === 'header-secret') && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
-        `McpCanary: the bearer token is sent in clear text to ${props.url}. Use an https URL.`);
+        `McpCanary: the ${auth._mode === 'bearer-secret' ? 'bearer token' : 'secret header'} is sent in clear text to ${props.url}. Use an https URL.`);
     }
   }
 

@@ -4,7 +4,7 @@
  * value read at run time (tested against a loopback server through the handler's source).
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { handler } from '../../lambda/canary/handler';
 import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../../src';
@@ -88,6 +88,16 @@ describe('McpCanaryAuth.headerFromSecret', () => {
       Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       Resource: SECRET_ARN,
     }));
+  });
+
+  test('over plain http the secret header raises the clear-text warning', () => {
+    const stack = new Stack(new App(), 'Stack');
+    new McpCanary(stack, 'Canary', {
+      url: 'http://mcp.internal.example.com/mcp',
+      serviceName: 'orders-mcp',
+      auth: McpCanaryAuth.headerFromSecret('X-Api-Key', secretsmanager.Secret.fromSecretCompleteArn(stack, 'Key', SECRET_ARN)),
+    });
+    Annotations.fromStack(stack).hasWarning('/Stack/Canary', Match.stringLikeRegexp('the secret header is sent in clear text.*cdk-mcp:canaryBearerOverPlainHttp'));
   });
 
   test.each([
