@@ -1,12 +1,13 @@
 import { awscdk, javascript, JsonFile } from 'projen';
 
 /**
- * The lowest aws-cdk-lib the public API compiles against. Every L2 feature the constructs use
- * (the Node.js 24 Lambda runtime, Lambda JSON log format, Function URL invoke modes, ECS
- * `containerInsightsV2`, `Annotations.addWarningV2`) exists
- * from 2.225.0 on (Node.js 24 arrived there). Development and tests run on the latest 2.x (see `TESTED_CDK_VERSION`).
+ * The lowest aws-cdk-lib the public API compiles against: 2.276.0, the first release with the
+ * Lambda Web Functions L2 (`lambda.WebFunction`, `WebFunctionEndpoint`, `NetworkConnector`) that
+ * McpWebFunctionService builds on (2.273.0 had only the L1s). Everything else the constructs use
+ * is older (Node.js 24 runtime since 2.225.0). CI compiles and synthesizes every construct with it
+ * (`check:min-cdk`).
  */
-const MIN_CDK_VERSION = '2.225.0';
+const MIN_CDK_VERSION = '2.276.0';
 const TESTED_CDK_VERSION = '2.276.0';
 /** The last aws-cdk CLI that reads the cloud assemblies aws-cdk-lib 2.276 writes (3.x cannot). */
 const CDK_CLI_VERSION = '2.1148.1';

@@ -2,8 +2,7 @@ import * as path from 'path';
 import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { McpAppRunnerImage, McpAppRunnerService } from '../src';
-import { McpSessionMode } from '../src';
+import { McpAppRunnerImage, McpAppRunnerService, McpSessionMode } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the

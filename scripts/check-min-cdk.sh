@@ -31,6 +31,8 @@ new m.McpLambdaService(s, 'Lambda', { code: m.McpServerCode.fromDirectory('$root
 new m.McpLambdaService(s, 'Public', { code: m.McpServerCode.fromEntry('$root/test/fixtures/entry-server/server.ts'), auth: m.McpFunctionUrlAuth.NONE, corsAllowedOrigins: ['https://app.example.com'] });
 new m.McpFargateService(s, 'Fargate', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/acme/mcp:1'), sessionMode: m.McpSessionMode.STATEFUL, dashboard: true });
 new m.McpAppRunnerService(s, 'AppRunner', { image: m.McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp:1') });
+new m.McpWebFunctionService(s, 'WebFunction', { code: m.McpWebFunctionCode.fromDirectory('$root/test/fixtures/web-function-server') });
+new m.McpExpressService(s, 'Express', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/acme/mcp:1') });
 new m.McpCanary(s, 'Canary', { url: 'https://example.com/mcp', serviceName: 'partner', auth: m.McpCanaryAuth.bearerTokenFromSecret(new secretsmanager.Secret(s, 'Token')) });
 const stack = app.synth().getStackByName('MinCdk');
 console.log('aws-cdk-lib ' + require('aws-cdk-lib/package.json').version + ': every construct synthesized (' + Object.keys(stack.template.Resources).length + ' resources)');

@@ -15,7 +15,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as z from 'zod';
-import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../src/canary';
+import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../src';
 import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
 import { CANARY_ENV } from '../src/contract/canary-env';
 
@@ -184,8 +184,17 @@ describe('the bundled canary handler against a real MCP server', () => {
     await server.close();
   });
 
-  test('a passing probe writes exactly one EMF line: success, latencies, tool count, no failure class', async () => {
+  test('by default a passing probe publishes only ProbeSuccess and ProbeLatency (the rest is in the log line)', async () => {
+    const env = localEnvironment(synthesizedEnvironment({ deadline: Duration.seconds(10) }), server.url);
+    const { writes, record } = await runHandler(env);
+    const points = extractEmfDatapoints(onlyLine(writes));
+    expect(points.map(metricKey).sort()).toEqual(['MCP|ProbeLatency|ServiceName=orders-mcp', 'MCP|ProbeSuccess|ServiceName=orders-mcp']);
+    expect((record as { probe: { toolCount: number } }).probe.toolCount).toBe(3);
+  });
+
+  test('with detailed metrics a passing probe writes exactly one EMF line: success, latencies, tool count, no failure class', async () => {
     const env = localEnvironment(synthesizedEnvironment({
+      detailedMetrics: true,
       expectedTools: ['get_order', 'list_orders'],
       sentinelTool: 'get_order',
       sentinelToolArguments: '{"id":"42"}',
@@ -200,7 +209,8 @@ describe('the bundled canary handler against a real MCP server', () => {
     expect(points.every((p) => p.namespace === 'MCP')).toBe(true);
     expect(points.every((p) => JSON.stringify(p.dimensions) === '{"ServiceName":"orders-mcp"}')).toBe(true);
     expect(byName.ProbeSuccess.value).toBe(1);
-    expect(byName.ProbeFailures.value).toBe(0);
+    // ProbeFailures is published only by failing runs (it costs only in the hours something fails).
+    expect(byName.ProbeFailures).toBeUndefined();
     expect(byName.ToolCount.value).toBe(3);
     expect(byName.ProbeLatency.unit).toBe('Milliseconds');
     for (const phase of ['ProbeLatency', 'ConnectLatency', 'HandshakeLatency', 'ToolsListLatency', 'ToolCallLatency']) {
@@ -213,7 +223,6 @@ describe('the bundled canary handler against a real MCP server', () => {
     expect(points.map(metricKey).sort()).toEqual([
       'MCP|ConnectLatency|ServiceName=orders-mcp',
       'MCP|HandshakeLatency|ServiceName=orders-mcp',
-      'MCP|ProbeFailures|ServiceName=orders-mcp',
       'MCP|ProbeLatency|ServiceName=orders-mcp',
       'MCP|ProbeSuccess|ServiceName=orders-mcp',
       'MCP|ToolCallLatency|ServiceName=orders-mcp',

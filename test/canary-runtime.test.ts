@@ -6,7 +6,7 @@ import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
 import { BearerTokenCache, extractToken, TOKEN_CACHE_MS } from '../lambda/canary/bearer-token';
 import { CanaryConfig, parseCanaryConfig } from '../lambda/canary/config';
 import { buildEmfRecord, describeTarget, MAX_LOGGED_TOOLS } from '../lambda/canary/emf';
-import { handler } from '../lambda/canary/handler';
+import { failExpiringCertificate, handler } from '../lambda/canary/handler';
 import type { ProbeResult } from '../lambda/probe';
 import { CANARY_ENV } from '../src/contract/canary-env';
 import { sendJson, startServer } from './probe/fixtures/http-server';
@@ -47,7 +47,16 @@ describe('parseCanaryConfig', () => {
       deadlineMs: 28000,
       transport: 'auto',
       auth: { mode: 'none' },
+      detailedMetrics: false,
     });
+  });
+
+  test('reads detailed metrics and the certificate minimum, and rejects bad values naming the variable', () => {
+    const config = parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.DETAILED_METRICS]: 'true', [CANARY_ENV.MIN_CERT_DAYS]: '14' });
+    expect(config.detailedMetrics).toBe(true);
+    expect(config.minCertDays).toBe(14);
+    expect(() => parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.DETAILED_METRICS]: 'yes', [CANARY_ENV.MIN_CERT_DAYS]: '0' }))
+      .toThrow(/MCP_CANARY_DETAILED_METRICS is 'yes'; use true or false[\s\S]*MCP_CANARY_MIN_CERT_DAYS is '0'; it must be a whole number of days from 1 to 365/);
   });
 
   test('reads expectations, the sentinel call, headers and auth', () => {
@@ -106,8 +115,23 @@ describe('parseCanaryConfig', () => {
 describe('buildEmfRecord', () => {
   const config: CanaryConfig = parseCanaryConfig(BASE_ENV);
 
-  test('an https success emits every phase, the tool count and the certificate days, dimensioned by service only', () => {
+  test('by default a success publishes only what the default alarms read: ProbeSuccess and ProbeLatency, by service', () => {
     const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(config, result(), 1_700_000_000_000)));
+    expect(Object.fromEntries(points.map((p) => [p.metricName, p.value]))).toEqual({ ProbeSuccess: 1, ProbeLatency: 140.4 });
+    expect(new Set(points.map((p) => JSON.stringify(p.dimensions)))).toEqual(new Set(['{"ServiceName":"orders-mcp"}']));
+  });
+
+  test('the phase latencies, tool count and certificate days stay in the log line for Logs Insights', () => {
+    const record = buildEmfRecord(config, result(), 1);
+    const probe = record.probe as { timings: Record<string, number>; toolCount: number; certDaysRemaining: number };
+    expect(probe.timings.handshakeMs).toBe(80.7);
+    expect(probe.toolCount).toBe(2);
+    expect(probe.certDaysRemaining).toBe(61.5);
+  });
+
+  test('with detailed metrics an https success also emits every phase, the tool count and the certificate days', () => {
+    const detailed = { ...config, detailedMetrics: true };
+    const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(detailed, result(), 1_700_000_000_000)));
     expect(Object.fromEntries(points.map((p) => [p.metricName, p.value]))).toEqual({
       ProbeSuccess: 1,
       ProbeLatency: 140.4,
@@ -117,9 +141,7 @@ describe('buildEmfRecord', () => {
       ToolsListLatency: 15.2,
       ToolCount: 2,
       CertDaysRemaining: 61.5,
-      ProbeFailures: 0,
     });
-    expect(new Set(points.map((p) => JSON.stringify(p.dimensions)))).toEqual(new Set(['{"ServiceName":"orders-mcp"}']));
   });
 
   test('a failure adds the per-class failure count, and only dimensions of bounded cardinality', () => {
@@ -142,12 +164,12 @@ describe('buildEmfRecord', () => {
     expect(new Set(points.flatMap((p) => Object.keys(p.dimensions)))).toEqual(new Set(['ServiceName', 'FailureClass']));
   });
 
-  test('the whole run costs at most 10 + one per failure class custom metrics', () => {
-    const keys = new Set<string>();
-    for (const r of [result({ timings: { ...result().timings, toolCallMs: 3 } }), result({ ok: false, failureClass: 'TIMEOUT' }), result({ ok: false, failureClass: 'NOT_MCP' })]) {
-      extractEmfDatapoints(JSON.stringify(buildEmfRecord(config, r, 1))).forEach((p) => keys.add(metricKey(p)));
-    }
-    expect(keys.size).toBe(12);
+  test('a healthy canary publishes 2 custom metrics every hour; failures add ProbeFailures and one per class only in the hours they occur', () => {
+    const metricsOf = (r: ProbeResult) => new Set(extractEmfDatapoints(JSON.stringify(buildEmfRecord(config, r, 1))).map((p) => metricKey(p)));
+    expect(metricsOf(result({ timings: { ...result().timings, toolCallMs: 3 } })).size).toBe(2);
+    const failing = new Set([...metricsOf(result({ ok: false, failureClass: 'TIMEOUT' })), ...metricsOf(result({ ok: false, failureClass: 'NOT_MCP' }))]);
+    // ProbeSuccess, ProbeLatency, ProbeFailures by service, and one ProbeFailures per class.
+    expect(failing.size).toBe(5);
   });
 
   test('the human fields are redacted: known secrets, query strings, account ids', () => {
@@ -161,7 +183,7 @@ describe('buildEmfRecord', () => {
   });
 
   test('a plain http target never reports certificate days', () => {
-    const http = parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.URL]: 'http://10.0.0.5/mcp' });
+    const http = parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.URL]: 'http://10.0.0.5/mcp', [CANARY_ENV.DETAILED_METRICS]: 'true' });
     const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(http, result(), 1)));
     expect(points.find((p) => p.metricName === 'CertDaysRemaining')).toBeUndefined();
   });
@@ -170,7 +192,23 @@ describe('buildEmfRecord', () => {
     const tools = Array.from({ length: 80 }, (_, i) => `tool_${i}`);
     const record = buildEmfRecord(config, result({ tools, toolCount: 80 }), 1);
     expect((record.probe as { tools: string[] }).tools).toHaveLength(MAX_LOGGED_TOOLS);
-    expect(record.ToolCount).toBe(80);
+    expect((record.probe as { toolCount: number }).toolCount).toBe(80);
+  });
+
+  test('a passing probe whose certificate expires within the minimum fails as TLS_ERROR, naming the days and the fix', () => {
+    const strict = { ...config, minCertDays: 14 };
+    const failed = failExpiringCertificate(strict, result({ certDaysRemaining: 9 }));
+    expect(failed).toEqual(expect.objectContaining({ ok: false, failureClass: 'TLS_ERROR', layer: 'transport' }));
+    expect(failed.message).toMatch(/expires in 9 day\(s\), under the canary's minimum of 14: renew it/);
+    const points = extractEmfDatapoints(JSON.stringify(buildEmfRecord(strict, failed, 1)));
+    expect(points.find((p) => p.metricName === 'ProbeSuccess')?.value).toBe(0);
+  });
+
+  test('a certificate at or above the minimum, no minimum, or an already failing probe is left alone', () => {
+    expect(failExpiringCertificate({ ...config, minCertDays: 14 }, result({ certDaysRemaining: 14 })).ok).toBe(true);
+    expect(failExpiringCertificate(config, result({ certDaysRemaining: 1 })).ok).toBe(true);
+    const timeout = result({ ok: false, failureClass: 'TIMEOUT', certDaysRemaining: 1 });
+    expect(failExpiringCertificate({ ...config, minCertDays: 14 }, timeout)).toBe(timeout);
   });
 
   test('describeTarget drops credentials and survives an invalid URL', () => {

@@ -216,7 +216,8 @@ describe('stateless mode (default)', () => {
     expect(time.structuredContent).toMatchObject({ timeZone: 'Europe/Paris' });
     expect(Math.abs((time.structuredContent as { epochMs: number }).epochMs - Date.now())).toBeLessThan(60_000);
     const health = await client.callTool({ name: 'health', arguments: {} });
-    expect(health.isError).toBe(false);
+    // Degraded (event-loop delay on a loaded machine, see expectHealthy) is reported as isError.
+    expect(health.isError).toBe((health.content as Array<{ text: string }>)[0].text !== 'ok');
     expectHealthy(health.content);
     expect(health.structuredContent).toMatchObject({ status: 'ok', mode: 'stateless', sessions: 0 });
 

@@ -26,6 +26,10 @@ export interface CanaryConfig {
   readonly call?: { readonly name: string; readonly arguments: Record<string, unknown> };
   readonly headers?: Record<string, string>;
   readonly auth: CanaryAuthConfig;
+  /** Whether the phase latencies, tool count and certificate days are metrics too (else log only). */
+  readonly detailedMetrics: boolean;
+  /** An https certificate expiring in fewer whole days fails the probe; absent: no check. */
+  readonly minCertDays?: number;
   /** Probe limits set by the environment (absent: the probe's defaults, {@link PROBE_LIMITS}). */
   readonly maxToolPages?: number;
   readonly maxResponseBytes?: number;
@@ -111,6 +115,15 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   }
   const auth = parseAuth(env, problems);
 
+  const detailedText = (env[CANARY_ENV.DETAILED_METRICS] ?? 'false').trim().toLowerCase();
+  if (detailedText !== 'true' && detailedText !== 'false') {
+    problems.push(`${CANARY_ENV.DETAILED_METRICS} is '${detailedText.slice(0, 20)}'; use true or false.`);
+  }
+  const minCertText = nonEmpty(env[CANARY_ENV.MIN_CERT_DAYS])?.trim();
+  if (minCertText !== undefined && !(/^\d+$/.test(minCertText) && Number(minCertText) >= 1 && Number(minCertText) <= 365)) {
+    problems.push(`${CANARY_ENV.MIN_CERT_DAYS} is '${minCertText.slice(0, 20)}'; it must be a whole number of days from 1 to 365.`);
+  }
+
   if (problems.length > 0) {
     throw new CanaryConfigError(problems);
   }
@@ -125,6 +138,8 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     ...(call ? { call } : {}),
     ...(headers ? { headers } : {}),
     auth,
+    detailedMetrics: detailedText === 'true',
+    ...(minCertText !== undefined ? { minCertDays: Number(minCertText) } : {}),
     ...limits,
   };
 }

@@ -47,16 +47,25 @@ export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timest
     metrics.push({ Name: name, Unit: unit });
   };
 
+  // Every metric is billed for each hour it is published in: only what the default alarms read
+  // is published on every run (ProbeSuccess, ProbeLatency). ProbeFailures is published only by
+  // failing runs, so it costs only in the hours something fails. The phase latencies, the tool
+  // count and the certificate's days are in the `probe` field for Logs Insights, and metrics too
+  // with detailed metrics on.
   put(CANARY_METRICS.PROBE_SUCCESS, result.ok ? 1 : 0, 'None');
   put(CANARY_METRICS.PROBE_LATENCY, result.timings.totalMs, 'Milliseconds');
-  for (const phase of Object.keys(CANARY_PHASE_METRICS) as CanaryPhase[]) {
-    put(CANARY_PHASE_METRICS[phase], result.timings[phase], 'Milliseconds');
+  if (config.detailedMetrics) {
+    for (const phase of Object.keys(CANARY_PHASE_METRICS) as CanaryPhase[]) {
+      put(CANARY_PHASE_METRICS[phase], result.timings[phase], 'Milliseconds');
+    }
+    put(CANARY_METRICS.TOOL_COUNT, result.toolCount, 'Count');
+    if (config.url.startsWith('https:')) {
+      put(CANARY_METRICS.CERT_DAYS_REMAINING, result.certDaysRemaining, 'None');
+    }
   }
-  put(CANARY_METRICS.TOOL_COUNT, result.toolCount, 'Count');
-  if (config.url.startsWith('https:')) {
-    put(CANARY_METRICS.CERT_DAYS_REMAINING, result.certDaysRemaining, 'None');
+  if (!result.ok) {
+    put(CANARY_METRICS.PROBE_FAILURES, 1, 'Count');
   }
-  put(CANARY_METRICS.PROBE_FAILURES, result.ok ? 0 : 1, 'Count');
 
   const directives: EmfDirective[] = [
     { Namespace: config.metricNamespace, Dimensions: [[CANARY_DIMENSIONS.SERVICE_NAME]], Metrics: metrics },

@@ -6,7 +6,7 @@
 import { BearerTokenCache, sdkGetSecretString } from './bearer-token';
 import { CanaryConfig, parseCanaryConfig } from './config';
 import { buildEmfRecord, EmfRecord } from './emf';
-import { probe, validateProbeOptions, type ProbeOptions } from '../probe';
+import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe';
 
 /** The part of the Lambda context the handler uses. */
 export interface CanaryContext {
@@ -28,10 +28,30 @@ export async function handler(_event?: unknown, context?: CanaryContext): Promis
   const startedAt = Date.now();
   const config = parseCanaryConfig(process.env);
   const { options, secrets } = await probeOptions(config, context);
-  const result = await probe(options);
+  const result = failExpiringCertificate(config, await probe(options));
   const record = buildEmfRecord(config, result, startedAt, secrets);
   writeLine(JSON.stringify(record));
   return record;
+}
+
+/**
+ * A passing probe of an https endpoint whose certificate expires in fewer than
+ * `config.minCertDays` days becomes a `TLS_ERROR` failure: the probe alarm then pages days before
+ * clients see an expired certificate, with no metric and alarm of its own. Pure.
+ */
+export function failExpiringCertificate(config: CanaryConfig, result: ProbeResult): ProbeResult {
+  const days = result.certDaysRemaining;
+  if (!result.ok || config.minCertDays === undefined || days === null || days >= config.minCertDays) {
+    return result;
+  }
+  return {
+    ...result,
+    ok: false,
+    failureClass: 'TLS_ERROR',
+    layer: 'transport',
+    message: `the TLS certificate expires in ${days} day(s), under the canary's minimum of ${config.minCertDays}: renew it `
+      + '(ACM: check the renewal status and the DNS validation records of the custom domain).',
+  };
 }
 
 /**

@@ -10,9 +10,13 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { HOURS_PER_MONTH, PRICES } from './prices';
-import { buildEmfRecord } from '../../lambda/canary/emf';
 import { parseCanaryConfig } from '../../lambda/canary/config';
-import { McpAppRunnerImage, McpAppRunnerService, McpCanary, McpFargateService, McpLambdaService, McpServerCode } from '../../src';
+import { buildEmfRecord } from '../../lambda/canary/emf';
+import {
+  McpAppRunnerImage, McpAppRunnerService, McpCanary, McpExpressService, McpFargateService, McpLambdaService, McpServerCode,
+  McpWebFunctionCode, McpWebFunctionService,
+} from '../../src';
+import { exampleStackClasses } from '../../test/support/example-stacks';
 
 const PROBES_PER_MONTH = 60 * HOURS_PER_MONTH;
 
@@ -30,8 +34,8 @@ export interface StackCost {
   readonly service: CostLine[];
 }
 
-/** Custom metrics the canary's EMF record creates on a passing probe (each metric x dimension set). */
-export function continuousMetricsPerCanary(): number {
+/** What a passing probe's EMF record publishes: custom metrics (metric x dimension set) and its size in bytes. */
+export function canaryRecord(): { metrics: number; bytes: number } {
   const config = parseCanaryConfig({
     MCP_CANARY_URL: 'https://mcp.example.com/mcp',
     MCP_CANARY_SERVICE_NAME: 'cost',
@@ -39,28 +43,44 @@ export function continuousMetricsPerCanary(): number {
     MCP_CANARY_DEADLINE_MS: '28000',
   });
   const passing: any = {
-    ok: true, url: 'https://mcp.example.com/mcp', era: 'modern', protocolVersion: '2026-07-28',
-    durationMs: 120, timings: { connectMs: 5, tlsMs: 10, handshakeMs: 40, toolsListMs: 30 },
-    toolCount: 3, tools: ['a', 'b', 'c'], toolsHash: 'sha256:0123456789abcdef', certDaysRemaining: 80,
+    ok: true,
+    url: 'https://mcp.example.com/mcp',
+    era: 'modern',
+    protocolVersion: '2026-07-28',
+    durationMs: 120,
+    timings: { connectMs: 5, tlsMs: 10, handshakeMs: 40, toolsListMs: 30, toolCallMs: null, totalMs: 120 },
+    toolCount: 3,
+    tools: ['a', 'b', 'c'],
+    toolsHash: 'sha256:0123456789abcdef',
+    certDaysRemaining: 80,
   };
   const record = buildEmfRecord(config, passing, Date.now());
-  return record._aws.CloudWatchMetrics.reduce((n, d) => n + d.Metrics.length * d.Dimensions.length, 0);
+  return {
+    metrics: record._aws.CloudWatchMetrics.reduce((n, d) => n + d.Metrics.length * d.Dimensions.length, 0),
+    bytes: JSON.stringify(record).length + 1,
+  };
 }
 
-/** Bytes the canary logs per run: its EMF line plus Lambda's START/END/REPORT platform records (measured sizes). */
-const PLATFORM_LOG_BYTES_PER_RUN = 900;
-const EMF_LOG_BYTES_PER_RUN = 1_600;
+/**
+ * Billed seconds of one canary run. On loopback a probe takes ~5 ms; against a same-region AWS
+ * endpoint the network (TCP, TLS, three MCP round trips) makes it ~0.2-0.4 s, and a cold start of
+ * the canary adds ~0.3 s once per environment: 0.5 s is a conservative figure.
+ */
+const CANARY_RUN_SECONDS = 0.5;
 
-function monitoringLines(template: Template, emfMetrics: number): CostLine[] {
+/** Bytes of Lambda's platform records per run in the JSON log format (start, runtimeDone, report; ~300 bytes each). */
+const PLATFORM_LOG_BYTES_PER_RUN = 900;
+
+function monitoringLines(template: Template, emf: { metrics: number; bytes: number }): CostLine[] {
   const lines: CostLine[] = [];
   const canaries = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => String(f.Properties.Description ?? '').startsWith('MCP protocol canary'));
   const n = canaries.length;
   if (n > 0) {
-    lines.push({ item: `custom metrics from the canary EMF line (${emfMetrics} per canary)`, monthly: n * emfMetrics * PRICES.customMetricMonth });
-    const gbSeconds = PROBES_PER_MONTH * 1.0 * (256 / 1024);
-    lines.push({ item: 'canary Lambda (1 run a minute, ~1 s at 256 MB)', monthly: n * ((PROBES_PER_MONTH / 1e6) * PRICES.lambdaRequestMillion + gbSeconds * PRICES.lambdaArmGbSecond) });
-    const gb = (PROBES_PER_MONTH * (PLATFORM_LOG_BYTES_PER_RUN + EMF_LOG_BYTES_PER_RUN)) / 1e9;
-    lines.push({ item: 'canary logs (ingest + a month stored)', monthly: n * gb * (PRICES.logIngestGb + PRICES.logStoreGbMonth) });
+    lines.push({ item: `custom metrics from the canary EMF line (${emf.metrics} per canary; ProbeFailures only in failing hours)`, monthly: n * emf.metrics * PRICES.customMetricMonth });
+    const gbSeconds = PROBES_PER_MONTH * CANARY_RUN_SECONDS * (256 / 1024);
+    lines.push({ item: `canary Lambda (1 run a minute, ${CANARY_RUN_SECONDS} s at 256 MB)`, monthly: n * ((PROBES_PER_MONTH / 1e6) * PRICES.lambdaRequestMillion + gbSeconds * PRICES.lambdaArmGbSecond) });
+    const gb = (PROBES_PER_MONTH * (PLATFORM_LOG_BYTES_PER_RUN + emf.bytes)) / 1e9;
+    lines.push({ item: `canary logs (${emf.bytes} B EMF line + ${PLATFORM_LOG_BYTES_PER_RUN} B platform records a run; ingest + a month stored)`, monthly: n * gb * (PRICES.logIngestGb + PRICES.logStoreGbMonth) });
   }
   const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
   const alarmMetrics = alarms.reduce((sum, a) => sum + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1), 0);
@@ -110,38 +130,46 @@ function serviceLines(template: Template): CostLine[] {
   return lines;
 }
 
-function costOf(name: string, stack: Stack, emfMetrics: number): StackCost {
+function costOf(name: string, stack: Stack, emf: { metrics: number; bytes: number }): StackCost {
   const template = Template.fromStack(stack);
-  return { name, resources: Object.keys(template.toJSON().Resources ?? {}).length, monitoring: monitoringLines(template, emfMetrics), service: serviceLines(template) };
+  const resources = Object.keys(template.toJSON().Resources ?? {}).length;
+  return { name, resources, monitoring: monitoringLines(template, emf), service: serviceLines(template) };
 }
 
 /** Every construct at defaults, each alone in a stack. */
-export function constructCosts(emfMetrics: number): StackCost[] {
+export function constructCosts(emf: { metrics: number; bytes: number }): StackCost[] {
   const server = path.join(__dirname, '..', '..', 'examples', 'server');
   const make = (name: string, build: (stack: Stack) => void): StackCost => {
     const stack = new Stack(new App(), name);
     build(stack);
-    return costOf(name, stack, emfMetrics);
+    return costOf(name, stack, emf);
   };
   return [
     make('McpLambdaService', (s) => new McpLambdaService(s, 'Mcp', { code: McpServerCode.fromDirectory(server) })),
     make('McpFargateService', (s) => new McpFargateService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
     make('McpAppRunnerService', (s) => new McpAppRunnerService(s, 'Mcp', { image: McpAppRunnerImage.fromAsset(server) })),
+    make('McpWebFunctionService', (s) => new McpWebFunctionService(s, 'Mcp', { code: McpWebFunctionCode.fromDirectory(path.join(__dirname, '..', '..', 'test', 'fixtures', 'web-function-server')) })),
+    make('McpExpressService', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
     make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
   ];
+}
+
+/** Every example stack (examples/*-stack.ts), as deployed by `cdk deploy` of the example apps. */
+export function exampleCosts(emf: { metrics: number; bytes: number }): StackCost[] {
+  return exampleStackClasses().map(([name, StackClass]) => costOf(`example ${name}`, new StackClass(new App(), name), emf));
 }
 
 const sum = (lines: CostLine[]) => lines.reduce((n, l) => n + l.monthly, 0);
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 function main(): void {
-  const emfMetrics = continuousMetricsPerCanary();
-  const costs = constructCosts(emfMetrics);
+  const emf = canaryRecord();
+  const costs = [...constructCosts(emf), ...(process.argv.includes('--constructs-only') ? [] : exampleCosts(emf))];
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(costs.map((c) => ({ ...c, monitoringTotal: sum(c.monitoring), serviceTotal: sum(c.service) })), null, 2));
     return;
   }
-  console.log(`Monthly cost at defaults, one probe a minute, us-east-1 list prices (scripts/cost/prices.ts).`);
+  console.log('Monthly cost at defaults, one probe a minute, us-east-1 list prices (scripts/cost/prices.ts).');
   console.log('FailureClass metrics are billed only in the hours a class occurs: $0.30/730 = $0.0004 per class-hour.\n');
   for (const c of costs) {
     console.log(`${c.name}: ${c.resources} CloudFormation resources (${Math.floor(500 / c.resources)} fit in one stack)`);

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { optIn } from '../monitoring/private/alarm-factory';
 import { countAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
@@ -19,21 +20,21 @@ export interface McpAppRunnerAlarmOptions {
    * Slow requests. Long-lived GET streams of stateful sessions (cut by App Runner at 120 s) count
    * as slow requests too.
    *
-   * @default - RequestLatency p90 above 10 seconds for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: the probe latency alarm sees slowness); then RequestLatency p90 above 10 seconds for 3 of 3 five-minute datapoints
    */
   readonly latencyAlarm?: McpLatencyThreshold;
 
   /**
    * CPU utilization of the instances.
    *
-   * @default - CPUUtilization Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then CPUUtilization Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly cpuAlarm?: McpUtilizationThreshold;
 
   /**
    * Memory utilization of the instances.
    *
-   * @default - MemoryUtilization Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts instance replacements the 5xx alarm and the probe see); then MemoryUtilization Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly memoryAlarm?: McpUtilizationThreshold;
 
@@ -134,7 +135,7 @@ export class McpAppRunnerAlarms extends Construct {
       metric: service.metricRequestLatency({ period: fiveMinutes }),
       summary: 'The MCP server on App Runner answers slowly',
       firstCheck: 'CPUUtilization and Concurrency (a saturated instance queues requests), then the slowest tool calls in the application logs and the services they call. Requests longer than 120 s are cut by App Runner.',
-    }, props.latencyAlarm ?? {}, Duration.seconds(10)), props.latencyAlarm));
+    }, props.latencyAlarm ?? {}, Duration.seconds(10)), optIn(props.latencyAlarm)));
 
     this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
       id: 'CpuUtilization',
@@ -144,7 +145,7 @@ export class McpAppRunnerAlarms extends Construct {
       firstCheck: 'Requests and Concurrency per instance: lower maxConcurrency so App Runner scales out sooner, or raise cpu.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
 
     this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
       id: 'MemoryUtilization',
@@ -154,7 +155,7 @@ export class McpAppRunnerAlarms extends Construct {
       firstCheck: 'memory growth over time (a leak, or sessions kept in memory) in the application logs; raise memoryLimitMiB before instances are replaced for lack of memory.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
 
     if (canScale(service.minInstances, service.maxInstances)) {
       this.instancesAtMaxAlarm = register(this.createInstancesAtMaxAlarm(props));

@@ -147,6 +147,23 @@ export interface McpCanaryProps {
   readonly metricNamespace?: string;
 
   /**
+   * Also publish the phase latencies (`ConnectLatency` ... `ToolCallLatency`), `ToolCount` and
+   * `CertDaysRemaining` as metrics. They are always in the canary's log line for Logs Insights;
+   * as metrics they cost $0.30 a month each (CloudWatch custom metrics).
+   *
+   * @default false
+   */
+  readonly detailedMetrics?: boolean;
+
+  /**
+   * Fail the probe (`TLS_ERROR`) when the https certificate expires in fewer whole days than
+   * this, so the probe alarm pages before clients see an expired certificate. 1 to 365.
+   *
+   * @default - no check (the service constructs set 14 for https URLs)
+   */
+  readonly minCertificateDays?: number;
+
+  /**
    * A KMS key to encrypt the canary's log group with. The construct adds the key policy statement
    * CloudWatch Logs needs (principal `logs.<region>.amazonaws.com`); for an imported key it warns
    * (`cdk-mcp:logKeyPolicyNotModified`) with the statement to add.
@@ -333,6 +350,12 @@ export class McpCanary extends Construct {
     if (props.headers && Object.keys(props.headers).length > 0) {
       environment[CANARY_ENV.HEADERS] = toJson(this, props.headers);
     }
+    if (props.detailedMetrics) {
+      environment[CANARY_ENV.DETAILED_METRICS] = 'true';
+    }
+    if (props.minCertificateDays !== undefined) {
+      environment[CANARY_ENV.MIN_CERT_DAYS] = String(props.minCertificateDays);
+    }
 
     return environment;
   }
@@ -484,6 +507,7 @@ export class McpCanary extends Construct {
     if (props.vpc === undefined && (props.vpcSubnets !== undefined || (props.securityGroups ?? []).length > 0)) {
       problems.push('`vpcSubnets` or `securityGroups` is set without `vpc`; pass the VPC that holds them.');
     }
+    errors.integerInRange('minCertificateDays', props.minCertificateDays, 1, 365, 'days');
     errors.addAll(problems);
     errors.throwIfAny();
   }

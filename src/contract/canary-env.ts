@@ -43,6 +43,16 @@ export const CANARY_ENV = {
   SIGV4_REGION: 'MCP_CANARY_SIGV4_REGION',
   /** Service to sign for (auth mode `sigv4`), `lambda` for Function URLs. */
   SIGV4_SERVICE: 'MCP_CANARY_SIGV4_SERVICE',
+  /**
+   * `true` to also emit the phase latencies, `ToolCount` and `CertDaysRemaining` as metrics
+   * (they are always in the log line, for Logs Insights). Optional, default `false`.
+   */
+  DETAILED_METRICS: 'MCP_CANARY_DETAILED_METRICS',
+  /**
+   * Whole days: an https certificate that expires sooner fails the probe with `TLS_ERROR`, so the
+   * probe alarm catches an expiring certificate without a metric of its own. Optional, default: no check.
+   */
+  MIN_CERT_DAYS: 'MCP_CANARY_MIN_CERT_DAYS',
   /** Most `tools/list` pages read (whole number, {@link PROBE_LIMITS}). Optional. */
   MAX_TOOL_PAGES: 'MCP_CANARY_MAX_TOOL_PAGES',
   /** Largest single response body in bytes (whole number, {@link PROBE_LIMITS}). Optional. */

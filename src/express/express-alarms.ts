@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { optIn } from '../monitoring/private/alarm-factory';
 import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
@@ -20,7 +21,7 @@ export interface McpExpressAlarmOptions {
   /**
    * The service's average CPU utilization (`AWS/ECS` `CPUUtilization`).
    *
-   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly cpuAlarm?: McpUtilizationThreshold;
 
@@ -28,7 +29,7 @@ export interface McpExpressAlarmOptions {
    * The service's average memory utilization (`AWS/ECS` `MemoryUtilization`; a task above 100% is
    * killed).
    *
-   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts the task kills the running-tasks alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly memoryAlarm?: McpUtilizationThreshold;
 
@@ -106,7 +107,7 @@ export class McpExpressAlarms extends Construct {
       firstCheck: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
 
     this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
       id: 'MemoryUtilization',
@@ -116,7 +117,7 @@ export class McpExpressAlarms extends Construct {
       firstCheck: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
 
     this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
       id: 'RunningTasksBelowDesired',

@@ -4,8 +4,9 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
+import { optIn } from '../monitoring/private/alarm-factory';
 import { countAlarm, createLogCountAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
@@ -14,14 +15,14 @@ export interface McpFargateAlarmOptions {
   /**
    * The service's average CPU utilization.
    *
-   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly cpuAlarm?: McpUtilizationThreshold;
 
   /**
    * The service's average memory utilization (a task above 100% is killed).
    *
-   * @default - Average above 80% for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts the task kills the running-tasks alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
    */
   readonly memoryAlarm?: McpUtilizationThreshold;
 
@@ -45,14 +46,14 @@ export interface McpFargateAlarmOptions {
    * 5xx responses of the load balancer itself (`HTTPCode_ELB_5XX_Count`: 502 bad gateway, 503 no
    * healthy target, 504 target timeout).
    *
-   * @default - Sum above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: its 503s are the lost tasks the running-tasks alarm sees, its 502s and 504s fail the probe); then Sum above 0 for 1 of 1 five-minute datapoints
    */
   readonly elb5xxAlarm?: McpCountThreshold;
 
   /**
    * Tasks failing the target group's health check (`UnHealthyHostCount`).
    *
-   * @default - Maximum above 0 for 3 of 3 one-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: the running-tasks and load balancer 5xx alarms see failing tasks); then Maximum above 0 for 3 of 3 one-minute datapoints
    */
   readonly unhealthyHostsAlarm?: McpCountThreshold;
 
@@ -60,7 +61,7 @@ export interface McpFargateAlarmOptions {
    * Time until the tasks start answering (`TargetResponseTime`; SSE responses count until their
    * headers, not the whole stream).
    *
-   * @default - p90 above 5 seconds for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: the probe latency alarm sees slowness); then p90 above 5 seconds for 3 of 3 five-minute datapoints
    */
   readonly targetResponseTimeAlarm?: McpLatencyThreshold;
 
@@ -68,7 +69,7 @@ export interface McpFargateAlarmOptions {
    * Connections the load balancer rejected because it reached its connection limit
    * (`RejectedConnectionCount`).
    *
-   * @default - Sum above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: the load balancer 5xx alarm and the probe see a saturated load balancer); then Sum above 0 for 1 of 1 five-minute datapoints
    */
   readonly rejectedConnectionsAlarm?: McpCountThreshold;
 
@@ -76,7 +77,7 @@ export interface McpFargateAlarmOptions {
    * Fatal errors in the container logs: crashes of the server process (V8 fatal errors, uncaught
    * exceptions, Python tracebacks, Go panics) and JSON lines at level fatal or critical.
    *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: a crash stops the task, which the running-tasks alarm sees); then matching log lines above 0 for 1 of 1 five-minute datapoints
    */
   readonly fatalErrorsAlarm?: McpCountThreshold;
 }
@@ -159,7 +160,7 @@ export class McpFargateAlarms extends Construct {
       firstCheck: 'which tool calls run hot in the container logs and RequestCountPerTarget; scale out (maxTaskCount) or give tasks more cpu.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), props.cpuAlarm));
+    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
 
     this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
       id: 'MemoryUtilization',
@@ -169,7 +170,7 @@ export class McpFargateAlarms extends Construct {
       firstCheck: 'memory per task in Container Insights and the number of open sessions (stateful servers hold them in memory); raise memoryLimitMiB or find the leak.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), props.memoryAlarm));
+    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
 
     this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
       id: 'RunningTasksBelowDesired',
@@ -195,7 +196,7 @@ export class McpFargateAlarms extends Construct {
       metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s load balancer answers 5xx itself (502 bad gateway, 503 no healthy target, 504 timeout)',
       firstCheck: 'HealthyHostCount and the unhealthy-hosts alarm (503), the idle timeout against the server\'s keep-alive timeout (502), and long silent requests (504); access logs show which.',
-    }, props.elb5xxAlarm), props.elb5xxAlarm));
+    }, props.elb5xxAlarm), optIn(props.elb5xxAlarm)));
 
     this.unhealthyHostsAlarm = register(factory.createAlarm(this, countAlarm({
       id: 'UnhealthyHosts',
@@ -205,7 +206,7 @@ export class McpFargateAlarms extends Construct {
       firstCheck: 'the health check path on a task (it must answer 200 within 5 seconds), the container logs, and CPU or memory saturation.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.unhealthyHostsAlarm), props.unhealthyHostsAlarm));
+    }, props.unhealthyHostsAlarm), optIn(props.unhealthyHostsAlarm)));
 
     this.targetResponseTimeAlarm = register(this.createResponseTimeAlarm(props));
 
@@ -215,7 +216,7 @@ export class McpFargateAlarms extends Construct {
       metric: loadBalancer.metrics.rejectedConnectionCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s load balancer rejects connections: it reached its connection limit',
       firstCheck: 'ActiveConnectionCount and long-lived SSE streams that never close; clients that open a connection per request.',
-    }, props.rejectedConnectionsAlarm), props.rejectedConnectionsAlarm));
+    }, props.rejectedConnectionsAlarm), optIn(props.rejectedConnectionsAlarm)));
 
     if (props.serverLogGroup !== undefined) {
       this.fatalErrorsAlarm = register(createLogCountAlarm(this, factory, {
@@ -228,7 +229,7 @@ export class McpFargateAlarms extends Construct {
         propName: 'fatalErrorsAlarm',
         summary: 'The MCP server process crashed or logged a fatal error',
         firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
-      }, props.fatalErrorsAlarm));
+      }, optIn(props.fatalErrorsAlarm)));
     }
 
     const dashboard = props.monitoring.dashboard;
@@ -252,7 +253,7 @@ export class McpFargateAlarms extends Construct {
       ...spec,
       threshold: maxLatency.toSeconds({ integral: false }),
       thresholdUnit: ' s',
-    }, props.targetResponseTimeAlarm);
+    }, optIn(props.targetResponseTimeAlarm));
   }
 }
 

@@ -9,6 +9,7 @@ import {
   PLATFORM_REPORT_MEMORY_PATTERN,
   TIMEOUT_REPORT_PATTERN,
 } from './private/lambda-log-patterns';
+import { optIn } from '../monitoring/private/alarm-factory';
 import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
@@ -37,7 +38,7 @@ export interface McpLambdaAlarmOptions {
   /**
    * Invocations that come close to the function timeout.
    *
-   * @default - Duration p99 above 80% of the timeout for 3 of 3 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`, predicts the timeouts the Errors alarm sees); then Duration p99 above 80% of the timeout for 3 of 3 five-minute datapoints
    */
   readonly durationAlarm?: McpUtilizationThreshold;
 
@@ -66,7 +67,7 @@ export interface McpLambdaAlarmOptions {
   /**
    * Memory used against memory size, from the JSON platform report (no Lambda Insights needed).
    *
-   * @default - maximum utilization above 90% for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`; its metric filter publishes every invocation ($0.30 a month), and it predicts the out-of-memory exits the Errors alarm sees); then maximum utilization above 90% for 1 of 1 five-minute datapoints
    */
   readonly memoryAlarm?: McpUtilizationThreshold;
 
@@ -74,7 +75,7 @@ export interface McpLambdaAlarmOptions {
    * Invocations that hit the function timeout: the JSON platform report with status `timeout`,
    * one per timed-out invocation.
    *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: a timeout is a function error, which the Errors alarm sees); then matching log lines above 0 for 1 of 1 five-minute datapoints
    */
   readonly timeoutsAlarm?: McpCountThreshold;
 
@@ -82,7 +83,7 @@ export interface McpLambdaAlarmOptions {
    * Runtime exits for lack of memory (`Runtime.OutOfMemory`, `signal: killed`, `JavaScript heap
    * out of memory`).
    *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: an out-of-memory exit is a function error, which the Errors alarm sees); then matching log lines above 0 for 1 of 1 five-minute datapoints
    */
   readonly outOfMemoryAlarm?: McpCountThreshold;
 }
@@ -213,7 +214,7 @@ export class McpLambdaAlarms extends Construct {
         firstCheck: 'the slowest tool calls in the function\'s logs and the downstream services they call; then raise the timeout or the memory (more memory is more CPU).',
         datapointsToAlarm: 3,
         evaluationPeriods: 3,
-      }, props.durationAlarm ?? {}, 80, props.timeout.toMilliseconds(), ' ms'), props.durationAlarm));
+      }, props.durationAlarm ?? {}, 80, props.timeout.toMilliseconds(), ' ms'), optIn(props.durationAlarm)));
     }
 
     // A token-valued prop (a CfnParameter) is given: its alarm exists whatever the value turns out to be.
@@ -278,7 +279,7 @@ export class McpLambdaAlarms extends Construct {
         propName: 'timeoutsAlarm',
         summary: 'MCP server invocations hit the Lambda timeout',
         firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
-      }, props.timeoutsAlarm));
+      }, optIn(props.timeoutsAlarm)));
       this.outOfMemoryAlarm = register(createLogCountAlarm(this, factory, {
         logGroup: props.serverLogGroup,
         patterns: { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN },
@@ -289,7 +290,7 @@ export class McpLambdaAlarms extends Construct {
         propName: 'outOfMemoryAlarm',
         summary: 'The MCP server\'s runtime exits for lack of memory',
         firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
-      }, props.outOfMemoryAlarm));
+      }, optIn(props.outOfMemoryAlarm)));
     }
 
     const dashboard = props.monitoring.dashboard;
@@ -299,7 +300,8 @@ export class McpLambdaAlarms extends Construct {
   }
 
   private createMemoryAlarm(props: McpLambdaAlarmsProps, logGroup: logs.ILogGroup): cloudwatch.Alarm | undefined {
-    if (props.memoryAlarm?.enabled === false) {
+    // Opt-in: it needs a metric filter that publishes on every invocation ($0.30 a month).
+    if (props.memoryAlarm?.enabled !== true) {
       return undefined;
     }
     new logs.MetricFilter(this, 'MemoryReportFilter', {

@@ -114,6 +114,19 @@ export interface McpMonitoringOptions {
   readonly alarmEmails?: string[];
 
   /**
+   * A KMS key to encrypt the alarm topic the construct creates (SNS server-side encryption),
+   * e.g. one key for every service of an account. The construct allows CloudWatch alarms to use
+   * it (a key of this app; for an imported key, add the statement yourself: see the README).
+   * Ignored when `alarmTopic` is given.
+   *
+   * @default - the topic is not encrypted at rest: alarm notifications carry alarm names, states
+   * and metric values, no secrets, and a customer managed key costs $1 a month (the AWS managed
+   * SNS key cannot be used by CloudWatch alarms)
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+   */
+  readonly alarmTopicEncryptionKey?: kms.IKey;
+
+  /**
    * An alarm that, while in ALARM, suppresses the service-health alarm's actions, instead of the
    * built-in maintenance-window alarm (`McpServiceMonitoring.maintenanceAlarm`).
    *
@@ -121,6 +134,16 @@ export interface McpMonitoringOptions {
    * @default - the service's maintenance-window alarm (open one with `mcp-probe maintenance start`)
    */
   readonly alarmActionsSuppressor?: cloudwatch.IAlarm;
+
+  /**
+   * Also publish the probe's phase latencies, tool count and certificate days as metrics (see
+   * {@link McpCanaryProps.detailedMetrics}), graph them on the dashboard, and add the
+   * `CertificateExpiring` alarm on `CertDaysRemaining`. Off, the certificate is still checked:
+   * the probe fails with `TLS_ERROR` when it expires within `certificateExpiryAlarm.minDaysRemaining`.
+   *
+   * @default false
+   */
+  readonly canaryDetailedMetrics?: boolean;
 
   /**
    * How long the canary's (and the deploy gate's) logs are kept: one JSON line per probe.
@@ -179,17 +202,22 @@ export interface McpMonitoringOptions {
   readonly probeLatencyAlarm?: McpLatencyThreshold;
 
   /**
-   * The "certificate expiring" alarm on `CertDaysRemaining` (only for https URLs).
+   * When the https certificate counts as expiring. By default the probe itself fails
+   * (`TLS_ERROR`, so the probe alarm pages) when it expires within `minDaysRemaining`; with
+   * `canaryDetailedMetrics` a separate `CertificateExpiring` alarm on `CertDaysRemaining` is added
+   * too. `enabled: false` turns both off. Only for https URLs.
    *
-   * @default - Minimum below 14 days for 1 of 1 one-hour datapoints, missing data not breaching
+   * @default - the probe fails under 14 days; with detailed metrics also Minimum below 14 days for 1 of 1 one-hour datapoints
    */
   readonly certificateExpiryAlarm?: McpCertificateExpiryThreshold;
 
   /**
    * The alarm on the canary function's own errors (configuration errors such as an unreadable
-   * secret, or bugs; a failing probe is not an error).
+   * secret, or bugs; a failing probe is not an error). Opt-in (`{ enabled: true }`): a canary run
+   * that errors writes no `ProbeSuccess` datapoint, which the probe alarm already treats as
+   * breaching; this alarm only tells "the canary is broken" apart from "the service is down".
    *
-   * @default - Errors Sum above 0 for 1 of 1 fifteen-minute datapoints, missing data not breaching
+   * @default - not created; with `enabled: true`, Errors Sum above 0 for 1 of 1 fifteen-minute datapoints
    */
   readonly canaryErrorsAlarm?: McpCountThreshold;
 

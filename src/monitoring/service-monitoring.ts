@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IDependable } from 'constructs';
+import { McpDeployGate } from './deploy-gate';
 import { McpMonitoringOptions } from './options';
 import { McpCanary } from '../canary/canary';
 import { McpFailureClass, McpProbePhase } from '../canary/canary-enums';
@@ -16,8 +17,7 @@ import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlar
 import { CREDENTIAL_ERROR_PATTERN } from './private/log-patterns';
 import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metrics';
 import { CANARY_DIMENSIONS, CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
-import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRICS } from '../contract/operations';
-import { McpDeployGate } from './deploy-gate';
+import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRIC } from '../contract/operations';
 import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */
@@ -140,14 +140,17 @@ export class McpServiceMonitoring extends Construct {
 
   private readonly factory: AlarmFactory;
 
+  private readonly detailedMetrics: boolean;
+
   constructor(scope: Construct, id: string, props: McpServiceMonitoringProps) {
     super(scope, id);
     this.serviceName = props.serviceName;
     this.metricNamespace = props.metricNamespace ?? DEFAULT_METRIC_NAMESPACE;
     this.logMetricNamespace = `${this.metricNamespace}/${this.serviceName}`;
+    this.detailedMetrics = props.canaryDetailedMetrics ?? false;
     this.validate(props);
 
-    this.alarmTopic = props.alarmTopic ?? this.createTopic();
+    this.alarmTopic = props.alarmTopic ?? this.createTopic(props.alarmTopicEncryptionKey);
     for (const email of props.alarmEmails ?? []) {
       this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
@@ -158,8 +161,12 @@ export class McpServiceMonitoring extends Construct {
       onAlarm: (alarm) => this.addAlarm(alarm),
     });
 
+    const https = !Token.isUnresolved(props.url) && props.url.startsWith('https://');
+    const certificateCheck = (Token.isUnresolved(props.url) || https) && props.certificateExpiryAlarm?.enabled !== false;
     if (props.canary ?? true) {
       this.canary = new McpCanary(this, 'Canary', {
+        detailedMetrics: props.canaryDetailedMetrics,
+        minCertificateDays: certificateCheck ? props.certificateExpiryAlarm?.minDaysRemaining ?? 14 : undefined,
         url: props.url,
         serviceName: props.serviceName,
         schedule: props.canarySchedule,
@@ -192,7 +199,7 @@ export class McpServiceMonitoring extends Construct {
         summary: 'The MCP probe is slow',
         firstCheck: 'the phase latencies (ConnectLatency, TlsLatency, HandshakeLatency, ToolsListLatency, ToolCallLatency) to see which step is slow; cold starts show in HandshakeLatency, then the server\'s duration and concurrency.',
       }, props.probeLatencyAlarm ?? {}, Duration.seconds(10)), props.probeLatencyAlarm);
-      if (Token.isUnresolved(props.url) || props.url.startsWith('https://')) {
+      if (certificateCheck && (props.canaryDetailedMetrics ?? false)) {
         this.certificateExpiryAlarm = this.factory.createAlarm(this, expiryAlarm({
           id: 'CertificateExpiring',
           propName: 'certificateExpiryAlarm',
@@ -201,7 +208,8 @@ export class McpServiceMonitoring extends Construct {
           firstCheck: 'the certificate of the custom domain in ACM (renewal status, DNS validation records); AWS-managed endpoints renew on their own.',
         }, props.certificateExpiryAlarm ?? {}), props.certificateExpiryAlarm);
       }
-      this.canaryErrorsAlarm = this.factory.createAlarm(this, countAlarm({
+      // Opt-in: a run that errors writes no ProbeSuccess datapoint, which ProbeFailing treats as breaching.
+      this.canaryErrorsAlarm = props.canaryErrorsAlarm?.enabled !== true ? undefined : this.factory.createAlarm(this, countAlarm({
         id: 'CanaryErrors',
         propName: 'canaryErrorsAlarm',
         metric: this.canary.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
@@ -269,16 +277,16 @@ export class McpServiceMonitoring extends Construct {
 
   /** The maintenance-window alarm: the metric math of src/contract/operations.ts, one datapoint a minute. */
   private createMaintenanceAlarm(): cloudwatch.Alarm {
-    const metric = (metricName: string) => new cloudwatch.Metric({
+    const latestCommand = new cloudwatch.Metric({
       namespace: this.metricNamespace,
-      metricName,
+      metricName: MAINTENANCE_METRIC,
       dimensionsMap: { [CANARY_DIMENSIONS.SERVICE_NAME]: this.serviceName },
       statistic: cloudwatch.Stats.MAXIMUM,
       period: Duration.minutes(1),
     });
     const inWindow = new cloudwatch.MathExpression({
       expression: MAINTENANCE_EXPRESSION,
-      usingMetrics: { opened: metric(MAINTENANCE_METRICS.OPENED_AT), closed: metric(MAINTENANCE_METRICS.CLOSED_AT) },
+      usingMetrics: { m: latestCommand },
       period: Duration.minutes(1),
       label: 'In maintenance (1 = yes)',
     });
@@ -351,18 +359,23 @@ export class McpServiceMonitoring extends Construct {
     return cloudwatch.AlarmRule.anyOf(...rules).renderAlarmRule();
   }
 
-  private createTopic(): sns.ITopic {
-    const key = new kms.Key(this, 'AlarmTopicKey', {
-      description: 'Encrypts the MCP alarm topic; CloudWatch alarms may use it to publish',
-      enableKeyRotation: true,
-    });
+  private createTopic(key: kms.IKey | undefined): sns.ITopic {
     const cloudwatchPrincipal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchAlarmsToPublish',
-      principals: [cloudwatchPrincipal],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      resources: ['*'],
-    }));
+    if (key) {
+      // CloudWatch publishes to an encrypted topic only with these on the key.
+      // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+      const added = key.addToResourcePolicy(new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublish',
+        principals: [cloudwatchPrincipal],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }), true);
+      if (!added.statementAdded) {
+        Annotations.of(this).addWarningV2('cdk-mcp:alarmTopicKeyPolicy',
+          'alarmTopicEncryptionKey is an imported key, whose policy the construct cannot change: allow the principal cloudwatch.amazonaws.com '
+          + 'kms:Decrypt and kms:GenerateDataKey* on it, or no alarm notification is delivered.');
+      }
+    }
     const topic = new sns.Topic(this, 'AlarmTopic', {
       displayName: 'MCP service alarms',
       masterKey: key,
@@ -407,16 +420,17 @@ export class McpServiceMonitoring extends Construct {
           title: 'Probe latency by phase (p90, ms)',
           left: [
             canary.metricProbeLatency({ label: 'Total' }),
-            ...Object.values(McpProbePhase).map((phase) => canary.metricPhaseLatency(phase, { label: phase })),
+            ...(this.detailedMetrics ? Object.values(McpProbePhase).map((phase) => canary.metricPhaseLatency(phase, { label: phase })) : []),
           ],
           width: 6,
         }),
-        new cloudwatch.GraphWidget({
+        // ToolCount is a metric with detailed metrics only; otherwise the log line carries it.
+        ...(this.detailedMetrics ? [new cloudwatch.GraphWidget({
           title: 'Tools listed',
           left: [canary.metricToolCount({ label: 'ToolCount' })],
           leftYAxis: { min: 0 },
           width: 6,
-        }),
+        })] : []),
         new cloudwatch.GraphWidget({
           title: 'Probe failures by class',
           left: [this.failuresByClass(canary)],
@@ -445,6 +459,7 @@ export class McpServiceMonitoring extends Construct {
     if (!Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
       errors.check(false, `\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
     }
+    errors.integerInRange('certificateExpiryAlarm.minDaysRemaining', props.certificateExpiryAlarm?.minDaysRemaining, 1, 365, 'days');
     for (const email of props.alarmEmails ?? []) {
       errors.check(Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `\`alarmEmails\` contains '${email}', which is not an e-mail address.`);
     }

@@ -8,6 +8,7 @@ import {
   REQUEST_TIMEOUT_PATTERN,
   WEB_OUT_OF_MEMORY_PATTERN,
 } from './private/web-function-log-patterns';
+import { optIn } from '../monitoring/private/alarm-factory';
 import { countAlarm, createLogCountAlarm } from '../monitoring/private/alarm-families';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold } from '../monitoring/thresholds';
@@ -53,7 +54,7 @@ export interface McpWebFunctionAlarmOptions {
   /**
    * Out-of-memory exits (`JavaScript heap out of memory`, `Runtime.OutOfMemory`).
    *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: an environment that runs out of memory answers 5xx, which the 5xx alarm sees); then matching log lines above 0 for 1 of 1 five-minute datapoints
    */
   readonly outOfMemoryAlarm?: McpCountThreshold;
 
@@ -61,7 +62,7 @@ export interface McpWebFunctionAlarmOptions {
    * File-descriptor exhaustion (`EMFILE`): an environment has 1,024 descriptors for all its
    * concurrent requests.
    *
-   * @default - matching log lines above 0 for 1 of 1 five-minute datapoints
+   * @default - not created (opt-in: `{ enabled: true }`: exhausted descriptors fail requests with 5xx, which the 5xx alarm sees); then matching log lines above 0 for 1 of 1 five-minute datapoints
    */
   readonly fileDescriptorsAlarm?: McpCountThreshold;
 }
@@ -150,13 +151,13 @@ export class McpWebFunctionAlarms extends Construct {
         propName: 'outOfMemoryAlarm',
         summary: 'The MCP server runs out of memory in its Web Function',
         firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
-      }, props.outOfMemoryAlarm));
+      }, optIn(props.outOfMemoryAlarm)));
       this.fileDescriptorsAlarm = register(createLogCountAlarm(this, factory, source('WebFunctionFileDescriptorExhaustion', { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }), {
         id: 'FileDescriptorExhaustion',
         propName: 'fileDescriptorsAlarm',
         summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',
         firstCheck: 'connections the server opens per request and never closes (HTTP agents without keep-alive, SSE streams); or lower maxConcurrencyPerEnvironment.',
-      }, props.fileDescriptorsAlarm));
+      }, optIn(props.fileDescriptorsAlarm)));
     }
 
     const dashboard = props.monitoring.dashboard;

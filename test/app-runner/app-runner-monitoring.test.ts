@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { McpAppRunnerImage, McpAppRunnerService, McpAppRunnerServiceProps, McpSessionMode } from '../../src';
 import { CANARY_ENV } from '../../src/contract/canary-env';
+import { APP_RUNNER_OPT_IN, MONITORING_OPT_IN, withOptInAlarms } from '../support/kit';
 
 type Resources = { [logicalId: string]: any };
 
@@ -12,7 +13,10 @@ const IMAGE = McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp-server:1.
 function synth(props: Partial<McpAppRunnerServiceProps> = {}, stackFn?: (stack: Stack) => Partial<McpAppRunnerServiceProps>) {
   const app = new App({ context: { '@aws-cdk/core:validateAgainstDefaultRules': false } });
   const stack = new Stack(app, 'Stack');
-  const service = new McpAppRunnerService(stack, 'Mcp', { image: IMAGE, ...props, ...(stackFn ? stackFn(stack) : {}) });
+  // Every opt-in alarm on (with detailed metrics): these tests are about the alarms themselves.
+  const given = { canaryDetailedMetrics: true, ...props, ...(stackFn ? stackFn(stack) : {}) };
+  const all = withOptInAlarms(given, [...APP_RUNNER_OPT_IN, ...MONITORING_OPT_IN]);
+  const service = new McpAppRunnerService(stack, 'Mcp', { image: IMAGE, ...all });
   return { stack, service, template: Template.fromStack(stack) };
 }
 

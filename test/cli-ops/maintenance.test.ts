@@ -19,12 +19,12 @@ const dimension = [{ Name: 'ServiceName', Value: 'orders' }];
 const client = () => new CloudWatchClient({ endpoint: fake.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake' } });
 
 describe('maintenance start', () => {
-  test('writes MaintenanceOpenedAt = now at every minute of the window, with the ServiceName dimension', async () => {
+  test('writes the open value of now (2 x epoch seconds, even) at every minute of the window, with the ServiceName dimension', async () => {
     const before = Math.floor(Date.now() / 1000);
     const run = await runCli(fake.endpoint, ['maintenance', 'start', 'orders', '--for', '30m']);
     const after = Math.floor(Date.now() / 1000);
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toMatch(/^maintenance window of orders open until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(30 min; 31 datapoints of MaintenanceOpenedAt in MCP\)\n$/);
+    expect(run.stdout).toMatch(/^maintenance window of orders open until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(30 min; 31 datapoints of MaintenanceWindow in MCP\)\n$/);
 
     const [request] = fake.requests;
     expect(request.headers['x-amz-target']).toBe('GraniteServiceVersion20100801.PutMetricData');
@@ -34,12 +34,13 @@ describe('maintenance start', () => {
     expect(input.Namespace).toBe('MCP');
     expect(input.MetricData).toHaveLength(31);
     const value = input.MetricData[0].Value as number;
-    expect(value).toBeGreaterThanOrEqual(before);
-    expect(value).toBeLessThanOrEqual(after);
-    const first = Math.floor(value / 60) * 60;
+    expect(value % 2).toBe(0);
+    expect(value / 2).toBeGreaterThanOrEqual(before);
+    expect(value / 2).toBeLessThanOrEqual(after);
+    const first = Math.floor(value / 2 / 60) * 60;
     input.MetricData.forEach((d, i) => {
       // The JSON protocol sends timestamps as epoch seconds; one datapoint per minute, same value.
-      expect(d).toEqual({ MetricName: 'MaintenanceOpenedAt', Dimensions: dimension, Timestamp: first + i * 60, Value: value });
+      expect(d).toEqual({ MetricName: 'MaintenanceWindow', Dimensions: dimension, Timestamp: first + i * 60, Value: value });
     });
   });
 
@@ -120,15 +121,14 @@ describe('maintenance status and stop', () => {
     const query = fake.calls('GetMetricData')[0] as { StartTime: number; EndTime: number; MetricDataQueries: unknown[] };
     expect(query.EndTime - query.StartTime).toBe((60 + 121) * 60);
     expect(query.MetricDataQueries).toEqual([
-      { Id: 'opened', MetricStat: { Metric: { Namespace: 'MCP', MetricName: 'MaintenanceOpenedAt', Dimensions: dimension }, Period: 60, Stat: 'Maximum' } },
-      { Id: 'closed', MetricStat: { Metric: { Namespace: 'MCP', MetricName: 'MaintenanceClosedAt', Dimensions: dimension }, Period: 60, Stat: 'Maximum' } },
+      { Id: 'm', MetricStat: { Metric: { Namespace: 'MCP', MetricName: 'MaintenanceWindow', Dimensions: dimension }, Period: 60, Stat: 'Maximum' } },
     ]);
 
     const stop = await runCli(fake.endpoint, ['maintenance', 'stop', 'orders']);
     expect(stop.code).toBe(0);
-    expect(stop.stdout).toMatch(/^maintenance window of orders closed at .* \(121 datapoints of MaintenanceClosedAt in MCP\)\n$/);
-    const closed = fake.calls('PutMetricData')[1] as { MetricData: Array<{ MetricName: string; Timestamp: number }> };
-    expect(closed.MetricData.every((d) => d.MetricName === 'MaintenanceClosedAt')).toBe(true);
+    expect(stop.stdout).toMatch(/^maintenance window of orders closed at .* \(121 datapoints of MaintenanceWindow in MCP\)\n$/);
+    const closed = fake.calls('PutMetricData')[1] as { MetricData: Array<{ MetricName: string; Timestamp: number; Value: number }> };
+    expect(closed.MetricData.every((d) => d.MetricName === 'MaintenanceWindow' && d.Value % 2 === 1)).toBe(true);
     expect(closed.MetricData[0].Timestamp * 1000).toBe(minute);
 
     const after = await runCli(fake.endpoint, ['maintenance', 'status', 'orders']);

@@ -5,13 +5,14 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { McpExpressService, McpExpressServiceProps } from '../../src';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../../src/monitoring/private/container-log-patterns';
-import { alarmById } from '../support/kit';
+import { alarmById, EXPRESS_OPT_IN, withOptInAlarms } from '../support/kit';
 
 function synth(props: Partial<McpExpressServiceProps> = {}): { service: McpExpressService; template: Template } {
   const stack = new Stack(new App(), 'Stack');
   const service = new McpExpressService(stack, 'Mcp', {
     image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', '..', 'examples', 'server'), { platform: ecr_assets.Platform.LINUX_AMD64 }),
-    ...props,
+    // Every opt-in alarm on: these tests are about the alarms themselves.
+    ...withOptInAlarms(props, EXPRESS_OPT_IN),
   });
   return { service, template: Template.fromStack(stack) };
 }

@@ -13,7 +13,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { McpExpressScalingMetric, McpExpressService, McpExpressServiceProps, McpSessionMode } from '../../src';
 import { expressMemoryChoices } from '../../src/express/private/express-validation';
-import { alarmById, canaryEnvironment, onlyResource, warningsOf } from '../support/kit';
+import { alarmById, canaryEnvironment, EXPRESS_OPT_IN, onlyResource, warningsOf, withOptInAlarms } from '../support/kit';
 
 const SERVER_DIR = path.join(__dirname, '..', '..', 'examples', 'server');
 
@@ -31,7 +31,7 @@ function image(): ecs.ContainerImage {
 function synth(props: Partial<McpExpressServiceProps> | ((stack: Stack) => Partial<McpExpressServiceProps>) = {}): Synth {
   const stack = new Stack(new App(), 'Stack');
   const extra = typeof props === 'function' ? props(stack) : props;
-  const service = new McpExpressService(stack, 'Mcp', { image: image(), ...extra });
+  const service = new McpExpressService(stack, 'Mcp', { image: image(), ...withOptInAlarms(extra, EXPRESS_OPT_IN) });
   return { stack, service, template: Template.fromStack(stack) };
 }
 

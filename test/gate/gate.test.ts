@@ -63,11 +63,14 @@ test('a healthy server passes at the first probe; the window is opened for the g
   // 20 s of gate: a window of ceil(20/60) + 1 = 2 minutes (3 datapoints), closed over the 2-hour horizon.
   const writes = puts();
   expect(writes).toEqual([
-    { metric: 'MaintenanceOpenedAt', count: 3, value: expect.any(Number), namespace: 'Gate/MCP' },
-    { metric: 'MaintenanceClosedAt', count: 121, value: expect.any(Number), namespace: 'Gate/MCP' },
+    { metric: 'MaintenanceWindow', count: 3, value: expect.any(Number), namespace: 'Gate/MCP' },
+    { metric: 'MaintenanceWindow', count: 121, value: expect.any(Number), namespace: 'Gate/MCP' },
   ]);
-  expect(writes[0].value).toBeGreaterThanOrEqual(started);
-  expect(writes[1].value).toBeGreaterThanOrEqual(writes[0].value);
+  // Open: 2 x epoch seconds (even); close: 2 x epoch seconds + 1 (odd), later, so it wins the Maximum.
+  expect(writes[0].value % 2).toBe(0);
+  expect(writes[1].value % 2).toBe(1);
+  expect(writes[0].value / 2).toBeGreaterThanOrEqual(started);
+  expect(writes[1].value).toBeGreaterThan(writes[0].value);
   expect(logs).toEqual([expect.objectContaining({ event: 'gate-probe', service: 'orders', attempt: 1, ok: true })]);
 });
 
@@ -79,7 +82,7 @@ test('a server answering errors fails the deployment after retries, with the fai
     await expect(run).rejects.toThrow(/^MCP deploy gate: orders failed its probe [2-9] time\(s\) over [0-2] s \(http layer\): UNAVAILABLE: .*\. Next: /);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(logs.filter((l) => l.event === 'gate-probe').length).toBeGreaterThanOrEqual(2);
-    expect(puts().map((p) => p.metric)).toEqual(['MaintenanceOpenedAt', 'MaintenanceClosedAt']);
+    expect(puts().map((p) => p.value % 2)).toEqual([0, 1]);
   } finally {
     await broken.close();
   }

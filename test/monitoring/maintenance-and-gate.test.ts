@@ -1,11 +1,11 @@
+import * as path from 'path';
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRICS } from '../../src/contract/operations';
-import { GATE_ENV, GATE_PROPERTIES } from '../../src/contract/gate';
 import { McpLambdaService, McpServerCode, McpServiceMonitoring } from '../../src';
+import { GATE_ENV, GATE_PROPERTIES } from '../../src/contract/gate';
+import { inMaintenance, MAINTENANCE_EXPRESSION, MAINTENANCE_METRIC, maintenanceValue } from '../../src/contract/operations';
 import { alarmById, testStack } from '../support/kit';
-import * as path from 'path';
 
 const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'lambda-server');
 
@@ -16,15 +16,12 @@ function monitored(props: Partial<ConstructorParameters<typeof McpServiceMonitor
 }
 
 describe('maintenance windows, built in', () => {
-  test('every service gets a maintenance alarm on the two window metrics, and it suppresses the health alarm', () => {
+  test('every service gets a maintenance alarm on the one window metric, and it suppresses the health alarm', () => {
     const { template } = monitored();
     const alarm = alarmById(template, 'MonitoringMaintenanceWindow');
     expect(alarm.Metrics.find((m: any) => m.Expression).Expression).toBe(MAINTENANCE_EXPRESSION);
     const names = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat]);
-    expect(names).toEqual(expect.arrayContaining([
-      ['opened', MAINTENANCE_METRICS.OPENED_AT, 'Maximum'],
-      ['closed', MAINTENANCE_METRICS.CLOSED_AT, 'Maximum'],
-    ]));
+    expect(names).toEqual([['m', MAINTENANCE_METRIC, 'Maximum']]);
     expect(alarm.TreatMissingData).toBe('notBreaching');
     expect(alarm.ActionsEnabled).toBe(false);
     template.hasResourceProperties('AWS::CloudWatch::CompositeAlarm', {
@@ -54,6 +51,37 @@ describe('maintenance windows, built in', () => {
     const { template } = monitored({ dashboard: true });
     const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
     expect(body).toMatch(/MonitoringMaintenanceWindow/);
+  });
+});
+
+describe('the maintenance encoding', () => {
+  /** MAINTENANCE_EXPRESSION evaluated as CloudWatch would, for one minute's Maximum (undefined: no datapoint). */
+  function alarmExpression(m: number | undefined): number {
+    const fill = (v: number | undefined) => v ?? 0;
+    expect(MAINTENANCE_EXPRESSION).toBe('IF(FILL(m, 0) > 0 AND FILL(m, 0) - 2 * FLOOR(FILL(m, 0) / 2) == 0, 1, 0)');
+    return fill(m) > 0 && fill(m) - 2 * Math.floor(fill(m) / 2) === 0 ? 1 : 0;
+  }
+  const t = 1_764_633_600; // 2025-12-02T00:00:00Z
+
+  test('the latest command of a minute wins its Maximum: open, close, reopen, close again', () => {
+    const minute: number[] = [];
+    const latest = () => Math.max(...minute);
+    minute.push(maintenanceValue('open', t));
+    expect([inMaintenance(latest()), alarmExpression(latest())]).toEqual([true, 1]);
+    minute.push(maintenanceValue('close', t + 30));
+    expect([inMaintenance(latest()), alarmExpression(latest())]).toEqual([false, 0]);
+    minute.push(maintenanceValue('open', t + 40));
+    expect([inMaintenance(latest()), alarmExpression(latest())]).toEqual([true, 1]);
+    minute.push(maintenanceValue('close', t + 40));
+    expect([inMaintenance(latest()), alarmExpression(latest())]).toEqual([false, 0]);
+  });
+
+  test('a minute with no datapoint is not in maintenance (a window ends by itself)', () => {
+    expect([inMaintenance(undefined), alarmExpression(undefined)]).toEqual([false, 0]);
+  });
+
+  test('values stay exact doubles for centuries (2 x epoch seconds < 2^53)', () => {
+    expect(Number.isSafeInteger(maintenanceValue('close', 4_102_444_800))).toBe(true);
   });
 });
 

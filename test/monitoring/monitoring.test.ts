@@ -1,13 +1,14 @@
 import { Annotations, App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations as AssertAnnotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { McpLambdaAlarms, McpLambdaAlarmsProps, McpServiceMonitoring, McpServiceMonitoringProps } from '../../src';
-import { alarmById } from '../support/kit';
+import { alarmById, LAMBDA_OPT_IN, MONITORING_OPT_IN, warningsOf, withOptInAlarms } from '../support/kit';
 
 const URL = 'https://mcp.example.com/mcp';
 
@@ -16,7 +17,9 @@ type Resources = Record<string, { Properties: Record<string, any> }>;
 function monitoringStack(props: Partial<McpServiceMonitoringProps> = {}, build?: (stack: Stack) => Partial<McpServiceMonitoringProps>) {
   const app = new App();
   const stack = new Stack(app, 'Stack');
-  const monitoring = new McpServiceMonitoring(stack, 'Monitoring', { serviceName: 'orders-mcp', url: URL, ...props, ...build?.(stack) });
+  // Every opt-in alarm on (with detailed metrics): these tests are about the alarms themselves.
+  const all = withOptInAlarms({ canaryDetailedMetrics: true, ...props, ...build?.(stack) }, MONITORING_OPT_IN);
+  const monitoring = new McpServiceMonitoring(stack, 'Monitoring', { serviceName: 'orders-mcp', url: URL, ...all });
   return { app, stack, monitoring };
 }
 
@@ -49,7 +52,7 @@ function lambdaStack(
     provisionedConcurrentExecutions: 2,
     functionUrl,
     serverLogGroup: logGroup,
-    ...alarmProps,
+    ...withOptInAlarms(alarmProps, LAMBDA_OPT_IN),
   });
   return { stack, monitoring, alarms, template: Template.fromStack(stack) };
 }
@@ -182,18 +185,18 @@ describe('McpServiceMonitoring thresholds', () => {
     expect(() => monitoringStack({ probeLatencyAlarm: { period: Duration.seconds(45) } }))
       .toThrow(/`probeLatencyAlarm.period` is 45 seconds; CloudWatch accepts 10, 20 or 30 seconds or a multiple of 60 seconds/);
     expect(() => monitoringStack({ probeFailureAlarm: { minSuccessRate: 2 } })).toThrow(/`probeFailureAlarm.minSuccessRate` is 2/);
-    expect(() => monitoringStack({ certificateExpiryAlarm: { minDaysRemaining: -1 } })).toThrow(/`certificateExpiryAlarm.minDaysRemaining` is -1/);
+    expect(() => monitoringStack({ certificateExpiryAlarm: { minDaysRemaining: -1 } })).toThrow(/certificateExpiryAlarm.minDaysRemaining must be a whole number between 1 and 365 days \(got -1\)/);
     expect(() => monitoringStack({ alarmEmails: ['oncall'] })).toThrow(/`alarmEmails` contains 'oncall'/);
     expect(() => monitoringStack({ metricNamespace: 'x'.repeat(250) })).toThrow(/CloudWatch namespaces hold at most 255/);
   });
 });
 
 describe('McpServiceMonitoring actions', () => {
-  test('creates a KMS-encrypted topic that denies publishing without TLS and lets CloudWatch publish', () => {
+  test('creates a topic that denies publishing without TLS and lets only CloudWatch alarms of this account publish; no key by default', () => {
     const { stack, monitoring } = monitoringStack();
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -207,10 +210,27 @@ describe('McpServiceMonitoring actions', () => {
         ]),
       },
     });
+    expect(monitoring.alarmTopic).toBeInstanceOf(sns.Topic);
+  });
+
+  test('alarmTopicEncryptionKey encrypts the topic and lets CloudWatch alarms use the key (one key can serve many services)', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = new kms.Key(stack, 'AlarmKey', { enableKeyRotation: true });
+    new McpServiceMonitoring(stack, 'A', { serviceName: 'a', url: URL, alarmTopicEncryptionKey: key });
+    new McpServiceMonitoring(stack, 'B', { serviceName: 'b', url: URL, alarmTopicEncryptionKey: key });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.allResourcesProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlarmKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]) },
     });
-    expect(monitoring.alarmTopic).toBeInstanceOf(sns.Topic);
+  });
+
+  test('an imported key raises a warning that says which statement to add', () => {
+    const stack = new Stack(new App(), 'Stack');
+    const key = kms.Key.fromKeyArn(stack, 'Imported', 'arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new McpServiceMonitoring(stack, 'A', { serviceName: 'a', url: URL, alarmTopicEncryptionKey: key });
+    expect(warningsOf(stack).join('\n')).toMatch(/allow the principal cloudwatch\.amazonaws\.com kms:Decrypt and kms:GenerateDataKey\*/);
   });
 
   test('uses a topic passed in and creates none', () => {

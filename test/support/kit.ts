@@ -45,3 +45,29 @@ export function warningsOf(stack: Stack, ownOnly = false): string[] {
 export function acknowledge(stack: Stack, ...ids: string[]): void {
   for (const id of ids) CoreAnnotations.of(stack).acknowledgeWarning(id, 'acknowledged in a test');
 }
+
+/**
+ * Props with the given opt-in alarms turned on (keeping any threshold a test sets), for tests of
+ * the alarms themselves; an explicit `enabled: false` stays off. The default set is tested apart.
+ */
+export function withOptInAlarms<T extends object>(props: T, keys: readonly string[]): T {
+  const out = { ...props } as Record<string, unknown>;
+  for (const key of keys) {
+    const given = (props as unknown as Record<string, { enabled?: boolean } | undefined>)[key];
+    if (given?.enabled !== false) out[key] = { enabled: true, ...given };
+  }
+  return out as unknown as T;
+}
+
+/** The opt-in alarms of the shared monitoring (canary errors; the certificate alarm needs detailed metrics). */
+export const MONITORING_OPT_IN = ['canaryErrorsAlarm'] as const;
+/** The opt-in Lambda platform alarms. */
+export const LAMBDA_OPT_IN = ['durationAlarm', 'memoryAlarm', 'timeoutsAlarm', 'outOfMemoryAlarm'] as const;
+/** The opt-in Fargate platform alarms. */
+export const FARGATE_OPT_IN = ['cpuAlarm', 'memoryAlarm', 'elb5xxAlarm', 'unhealthyHostsAlarm', 'targetResponseTimeAlarm', 'rejectedConnectionsAlarm', 'fatalErrorsAlarm'] as const;
+/** The opt-in App Runner platform alarms. */
+export const APP_RUNNER_OPT_IN = ['latencyAlarm', 'cpuAlarm', 'memoryAlarm'] as const;
+/** The opt-in Web Function platform alarms. */
+export const WEB_FUNCTION_OPT_IN = ['outOfMemoryAlarm', 'fileDescriptorsAlarm'] as const;
+/** The opt-in Express platform alarms. */
+export const EXPRESS_OPT_IN = ['cpuAlarm', 'memoryAlarm'] as const;

@@ -3,6 +3,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { McpWebFunctionCode, McpWebFunctionService } from '../../src';
 import { matchesFilterPattern } from '../support/cloudwatch-filter-pattern';
+import { WEB_FUNCTION_OPT_IN, withOptInAlarms } from '../support/kit';
 
 const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'web-function-server');
 
@@ -42,7 +43,7 @@ const SAMPLES = {
 
 function filterPatterns(): Record<string, string> {
   const stack = new Stack(new App(), 'Stack');
-  new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR) });
+  new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), ...withOptInAlarms({}, WEB_FUNCTION_OPT_IN) });
   const filters = Template.fromStack(stack).findResources('AWS::Logs::MetricFilter') as Record<string, { Properties: { FilterPattern: string; MetricTransformations: Array<{ MetricName: string }> } }>;
   return Object.fromEntries(Object.values(filters).map((f) => [f.Properties.MetricTransformations[0].MetricName, f.Properties.FilterPattern]));
 }

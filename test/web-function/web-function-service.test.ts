@@ -9,14 +9,14 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpCanaryAuth, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService, McpWebFunctionServiceProps } from '../../src';
 import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
-import { alarmById, canaryEnvironment, onlyResource, warningsOf } from '../support/kit';
+import { alarmById, canaryEnvironment, onlyResource, warningsOf, WEB_FUNCTION_OPT_IN, withOptInAlarms } from '../support/kit';
 
 const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'web-function-server');
 const ENTRY = path.join(__dirname, '..', 'fixtures', 'entry-server', 'server.ts');
 
 function synth(props: Partial<McpWebFunctionServiceProps> = {}, env?: { region?: string; account?: string }) {
   const stack = new Stack(new App(), 'Stack', env ? { env } : undefined);
-  const service = new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), ...props });
+  const service = new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), ...withOptInAlarms(props, WEB_FUNCTION_OPT_IN) });
   return { stack, service, template: Template.fromStack(stack) };
 }
 

@@ -44,8 +44,8 @@ found, AWS error, alarm in INSUFFICIENT_DATA) or bad usage.`,
        mcp-probe maintenance status <service> [options]
 
 Opens, closes or shows a service's maintenance window: while it is open, the service's alarm
-actions are suppressed. The window is two CloudWatch metrics (MaintenanceOpenedAt,
-MaintenanceClosedAt) written ahead of time, so it ends by itself: no process stays running.
+actions are suppressed. The window is a CloudWatch metric (MaintenanceWindow) written ahead
+of time, so it ends by itself: no process stays running.
 New datapoints can take a minute or two to show in 'status'.
 
 Options:
@@ -96,7 +96,7 @@ const MAINTENANCE: Record<string, { readonly flags: readonly string[]; readonly 
       const write = await openWindow(maintenanceTarget(args, service, clients), minutes as number);
       const until = new Date(Date.parse(write.to) + 60_000).toISOString();
       print(io, args, { service, namespace: args.namespace, action: 'start', open: true, until, ...write },
-        `maintenance window of ${service} open until ${when(until)} (${minutes} min; ${write.datapoints} datapoints of MaintenanceOpenedAt in ${args.namespace})`);
+        `maintenance window of ${service} open until ${when(until)} (${minutes} min; ${write.datapoints} datapoints of MaintenanceWindow in ${args.namespace})`);
       return 0;
     },
   },
@@ -105,7 +105,7 @@ const MAINTENANCE: Record<string, { readonly flags: readonly string[]; readonly 
     run: async (args, service, clients, io) => {
       const write = await closeWindow(maintenanceTarget(args, service, clients));
       print(io, args, { service, namespace: args.namespace, action: 'stop', open: false, ...write },
-        `maintenance window of ${service} closed at ${when(write.at)} (${write.datapoints} datapoints of MaintenanceClosedAt in ${args.namespace})`);
+        `maintenance window of ${service} closed at ${when(write.at)} (${write.datapoints} datapoints of MaintenanceWindow in ${args.namespace})`);
       return 0;
     },
   },

@@ -1,13 +1,13 @@
 /**
  * Maintenance windows in CloudWatch, exactly as src/contract/operations.ts defines them: opening
- * writes `MaintenanceOpenedAt` = now (epoch seconds) at every minute of the window, closing writes
- * `MaintenanceClosedAt` = now at every remaining minute, and a minute is in maintenance when the
- * latest open is newer than the latest close. Shared by `mcp-probe maintenance` and the deploy gate.
+ * writes the open value of now at every minute of the window, closing writes the close value of
+ * now at every remaining minute, and a minute is in maintenance when its latest command (the
+ * Maximum) is an open. Shared by `mcp-probe maintenance` and the deploy gate.
  */
 import { GetMetricDataCommand, PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { allPages, awsCall } from './aws';
 import { CANARY_DIMENSIONS } from '../../../src/contract/canary-env';
-import { MAINTENANCE_MAX_MINUTES, MAINTENANCE_METRICS } from '../../../src/contract/operations';
+import { inMaintenance, MAINTENANCE_MAX_MINUTES, MAINTENANCE_METRIC, maintenanceCommandTime, maintenanceValue } from '../../../src/contract/operations';
 
 /** The most datapoints (MetricDatum entries) one PutMetricData request accepts. */
 export const PUT_METRIC_DATA_MAX_ITEMS = 1000;
@@ -55,13 +55,14 @@ export function windowMinutes(now: number, minutes: number): number[] {
   return Array.from({ length: minutes + 1 }, (_, i) => first + i * MINUTE_MS);
 }
 
-async function write(target: MaintenanceTarget, metric: string, minutes: number, now: number, batchSize: number): Promise<MaintenanceWrite> {
+async function write(target: MaintenanceTarget, action: 'open' | 'close', minutes: number, now: number, batchSize: number): Promise<MaintenanceWrite> {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAINTENANCE_MAX_MINUTES) {
     throw new RangeError(`a maintenance window lasts 1 to ${MAINTENANCE_MAX_MINUTES} minutes, not ${minutes}`);
   }
-  const value = Math.floor(now / 1000);
+  const seconds = Math.floor(now / 1000);
+  const value = maintenanceValue(action, seconds);
   const data: MetricDatum[] = windowMinutes(now, minutes).map((t) => ({
-    MetricName: metric,
+    MetricName: MAINTENANCE_METRIC,
     Dimensions: [{ Name: CANARY_DIMENSIONS.SERVICE_NAME, Value: target.serviceName }],
     Timestamp: new Date(t),
     Value: value,
@@ -73,7 +74,7 @@ async function write(target: MaintenanceTarget, metric: string, minutes: number,
     requests++;
   }
   return {
-    at: new Date(value * 1000).toISOString(),
+    at: new Date(seconds * 1000).toISOString(),
     from: data[0].Timestamp!.toISOString(),
     to: data[data.length - 1].Timestamp!.toISOString(),
     datapoints: data.length,
@@ -84,12 +85,12 @@ async function write(target: MaintenanceTarget, metric: string, minutes: number,
 /** Opens (or extends, or reopens) the window for `minutes` from now. */
 export function openWindow(target: MaintenanceTarget, minutes: number, now = Date.now(),
   batchSize = PUT_METRIC_DATA_MAX_ITEMS): Promise<MaintenanceWrite> {
-  return write(target, MAINTENANCE_METRICS.OPENED_AT, minutes, now, batchSize);
+  return write(target, 'open', minutes, now, batchSize);
 }
 
 /** Closes the window: every minute from now to the furthest a window can reach. */
 export function closeWindow(target: MaintenanceTarget, now = Date.now(), batchSize = PUT_METRIC_DATA_MAX_ITEMS): Promise<MaintenanceWrite> {
-  return write(target, MAINTENANCE_METRICS.CLOSED_AT, MAINTENANCE_MAX_MINUTES, now, batchSize);
+  return write(target, 'close', MAINTENANCE_MAX_MINUTES, now, batchSize);
 }
 
 /** A GetMetricData result merged over its pages: values by timestamp (ms). */
@@ -133,19 +134,19 @@ export async function readWindow(target: MaintenanceTarget, now = Date.now()): P
   const data = await getMetricData(target.cloudwatch, {
     StartTime: new Date(start),
     EndTime: new Date(end),
-    MetricDataQueries: [stat('opened', MAINTENANCE_METRICS.OPENED_AT), stat('closed', MAINTENANCE_METRICS.CLOSED_AT)],
+    MetricDataQueries: [stat('m', MAINTENANCE_METRIC)],
   });
-  const opened = data.get('opened') ?? new Map<number, number>();
-  const closed = data.get('closed') ?? new Map<number, number>();
-  // MAINTENANCE_EXPRESSION: IF(FILL(opened, 0) > FILL(closed, 0), 1, 0), per minute.
-  const inWindow = (t: number) => (opened.get(t) ?? 0) > (closed.get(t) ?? 0);
+  const latest = data.get('m') ?? new Map<number, number>();
+  // MAINTENANCE_EXPRESSION, per minute.
+  const inWindow = (t: number) => inMaintenance(latest.get(t));
   const iso = (t: number) => new Date(t).toISOString();
   if (inWindow(current)) {
     let first = current;
     while (first - MINUTE_MS >= start && inWindow(first - MINUTE_MS)) first -= MINUTE_MS;
     let last = current;
     while (last + MINUTE_MS < end && inWindow(last + MINUTE_MS)) last += MINUTE_MS;
-    return { open: true, since: first === start ? null : iso(first), until: iso(last + MINUTE_MS), openedAt: iso(opened.get(current)! * 1000) };
+    const openedAt = iso(maintenanceCommandTime(latest.get(current)!) * 1000);
+    return { open: true, since: first === start ? null : iso(first), until: iso(last + MINUTE_MS), openedAt };
   }
   let previous: number | undefined;
   for (let t = current - MINUTE_MS; t >= start; t -= MINUTE_MS) {

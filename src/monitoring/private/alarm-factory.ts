@@ -133,3 +133,12 @@ function describe(
     + `in ${datapointsToAlarm} of ${evaluationPeriods} periods of ${period.toHumanString()}. `
     + `First check: ${spec.firstCheck}`;
 }
+
+/**
+ * The thresholds of an opt-in alarm: off unless the user sets `enabled: true`. Opt-in alarms are
+ * those whose failures another default alarm already catches (or that only predict one), kept
+ * off by default so a monitored endpoint stays within its cost budget (README "What it costs").
+ */
+export function optIn<T extends McpAlarmThresholdBase>(thresholds: T | undefined): T {
+  return { ...thresholds, enabled: thresholds?.enabled === true } as T;
+}
