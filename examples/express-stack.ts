@@ -18,11 +18,19 @@ export class McpExpressExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpExpressService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       image: ecs.ContainerImage.fromAsset(EXAMPLE_SERVER_CONTEXT, { platform: ecr_assets.Platform.LINUX_AMD64 }),
       minTaskCount: 2,
       maxTaskCount: 6,
       canaryExpectedTools: ['echo', 'get_time', 'health'],
       canarySentinelTool: 'health',
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     Validations.of(this.service.infrastructureRole).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]',

@@ -71,6 +71,8 @@ export class McpFargateExampleStack extends Stack {
     });
 
     this.service = new McpFargateService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       image: exampleServerImage(),
       user: EXAMPLE_SERVER_USER,
       desiredCount: 2,
@@ -78,6 +80,12 @@ export class McpFargateExampleStack extends Stack {
       maxTaskCount: 6,
       accessLogBucket: accessLogs,
       accessLogPrefix: 'mcp-alb',
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     acknowledgeExampleFindings(this.service);
   }
@@ -94,12 +102,20 @@ export class McpFargateStatefulExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpFargateService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       image: exampleServerImage(),
       user: EXAMPLE_SERVER_USER,
       desiredCount: 2,
       sessionMode: McpSessionMode.STATEFUL,
       stickinessDuration: Duration.hours(1),
       environment: { MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '3600' },
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     acknowledgeExampleFindings(this.service);
     Validations.of(this.service).acknowledge({

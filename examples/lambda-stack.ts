@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { McpFunctionUrlAuth, McpLambdaService, McpServerCode } from '../src';
 
@@ -17,8 +17,16 @@ export class McpLambdaExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpLambdaService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       environment: { LOG_LEVEL: 'info' },
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
   }
 }
@@ -34,10 +42,18 @@ export class McpLambdaPublicExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpLambdaService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       auth: McpFunctionUrlAuth.NONE,
       provisionedConcurrency: 1,
       reservedConcurrency: 10,
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedUrl', 'public on purpose: echo, get_time and health only');

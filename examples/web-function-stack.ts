@@ -14,10 +14,18 @@ export class McpWebFunctionExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpWebFunctionService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       code: McpWebFunctionCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       environment: { LOG_LEVEL: 'info' },
       maxConcurrencyPerEnvironment: 32,
       maxEnvironments: 4,
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     new CfnOutput(this, 'McpUrl', { value: this.service.url });
     suppressCodeStagingFindings(this);
@@ -35,9 +43,17 @@ export class McpWebFunctionPublicExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpWebFunctionService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      deployGate: true,
       code: McpWebFunctionCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       auth: McpWebFunctionAuth.APPLICATION_MANAGED,
       rateLimit: 100,
+    });
+    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
+    // the statement is narrowed by the cloudwatch:namespace condition instead.
+    Validations.of(this.service.monitoring.deployGate!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedWebFunctionEndpoint', 'public on purpose: echo, get_time and health only');

@@ -6,7 +6,7 @@
 import { BearerTokenCache, sdkGetSecretString } from './bearer-token';
 import { CanaryConfig, parseCanaryConfig } from './config';
 import { buildEmfRecord, EmfRecord } from './emf';
-import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe';
+import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult, type Transport } from '../probe';
 
 /** The part of the Lambda context the handler uses. */
 export interface CanaryContext {
@@ -28,11 +28,49 @@ export async function handler(_event?: unknown, context?: CanaryContext): Promis
   const startedAt = Date.now();
   const config = parseCanaryConfig(process.env);
   const { options, secrets } = await probeOptions(config, context);
-  const result = failExpiringCertificate(config, await probe(options));
+  const result = failExpiringCertificate(config, await eras.probe(options, probe));
   const record = buildEmfRecord(config, result, startedAt, secrets);
   writeLine(JSON.stringify(record));
   return record;
 }
+
+/**
+ * The era an auto-mode canary detected, remembered across the warm invocations of one Lambda
+ * environment: auto mode against a legacy server spends a round trip on the modern attempt every
+ * run, which the remembered era saves. A run in the remembered era that fails in the protocol layer
+ * (the server changed eras, say) is retried at once in auto mode within what is left of the
+ * deadline, and any failure forgets the era, so the next run detects again.
+ */
+export class EraMemory {
+  private era?: Exclude<Transport, 'auto'>;
+
+  /** The era remembered, if any. */
+  public get remembered(): Exclude<Transport, 'auto'> | undefined {
+    return this.era;
+  }
+
+  /** Runs `run` as the configured transport asks, using and updating the remembered era. */
+  public async probe(options: ProbeOptions, run: (o: ProbeOptions) => Promise<ProbeResult>): Promise<ProbeResult> {
+    if ((options.transport ?? 'auto') !== 'auto') {
+      return run(options);
+    }
+    const started = Date.now();
+    let result: ProbeResult;
+    if (this.era !== undefined) {
+      result = await run({ ...options, transport: this.era });
+      const left = (options.timeoutMs ?? 10_000) - (Date.now() - started);
+      if (!result.ok && result.layer === 'protocol' && left > 0) {
+        result = await run({ ...options, transport: 'auto', timeoutMs: left });
+      }
+    } else {
+      result = await run(options);
+    }
+    this.era = result.ok && result.era !== null ? result.era : undefined;
+    return result;
+  }
+}
+
+const eras = new EraMemory();
 
 /**
  * A passing probe of an https endpoint whose certificate expires in fewer than

@@ -62,7 +62,7 @@ export interface McpLambdaFunctionOptions {
   readonly timeout?: Duration;
 
   /**
-   * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
+   * Plain, non-secret configuration for the server. Never put secrets here: use `secretArns`.
    *
    * @default - no extra variables
    */
@@ -72,7 +72,16 @@ export interface McpLambdaFunctionOptions {
    * Secrets Manager secrets the server needs. Each entry grants the function read access and sets
    * `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value at run
    * time (AWS SDK `GetSecretValue`, or the Parameters and Secrets Lambda Extension).
+   * (The container services' `secrets` inject the values instead; hence the different name.)
    *
+   * @default - no secrets
+   */
+  readonly secretArns?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * The former name of `secretArns`, which it works exactly like.
+   *
+   * @deprecated use `secretArns`: the name says that the server gets the ARN, not the value
    * @default - no secrets
    */
   readonly secrets?: { [name: string]: secretsmanager.ISecret };

@@ -12,6 +12,7 @@ import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { describePath, environmentTooLarge } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { secretArnsOf } from '../private/secret-names';
 import { McpServiceBase } from '../service';
 
 /** The MCP request headers a browser client sends, allowed when CORS is configured. */
@@ -112,7 +113,7 @@ export class McpLambdaService extends McpServiceBase {
       AWS_LWA_READINESS_CHECK_HEALTHY_STATUS: '200-299',
       AWS_LWA_INVOKE_MODE: invokeMode === lambda.InvokeMode.RESPONSE_STREAM ? 'response_stream' : 'buffered',
     };
-    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+    for (const [name, secret] of Object.entries(secretArnsOf(props))) {
       environment[`${name}_SECRET_ARN`] = secret.secretArn;
     }
 
@@ -156,7 +157,7 @@ export class McpLambdaService extends McpServiceBase {
     if (tooLarge !== undefined) {
       throw new Error(`McpLambdaService '${this.node.path}': ${tooLarge}`);
     }
-    for (const secret of Object.values(props.secrets ?? {})) {
+    for (const secret of Object.values(secretArnsOf(props))) {
       secret.grantRead(fn);
     }
     if (props.vpc) {
@@ -223,7 +224,7 @@ export class McpLambdaService extends McpServiceBase {
       serverLogGroup: this.logGroup,
     });
 
-    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (Secrets Manager, by ARN)');
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secretArns prop (Secrets Manager, by ARN)');
   }
 
   /**

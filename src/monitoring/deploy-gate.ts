@@ -118,10 +118,29 @@ export class McpDeployGate extends Construct {
     fn.node.addDependency(role);
     this.function = fn;
 
+    // The Provider framework's own function, with a least-privilege role of ours instead of the
+    // default (AWSLambdaBasicExecutionRole and lambda:InvokeFunction on every version): it writes
+    // its log group, invokes the gate and, while the gate is not yet active, reads its state.
+    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    const frameworkRole = new iam.Role(this, 'ProviderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Execution role of the MCP deploy gate\'s custom-resource framework: invokes the gate function',
+    });
+    frameworkRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [providerLogGroup.logGroupArn],
+    }));
+    frameworkRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction', 'lambda:GetFunction'],
+      resources: [fn.functionArn],
+    }));
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: fn,
-      logGroup: new logs.LogGroup(this, 'ProviderLogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH }),
+      logGroup: providerLogGroup,
+      // Immutable: the framework's own grants (every version of the function) are not added.
+      frameworkOnEventRole: frameworkRole.withoutPolicyUpdates(),
     });
+    provider.node.addDependency(frameworkRole);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::McpDeployGate',

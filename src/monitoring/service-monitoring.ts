@@ -459,6 +459,14 @@ export class McpServiceMonitoring extends Construct {
     if (!Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
       errors.check(false, `\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
     }
+    // Two services of one stack with the same name share ProbeSuccess{ServiceName} and the
+    // log-metric namespace: one would page for the other.
+    if (!Token.isUnresolved(this.serviceName) && !Token.isUnresolved(this.metricNamespace)) {
+      const twin = Stack.of(this).node.findAll().find((c) => c !== this && c instanceof McpServiceMonitoring
+        && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace);
+      errors.check(twin === undefined, `serviceName '${this.serviceName}' is already the name of ${twin?.node.path} in this stack: both would write the same `
+        + `${this.metricNamespace}/ProbeSuccess{ServiceName} metric and log namespace, and each service's alarms would fire for the other. Give each service its own serviceName.`);
+    }
     errors.integerInRange('certificateExpiryAlarm.minDaysRemaining', props.certificateExpiryAlarm?.minDaysRemaining, 1, 365, 'days');
     for (const email of props.alarmEmails ?? []) {
       errors.check(Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `\`alarmEmails\` contains '${email}', which is not an e-mail address.`);

@@ -87,7 +87,7 @@ export interface McpWebFunctionOptions {
 
   /**
    * Plain, non-secret configuration for the server. Names starting with `AWS_LAMBDA_` are reserved
-   * by Web Functions. Never put secrets here: use `secrets`.
+   * by Web Functions. Never put secrets here: use `secretArns`.
    *
    * @default - no extra variables
    */
@@ -97,7 +97,16 @@ export interface McpWebFunctionOptions {
    * Secrets Manager secrets the server needs. Each entry grants the function read access and sets
    * `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value at run
    * time with the AWS SDK (Web Functions have no extensions).
+   * (The container services' `secrets` inject the values instead; hence the different name.)
    *
+   * @default - no secrets
+   */
+  readonly secretArns?: { [name: string]: secretsmanager.ISecret };
+
+  /**
+   * The former name of `secretArns`, which it works exactly like.
+   *
+   * @deprecated use `secretArns`: the name says that the server gets the ARN, not the value
    * @default - no secrets
    */
   readonly secrets?: { [name: string]: secretsmanager.ISecret };

@@ -9,6 +9,7 @@ import { McpWebFunctionAlarms } from './web-function-alarms';
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { secretArnsOf } from '../private/secret-names';
 import { McpServiceBase } from '../service';
 
 /**
@@ -82,7 +83,7 @@ export class McpWebFunctionService extends McpServiceBase {
     }
 
     const environment: { [name: string]: string } = { ...props.environment };
-    for (const [name, secret] of Object.entries(props.secrets ?? {})) {
+    for (const [name, secret] of Object.entries(secretArnsOf(props))) {
       environment[`${name}_SECRET_ARN`] = secret.secretArn;
     }
 
@@ -112,7 +113,7 @@ export class McpWebFunctionService extends McpServiceBase {
         rateLimit: props.rateLimit,
       },
     });
-    for (const secret of Object.values(props.secrets ?? {})) {
+    for (const secret of Object.values(secretArnsOf(props))) {
       secret.grantRead(role);
     }
     this.webFunction = fn;
@@ -146,7 +147,7 @@ export class McpWebFunctionService extends McpServiceBase {
       serverLogGroup: logGroup,
     });
 
-    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (Secrets Manager, by ARN)');
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secretArns prop (Secrets Manager, by ARN)');
   }
 
   /**

@@ -142,11 +142,11 @@ describe('McpLambdaService options', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
   });
 
-  test('secrets are granted and passed by ARN, never by value', () => {
+  test.each(['secretArns', 'secrets'])('%s are granted and passed by ARN, never by value (secrets is the deprecated name)', (prop) => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     const secret = new secretsmanager.Secret(stack, 'ApiKey');
-    new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), secrets: { UPSTREAM_API_KEY: secret } });
+    new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER_DIR), [prop]: { UPSTREAM_API_KEY: secret } });
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ UPSTREAM_API_KEY_SECRET_ARN: { Ref: Match.stringLikeRegexp('^ApiKey') } }) },
@@ -395,7 +395,11 @@ describe('McpLambdaService validation', () => {
     ['port out of range', { port: 70000 }, /port must be a whole number between 1 and 65535 \(got 70000\)/],
     ['port of the runtime API', { port: 9001 }, /port must not be 9001/],
     ['reserved environment variable', { environment: { AWS_LWA_INVOKE_MODE: 'buffered' } }, /environment must not set AWS_LWA_INVOKE_MODE: use the invokeMode prop/],
-    ['bad secret name', { secrets: { 'my-key': secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') } }, /secrets key "my-key" is not a valid environment variable name/],
+    ['bad secret name', { secretArns: { 'my-key': secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') } }, /secretArns key "my-key" is not a valid environment variable name/],
+    ['both secret props', {
+      secretArns: { A: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') },
+      secrets: { B: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'T', 'y') },
+    }, /secrets and secretArns are both set: secrets is the deprecated name of secretArns\. Move every entry to secretArns/],
     ['origin with a path', { corsAllowedOrigins: ['https://app.example.com/x'] }, /corsAllowedOrigins entry "https:\/\/app.example.com\/x" is not an origin/],
     ['runtime with an image', { code: McpServerCode.fromImageAsset(IMAGE_DIR), runtime: lambda.Runtime.NODEJS_22_X }, /runtime applies to zip code only/],
     ['bad layer version', { webAdapterLayerVersion: 0 }, /webAdapterLayerVersion must be a positive integer \(got 0\)/],

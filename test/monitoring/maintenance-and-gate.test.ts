@@ -131,3 +131,21 @@ describe('deploy gate', () => {
     expect(gate.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^McpLiveAlias/), expect.stringMatching(/^McpLiveAliasFunctionUrl/)]));
   });
 });
+
+describe('service names are unique per stack', () => {
+  test('two services with the same serviceName in one stack are a synth error naming both', () => {
+    const stack = testStack();
+    new McpServiceMonitoring(stack, 'First', { serviceName: 'orders-mcp', url: 'https://a.example.com/mcp' });
+    expect(() => new McpServiceMonitoring(stack, 'Second', { serviceName: 'orders-mcp', url: 'https://b.example.com/mcp' }))
+      .toThrow(/serviceName 'orders-mcp' is already the name of Stack\/First in this stack[\s\S]*Give each service its own serviceName/);
+  });
+
+  test('the same name in another namespace, or the generated default names, are fine', () => {
+    const stack = testStack();
+    new McpServiceMonitoring(stack, 'First', { serviceName: 'orders-mcp', url: 'https://a.example.com/mcp' });
+    new McpServiceMonitoring(stack, 'Second', { serviceName: 'orders-mcp', url: 'https://b.example.com/mcp', metricNamespace: 'Team/MCP' });
+    new McpLambdaService(stack, 'A', { code: McpServerCode.fromDirectory(SERVER_DIR) });
+    new McpLambdaService(stack, 'B', { code: McpServerCode.fromDirectory(SERVER_DIR) });
+    expect(Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm')).not.toEqual({});
+  });
+});

@@ -164,7 +164,7 @@ describe('McpWebFunctionService props', () => {
     new McpWebFunctionService(stack, 'Mcp', {
       code: McpWebFunctionCode.fromDirectory(SERVER_DIR),
       environment: { LOG_LEVEL: 'info' },
-      secrets: { API: secret },
+      secretArns: { API: secret },
     });
     const template = Template.fromStack(stack);
     expect(revision(template).ServiceConfig.EnvironmentVariables).toEqual({ LOG_LEVEL: 'info', API_SECRET_ARN: { Ref: expect.stringMatching(/^Token/) } });
@@ -319,14 +319,14 @@ describe('McpWebFunctionService validation', () => {
     expect(errorOf({ environment: { BIG: 'x'.repeat(5000) } })).toMatch(/environment holds 5003 bytes; Lambda allows 4096/);
   });
 
-  test('secrets keys must be variable names and must not collide with environment', () => {
+  test('secretArns keys must be variable names and must not collide with environment', () => {
     const stack = new Stack(new App(), 'Stack');
     const secret = new secretsmanager.Secret(stack, 'S');
     expect(() => new McpWebFunctionService(stack, 'Mcp', {
       code: McpWebFunctionCode.fromDirectory(SERVER_DIR),
-      secrets: { 'bad-key': secret, 'API': secret },
+      secretArns: { 'bad-key': secret, 'API': secret },
       environment: { API_SECRET_ARN: 'x' },
-    })).toThrow(/secrets key "bad-key" is not a valid environment variable name[\s\S]*environment sets API_SECRET_ARN/);
+    })).toThrow(/secretArns key "bad-key" is not a valid environment variable name[\s\S]*environment sets API_SECRET_ARN/);
   });
 
   test('a network connector needs a home-Region endpoint', () => {

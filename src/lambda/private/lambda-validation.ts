@@ -2,7 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { functionUrlUnavailable } from './lambda-regions';
-import { checkSecretNames } from '../../private/secret-names';
+import { checkSecretArnProps } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import type { McpLambdaServiceProps } from '../lambda-service-props';
 
@@ -51,7 +51,7 @@ export function validateLambdaServiceProps(
     const reason = RESERVED_ENVIRONMENT[name];
     errors.check(!reason, `environment must not set ${name}: ${reason}.`);
   }
-  checkSecretNames(errors, props.secrets, props.environment);
+  checkSecretArnProps(errors, props, props.environment);
   for (const origin of props.corsAllowedOrigins ?? []) {
     errors.check(
       Token.isUnresolved(origin) || origin === '*' || /^https?:\/\/[^/]+$/.test(origin),

@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
-import { checkSecretNames } from '../../private/secret-names';
+import { checkSecretArnProps } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import { McpWebFunctionAuth, type McpWebFunctionServiceProps } from '../web-function-service-props';
 
@@ -49,7 +49,7 @@ export function validateWebFunctionServiceProps(
     );
   }
   errors.environmentNames('environment', props.environment);
-  checkSecretNames(errors, props.secrets, props.environment);
+  checkSecretArnProps(errors, props, props.environment);
   const size = Object.entries(props.environment ?? {})
     .filter(([k, v]) => !Token.isUnresolved(k) && !Token.isUnresolved(v))
     .reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
