@@ -112,6 +112,14 @@ function serviceLines(template: Template): CostLine[] {
     const perTask = (Number(td.Cpu) / 1024) * PRICES.fargateVcpuHour + (Number(td.Memory) / 1024) * PRICES.fargateGbHour;
     lines.push({ item: `Fargate ${id}: ${count} task(s) of ${td.Cpu} CPU / ${td.Memory} MiB`, monthly: count * perTask * HOURS_PER_MONTH });
   }
+  for (const svc of Object.values(template.findResources('AWS::ECS::ExpressGatewayService')) as any[]) {
+    // Express Mode runs the tasks on Fargate (Fargate prices); its managed load balancer is shared
+    // and not priced here (https://aws.amazon.com/ecs/pricing/).
+    const p = svc.Properties;
+    const count = p.ScalingTarget?.MinTaskCount ?? 1;
+    const perTask = (Number(p.Cpu) / 1024) * PRICES.fargateVcpuHour + (Number(p.Memory) / 1024) * PRICES.fargateGbHour;
+    lines.push({ item: `Express Mode: ${count} task(s) of ${p.Cpu} CPU / ${p.Memory} MiB (the managed load balancer not included)`, monthly: count * perTask * HOURS_PER_MONTH });
+  }
   for (const alias of Object.values(template.findResources('AWS::Lambda::Alias')) as any[]) {
     const pc = alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions;
     if (pc) lines.push({ item: `provisioned concurrency ${pc} x 1 GB`, monthly: pc * 1 * PRICES.lambdaArmProvisionedGbSecond * 3600 * HOURS_PER_MONTH });
