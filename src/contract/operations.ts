@@ -45,7 +45,10 @@ export function maintenanceCommandTime(value: number): number {
 /**
  * The metric math the maintenance alarm evaluates per minute: 1 in a window, else 0 —
  * {@link inMaintenance} in CloudWatch's terms. `m` is {@link MAINTENANCE_METRIC}, statistic
- * Maximum, period 60 s.
+ * Maximum, period 60 s. FLOOR, FILL, IF and AND are CloudWatch metric-math functions and
+ * operators (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html);
+ * that an alarm accepts this expression is unconfirmed until a first deploy (nothing is deployed
+ * from here): PutMetricAlarm would then reject it and fail the stack, never silently.
  */
 export const MAINTENANCE_EXPRESSION = 'IF(FILL(m, 0) > 0 AND FILL(m, 0) - 2 * FLOOR(FILL(m, 0) / 2) == 0, 1, 0)';
 

@@ -7,7 +7,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { McpCanary } from '../canary/canary';
 import { CANARY_ENV } from '../contract/canary-env';
-import { GATE_ENV, GATE_PROPERTIES, GATE_TIMEOUT_MARGIN_MS } from '../contract/gate';
+import { GATE_ENV, GATE_IAM_ACTIONS, GATE_PROPERTIES, GATE_TIMEOUT_MARGIN_MS } from '../contract/gate';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { ValidationErrors } from '../private/validation';
 
@@ -78,13 +78,13 @@ export class McpDeployGate extends Construct {
     // PutMetricData has no resource-level permissions; the namespace condition narrows it.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
+      actions: [GATE_IAM_ACTIONS.PUT_METRIC_DATA],
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': canary.metricNamespace } },
     }));
     // Lets the gate recognise a rollback and step aside, so a broken service cannot block its own rollback.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudformation:DescribeStacks'],
+      actions: [GATE_IAM_ACTIONS.DESCRIBE_STACKS],
       resources: [Stack.of(this).stackId],
     }));
     const placement = canary._vpcPlacement;

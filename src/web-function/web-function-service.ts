@@ -1,6 +1,5 @@
 import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -8,6 +7,7 @@ import { validateWebFunctionServiceProps } from './private/web-function-validati
 import { McpWebFunctionAlarms } from './web-function-alarms';
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
 import { McpServiceBase } from '../service';
@@ -156,32 +156,5 @@ export class McpWebFunctionService extends McpServiceBase {
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.endpoint.grants.invoke(grantee);
-  }
-}
-
-/**
- * Let CloudWatch Logs use the key for log groups of this account and Region. The condition cannot
- * name the log group itself: its ARN depends on the key, and the key policy would depend on it.
- *
- * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
- */
-function allowLogsToUseKey(scope: Construct, key: kms.IKey): void {
-  const stack = Stack.of(scope);
-  const result = key.addToResourcePolicy(new iam.PolicyStatement({
-    principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-    actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-    resources: ['*'],
-    conditions: {
-      ArnLike: {
-        'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      },
-    },
-  }));
-  if (!result.statementAdded) {
-    Annotations.of(scope).addWarningV2(
-      'cdk-mcp:logKeyPolicyNotModified',
-      `logEncryptionKey is imported, so its key policy cannot be changed here: allow logs.${stack.region}.amazonaws.com kms:Encrypt*, kms:Decrypt*, ` +
-        'kms:ReEncrypt*, kms:GenerateDataKey* and kms:Describe* on it, or the log group fails to create.',
-    );
   }
 }

@@ -2,7 +2,7 @@
  * The shared test kit for construct tests: one way to make a stack, read a template and check
  * warnings, instead of helpers rewritten per file.
  */
-import { Annotations as CoreAnnotations, App, Stack } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 
 /** A stack in a fresh app (env-agnostic unless a region or account is given). */
@@ -39,11 +39,6 @@ export function warningsOf(stack: Stack, ownOnly = false): string[] {
   return Annotations.fromStack(stack)
     .findWarning('*', ownOnly ? Match.stringLikeRegexp('cdk-mcp:') : Match.anyValue())
     .map((w) => String(w.entry.data));
-}
-
-/** Acknowledge library warnings on a scope, as a user would (the ids are the public contract). */
-export function acknowledge(stack: Stack, ...ids: string[]): void {
-  for (const id of ids) CoreAnnotations.of(stack).acknowledgeWarning(id, 'acknowledged in a test');
 }
 
 /**
