@@ -1,8 +1,15 @@
 /**
- * `npm run bench`: the MCP probe against an SDK 1.x Client and against bare HTTP round trips,
- * all on one local SDK 1.x Streamable HTTP server (stateful, JSON responses, in its own
- * process) in one run, plus the size and cold load time of the probe bundle against an
- * SDK-based equivalent.
+ * `npm run bench`: the MCP probe against bare HTTP round trips and an SDK 1.x Client, all on
+ * local servers from the official SDKs (in their own process) in one interleaved run:
+ *
+ * - a legacy SDK 1.x stateful JSON server: auto mode cold (discover, then the legacy fallback),
+ *   auto mode as the canary runs it warm (remembering the era it detected), and forced legacy;
+ * - a modern SDK 2.x server: auto and forced modern;
+ * - an SDK 2.x server with 1,000 tools (about 2 MB of tools/list), probed whole with the
+ *   defaults: time against its bare round trips, the tools hash against `JSON.parse` of the same
+ *   list, and the peak memory (RSS) of a process that only probes it;
+ *
+ * plus the size and cold load time of the probe bundle against an SDK-based equivalent.
  * Prints medians and ratios; asserts nothing (figures depend on the machine).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
@@ -12,13 +19,19 @@ import * as path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import * as esbuild from 'esbuild';
-import { probe } from '../lambda/probe';
+import { LARGE_BYTES_PER_TOOL, LARGE_TOOLS } from './server';
+import { EraMemory } from '../lambda/canary/handler';
+import { probe, toolsHash, type ProbeOptions } from '../lambda/probe';
 
 const ROOT = path.join(__dirname, '..');
 const OUT = path.join(ROOT, '.bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const WARMUP = 20;
 const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 15);
+/** Rounds against the 1,000-tool server (each moves about 2 MB). */
+const LARGE_ROUNDS = Number(process.env.BENCH_LARGE_ROUNDS ?? 40);
+/** Probe runs of the memory measurement, in one fresh process. */
+const MEMORY_RUNS = 10;
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -89,6 +102,35 @@ async function bareRoundTrips(url: URL, withDiscover: boolean): Promise<number> 
   }
 }
 
+const MODERN_META = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'bare', version: '1' },
+};
+
+/**
+ * The modern sequence with nothing else: `server/discover` and `tools/list` (no session, no
+ * DELETE), each read whole. Returns the sum of the round-trip times and the tools/list body.
+ */
+async function bareModern(url: URL): Promise<{ ms: number; toolsBody: string }> {
+  const agent = new http.Agent({ keepAlive: true });
+  let total = 0;
+  const call = async (id: number, method: string) => {
+    const started = now();
+    const res = await bare(agent, url, 'POST', { ...POST_HEADERS, 'mcp-protocol-version': '2026-07-28', 'mcp-method': method },
+      JSON.stringify({ jsonrpc: '2.0', id, method, params: { _meta: MODERN_META } }));
+    total += now() - started;
+    return res;
+  };
+  try {
+    await call(0, 'server/discover');
+    const tools = await call(1, 'tools/list');
+    return { ms: total, toolsBody: tools.body };
+  } finally {
+    agent.destroy();
+  }
+}
+
 /** The SDK 1.x Client doing the same: connect (initialize + initialized), listTools, end the session. */
 async function sdkClient(url: URL): Promise<number> {
   const started = now();
@@ -101,22 +143,45 @@ async function sdkClient(url: URL): Promise<number> {
   return now() - started;
 }
 
-async function probeOnce(url: URL, transport: 'auto' | 'legacy'): Promise<number> {
+async function probeOnce(url: URL, transport: 'auto' | 'legacy' | 'modern', memory?: EraMemory): Promise<number> {
+  const options: ProbeOptions = { url: url.toString(), transport };
   const started = now();
-  const result = await probe({ url: url.toString(), transport });
+  const result = memory === undefined ? await probe(options) : await memory.probe(options, probe);
   const elapsed = now() - started;
   if (!result.ok) throw new Error(`probe failed during the benchmark: ${result.message}`);
   return elapsed;
 }
 
-/** Starts bench/server.ts in a child process and waits for its URL. */
-async function startServerProcess(): Promise<{ child: ChildProcess; url: URL }> {
+interface ServerUrls {
+  readonly legacy: URL;
+  readonly modern: URL;
+  readonly large: URL;
+}
+
+/** Starts bench/server.ts in a child process and waits for its URLs. */
+async function startServerProcess(): Promise<{ child: ChildProcess; urls: ServerUrls }> {
   const child = fork(path.join(__dirname, 'server.ts'), [], { execArgv: ['-r', 'ts-node/register/transpile-only'], cwd: ROOT, stdio: 'inherit' });
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('message', (m: { url?: string }) => (m.url ? resolve(m.url) : reject(new Error('the bench server sent no URL'))));
+  const urls = await new Promise<Record<keyof ServerUrls, string>>((resolve, reject) => {
+    child.once('message', (m: Partial<Record<keyof ServerUrls, string>>) => (m.legacy && m.modern && m.large
+      ? resolve(m as Record<keyof ServerUrls, string>) : reject(new Error('the bench server sent no URLs'))));
     child.once('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
   });
-  return { child, url: new URL(url) };
+  return { child, urls: { legacy: new URL(urls.legacy), modern: new URL(urls.modern), large: new URL(urls.large) } };
+}
+
+/** Runs every contender `rounds` times (after `WARMUP`), interleaved in a rotating order; medians. */
+async function interleaved(rounds: number, contenders: Array<[string, () => Promise<number>]>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]));
+  for (let i = 0; i < WARMUP + rounds; i++) {
+    // A rotating order, so drift (GC, CPU frequency) and whatever the previous contender left
+    // behind on the server hit every contender alike.
+    for (let k = 0; k < contenders.length; k++) {
+      const [name, run] = contenders[(i + k) % contenders.length];
+      const ms = await run();
+      if (i >= WARMUP) samples[name].push(ms);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -127,35 +192,77 @@ function ask<T>(child: ChildProcess, message: string): Promise<T> {
 }
 
 async function roundTrips(): Promise<Record<string, number>> {
-  const { child, url } = await startServerProcess();
-  const samples: Record<string, number[]> = { probeAuto: [], probeLegacy: [], sdkClient: [], bareLegacy: [], bareAuto: [] };
+  const { child, urls } = await startServerProcess();
   try {
-    for (let i = 0; i < WARMUP + ROUNDS; i++) {
-      // Interleaved, and in a rotating order, so drift (GC, CPU frequency) and whatever the
-      // previous contender left behind on the server hit every contender alike.
-      const contenders: Array<[string, () => Promise<number>]> = [
-        ['probeAuto', () => probeOnce(url, 'auto')],
-        ['probeLegacy', () => probeOnce(url, 'legacy')],
-        ['sdkClient', () => sdkClient(url)],
-        ['bareLegacy', () => bareRoundTrips(url, false)],
-        ['bareAuto', () => bareRoundTrips(url, true)],
-      ];
-      const round: Record<string, number> = {};
-      for (let k = 0; k < contenders.length; k++) {
-        const [name, run] = contenders[(i + k) % contenders.length];
-        round[name] = await run();
-      }
-      if (i >= WARMUP) for (const [k, v] of Object.entries(round)) samples[k].push(v);
-    }
+    // The canary's era memory, as on a warm Lambda: it detected legacy once and goes straight there.
+    const remembered = new EraMemory();
+    await probeOnce(urls.legacy, 'auto', remembered);
+    if (remembered.remembered !== 'legacy') throw new Error(`the canary's era memory holds ${remembered.remembered}, not legacy`);
+    const legacy = await interleaved(ROUNDS, [
+      ['probeAuto', () => probeOnce(urls.legacy, 'auto')],
+      ['probeRemembered', () => probeOnce(urls.legacy, 'auto', remembered)],
+      ['probeLegacy', () => probeOnce(urls.legacy, 'legacy')],
+      ['sdkClient', () => sdkClient(urls.legacy)],
+      ['bareLegacy', () => bareRoundTrips(urls.legacy, false)],
+      ['bareAuto', () => bareRoundTrips(urls.legacy, true)],
+    ]);
     const { sessions } = await ask<{ sessions: number }>(child, 'sessions');
     // The SDK client and the bare sequence end their sessions too: any left is a leak.
     if (sessions !== 0) throw new Error(`${sessions} sessions leaked during the benchmark`);
+    const modern = await interleaved(ROUNDS, [
+      ['probeModernAuto', () => probeOnce(urls.modern, 'auto')],
+      ['probeModern', () => probeOnce(urls.modern, 'modern')],
+      ['bareModern', async () => (await bareModern(urls.modern)).ms],
+    ]);
+    const large = await interleaved(LARGE_ROUNDS, [
+      ['probeLarge', () => probeOnce(urls.large, 'auto')],
+      ['bareLarge', async () => (await bareModern(urls.large)).ms],
+    ]);
+    return { ...legacy, ...modern, ...large, ...await hashing(urls.large), ...peakMemory(urls.large) };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.send('stop');
     await exited;
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+/** The tools hash of the 2 MB list against `JSON.parse` of the same body (medians of 20). */
+async function hashing(url: URL): Promise<Record<string, number>> {
+  const { toolsBody } = await bareModern(url);
+  const tools = (JSON.parse(toolsBody) as { result: { tools: Array<Record<string, unknown>> } }).result.tools;
+  if (tools.length !== LARGE_TOOLS) throw new Error(`the large server listed ${tools.length} tools, not ${LARGE_TOOLS}`);
+  const parse: number[] = [];
+  const hash: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    let started = now();
+    JSON.parse(toolsBody);
+    parse.push(now() - started);
+    started = now();
+    toolsHash(tools);
+    hash.push(now() - started);
+  }
+  return { largeBytes: Buffer.byteLength(toolsBody), largeParseMs: median(parse), largeHashMs: median(hash) };
+}
+
+/**
+ * Peak RSS of a fresh Node.js process that loads the probe bundle and probes the large server
+ * `MEMORY_RUNS` times (with the defaults), and its RSS before the first probe.
+ */
+function peakMemory(url: URL): Record<string, number> {
+  const probeFile = path.join(OUT, 'probe.js');
+  const script = [
+    `const { probe } = require(${JSON.stringify(probeFile)});`,
+    'const before = process.memoryUsage().rss;',
+    '(async () => {',
+    `  for (let i = 0; i < ${MEMORY_RUNS}; i++) {`,
+    `    const r = await probe({ url: ${JSON.stringify(url.toString())} });`,
+    `    if (!r.ok || r.toolCount !== ${LARGE_TOOLS}) throw new Error('large probe: ' + r.message);`,
+    '  }',
+    '  process.stdout.write(JSON.stringify({ before, peak: process.resourceUsage().maxRSS * 1024 }));',
+    '})();',
+  ].join('\n');
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as { before: number; peak: number };
+  return { largeRssBeforeMb: out.before / 2 ** 20, largeRssPeakMb: out.peak / 2 ** 20 };
 }
 
 async function bundle(name: string, contents: string): Promise<string> {
@@ -201,23 +308,39 @@ async function bundles(): Promise<Record<string, number>> {
 }
 
 async function main(): Promise<void> {
-  const rt = await roundTrips();
+  // The bundles first: the memory measurement loads the probe bundle in a fresh process.
   const b = await bundles();
+  const rt = await roundTrips();
   const f = (n: number) => n.toFixed(2);
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
   const lines = [
-    `MCP probe benchmark (${ROUNDS} rounds after ${WARMUP} warm-up, medians; Node ${process.version}; SDK 1.x stateful JSON server on 127.0.0.1, in its own process)`,
+    `MCP probe benchmark (${ROUNDS} rounds after ${WARMUP} warm-up, medians, interleaved; Node ${process.version}; servers from the official SDKs on 127.0.0.1, in their own process)`,
     '',
-    `probe, auto (discover + initialize + initialized + tools/list + DELETE)   ${f(rt.probeAuto)} ms`,
-    `probe, --transport legacy (initialize + initialized + tools/list + DELETE) ${f(rt.probeLegacy)} ms`,
-    `SDK 1.x Client (connect + listTools + terminateSession + close)            ${f(rt.sdkClient)} ms`,
-    `bare HTTP round trips, legacy sequence (sum of 4)                          ${f(rt.bareLegacy)} ms`,
-    `bare HTTP round trips, auto sequence (sum of 5)                            ${f(rt.bareAuto)} ms`,
+    'Legacy server (SDK 1.x, stateful, JSON responses)',
+    `  probe, auto, cold (discover + initialize + initialized + tools/list + DELETE)  ${f(rt.probeAuto)} ms`,
+    `  probe, auto, warm canary (era remembered: the legacy sequence)               ${f(rt.probeRemembered)} ms`,
+    `  probe, --transport legacy (initialize + initialized + tools/list + DELETE)   ${f(rt.probeLegacy)} ms`,
+    `  SDK 1.x Client (connect + listTools + terminateSession + close)              ${f(rt.sdkClient)} ms`,
+    `  bare HTTP round trips, legacy sequence (sum of 4)                            ${f(rt.bareLegacy)} ms`,
+    `  bare HTTP round trips, auto sequence (sum of 5)                              ${f(rt.bareAuto)} ms`,
+    'Modern server (SDK 2.x, 2026-07-28)',
+    `  probe, auto (server/discover + tools/list)                                   ${f(rt.probeModernAuto)} ms`,
+    `  probe, --transport modern                                                    ${f(rt.probeModern)} ms`,
+    `  bare HTTP round trips, modern sequence (sum of 2)                            ${f(rt.bareModern)} ms`,
+    `Large server (SDK 2.x, ${LARGE_TOOLS} tools of about ${LARGE_BYTES_PER_TOOL} bytes, ${(rt.largeBytes / 2 ** 20).toFixed(2)} MiB of tools/list; ${LARGE_ROUNDS} rounds)`,
+    `  probe, auto, defaults (whole list, hashed)                                   ${f(rt.probeLarge)} ms`,
+    `  bare HTTP round trips (discover + tools/list, read whole)                    ${f(rt.bareLarge)} ms`,
+    `  tools hash of the list / JSON.parse of the same body                         ${f(rt.largeHashMs)} ms / ${f(rt.largeParseMs)} ms`,
+    `  RSS of a process probing it ${MEMORY_RUNS} times: before / peak                          ${rt.largeRssBeforeMb.toFixed(0)} MB / ${rt.largeRssPeakMb.toFixed(0)} MB   (goal: peak < 128 MB)`,
     '',
-    `probe (legacy) / SDK client:          ${f(rt.probeLegacy / rt.sdkClient)}x   (goal: < 1, faster)`,
-    `probe (auto) / SDK client:            ${f(rt.probeAuto / rt.sdkClient)}x`,
-    `probe (legacy) / bare round trips:    ${f(rt.probeLegacy / rt.bareLegacy)}x   (goal: <= 1.20)`,
-    `probe (auto) / bare round trips:      ${f(rt.probeAuto / rt.bareAuto)}x   (goal: <= 1.20)`,
+    `probe (legacy) / bare round trips:            ${f(rt.probeLegacy / rt.bareLegacy)}x   (goal: <= 1.05)`,
+    `probe (modern) / bare round trips:            ${f(rt.probeModern / rt.bareModern)}x   (goal: <= 1.05)`,
+    `probe (auto, warm canary) / bare legacy:      ${f(rt.probeRemembered / rt.bareLegacy)}x   (goal: <= 1.10)`,
+    `probe (auto, modern server) / bare modern:    ${f(rt.probeModernAuto / rt.bareModern)}x   (goal: <= 1.10)`,
+    `probe (auto, cold) / bare auto sequence:      ${f(rt.probeAuto / rt.bareAuto)}x   (the first run of a cold canary, the CLI)`,
+    `probe (1,000 tools) / bare round trips:       ${f(rt.probeLarge / rt.bareLarge)}x   (goal: < 2)`,
+    `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x`,
+    `probe (legacy) / SDK client:                  ${f(rt.probeLegacy / rt.sdkClient)}x   (goal: < 1, faster)`,
     '',
     `probe bundle (minified, with SigV4):  ${kb(b.probeBytes)}   (goal: < 60 KB)`,
     `mcp-probe CLI bundle (assets/):       ${kb(b.cliBytes)}`,
@@ -226,7 +349,7 @@ async function main(): Promise<void> {
     `cold load, SDK client bundle:         ${f(b.sdkLoadMs)} ms   -> probe loads ${f(b.sdkLoadMs / b.probeLoadMs)}x faster`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ rounds: ROUNDS, node: process.version, ...rt, ...b }, null, 2));
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify({ rounds: ROUNDS, largeRounds: LARGE_ROUNDS, node: process.version, ...rt, ...b }, null, 2));
 }
 
 main().catch((error) => {

@@ -2,7 +2,7 @@
  * The human output of `mcp-probe`: the phases with their timings, the verdict, and what to
  * look at next. Pure: a result in, text out.
  */
-import { NEXT_STEPS, type ProbeResult } from '../probe';
+import { nextStep, type ProbeResult } from '../probe';
 
 /**
  * Makes server-controlled text safe for a terminal: control characters (ESC, CR, LF, BEL, DEL,
@@ -14,6 +14,17 @@ export function escapeControls(text: string): string {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
+}
+
+/**
+ * The `--json` line of a result: `JSON.stringify`, with the characters it leaves raw that a
+ * terminal or a log viewer acts on (DEL, the C1 range such as U+009B CSI, the Unicode line
+ * separators and the bidirectional controls) written as `\uXXXX` escapes. The JSON means the
+ * same (`JSON.parse` gives back every character); only its bytes are safe to print.
+ */
+export function jsonLine(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function ms(value: number | null): string {
@@ -60,7 +71,7 @@ export function formatHuman(url: string, result: ProbeResult): string {
     ].join(', ');
     lines.push(`FAIL ${result.failureClass} (${where})`);
     lines.push(`  ${e(result.message)}`);
-    if (result.failureClass !== 'OK') lines.push(`Next: ${NEXT_STEPS[result.failureClass]}`);
+    if (result.failureClass !== 'OK') lines.push(`Next: ${nextStep(result.failureClass, result.frontDoor)}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,7 @@
  * Exit status 0 when the server is healthy, 1 when the probe failed, 2 for bad usage.
  */
 import { parseArgs, USAGE } from './args';
-import { formatHuman } from './format';
+import { formatHuman, jsonLine } from './format';
 import { OPS_COMMANDS, runOps } from './ops';
 import { probe } from '../probe';
 
@@ -20,7 +20,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     return 2;
   }
   const result = await probe(parsed.options);
-  out.write(parsed.json ? `${JSON.stringify(result)}\n` : formatHuman(parsed.options.url, result));
+  out.write(parsed.json ? `${jsonLine(result)}\n` : formatHuman(parsed.options.url, result));
   return result.ok ? 0 : 1;
 }
 

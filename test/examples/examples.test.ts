@@ -2,6 +2,7 @@ import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
+import { DefaultsStack } from '../support/defaults-stack';
 import { exampleStackClasses } from '../support/example-stacks';
 
 const EXAMPLES = exampleStackClasses();
@@ -40,6 +41,12 @@ describe('aws-cdk-lib built-in CloudFormation validation, default rules as error
     for (const [name, StackClass] of EXAMPLES) {
       new StackClass(app, name);
     }
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('every construct at its defaults synthesizes clean', () => {
+    const app = strictApp();
+    new DefaultsStack(app, 'Defaults');
     expect(() => app.synth()).not.toThrow();
   });
 

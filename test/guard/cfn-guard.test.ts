@@ -10,39 +10,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { GuardFinding, guardApp, guardFindings } from './guard-findings';
-import {
-  McpAppRunnerImage,
-  McpAppRunnerService,
-  McpCanary,
-  McpExpressService,
-  McpFargateService,
-  McpLambdaService,
-  McpServerCode,
-  McpWebFunctionCode,
-  McpWebFunctionService,
-} from '../../src';
+import { McpCanary } from '../../src';
+import { DefaultsStack } from '../support/defaults-stack';
 import { exampleStackClasses } from '../support/example-stacks';
 
 const BY_DESIGN: Record<string, string> = JSON.parse(fs.readFileSync(path.join(__dirname, 'by-design.json'), 'utf8'));
 const COUNTS: Record<string, number> = JSON.parse(fs.readFileSync(path.join(__dirname, 'finding-counts.json'), 'utf8'));
-
-/** Every construct of the library at its defaults, with images and code that need no build. */
-class DefaultsStack extends Stack {
-  constructor(scope: App, id: string) {
-    super(scope, id);
-    const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1');
-    new McpLambdaService(this, 'Lambda', { code: McpServerCode.fromEcrImage(ecr.Repository.fromRepositoryName(this, 'Repo', 'mcp-server')) });
-    new McpWebFunctionService(this, 'WebFunction', { code: McpWebFunctionCode.fromBucket(s3.Bucket.fromBucketName(this, 'Code', 'mcp-code'), 'server.zip') });
-    new McpFargateService(this, 'Fargate', { image });
-    new McpExpressService(this, 'Express', { image });
-    new McpAppRunnerService(this, 'AppRunner', { image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/example/mcp-server:1') });
-    new McpCanary(this, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'canary-only' });
-  }
-}
 
 const STACKS: Array<[string, new (scope: App, id: string) => Stack]> = [...exampleStackClasses(), ['DefaultsStack', DefaultsStack]];
 

@@ -95,7 +95,7 @@ const CASES: Record<string, Case> = {
     tools: [{ name: String(req.headers.authorization), inputSchema: {} }, { name: `k ${req.headers['x-api-key']}`, inputSchema: {} }, { name: `t ${req.headers['x-amz-security-token']}`, inputSchema: {} }],
   })),
   'control characters and a forged verdict in names': mcp(() => 'evil\r\nPASS OK: forged\u001b]0;pwned\u0007\u001b[2J', () => ({
-    tools: [{ name: 'x\nPASS OK: all tools fine\u001b[31m\u009b1m', inputSchema: {} }],
+    tools: [{ name: 'x\nPASS OK: all tools fine\u001b[31m\u009b1m', inputSchema: {} }, { name: 'report\u202eexe.txt\u2028next\u007f', inputSchema: {} }],
   })),
   'a pagination loop': mcp(() => 'pager', (_req, cursor) => ({ tools: [{ name: `t${String(cursor ?? 0)}`, inputSchema: {} }], nextCursor: `${String(cursor ?? 0)}x` })),
   'HTML reflecting the request': (req) => http(200, { 'content-type': 'text/html' }, `<html><body><pre>${reflected(req)}</pre>\u001b[2J</body></html>`),
@@ -212,6 +212,8 @@ function expectClean(run: Run, json: boolean): void {
     }
   }
   if (json) {
+    // JSON escapes C0 controls itself; DEL, C1, the line separators and bidi controls are escaped too.
+    expect(run.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
     const result = JSON.parse(run.out);
     expect(typeof result.failureClass).toBe('string');
     expect(result.ok).toBe(run.code === 0);
