@@ -94,4 +94,25 @@ describe('McpCanary and McpServiceMonitoring under the built-in CloudFormation v
     });
     expect(() => app.synth()).toThrow(/AlarmDescription: length 1100 exceeds maximum 1024/);
   });
+
+  // GovCloud and China: the validator's per-region resource schemas are the offline evidence of
+  // what CloudFormation accepts there. They know AWS::Lambda::Function LoggingConfig (the JSON log
+  // format the canary and the Lambda services use); an unknown property is rejected there, so the
+  // check can fail (next test).
+  test.each(['us-gov-west-1', 'us-gov-east-1', 'cn-north-1', 'cn-northwest-1'])('a canary in %s (JSON logs, LoggingConfig) synthesizes clean', (region) => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Partition', { env: { region, account: '123456789012' } });
+    const canary = new McpCanary(stack, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'partition-mcp' });
+    expect(() => app.synth()).not.toThrow();
+    const fn = canary.node.findAll().find((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)!;
+    expect(stack.resolve(fn.loggingConfig)).toMatchObject({ logFormat: 'JSON' });
+  });
+
+  test('the validator does reject an unknown Lambda property in us-gov-west-1 (the checks above can fail)', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Partition', { env: { region: 'us-gov-west-1', account: '123456789012' } });
+    const canary = new McpCanary(stack, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'partition-mcp' });
+    canary.node.findAll().find((c): c is lambda.CfnFunction => c instanceof lambda.CfnFunction)!.addPropertyOverride('LoggingConfigX', 'JSON');
+    expect(() => app.synth()).toThrow(/'LoggingConfigX' was unexpected/);
+  });
 });
