@@ -122,33 +122,43 @@ export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpress
   readonly canaryUrl?: string;
 
   /**
-   * The VPC the tasks run in.
+   * The VPC the tasks run in. A VPC you give keeps the tasks in its private subnets (an internal
+   * endpoint) unless `publicEndpoint` or `taskSubnets` says otherwise, or the VPC has public
+   * subnets only.
    *
-   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs
+   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs, for a public endpoint
    */
   readonly vpc?: ec2.IVpc;
 
   /**
-   * Where the tasks (and the managed load balancer) run. Express Mode picks the load balancer's
-   * scheme from these subnets, so they must match `publicEndpoint`: public subnets for a public
-   * endpoint, private ones for an internal endpoint.
+   * Where the tasks run. Express Mode puts its managed load balancer in the same subnets and takes
+   * its scheme from them (its network configuration has only subnets and security groups): public
+   * subnets make the endpoint internet-facing and give the tasks public IP addresses, private
+   * subnets make it internal. Select one kind only; without `publicEndpoint` the kind selected
+   * decides the endpoint.
    *
-   * @default - the VPC's public subnets when `publicEndpoint`, else its private subnets with egress
+   * @default - public subnets for a public endpoint; otherwise the VPC's private subnets with egress
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewayservicenetworkconfiguration.html
    */
   readonly taskSubnets?: ec2.SubnetSelection;
 
   /**
-   * Security groups of the tasks.
+   * Security groups of the tasks (at most five).
    *
-   * @default - a new security group with all outbound traffic allowed
+   * @default - the security group Express Mode creates: the minimal ingress its load balancer needs, all outbound traffic
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * Whether the endpoint faces the internet. With `false` the tasks run in private subnets, the
-   * managed load balancer is internal, and the canary runs inside the VPC.
+   * Whether the endpoint faces the internet. `true` runs the tasks in public subnets, where they
+   * get public IP addresses (Express Mode offers no setting to withhold them; its security group
+   * admits only the load balancer), behind an internet-facing load balancer. `false` runs them in
+   * private subnets behind an internal load balancer, and the canary runs inside the VPC.
    *
-   * @default true
+   * @default - true in the VPC the construct creates; with `vpc`, true only if `taskSubnets`
+   * selects public subnets or the VPC has no other subnets
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-best-practices.html
    */
   readonly publicEndpoint?: boolean;
 

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpExpressAlarms } from './express-alarms';
 import { McpExpressScalingMetric, McpExpressServiceProps } from './express-service-props';
+import { createdVpcIsInternal, resolveExpressNetwork } from './private/express-network';
 import { ResolvedExpressSettings, validateExpressServiceProps } from './private/express-validation';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
@@ -28,6 +29,19 @@ const INFRASTRUCTURE_POLICY = 'service-role/AmazonECSInfrastructureRoleforExpres
  * by default (the managed load balancer has no session affinity, so a stateful server runs one
  * task), secrets as container secrets, a log group the construct owns, and separate
  * least-privilege infrastructure, execution and task roles.
+ *
+ * Network: in the VPC the construct creates, a public endpoint (the tasks in public subnets, with
+ * public IP addresses: Express Mode takes the load balancer's scheme from the tasks' subnets and
+ * has no public-IP setting). In a VPC you give, the tasks run in its private subnets behind an
+ * internal load balancer unless `publicEndpoint: true` or public `taskSubnets` ask otherwise.
+ *
+ * Container posture: unlike `McpFargateService`, this construct cannot make the root file system
+ * read-only, name the container's user or give the container its own memory limit: Express Mode's
+ * primary container has no such settings (`CfnExpressGatewayService.ExpressGatewayContainerProperty`,
+ * node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts:
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-ecs-expressgatewayservice-expressgatewaycontainer.html).
+ * The container runs as the image's `USER` (set a non-root one in the Dockerfile) and within the
+ * task's `memoryLimitMiB`.
  *
  * Watched like every service of this library: an `McpCanary` probes the https URL over MCP, ECS
  * alarms (CPU, memory, running tasks) and log alarms (credential failures, crashes) feed one
@@ -63,6 +77,13 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
   /** The session mode the service is configured for. */
   public readonly sessionMode: McpSessionMode;
 
+  /**
+   * Whether the endpoint faces the internet: the tasks then run in public subnets with public IP
+   * addresses (Express Mode takes the load balancer's scheme from the tasks' subnets). False: the
+   * tasks run in private subnets behind an internal load balancer.
+   */
+  public readonly publicEndpoint: boolean;
+
   /** The ECS alarms. */
   public readonly platformAlarms: McpExpressAlarms;
 
@@ -80,20 +101,19 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       mcpPath: props.mcpPath ?? '/mcp',
       healthCheckPath: props.healthCheckPath ?? '/healthz',
       stateful,
-      publicEndpoint: props.publicEndpoint ?? true,
       minTaskCount,
       maxTaskCount: props.maxTaskCount ?? minTaskCount,
       scalingMetric,
       scalingTargetValue: props.scalingTargetValue ?? (scalingMetric === McpExpressScalingMetric.REQUEST_COUNT ? 600 : 60),
     };
-    validateExpressServiceProps(this, props, settings);
+    const vpc = props.vpc ?? this.createVpc(createdVpcIsInternal(props));
+    // The tasks' subnets decide the endpoint's scheme (private/express-network.ts).
+    const network = resolveExpressNetwork(vpc, props, props.vpc !== undefined);
+    validateExpressServiceProps(this, props, settings, network.problems);
+    const subnets = network.subnets!;
+    this.publicEndpoint = network.publicEndpoint;
     this.sessionMode = sessionMode;
 
-    const vpc = props.vpc ?? new ec2.Vpc(this, 'Vpc', {
-      maxAzs: 2,
-      natGateways: 1,
-      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
-    });
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
@@ -127,10 +147,6 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     });
     const environment = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
 
-    const subnets = vpc.selectSubnets(props.taskSubnets ?? {
-      subnetType: settings.publicEndpoint ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
-    });
-
     // Property shapes: node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts (CfnExpressGatewayServiceProps);
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html
     // Create-only: ServiceName, Cluster and InfrastructureRoleArn are not in UpdateExpressGatewayService's
@@ -149,11 +165,20 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       memory: String(settings.memoryLimitMiB),
       healthCheckPath: settings.healthCheckPath,
       networkConfiguration: {
+        // Only subnets and security groups: the schema has no public-IP or scheme setting, so
+        // these subnets decide both (private/express-network.ts).
         subnets: subnets.subnetIds,
         // Without security groups Express Mode creates its own with minimal ingress
         // (ECSManagedResourceArns.ServiceSecurityGroups; express-service-work.html).
         securityGroups: props.securityGroups?.map((sg) => sg.securityGroupId),
       },
+      // The primary container (CfnExpressGatewayService.ExpressGatewayContainerProperty in
+      // node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts) has exactly AwsLogsConfiguration,
+      // Command, ContainerPort, Environment, Image, RepositoryCredentials and Secrets: no
+      // ReadonlyRootFilesystem, User or container Memory as McpFargateService sets them. The
+      // task's Cpu and Memory above are its only size, which Fargate requires and runs the task in
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-size-best-practice.html);
+      // the image's USER is the user it runs as.
       primaryContainer: {
         image: image.imageName,
         repositoryCredentials: image.repositoryCredentials?.credentialsParameter
@@ -182,14 +207,17 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
 
     // ServiceArn is arn:aws:ecs:<region>:<account>:service/<cluster>/<name>: the metrics' ServiceName.
     const serviceName = props.serviceName ?? Fn.select(2, Fn.split('/', this.service.attrServiceArn));
-    const canaryInVpc = !settings.publicEndpoint && props.canaryUrl === undefined;
+    const canaryInVpc = !this.publicEndpoint && props.canaryUrl === undefined;
     this.attachMonitoring({
       ...props,
       serviceName,
       url: props.canaryUrl ?? this.url,
       serverLogGroup: this.logGroup,
       canaryVpc: canaryInVpc ? vpc : undefined,
-      canaryVpcSubnets: canaryInVpc ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : undefined,
+      // Private subnets with egress where the VPC has them, else the tasks' own (isolated) subnets.
+      canaryVpcSubnets: canaryInVpc
+        ? (vpc.privateSubnets.length > 0 ? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } : { subnets: subnets.subnets })
+        : undefined,
       // Every update of the Express service changes UpdatedAt, so the gate probes after each one.
       deployGateTrigger: Fn.join('|', [image.imageName, this.service.attrUpdatedAt]),
       deployGateDependencies: [this.service],
@@ -203,6 +231,27 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     });
 
     this.addWarnings(props, settings);
+  }
+
+  /**
+   * The VPC of a service given none: two AZs, one NAT gateway, flow logs of rejected traffic. For an
+   * internal endpoint its public subnets (the NAT gateway's only) map no public IPs (Control Tower
+   * control CT.EC2.PR.11). For a public endpoint they keep the default: the tasks run there and
+   * need public IPs to pull their image, and whether Express Mode assigns those itself or through
+   * this subnet setting is not documented (its network configuration has no public-IP setting).
+   */
+  private createVpc(internal: boolean): ec2.IVpc {
+    return new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 1,
+      subnetConfiguration: internal
+        ? [
+          { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
+          { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        ]
+        : undefined,
+      flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
+    });
   }
 
   /** Resolve the image as a container definition would, granting the pull to the execution role. */

@@ -274,8 +274,8 @@ describe('McpExpressService validation', () => {
     [{ minTaskCount: 0 }, /minTaskCount must be a whole number at least 1/],
     [{ scalingMetric: McpExpressScalingMetric.CPU_UTILIZATION, scalingTargetValue: 95 }, /scalingTargetValue must be a whole number between 10 and 90 percent/],
     [{ scalingTargetValue: 0 }, /scalingTargetValue must be a whole number at least 1 requests per task per minute/],
-    [{ publicEndpoint: false, taskSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /taskSubnets selects Public subnets but publicEndpoint is false/],
-    [{ taskSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, /publicEndpoint is true: a public endpoint needs public subnets/],
+    [{ publicEndpoint: false, taskSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /taskSubnets selects public subnets but publicEndpoint is false/],
+    [{ publicEndpoint: true, taskSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, /taskSubnets selects private subnets but publicEndpoint is true/],
     [{ environment: { 'BAD-NAME': 'x' } }, /environment has "BAD-NAME", which is not a valid environment variable name/],
   ] as Array<[Partial<McpExpressServiceProps>, RegExp]>)('%p is refused', (props, message) => {
     expectError(props, message);

@@ -1,5 +1,4 @@
 import { Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { ValidationErrors } from '../../private/validation';
 import { McpExpressScalingMetric, McpExpressServiceProps } from '../express-service-props';
@@ -12,7 +11,6 @@ export interface ResolvedExpressSettings {
   readonly mcpPath: string;
   readonly healthCheckPath: string;
   readonly stateful: boolean;
-  readonly publicEndpoint: boolean;
   readonly minTaskCount: number;
   readonly maxTaskCount: number;
   readonly scalingMetric: McpExpressScalingMetric;
@@ -48,12 +46,22 @@ export function expressMemoryChoices(cpu: number): readonly number[] {
   return EXPRESS_MEMORY_BY_CPU[cpu] ?? [];
 }
 
-/** Checks every prop of `McpExpressService` and throws once with all problems. */
-export function validateExpressServiceProps(scope: Construct, props: McpExpressServiceProps, settings: ResolvedExpressSettings): void {
+/**
+ * Checks every prop of `McpExpressService` and throws once with all problems.
+ *
+ * @param networkProblems what `resolveExpressNetwork` found wrong with `vpc`, `taskSubnets` and `publicEndpoint`
+ */
+export function validateExpressServiceProps(
+  scope: Construct,
+  props: McpExpressServiceProps,
+  settings: ResolvedExpressSettings,
+  networkProblems: readonly string[],
+): void {
   const errors = new ValidationErrors('McpExpressService', scope);
   validateTask(errors, props, settings);
   validatePaths(errors, settings);
-  validateNetwork(errors, props, settings);
+  errors.addAll(networkProblems);
+  validateNetwork(errors, props);
   validateScaling(errors, props, settings);
   errors.throwIfAny();
 }
@@ -96,23 +104,9 @@ function validatePaths(errors: ValidationErrors, settings: ResolvedExpressSettin
   errors.notMcpPath('healthCheckPath', settings.healthCheckPath, settings.mcpPath, 'the managed load balancer\'s health check');
 }
 
-function validateNetwork(errors: ValidationErrors, props: McpExpressServiceProps, settings: ResolvedExpressSettings): void {
-  // Express Mode derives the load balancer's scheme from the subnets (unconfirmed beyond the ECS
-  // API's ManagedLoadBalancer.scheme, default internet-facing:
-  // https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ManagedLoadBalancer.html), so a
-  // subnet type that contradicts publicEndpoint is refused here instead of deploying an endpoint
-  // the canary cannot reach.
-  const subnetType = props.taskSubnets?.subnetType;
-  if (subnetType !== undefined) {
-    const isPublic = subnetType === ec2.SubnetType.PUBLIC;
-    errors.check(
-      isPublic === settings.publicEndpoint,
-      `taskSubnets selects ${subnetType} subnets but publicEndpoint is ${settings.publicEndpoint}: ` +
-        (settings.publicEndpoint
-          ? 'a public endpoint needs public subnets (subnetType: ec2.SubnetType.PUBLIC); set publicEndpoint: false for an internal one.'
-          : 'an internal endpoint needs private subnets; set publicEndpoint: true for public subnets.'),
-    );
-  }
+function validateNetwork(errors: ValidationErrors, props: McpExpressServiceProps): void {
+  // The subnets and the endpoint's scheme: private/express-network.ts. Up to five security groups
+  // per task (awsvpc): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html
   errors.check(
     props.securityGroups === undefined || props.securityGroups.length <= 5,
     `securityGroups has ${props.securityGroups?.length} groups: a task accepts at most 5.`,
