@@ -402,4 +402,38 @@ describe('the bundled canary handler with auth', () => {
       await server.close();
     }
   });
+
+  test('SigV4a auth signs every request for the Region set * with the function\'s credentials (multi-Region Web Function endpoint)', async () => {
+    const server = await startMcpServer();
+    try {
+      const template = synthesizedEnvironment({}, (stack) => {
+        const endpoint = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Global', {
+          endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod-abc',
+          domainName: 'abc.lambda-web.global.on.aws',
+          endpointType: lambda.WebFunctionEndpointType.MULTI_REGION,
+          authType: lambda.WebFunctionAuthType.IAM_AUTH,
+        });
+        return { url: 'https://abc.lambda-web.global.on.aws/mcp', auth: McpCanaryAuth.sigV4aForWebFunction(endpoint) };
+      });
+      expect(template).toMatchObject({ [CANARY_ENV.AUTH_MODE]: 'sigv4a', [CANARY_ENV.SIGV4A_REGION_SET]: '*', [CANARY_ENV.SIGV4_SERVICE]: 'lambda' });
+      const env = {
+        ...localEnvironment(template, server.url),
+        AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE12',
+        AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+        AWS_SESSION_TOKEN: 'IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN',
+      };
+      const { writes, record } = await runHandler(env);
+      expect(record.FailureClass).toBe('OK');
+      expect(onlyLine(writes)).not.toContain('wJalrXUtnFEMI');
+      expect(server.requests.length).toBeGreaterThan(0);
+      for (const request of server.requests) {
+        expect(request.headers.authorization).toMatch(/^AWS4-ECDSA-P256-SHA256 Credential=ASIAEXAMPLEEXAMPLE12\/\d{8}\/lambda\/aws4_request, SignedHeaders=[a-z0-9;-]*x-amz-region-set[a-z0-9;-]*, Signature=30[0-9a-f]+$/);
+        expect(request.headers['x-amz-region-set']).toBe('*');
+        expect(request.headers['x-amz-content-sha256']).toMatch(/^[0-9a-f]{64}$/);
+        expect(request.headers['x-amz-security-token']).toBe('IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKEN');
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -87,6 +87,15 @@ describe('parseCanaryConfig', () => {
       .toEqual({ mode: 'sigv4', region: 'eu-central-1', service: 'lambda' });
   });
 
+  test('SigV4a signs for the Region set * by default, or the Regions listed, as service lambda', () => {
+    expect(parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.AUTH_MODE]: 'sigv4a' }).auth)
+      .toEqual({ mode: 'sigv4a', regionSet: ['*'], service: 'lambda' });
+    expect(parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.AUTH_MODE]: 'sigv4a', [CANARY_ENV.SIGV4A_REGION_SET]: 'us-east-1, eu-west-1' }).auth)
+      .toEqual({ mode: 'sigv4a', regionSet: ['us-east-1', 'eu-west-1'], service: 'lambda' });
+    expect(() => parseCanaryConfig({ ...BASE_ENV, [CANARY_ENV.AUTH_MODE]: 'sigv4a', [CANARY_ENV.SIGV4A_REGION_SET]: 'global' }))
+      .toThrow(/MCP_CANARY_SIGV4A_REGION_SET is 'global'; it must be \* or comma-separated Region names such as us-east-1,eu-west-1/);
+  });
+
   test('lists every problem, naming the variable and the fix', () => {
     expect(() => parseCanaryConfig({
       [CANARY_ENV.URL]: 'https://x/mcp',

@@ -5,14 +5,15 @@
  */
 import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode, PROBE_LIMITS } from '../../src/contract/canary-env';
 import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
-import type { Transport } from '../probe';
+import type { ProbeOptions, Transport } from '../probe';
 
 /** How the canary authenticates, resolved from the environment. */
 export type CanaryAuthConfig =
   | { readonly mode: 'none' }
   | { readonly mode: 'bearer-secret'; readonly secretArn: string; readonly jsonField?: string }
   | { readonly mode: 'header-secret'; readonly headerName: string; readonly secretArn: string; readonly jsonField?: string }
-  | { readonly mode: 'sigv4'; readonly region: string; readonly service: string };
+  | { readonly mode: 'sigv4'; readonly region: string; readonly service: string }
+  | { readonly mode: 'sigv4a'; readonly regionSet: readonly string[]; readonly service: string };
 
 /** Everything one canary run needs, except secrets (read at run time). */
 export interface CanaryConfig {
@@ -52,6 +53,16 @@ export class CanaryConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The probe's `sigv4` option for a signing auth mode (`sigv4`, `sigv4a`), as the canary and the
+ * deploy gate sign; undefined for the other modes.
+ */
+export function signingOptions(auth: CanaryAuthConfig): ProbeOptions['sigv4'] {
+  if (auth.mode === 'sigv4') return { region: auth.region, service: auth.service };
+  if (auth.mode === 'sigv4a') return { algorithm: 'sigv4a', regionSet: [...auth.regionSet], service: auth.service };
+  return undefined;
+}
 
 /**
  * Parses the canary's environment.
@@ -175,6 +186,14 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
         problems.push(`${CANARY_ENV.AUTH_MODE} is sigv4 but neither ${CANARY_ENV.SIGV4_REGION} nor AWS_REGION is set.`);
       }
       return { mode, region, service: env[CANARY_ENV.SIGV4_SERVICE] || 'lambda' };
+    }
+    case 'sigv4a': {
+      const text = nonEmpty(env[CANARY_ENV.SIGV4A_REGION_SET])?.trim() ?? '*';
+      const regionSet = text.split(',').map((r) => r.trim());
+      if (!regionSet.every((r) => r === '*' || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))) {
+        problems.push(`${CANARY_ENV.SIGV4A_REGION_SET} is '${text.slice(0, 80)}'; it must be * or comma-separated Region names such as us-east-1,eu-west-1.`);
+      }
+      return { mode, regionSet, service: env[CANARY_ENV.SIGV4_SERVICE] || 'lambda' };
     }
     default:
       problems.push(`${CANARY_ENV.AUTH_MODE} is '${mode as string}'; use one of ${CANARY_AUTH_MODES.join(', ')}.`);

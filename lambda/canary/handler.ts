@@ -4,7 +4,7 @@
  * errors and bugs, so the function's `Errors` metric means "the monitor is broken".
  */
 import { BearerTokenCache, sdkGetSecretString } from './bearer-token';
-import { CanaryConfig, parseCanaryConfig } from './config';
+import { CanaryConfig, parseCanaryConfig, signingOptions } from './config';
 import { buildEmfRecord, EmfRecord } from './emf';
 import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult, type Transport } from '../probe';
 
@@ -124,8 +124,8 @@ async function probeOptions(config: CanaryConfig, context?: CanaryContext): Prom
     const value = await tokens.token(config.auth.secretArn, config.auth.jsonField);
     options.headers = { ...options.headers, [config.auth.headerName]: value };
     secrets.push(value);
-  } else if (config.auth.mode === 'sigv4') {
-    options.sigv4 = { region: config.auth.region, service: config.auth.service };
+  } else if (config.auth.mode === 'sigv4' || config.auth.mode === 'sigv4a') {
+    options.sigv4 = signingOptions(config.auth);
   }
   const problems = validateProbeOptions(options);
   if (problems.length > 0) {

@@ -24,8 +24,13 @@ Options:
   --header 'Name: value'  Extra request header; repeatable. Not for Authorization: use --bearer-env.
   --bearer-env <VAR>      Send "Authorization: Bearer <token>" with the token read from the
                           environment variable VAR (never from the command line).
-  --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs,
-                          using AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+  --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs
+                          and IAM Web Function endpoints, using AWS_ACCESS_KEY_ID,
+                          AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+  --sigv4a <region-set>   Sign requests with AWS SigV4a (service lambda, same credentials) for the
+                          Region set: '*' (quoted) for every Region, as a multi-Region IAM Web
+                          Function endpoint (*.lambda-web.global.on.aws) needs, or Regions
+                          separated by commas. Not together with --sigv4.
   --transport <kind>      auto (default: modern, then legacy, then HTTP+SSE), modern, legacy or sse.
   --max-tool-pages <n>    Most tools/list pages read (default ${PROBE_LIMITS.maxToolPages.default}); a longer list is TOOLS_TRUNCATED.
   --max-response-bytes <n>
@@ -51,7 +56,7 @@ const LIMIT_FLAGS = {
 } as const;
 
 const VALUE_FLAGS = new Set([
-  '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport',
+  '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--transport',
   ...Object.keys(LIMIT_FLAGS),
 ]);
 
@@ -159,7 +164,18 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     options[option] = Number(text);
   }
   const sigv4 = one('--sigv4');
+  const sigv4a = one('--sigv4a');
+  if (sigv4 !== undefined && sigv4a !== undefined) {
+    return error('--sigv4 and --sigv4a are both given: give --sigv4 <region> for a Regional endpoint or --sigv4a \'*\' for a multi-Region one, not both');
+  }
   if (sigv4 !== undefined) options.sigv4 = { region: sigv4 };
+  if (sigv4a !== undefined) {
+    const regionSet = sigv4a.split(',').map((r) => r.trim());
+    if (!regionSet.every((r) => r === '*' || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))) {
+      return error(`--sigv4a ${JSON.stringify(sigv4a.slice(0, 80))} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`);
+    }
+    options.sigv4 = { algorithm: 'sigv4a', regionSet };
+  }
   const transport = one('--transport');
   if (transport !== undefined) {
     if (!(TRANSPORTS as readonly string[]).includes(transport)) return error(`--transport ${JSON.stringify(transport)} is unknown: use ${TRANSPORTS.join(', ')}`);

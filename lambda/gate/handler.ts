@@ -13,9 +13,9 @@ import {
 } from '../../src/contract/gate';
 import { MAINTENANCE_MAX_MINUTES } from '../../src/contract/operations';
 import { BearerTokenCache, sdkGetSecretString, type GetSecretString } from '../canary/bearer-token';
-import { parseCanaryConfig, type CanaryConfig } from '../canary/config';
+import { parseCanaryConfig, signingOptions, type CanaryConfig } from '../canary/config';
 import { closeWindow, openWindow, type MaintenanceTarget } from '../cli/ops/maintenance';
-import { NEXT_STEPS, oneLine, probe as runProbe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe';
+import { nextStep, oneLine, probe as runProbe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe';
 
 /** The fields of a Provider framework onEvent event the gate reads. */
 export interface GateEvent {
@@ -93,7 +93,8 @@ async function gateProbeOptions(config: CanaryConfig, tokens: BearerTokenCache):
     call: call && { name: call.name, arguments: call.arguments },
   };
   for (const key of Object.keys(options) as Array<keyof ProbeOptions>) if (options[key] === undefined) delete options[key];
-  if (auth.mode === 'sigv4') options.sigv4 = { region: auth.region, service: auth.service };
+  const sigv4 = signingOptions(auth);
+  if (sigv4) options.sigv4 = sigv4;
   if (auth.mode === 'bearer-secret') options.bearerToken = await tokens.token(auth.secretArn, auth.jsonField);
   const problems = validateProbeOptions(options);
   if (problems.length > 0) throw new Error(`Invalid MCP deploy gate configuration:\n- ${problems.join('\n- ')}`);
@@ -182,7 +183,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
     const message = oneLine(result.message, secrets);
     if (!result.ok) {
       const seconds = Math.round((now() - started) / 1000);
-      const next = result.failureClass === 'OK' ? '' : ` Next: ${oneLine(NEXT_STEPS[result.failureClass], secrets, 300)}`;
+      const next = result.failureClass === 'OK' ? '' : ` Next: ${oneLine(nextStep(result.failureClass, result.frontDoor), secrets, 300)}`;
       throw new Error(`MCP deploy gate: ${config.serviceName} failed its probe ${attempts} time(s) over ${seconds} s (${result.layer} layer): ${message}.${next}`);
     }
     return {

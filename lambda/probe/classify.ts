@@ -246,12 +246,82 @@ function classifyJsonRpcHttpFailure(status: number, error: JsonRpcError): Interp
  * @returns a failure, or undefined when the status is a success
  */
 export function classifyHttp(evidence: HttpEvidence): Interpretation | undefined {
+  const interpretation = classifyHttpStatus(evidence);
+  return interpretation && withLambdaWebError(evidence, interpretation);
+}
+
+/**
+ * A header value for a message. It is server-controlled text: secrets are removed first (before
+ * anything is cut), then control characters (tab, C1 such as U+009B CSI, Unicode line and
+ * bidirectional controls; node:http lets tab and latin-1 through) are written as escapes, then
+ * it is cut. A plain token is shown as is, anything else quoted.
+ */
+function headerText(value: string, secrets: readonly string[], max = 80): string {
+  const text = redact(value, secrets).trim().replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
+  return /^[A-Za-z0-9._:-]+$/.test(cut) ? cut : `'${cut}'`;
+}
+
+/**
+ * The platform errors of Lambda Web Functions the probe knows, by the value of the
+ * `lambda-web-error-type` response header (lower case). AWS does not publish the complete list.
+ */
+const LAMBDA_WEB_ERRORS: ReadonlyMap<string, { readonly name: string; readonly failureClass: FailureClass; readonly meaning: string }> = new Map([
+  // "When a non-streaming request exceeds the timeout, Lambda returns HTTP 504 with a
+  // lambda-web-error-type header of Runtime.RequestTimeout. For a streaming response, the timeout
+  // bounds the whole stream ... a truncated body and no lambda-web-error-type header."
+  // https://docs.aws.amazon.com/lambda/latest/dg/web-functions-revisions-timeout.html
+  // The revision's timeout is 3 to 900 s, 30 by default (ServiceConfig.timeoutSeconds,
+  // https://docs.aws.amazon.com/lambda/latest/lambda-web/). GATEWAY_TIMEOUT, not TIMEOUT: the front
+  // door answered (http layer) that the server was too slow, as an API Gateway 504 does; TIMEOUT is
+  // the probe's own deadline (transport layer).
+  ['runtime.requesttimeout', {
+    name: 'Runtime.RequestTimeout',
+    failureClass: 'GATEWAY_TIMEOUT',
+    meaning: "the request outlived the revision's timeout (3 to 900 s, the service's default 30 s): raise the timeout or make the tool faster. A streamed (SSE) answer is cut at the same timeout without this header",
+  }],
+  // A revision whose network connector was deleted: new environments answer 502 with
+  // `Lambda-Web-Error-Type: Platform.InvalidNetworkConfiguration` (running ones time out on
+  // egress). AWS's agent skill for Web Functions, references/networking.md, commit 6837e08,
+  // https://github.com/aws/agent-toolkit-for-aws (skills/specialized-skills/serverless-skills/aws-lambda-web-functions).
+  ['platform.invalidnetworkconfiguration', {
+    name: 'Platform.InvalidNetworkConfiguration',
+    failureClass: 'BAD_GATEWAY',
+    meaning: "the revision's network connector is missing or broken: check that the connector the revision uses (egressNetworkConnector) still exists and that its VPC subnets and security groups are valid",
+  }],
+]);
+
+/**
+ * Refines a failure with the Lambda Web Functions platform error it carries, if any
+ * (https://docs.aws.amazon.com/lambda/latest/dg/web-functions-troubleshooting.html: platform
+ * errors carry `lambda-web-error-type`). A known type sets the class and says what to do; an
+ * unknown one keeps the class the status gave (502 BAD_GATEWAY, 503 UNAVAILABLE, 504
+ * GATEWAY_TIMEOUT, as for any front door) and is named in the message.
+ */
+function withLambdaWebError(evidence: HttpEvidence, interpretation: Interpretation): Interpretation {
+  const value = header(evidence.headers, 'lambda-web-error-type');
+  if (interpretation.kind !== 'failure' || evidence.status < 400 || value.trim() === '') return interpretation;
+  const known = LAMBDA_WEB_ERRORS.get(value.trim().toLowerCase());
+  if (known) {
+    return fail(known.failureClass, `HTTP ${evidence.status} from Lambda Web Functions, lambda-web-error-type ${known.name}: ${known.meaning}`);
+  }
+  const type = headerText(value, evidence.secrets ?? []);
+  const message = `${interpretation.failure.message} (lambda-web-error-type ${type}, a Lambda Web Functions platform error this probe does not know)`;
+  return { ...interpretation, failure: { ...interpretation.failure, message } };
+}
+
+/** {@link classifyHttp} by status, headers and body, before a Web Functions platform error refines it. */
+function classifyHttpStatus(evidence: HttpEvidence): Interpretation | undefined {
   const { status, headers } = evidence;
   const body = evidence.body;
   const secrets = evidence.secrets ?? [];
   const snippet = (text: string) => snippetOf(text, secrets);
   if (isThrottled(evidence)) {
-    return fail('THROTTLED', `HTTP ${status} throttled (${header(headers, 'x-amzn-errortype') || snippet(body)})`);
+    const errorType = header(headers, 'x-amzn-errortype');
+    return fail('THROTTLED', `HTTP ${status} throttled (${errorType ? headerText(errorType, secrets) : snippet(body)})`);
   }
   if (status >= 200 && status < 300) return undefined;
   if (status >= 300 && status < 400) {

@@ -8,6 +8,7 @@ import { HttpClient, type EventStream, type ExchangeResult } from './http';
 import { previewJson } from './json';
 import { describeUrl, oneLine, redact, redactAll } from './redact';
 import { credentialsFromEnv, signRequest, type AwsCredentials } from './sigv4';
+import { deriveSigV4aKeyPair, signRequestV4a, type SigV4aKeyPair } from './sigv4a';
 import { canonicalTool, printedHash, toolsDigest, type CanonicalTool } from './tools-hash';
 import type { Era, Failure, ProbeOptions, ProbeResult } from './types';
 import { PROBE_LIMITS, type ProbeLimit } from '../../src/contract/canary-env';
@@ -29,6 +30,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** A bearer token (RFC 6750 b64token, and the visible ASCII real tokens use). */
 const BEARER_TOKEN = /^[\x21-\x7e]+$/;
+/** An AWS Region name (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`). */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|credential|password/i;
 
 type RpcOutcome =
@@ -105,8 +108,19 @@ export function validateProbeOptions(options: ProbeOptions, env: NodeJS.ProcessE
     problems.push('bearerToken must be a non-empty token of printable ASCII characters, without spaces, line breaks or non-ASCII characters');
   }
   if (options.sigv4) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(options.sigv4.region ?? '')) {
+    const algorithm = options.sigv4.algorithm ?? 'sigv4';
+    if (algorithm !== 'sigv4' && algorithm !== 'sigv4a') {
+      problems.push(`sigv4.algorithm ${JSON.stringify(algorithm)} is unknown: use sigv4 (one Region) or sigv4a (a Region set, * for all)`);
+    } else if (algorithm === 'sigv4' && !REGION_NAME.test(options.sigv4.region ?? '')) {
       problems.push(`sigv4.region ${JSON.stringify(options.sigv4.region)} is not an AWS region name such as us-east-1`);
+    } else if (algorithm === 'sigv4a') {
+      const regionSet = options.sigv4.regionSet ?? ['*'];
+      if (!Array.isArray(regionSet) || regionSet.length === 0 || !regionSet.every((r) => r === '*' || REGION_NAME.test(String(r)))) {
+        problems.push(`sigv4.regionSet ${previewJson(regionSet, 80)} must be a non-empty list of AWS region names such as us-east-1, or ['*'] for every Region`);
+      }
+    }
+    if (options.sigv4.service !== undefined && !/^[a-z0-9-]+$/.test(String(options.sigv4.service))) {
+      problems.push(`sigv4.service ${JSON.stringify(options.sigv4.service)} is not an AWS signing name such as lambda`);
     }
     if (!options.sigv4.credentials && !credentialsFromEnv(env)) {
       problems.push('sigv4 needs credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) or pass sigv4.credentials');
@@ -123,6 +137,8 @@ class ProbeRun {
   private readonly secrets: string[] = [];
   private readonly baseHeaders: Record<string, string>;
   private readonly credentials: AwsCredentials | undefined;
+  /** The SigV4a key of {@link credentials}, derived on first use. */
+  private sigV4aKey: SigV4aKeyPair | undefined;
   private nextId = 1;
   private era: Era | null = null;
   private protocolVersion: string | null = null;
@@ -551,12 +567,26 @@ class ProbeRun {
   public headersFor(method: string, url: URL, body: string, extra: Record<string, string>): Record<string, string> {
     const headers = { ...this.baseHeaders, ...extra };
     if (!this.credentials || !this.options.sigv4) return headers;
+    if (this.options.sigv4.algorithm === 'sigv4a') {
+      // One key derivation per run (an HMAC and a P-256 point multiplication), not per request.
+      this.sigV4aKey ??= deriveSigV4aKeyPair(this.credentials);
+      return signRequestV4a({
+        method,
+        url,
+        headers,
+        body,
+        regionSet: this.options.sigv4.regionSet ?? ['*'],
+        service: this.options.sigv4.service ?? 'lambda',
+        credentials: this.credentials,
+        date: new Date(),
+      }, this.sigV4aKey);
+    }
     return signRequest({
       method,
       url,
       headers,
       body,
-      region: this.options.sigv4.region,
+      region: this.options.sigv4.region ?? '',
       service: this.options.sigv4.service ?? 'lambda',
       credentials: this.credentials,
       date: new Date(),
@@ -790,11 +820,14 @@ function modernVerdict(error: JsonRpcError): 'legacy' | 'retry' | 'modern' {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /**
- * A header value as the SDK v2 client sends it: plain when it is safe printable ASCII, else
- * `=?base64?<base64 of the UTF-8>?=` (2026-07-28 Streamable HTTP, SEP-2243).
+ * A header value as SEP-2243 has clients send it: plain when it is printable ASCII (0x20-0x7E)
+ * with no leading or trailing whitespace, else `=?base64?<base64 of the UTF-8>?=`. Control
+ * characters, tab included (0x00-0x1F, 0x7F), always take the Base64 form (2026-07-28 Streamable
+ * HTTP, "Custom headers from tool parameters"; the conformance scenario `http-custom-headers`
+ * checks the tab case).
  */
 export function encodeHeaderValue(value: string): string {
-  const plain = value !== '' && value === value.trim() && /^[\t\x20-\x7e]*$/.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='));
+  const plain = value !== '' && value === value.trim() && /^[\x20-\x7e]*$/.test(value) && !(value.startsWith('=?base64?') && value.endsWith('?='));
   return plain ? value : `=?base64?${Buffer.from(value, 'utf8').toString('base64')}?=`;
 }
 

@@ -2,6 +2,7 @@
  * What to check first for each failure class: the runbook line the CLI prints under a failed
  * verdict. One table, so the CLI and the documentation say the same thing.
  */
+import type { FrontDoor } from './front-door';
 import type { FailureClass } from '../../src/contract/failure-classes';
 
 /** The first thing to check for each failure class. */
@@ -12,7 +13,7 @@ export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {
   TLS_ERROR: 'Check the certificate: expiry, the names it covers (custom domain) and the chain the server sends.',
   TIMEOUT: 'Nothing answered in time: behind API Gateway or a Function URL this is usually a Lambda cold start (add provisioned concurrency) or a hung server; check the function duration and the server logs.',
   REDIRECT: 'Probe the final URL directly (https, trailing slash, /mcp path); MCP clients must not follow redirects.',
-  AUTH_REQUIRED: 'Give the probe credentials: a bearer token (--bearer-env) or SigV4 (--sigv4) for an AWS_IAM Function URL.',
+  AUTH_REQUIRED: 'Give the probe credentials: a bearer token (--bearer-env), SigV4 (--sigv4) for an AWS_IAM Function URL or a Web Function IAM endpoint, or SigV4a (--sigv4a \'*\') for a multi-Region Web Function endpoint.',
   FORBIDDEN: 'Check permissions: Function URL resource policy (lambda:InvokeFunctionUrl and lambda:InvokeFunction), IAM signing, token scope, Origin validation.',
   NOT_FOUND: 'Check the path (usually /mcp) and the routes of the API or load balancer.',
   THROTTLED: 'Raise the concurrency or throttling limits (reserved concurrency, API Gateway usage plan) or reduce load.',
@@ -34,3 +35,61 @@ export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {
   TOOL_CREDENTIALS: "The tool's cloud credentials are broken: check the server's role, its policies and credential expiry.",
   TOOL_TIMEOUT: 'The sentinel tool did not finish in time: check what it calls downstream, or raise the probe deadline.',
 };
+
+/**
+ * What to check first where a front door changes the answer: the settings and logs of that
+ * service. Sources are cited per entry; anything not in them is left to {@link NEXT_STEPS}.
+ */
+export const FRONT_DOOR_STEPS: Readonly<Partial<Record<FrontDoor, Readonly<Partial<Record<FailureClass, string>>>>>> = {
+  // Lambda Web Functions. Timeout 3-900 s, bounding a whole streamed response, which ends with no
+  // error header (https://docs.aws.amazon.com/lambda/latest/dg/web-functions-revisions-timeout.html);
+  // no minimum capacity, requests queue while an environment starts
+  // (https://docs.aws.amazon.com/lambda/latest/dg/web-functions-scaling.html); the server must listen
+  // on AWS_LAMBDA_HTTP_ENDPOINT within 10 s (https://docs.aws.amazon.com/lambda/latest/dg/web-functions-env-lifecycle.html),
+  // init failures show only as platform.initReport in the logs (aws-cdk-lib 2.276.0 aws-lambda
+  // README, "Changing an endpoint"), whose default group is /aws/lambda/web/<function>
+  // (LoggingConfig, https://docs.aws.amazon.com/lambda/latest/lambda-web/);
+  // a wrong port or a crash is a 502, a deleted network connector a 502 with
+  // Platform.InvalidNetworkConfiguration for new environments and 504s on egress for running ones
+  // (AWS's agent skill for Web Functions, references/troubleshooting.md and networking.md at
+  // 6837e08; aws-cli awscli/customizations/lambdaweb/scaffold.py at ac52d30); IAM endpoints need
+  // lambda:InvokeWebFunctionEndpoint and a signed X-Amz-Content-SHA256 header, else 403
+  // (https://docs.aws.amazon.com/lambda/latest/dg/web-functions-endpoint-access-control.html;
+  // aws-cdk-lib 2.276.0 aws-lambda README, "Authentication"). The throttling answer's status and
+  // headers are not documented.
+  'lambda-web': {
+    TIMEOUT: "Requests to a Web Function queue while a new environment starts (no provisioned capacity; the server must listen within 10 s): check platform.initReport in /aws/lambda/web/<function>, and that the revision's timeout is not longer than the probe's deadline.",
+    GATEWAY_TIMEOUT: "With lambda-web-error-type Runtime.RequestTimeout the request outlived the revision's timeout: raise the timeout (3-900 s) or make the tool faster. Without it, a running environment may be stuck on egress through a deleted or broken network connector (egressNetworkConnector).",
+    BAD_GATEWAY: "The Web Function got no valid answer: the server crashed or does not listen on AWS_LAMBDA_HTTP_ENDPOINT (see platform.initReport in /aws/lambda/web/<function>). With lambda-web-error-type Platform.InvalidNetworkConfiguration, the revision's network connector is missing or broken.",
+    EMPTY_STREAM: "A Web Function cuts a streamed (SSE) answer at the revision's timeout, with the status already sent and no error header: raise the timeout (3-900 s) or answer sooner; otherwise check the server logs.",
+    CONNECTION_RESET: "A Web Function cuts a streamed (SSE) answer at the revision's timeout, with no error header; a request header block that is too large also drops the connection: raise the timeout or answer sooner, and check the server logs.",
+    THROTTLED: 'Raise the endpoint\'s rateLimit (0 rejects every request) or maxEnvironments, or the account\'s Web Functions quotas, or reduce load.',
+    FORBIDDEN: 'An IamAuth endpoint needs lambda:InvokeWebFunctionEndpoint on the endpoint ARN and a SigV4 signature (SigV4a for multiRegion) that covers an X-Amz-Content-SHA256 header; check the signing and the policies.',
+  },
+  // ECS Express Mode: an ALB with listener rules and target groups, a canary deployment with an
+  // alarm that rolls back faulty deployments
+  // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-work.html,
+  // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-update-full.html).
+  // The ALB answers 503 when the target group has no registered targets (and fails open, routing
+  // to every target, when all of them are unhealthy:
+  // https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html),
+  // 502 when a target closes the connection or answers malformed, and 504 when a target does not
+  // answer within the idle timeout, 60 s by default
+  // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html).
+  'ecs-express': {
+    UNAVAILABLE: "No task is registered behind the Express service's load balancer: check its deployment (in progress, failed, rolled back), running task count and why tasks stopped; tasks failing the health check (healthCheckPath, answering success without auth) are stopped and deregistered.",
+    BAD_GATEWAY: "A task closed the connection or answered the Express service's load balancer with something invalid: check the stopped tasks' reasons (crash, out of memory) and the container logs; during a canary deployment the new tasks get part of the traffic.",
+    GATEWAY_TIMEOUT: "A task did not answer within the load balancer's idle timeout (60 s for an ALB unless changed): make the tool answer sooner or stream progress; check the container logs for that request.",
+  },
+};
+
+/**
+ * The first thing to check for a failure class behind a front door: the front door's own step
+ * when it has one, otherwise the class's.
+ *
+ * @param failureClass the class of the failure
+ * @param frontDoor the front door that answered, if recognised
+ */
+export function nextStep(failureClass: FailureClass, frontDoor: FrontDoor | null): string {
+  return (frontDoor ? FRONT_DOOR_STEPS[frontDoor]?.[failureClass] : undefined) ?? NEXT_STEPS[failureClass];
+}

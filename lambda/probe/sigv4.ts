@@ -15,14 +15,13 @@ export interface AwsCredentials {
   readonly sessionToken?: string;
 }
 
-/** One request to sign. */
-export interface SigV4Request {
+/** One request to sign, whatever the algorithm (SigV4 here, SigV4a in ./sigv4a). */
+export interface SignableRequest {
   readonly method: string;
   readonly url: URL;
   /** Headers to sign (names in any case). `host` is added from the URL when absent. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
-  readonly region: string;
   readonly service: string;
   readonly credentials: AwsCredentials;
   readonly date: Date;
@@ -30,7 +29,12 @@ export interface SigV4Request {
   readonly signPayloadHeader?: boolean;
 }
 
-function sha256Hex(data: string): string {
+/** One request to sign with SigV4. */
+export interface SigV4Request extends SignableRequest {
+  readonly region: string;
+}
+
+export function sha256Hex(data: string): string {
   return createHash('sha256').update(data, 'utf8').digest('hex');
 }
 
@@ -71,15 +75,29 @@ function amzDate(date: Date): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
+/** The headers to send (before `authorization`) and the canonical request over them. */
+export interface CanonicalForm {
+  /** Every header to send, lower-case names, all of them signed. */
+  readonly headers: Record<string, string>;
+  /** The signed header names, sorted, `;`-separated. */
+  readonly signedHeaders: string;
+  /** The canonical request, as SigV4 and SigV4a hash it. */
+  readonly canonicalRequest: string;
+  /** `x-amz-date` (`YYYYMMDDTHHMMSSZ`). */
+  readonly date: string;
+  /** The date of the credential scope (`YYYYMMDD`). */
+  readonly day: string;
+}
+
 /**
- * Signs a request with SigV4 and returns the headers to send with it: the signed headers given,
- * plus `host`, `x-amz-date`, `x-amz-content-sha256` (unless disabled), `x-amz-security-token`
- * (with temporary credentials) and `authorization`.
+ * The canonical request of SigV4 (and of SigV4a, which signs `extraHeaders` = `x-amz-region-set`
+ * too): the given headers plus `host`, `x-amz-date`, `x-amz-content-sha256` (unless disabled) and
+ * `x-amz-security-token` (with temporary credentials), all signed.
  *
  * @param request what to sign
- * @returns all headers to send, lower-case names
+ * @param extraHeaders more headers to send and sign (lower-case names)
  */
-export function signRequest(request: SigV4Request): Record<string, string> {
+export function canonicalForm(request: SignableRequest, extraHeaders: Readonly<Record<string, string>> = {}): CanonicalForm {
   const date = amzDate(request.date);
   const day = date.slice(0, 8);
   const payloadHash = sha256Hex(request.body);
@@ -91,6 +109,7 @@ export function signRequest(request: SigV4Request): Record<string, string> {
   headers['x-amz-date'] = date;
   if (request.signPayloadHeader ?? true) headers['x-amz-content-sha256'] = payloadHash;
   if (request.credentials.sessionToken) headers['x-amz-security-token'] = request.credentials.sessionToken;
+  Object.assign(headers, extraHeaders);
 
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((n) => `${n}:${headers[n].trim().replace(/\s+/g, ' ')}\n`).join('');
@@ -103,6 +122,19 @@ export function signRequest(request: SigV4Request): Record<string, string> {
     signedHeaders,
     payloadHash,
   ].join('\n');
+  return { headers, signedHeaders, canonicalRequest, date, day };
+}
+
+/**
+ * Signs a request with SigV4 and returns the headers to send with it: the signed headers given,
+ * plus `host`, `x-amz-date`, `x-amz-content-sha256` (unless disabled), `x-amz-security-token`
+ * (with temporary credentials) and `authorization`.
+ *
+ * @param request what to sign
+ * @returns all headers to send, lower-case names
+ */
+export function signRequest(request: SigV4Request): Record<string, string> {
+  const { headers, signedHeaders, canonicalRequest, date, day } = canonicalForm(request);
   const scope = `${day}/${request.region}/${request.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', date, scope, sha256Hex(canonicalRequest)].join('\n');
   const kDate = hmac(`AWS4${request.credentials.secretAccessKey}`, day);

@@ -8,6 +8,9 @@ import type { Era, Transport } from '../../src/contract/transports';
 
 export type { Era, Transport } from '../../src/contract/transports';
 
+/** How `sigv4` signs: SigV4 (one Region) or SigV4a (a Region set, `*` for all). */
+export type SigningAlgorithm = 'sigv4' | 'sigv4a';
+
 /** What to probe and how. */
 export interface ProbeOptions {
   /** The MCP endpoint (`https://.../mcp`; for the 2024-11-05 transport, the SSE URL). */
@@ -28,11 +31,20 @@ export interface ProbeOptions {
   headers?: Record<string, string>;
   /** Bearer token sent as `Authorization: Bearer <token>`. @default - none */
   bearerToken?: string;
-  /** Sign every request with AWS SigV4 (IAM-protected Lambda Function URLs). @default - unsigned */
+  /**
+   * Sign every request with AWS SigV4 (IAM-protected Lambda Function URLs and Web Function
+   * endpoints), or with SigV4a (`algorithm: 'sigv4a'`, multi-Region Web Function endpoints).
+   * @default - unsigned
+   */
   sigv4?: {
-    region: string;
+    /** The Region to sign for. Required with `sigv4`; not used by `sigv4a`, which signs for `regionSet`. */
+    region?: string;
     /** @default 'lambda' */
     service?: string;
+    /** `sigv4` (`AWS4-HMAC-SHA256`) or `sigv4a` (`AWS4-ECDSA-P256-SHA256`). @default 'sigv4' */
+    algorithm?: SigningAlgorithm;
+    /** SigV4a only: the Regions the signature is valid in (`X-Amz-Region-Set`). @default ['*'] */
+    regionSet?: string[];
     /** @default - AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from the environment */
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };

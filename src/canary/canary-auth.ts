@@ -14,6 +14,18 @@ export interface McpCanaryBearerTokenOptions {
   readonly jsonField?: string;
 }
 
+/** Options of {@link McpCanaryAuth.sigV4ForWebFunction}. */
+export interface McpCanaryWebFunctionSigV4Options {
+  /**
+   * The Region to sign for: the replica Region whose Regional URL the canary probes, for a
+   * `perRegion` endpoint (each Region has its own domain, `<id>.<shard>.lambda-web.<region>.on.aws`).
+   * Only a `perRegion` endpoint takes a Region other than its own.
+   *
+   * @default - the endpoint's own Region (the home Region)
+   */
+  readonly region?: string;
+}
+
 /** Headers the probe sets itself (lower case): `headerFromSecret` cannot take them. */
 const PROBE_HEADERS = ['content-type', 'content-length', 'accept', 'host', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name'];
 
@@ -24,7 +36,8 @@ interface McpCanaryAuthBinding {
 
 /**
  * How the canary authenticates to the MCP endpoint. No credential ever lands in the template or
- * in an environment variable: secrets are read at run time, SigV4 uses the function's own role.
+ * in an environment variable: secrets are read at run time, SigV4 and SigV4a use the function's
+ * own role.
  */
 export class McpCanaryAuth {
   /** No authentication (a public endpoint, or one protected by network placement). */
@@ -116,24 +129,82 @@ export class McpCanaryAuth {
    * (Lambda Web API model, botocore 1.43.107 `lambda-web/2025-03-07` metadata `signingName`), and
    * CloudFront signs Web Function origins through a Lambda-type origin access control. That the
    * data plane uses the same name is UNCONFIRMED: a wrong name fails every probe with 403 (failure
-   * class AUTH). The probe adds the signed `X-Amz-Content-SHA256` header to every request, which
+   * class FORBIDDEN). The probe adds the signed `X-Amz-Content-SHA256` header to every request, which
    * the endpoint requires even without a body (aws-cdk-lib README, WebFunction "Authentication").
    *
+   * For a `perRegion` endpoint, `options.region` names the replica Region whose Regional URL the
+   * canary probes (one `McpCanary` per Region). Whether a replica authorizes the request against
+   * the endpoint's (home-Region) ARN that the grant names is UNCONFIRMED; a denial fails the probe
+   * with FORBIDDEN.
+   *
    * @param endpoint the IAM-protected endpoint the canary probes (home-Region or per-Region;
-   * a multi-Region endpoint needs SigV4a, which the probe does not sign)
+   * for a multi-Region endpoint use `sigV4aForWebFunction`)
    */
-  public static sigV4ForWebFunction(endpoint: lambda.IWebFunctionEndpoint): McpCanaryAuth {
+  public static sigV4ForWebFunction(endpoint: lambda.IWebFunctionEndpoint, options: McpCanaryWebFunctionSigV4Options = {}): McpCanaryAuth {
+    const problems: string[] = [];
     if (endpoint.authType !== lambda.WebFunctionAuthType.IAM_AUTH) {
-      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
+      problems.push(`endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
     }
     if (endpoint.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION) {
-      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *; the canary signs SigV4 only. Use a homeRegion or perRegion endpoint, or another canaryAuth.`);
+      problems.push(`endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *. Use McpCanaryAuth.sigV4aForWebFunction(endpoint).`);
+    }
+    const region = options.region;
+    if (region !== undefined && !Token.isUnresolved(region)) {
+      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+        problems.push(`options.region is ${JSON.stringify(region)}, which is not a Region name such as eu-west-1.`);
+      } else if (endpoint.endpointType !== lambda.WebFunctionEndpointType.PER_REGION
+        && !Token.isUnresolved(endpoint.env.region) && region !== endpoint.env.region) {
+        problems.push(`options.region is '${region}', but endpoint ${endpoint.node.path} is ${endpoint.endpointType} and serves from ${endpoint.env.region} only. Omit options.region (it is for perRegion replicas).`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: ${problems.join(' ')}`);
     }
     return new McpCanaryAuth('sigv4', (grantee) => {
       endpoint.grants.invoke(grantee);
       return {
         environment: {
-          [CANARY_ENV.SIGV4_REGION]: endpoint.env.region,
+          [CANARY_ENV.SIGV4_REGION]: region ?? endpoint.env.region,
+          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+        },
+      };
+    });
+  }
+
+  /**
+   * Sign every request with AWS Signature Version 4a (`AWS4-ECDSA-P256-SHA256`) for the Region
+   * set `*`, for a multi-Region Lambda Web Function endpoint with `AuthType: IamAuth`, using the
+   * canary's own credentials. Grants the canary `lambda:InvokeWebFunctionEndpoint` on that
+   * endpoint only, as `sigV4ForWebFunction` does.
+   *
+   * The probe derives the ECDSA P-256 key from the canary role's credentials as AWS does (no key
+   * to store) and adds the signed `X-Amz-Region-Set: *` and `X-Amz-Content-SHA256` headers. The
+   * signing service name is `lambda`, as for `sigV4ForWebFunction`, and is UNCONFIRMED for the
+   * data plane in the same way: a wrong name fails every probe with 403 (failure class FORBIDDEN).
+   *
+   * The endpoint's global domain routes each request by latency to the nearest serving Region,
+   * so the canary (which runs in its stack's Region, normally one the endpoint serves) reaches
+   * that Region's replica; it does not watch the other Regions.
+   *
+   * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html
+   * @param endpoint the IAM-protected multi-Region endpoint the canary probes
+   */
+  public static sigV4aForWebFunction(endpoint: lambda.IWebFunctionEndpoint): McpCanaryAuth {
+    const problems: string[] = [];
+    if (endpoint.authType !== lambda.WebFunctionAuthType.IAM_AUTH) {
+      problems.push(`endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
+    }
+    if (endpoint.endpointType !== lambda.WebFunctionEndpointType.MULTI_REGION) {
+      problems.push(`endpoint ${endpoint.node.path} is ${endpoint.endpointType}, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction(endpoint).`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`McpCanaryAuth.sigV4aForWebFunction: ${problems.join(' ')}`);
+    }
+    return new McpCanaryAuth('sigv4a', (grantee) => {
+      endpoint.grants.invoke(grantee);
+      return {
+        environment: {
+          [CANARY_ENV.SIGV4A_REGION_SET]: '*',
           [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
         },
       };

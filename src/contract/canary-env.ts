@@ -41,8 +41,13 @@ export const CANARY_ENV = {
   AUTH_HEADER_NAME: 'MCP_CANARY_AUTH_HEADER_NAME',
   /** Region to sign for (auth mode `sigv4`). */
   SIGV4_REGION: 'MCP_CANARY_SIGV4_REGION',
-  /** Service to sign for (auth mode `sigv4`), `lambda` for Function URLs. */
+  /** Service to sign for (auth modes `sigv4`, `sigv4a`), `lambda` for Function URLs and Web Functions. */
   SIGV4_SERVICE: 'MCP_CANARY_SIGV4_SERVICE',
+  /**
+   * Comma-separated Regions a SigV4a signature is valid in, or `*` for all (auth mode `sigv4a`,
+   * sent as `X-Amz-Region-Set`). Optional, default `*`.
+   */
+  SIGV4A_REGION_SET: 'MCP_CANARY_SIGV4A_REGION_SET',
   /**
    * `true` to also emit the phase latencies, `ToolCount` and `CertDaysRemaining` as metrics
    * (they are always in the log line, for Logs Insights). Optional, default `false`.
@@ -85,7 +90,7 @@ export const PROBE_LIMITS: {
 };
 
 /** How the canary authenticates to the MCP endpoint. */
-export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'header-secret', 'sigv4'] as const;
+export const CANARY_AUTH_MODES = ['none', 'bearer-secret', 'header-secret', 'sigv4', 'sigv4a'] as const;
 
 /** One of {@link CANARY_AUTH_MODES}. */
 export type CanaryAuthMode = (typeof CANARY_AUTH_MODES)[number];

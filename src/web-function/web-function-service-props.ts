@@ -68,9 +68,12 @@ export interface McpWebFunctionOptions {
 
   /**
    * Where the endpoint serves: the home Region (default), or `multiRegion` / `perRegion` replica
-   * Regions. Changing it replaces the endpoint and so its domain (the MCP URL). A multi-Region
-   * endpoint is signed with SigV4a, which the canary does not speak: with `McpWebFunctionAuth.IAM`,
-   * set `canaryAuth` yourself or `canary: false`.
+   * Regions. Changing it replaces the endpoint and so its domain (the MCP URL). With
+   * `McpWebFunctionAuth.IAM`, the canary signs a multi-Region endpoint's global domain with SigV4a
+   * for the Region set `*` (`McpCanaryAuth.sigV4aForWebFunction`); latency routing takes it to the
+   * stack's Region, so it watches that replica only. A per-Region endpoint's replicas each have a
+   * Regional URL of their own: give each an `McpCanary` with
+   * `McpCanaryAuth.sigV4ForWebFunction(endpoint, { region })`.
    *
    * @default lambda.WebFunctionEndpointLocation.homeRegion()
    */

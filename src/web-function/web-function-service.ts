@@ -23,6 +23,15 @@ import { McpServiceBase } from '../service';
  * and monitors it from outside (a canary, SigV4-signed for IAM endpoints) and inside (endpoint 5xx
  * and log alarms on the system log schema, failed starts first: a revision whose server never
  * starts still takes all traffic).
+ *
+ * Where the canary looks: for a home-Region endpoint, the one Regional domain. For a
+ * `multiRegion` endpoint it probes the global domain, signed with SigV4a for the Region set `*`;
+ * that domain routes by latency to the nearest serving Region, so the canary (in the stack's
+ * Region, which the endpoint also serves) normally reaches the stack's Region only and does not
+ * watch the other replicas. For a `perRegion` endpoint it probes `url`, built from the
+ * endpoint's `DomainName` attribute and signed for the stack's Region (that this attribute is the
+ * stack's Regional domain is UNCONFIRMED); watch each replica with an `McpCanary` of your own on
+ * that Region's URL and `McpCanaryAuth.sigV4ForWebFunction(service.endpoint, { region })`.
  */
 export class McpWebFunctionService extends McpServiceBase {
   /** The Web Function that runs the server. */
@@ -135,9 +144,13 @@ export class McpWebFunctionService extends McpServiceBase {
       serviceName: props.serviceName ?? fn.webFunctionName,
       url: this.url,
       serverLogGroup: logGroup,
-      // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4.
-      canaryAuth: props.canaryAuth
-        ?? (auth === McpWebFunctionAuth.IAM && props.canary !== false ? McpCanaryAuth.sigV4ForWebFunction(fn.endpoint) : undefined),
+      // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4, or with
+      // SigV4a for the Region set * on a multi-Region endpoint's global domain.
+      canaryAuth: props.canaryAuth ?? (auth === McpWebFunctionAuth.IAM && props.canary !== false
+        ? (location.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION
+          ? McpCanaryAuth.sigV4aForWebFunction(fn.endpoint)
+          : McpCanaryAuth.sigV4ForWebFunction(fn.endpoint))
+        : undefined),
     });
     this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
       ...props,
@@ -152,7 +165,8 @@ export class McpWebFunctionService extends McpServiceBase {
 
   /**
    * Allow a principal to call the endpoint (`lambda:InvokeWebFunctionEndpoint` on its ARN). Needed
-   * with `McpWebFunctionAuth.IAM`; callers sign with SigV4 and send `X-Amz-Content-SHA256`.
+   * with `McpWebFunctionAuth.IAM`; callers sign with SigV4 (SigV4a for the Region set `*` on a
+   * multi-Region endpoint) and send `X-Amz-Content-SHA256`.
    */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     return this.endpoint.grants.invoke(grantee);

@@ -63,3 +63,25 @@ test('the check catches a broken example (it can fail)', () => {
   const errors = typeCheck([{ name: 'broken', code: "import { McpLambdaService } from 'cdk-mcp';\nnew McpLambdaService(undefined as any, 'X', { nope: 1 });\n" }]);
   expect(errors.join('\n')).toMatch(/nope/);
 });
+
+/** Every `*.ts` file under a directory. */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? sourceFiles(full) : entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+test('the README table of synth-time warnings lists exactly the warnings the constructs raise', () => {
+  const raised = new Set<string>();
+  for (const file of sourceFiles(path.join(ROOT, 'src'))) {
+    const text = fs.readFileSync(file, 'utf8');
+    // The id is the first argument of addWarningV2, on its line or the next.
+    for (const match of text.matchAll(/addWarningV2\(\s*'(cdk-mcp:[A-Za-z0-9]+)'/g)) raised.add(match[1]);
+  }
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Synth-time warnings'), readme.indexOf('## The MCP probe and `mcp-probe`'));
+  const listed = new Set([...section.matchAll(/^\| `(cdk-mcp:[A-Za-z0-9]+)` \|/gm)].map((match) => match[1]));
+  expect(raised.size).toBeGreaterThanOrEqual(10);
+  expect([...listed].sort()).toEqual([...raised].sort());
+});

@@ -59,6 +59,18 @@ describe('parseArgs', () => {
   });
 
   test.each([
+    ['*', ['*']],
+    ['us-east-1,eu-west-1', ['us-east-1', 'eu-west-1']],
+  ])('--sigv4a %j signs with SigV4a for the Region set %j', (value: string, regionSet: string[]) => {
+    const parsed = parseArgs(['https://abc.lambda-web.global.on.aws/mcp', '--sigv4a', value], { AWS_ACCESS_KEY_ID: 'AKIA', AWS_SECRET_ACCESS_KEY: 'secret' });
+    expect(parsed).toEqual({
+      kind: 'run',
+      json: false,
+      options: { url: 'https://abc.lambda-web.global.on.aws/mcp', sigv4: { algorithm: 'sigv4a', regionSet } },
+    });
+  });
+
+  test.each([
     [[], /missing <url>/],
     [['a', 'b'], /expected one <url>, got 2/],
     [['u', '--bogus'], /unknown option --bogus/],
@@ -75,6 +87,12 @@ describe('parseArgs', () => {
     [['http://h/mcp', '--expect-hash', 'abc'], /is not a tools hash/],
     [['http://h/mcp', '--sigv4', 'us-east-1'], /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
     [['http://h/mcp', '--sigv4', 'Mars'], /sigv4.region "Mars" is not an AWS region/],
+    [['http://h/mcp', '--sigv4a', 'Mars'], /--sigv4a "Mars" is not a Region set: give '\*' \(quoted, so the shell does not expand it\) for every Region, or Region names separated by commas/],
+    [['http://h/mcp', '--sigv4a', 'README.md'], /--sigv4a "README.md" is not a Region set/],
+    [['http://h/mcp', '--sigv4a', 'us-east-1,'], /--sigv4a "us-east-1," is not a Region set/],
+    [['http://h/mcp', '--sigv4a', '*', '--sigv4', 'us-east-1'], /--sigv4 and --sigv4a are both given: give --sigv4 <region> .* or --sigv4a '\*'/],
+    [['http://h/mcp', '--sigv4a', '*'], /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    [['http://h/mcp', '--sigv4a'], /--sigv4a needs a value/],
     [['ftp://h/mcp'], /only http:\/\/ and https:\/\/ are supported/],
     [['not a url'], /is not a valid URL/],
   ])('%j is a usage error matching %s', (argv, message) => {
@@ -84,7 +102,7 @@ describe('parseArgs', () => {
   });
 
   test('the usage text documents every flag', () => {
-    for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--transport', '--help']) {
+    for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--transport', '--help']) {
       expect(USAGE).toContain(flag);
     }
   });

@@ -335,6 +335,25 @@ describe('protocol behaviours of the SDK clients', () => {
     expect(Object.keys(call.headers).filter((h) => h.startsWith('mcp-param-'))).toHaveLength(2);
   });
 
+  test('a tab, a line break or an edge space takes the Base64 form; inner spaces stay plain (SEP-2243)', async () => {
+    const props = { tab: 'col1\tcol2', crlf: 'a\r\nb', inner: 'us west 1', flag: 'x' };
+    const properties = Object.fromEntries(Object.keys(props).map((key) => [key, { 'type': 'string', 'x-mcp-header': key }]));
+    const server = await startServer((_req, reply, body) => {
+      const m = JSON.parse(body);
+      if (m.method === 'server/discover') sendJson(reply, 200, result(m.id, { supportedVersions: ['2026-07-28'], capabilities: { tools: {} }, serverInfo: { name: 'h', version: '1' } }));
+      else if (m.method === 'tools/list') sendJson(reply, 200, result(m.id, { tools: [{ name: 'h', inputSchema: { type: 'object', properties } }] }));
+      else sendJson(reply, 200, result(m.id, { content: [{ type: 'text', text: 'ok' }] }));
+    });
+    const res = await withServer(server, (s) => probe({ url: s.url, call: { name: 'h', arguments: props } }));
+    expect(res.ok).toBe(true);
+    const call = server.requests.find((r) => r.body.includes('tools/call'))!;
+    const b64 = (text: string) => `=?base64?${Buffer.from(text).toString('base64')}?=`;
+    expect(call.headers['mcp-param-tab']).toBe(b64(props.tab));
+    expect(call.headers['mcp-param-crlf']).toBe(b64(props.crlf));
+    expect(call.headers['mcp-param-inner']).toBe('us west 1');
+    expect(call.headers['mcp-param-flag']).toBe('x');
+  });
+
   describe('401: OAuth protected-resource metadata discovery', () => {
     const metadata = { resource: 'http://127.0.0.1/mcp', authorization_servers: ['https://auth.example.com'], scopes_supported: ['mcp:read'] };
 

@@ -5,7 +5,7 @@
 import * as fc from 'fast-check';
 import { FAILURE_CLASSES } from '../../lambda/probe';
 import { classifyHttp, classifyNetworkError, interpretResponse, interpretSseEvent } from '../../lambda/probe/classify';
-import { detectFrontDoor } from '../../lambda/probe/front-door';
+import { FRONT_DOORS, detectFrontDoor } from '../../lambda/probe/front-door';
 import { oneLine, redact } from '../../lambda/probe/redact';
 import { SseParser, type SseEvent } from '../../lambda/probe/sse';
 
@@ -75,7 +75,7 @@ describe('classifier properties', () => {
   test('detectFrontDoor never throws on arbitrary headers', () => {
     const anyHeaders = fc.dictionary(fc.string().map((s) => s.toLowerCase()), fc.oneof(fc.string(), fc.array(fc.string())));
     fc.assert(fc.property(anyHeaders, fc.string(), (h, host) => {
-      expect([null, 'apigateway', 'lambda-url', 'alb', 'cloudfront', 'apprunner']).toContain(detectFrontDoor(h, host));
+      expect([null, ...FRONT_DOORS]).toContain(detectFrontDoor(h, host));
     }));
   });
 });

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { McpCanaryAuth, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService, McpWebFunctionServiceProps } from '../../src';
+import { McpCanary, McpCanaryAuth, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService, McpWebFunctionServiceProps } from '../../src';
 import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
 import { alarmById, canaryEnvironment, onlyResource, warningsOf, WEB_FUNCTION_OPT_IN, withOptInAlarms } from '../support/kit';
 
@@ -335,10 +335,23 @@ describe('McpWebFunctionService validation', () => {
       .toMatch(/egressNetworkConnector needs a home-Region endpoint \(got endpointLocation PerRegion\)/);
   });
 
-  test('a multi-Region IAM endpoint with the default canary fails: SigV4a', () => {
-    expect(errorOf({ endpointLocation: lambda.WebFunctionEndpointLocation.multiRegion(['eu-west-1']) }, { region: 'us-east-1', account: '123456789012' }))
-      .toMatch(/multiRegion with auth IAM needs SigV4a, which the canary cannot sign/);
+  test('a multi-Region IAM endpoint synthesizes with the default canary, which signs SigV4a for the Region set *', () => {
+    const { template } = synth({ endpointLocation: lambda.WebFunctionEndpointLocation.multiRegion(['eu-west-1']) }, { region: 'us-east-1', account: '123456789012' });
+    expect(endpoint(template)).toMatchObject({ EndpointType: 'MultiRegion', AuthType: 'IamAuth' });
+    const env = canaryEnvironment(template);
+    expect(env).toMatchObject({ MCP_CANARY_AUTH_MODE: 'sigv4a', MCP_CANARY_SIGV4A_REGION_SET: '*', MCP_CANARY_SIGV4_SERVICE: 'lambda' });
+    expect(env.MCP_CANARY_SIGV4_REGION).toBeUndefined();
     expect(() => synth({ endpointLocation: lambda.WebFunctionEndpointLocation.multiRegion(['eu-west-1']), canary: false }, { region: 'us-east-1', account: '123456789012' })).not.toThrow();
+  });
+
+  test('the multi-Region canary may invoke this endpoint only (lambda:InvokeWebFunctionEndpoint, as for the home Region)', () => {
+    const { template } = synth({ endpointLocation: lambda.WebFunctionEndpointLocation.multiRegion(['eu-west-1']) }, { region: 'us-east-1', account: '123456789012' });
+    const invoke = policyStatements(template, 'McpMonitoringCanary').filter((s) => String(s.Action).includes('InvokeWebFunctionEndpoint'));
+    expect(invoke).toEqual([{
+      Action: 'lambda:InvokeWebFunctionEndpoint',
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/^McpWebFunctionEndpoint/), 'EndpointArn'] },
+    }]);
   });
 
   test('code problems name the fix', () => {
@@ -359,7 +372,49 @@ describe('McpCanaryAuth.sigV4ForWebFunction', () => {
       ...attrs, endpointType: lambda.WebFunctionEndpointType.MULTI_REGION, authType: lambda.WebFunctionAuthType.IAM_AUTH,
     });
     expect(() => McpCanaryAuth.sigV4ForWebFunction(open)).toThrow(/auth type ApplicationManaged; Lambda checks no signature/);
-    expect(() => McpCanaryAuth.sigV4ForWebFunction(global)).toThrow(/MultiRegion.*SigV4a/);
+    expect(() => McpCanaryAuth.sigV4ForWebFunction(global)).toThrow(/MultiRegion, whose requests are signed with SigV4a .* Use McpCanaryAuth.sigV4aForWebFunction\(endpoint\)/);
+  });
+
+  test('signs for a per-Region replica given in options.region, and refuses another Region for a home-Region endpoint', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1', account: '123456789012' } });
+    const attrs = { endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws', authType: lambda.WebFunctionAuthType.IAM_AUTH };
+    const perRegion = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'PerRegion', { ...attrs, endpointType: lambda.WebFunctionEndpointType.PER_REGION });
+    const home = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Home', { ...attrs, endpointType: lambda.WebFunctionEndpointType.HOME_REGION });
+    new McpCanary(stack, 'West', { url: 'https://c.d.lambda-web.us-west-2.on.aws/mcp', serviceName: 'mcp-us-west-2', auth: McpCanaryAuth.sigV4ForWebFunction(perRegion, { region: 'us-west-2' }) });
+    expect(canaryEnvironment(Template.fromStack(stack))).toMatchObject({ MCP_CANARY_AUTH_MODE: 'sigv4', MCP_CANARY_SIGV4_REGION: 'us-west-2', MCP_CANARY_SIGV4_SERVICE: 'lambda' });
+    expect(() => McpCanaryAuth.sigV4ForWebFunction(home, { region: 'us-west-2' }))
+      .toThrow(/options.region is 'us-west-2', but endpoint Stack\/Home is HomeRegion and serves from us-east-1 only. Omit options.region/);
+    expect(() => McpCanaryAuth.sigV4ForWebFunction(perRegion, { region: 'west' })).toThrow(/options.region is "west", which is not a Region name/);
+  });
+});
+
+describe('McpCanaryAuth.sigV4aForWebFunction', () => {
+  test('writes the SigV4a mode, the Region set * and service lambda, and grants invoking this endpoint only', () => {
+    const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1', account: '123456789012' } });
+    const global = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Global', {
+      endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod-abc',
+      domainName: 'abc.lambda-web.global.on.aws',
+      endpointType: lambda.WebFunctionEndpointType.MULTI_REGION,
+      authType: lambda.WebFunctionAuthType.IAM_AUTH,
+    });
+    new McpCanary(stack, 'Canary', { url: 'https://abc.lambda-web.global.on.aws/mcp', serviceName: 'global-mcp', auth: McpCanaryAuth.sigV4aForWebFunction(global) });
+    const template = Template.fromStack(stack);
+    expect(canaryEnvironment(template)).toMatchObject({ MCP_CANARY_AUTH_MODE: 'sigv4a', MCP_CANARY_SIGV4A_REGION_SET: '*', MCP_CANARY_SIGV4_SERVICE: 'lambda' });
+    const invoke = policyStatements(template, 'CanaryServiceRole').filter((s) => String(s.Action).includes('InvokeWebFunctionEndpoint'));
+    expect(invoke).toEqual([{ Action: 'lambda:InvokeWebFunctionEndpoint', Effect: 'Allow', Resource: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod-abc' }]);
+  });
+
+  test('refuses an application-managed and a Regional endpoint, naming the factory to use', () => {
+    const stack = new Stack();
+    const attrs = { endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws' };
+    const open = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Open', {
+      ...attrs, endpointType: lambda.WebFunctionEndpointType.MULTI_REGION, authType: lambda.WebFunctionAuthType.APPLICATION_MANAGED,
+    });
+    const home = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Home', {
+      ...attrs, endpointType: lambda.WebFunctionEndpointType.HOME_REGION, authType: lambda.WebFunctionAuthType.IAM_AUTH,
+    });
+    expect(() => McpCanaryAuth.sigV4aForWebFunction(open)).toThrow(/auth type ApplicationManaged; Lambda checks no signature/);
+    expect(() => McpCanaryAuth.sigV4aForWebFunction(home)).toThrow(/is HomeRegion, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction\(endpoint\)/);
   });
 });
 

@@ -64,12 +64,6 @@ export function validateWebFunctionServiceProps(
     props.egressNetworkConnector === undefined || homeRegion,
     `egressNetworkConnector needs a home-Region endpoint (got endpointLocation ${resolved.endpointType}): Web Functions egress into a VPC only from the home Region. Remove one of them.`,
   );
-  // "A MultiRegion endpoint is signed with SigV4a" (aws-cdk-lib WebFunctionAuthType.IAM_AUTH); the probe signs SigV4 only.
-  errors.check(
-    !(resolved.auth === McpWebFunctionAuth.IAM && resolved.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION
-      && props.canary !== false && props.canaryAuth === undefined),
-    'endpointLocation multiRegion with auth IAM needs SigV4a, which the canary cannot sign (it signs SigV4). Set canaryAuth (e.g. McpCanaryAuth.none() behind your own front door), canary: false, or a perRegion/homeRegion endpoint.',
-  );
   const description = props.description;
   errors.check(
     description === undefined || Token.isUnresolved(description) || description.length <= 256,
