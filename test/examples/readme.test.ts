@@ -85,3 +85,29 @@ test('the README table of synth-time warnings lists exactly the warnings the con
   expect(raised.size).toBeGreaterThanOrEqual(10);
   expect([...listed].sort()).toEqual([...raised].sort());
 });
+
+describe('the README probe reference matches the code', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = (start: string, end: string) => readme.slice(readme.indexOf(start), readme.indexOf(end, readme.indexOf(start)));
+
+  test('the failure-class table lists every class once, in its layer', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FAILURE_CLASSES, layerOf } = require('../../lambda/probe') as typeof import('../../lambda/probe');
+    const rows = [...section('### Failure classes', '\n### ').matchAll(/^\| `([A-Z_]+)` \| ([a-z]+) \|/gm)].map((m) => [m[1], m[2]]);
+    expect(rows.map(([name]) => name).sort()).toEqual([...FAILURE_CLASSES].sort());
+    for (const [name, layer] of rows) expect(`${name}: ${layer}`).toBe(`${name}: ${layerOf(name as never)}`);
+  });
+
+  test('the result contract names exactly the fields of a probe result, and every front door', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { FRONT_DOORS, probe } = require('../../lambda/probe') as typeof import('../../lambda/probe');
+    // Nothing listens on port 9 of loopback (discard): a real result, no server needed.
+    const result = await probe({ url: 'http://127.0.0.1:9/mcp', timeoutMs: 2_000 });
+    const contract = section('### Result contract (`--json`)', '\n### ');
+    const fields = [...contract.matchAll(/^\| `([A-Za-z]+)` \|/gm)].map((m) => m[1]);
+    expect(fields.sort()).toEqual(Object.keys(result).sort());
+    const frontDoorRow = contract.split('\n').find((line) => line.startsWith('| `frontDoor` |'))!;
+    const listed = [...frontDoorRow.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((name) => name !== 'null');
+    expect(listed.sort()).toEqual([...FRONT_DOORS].sort());
+  });
+});
