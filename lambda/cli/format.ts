@@ -2,19 +2,7 @@
  * The human output of `mcp-probe`: the phases with their timings, the verdict, and what to
  * look at next. Pure: a result in, text out.
  */
-import { nextStep, type ProbeResult } from '../probe';
-
-/**
- * Makes server-controlled text safe for a terminal: control characters (ESC, CR, LF, BEL, DEL,
- * the C1 range) and the Unicode line and bidirectional controls are shown as escapes, so no
- * server can forge a "PASS" line or send a terminal escape sequence.
- */
-export function escapeControls(text: string): string {
-  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+import { escapeControls, nextStep, type ProbeResult } from '../probe';
 
 /**
  * The `--json` line of a result: `JSON.stringify`, with the characters it leaves raw that a

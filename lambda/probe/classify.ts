@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, parseJson, previewJson } from './json';
-import { redact } from './redact';
+import { escapeControls, redact } from './redact';
 import type { SseEvent } from './sse';
 import type { Failure } from './types';
 import type { FailureClass } from '../../src/contract/failure-classes';
@@ -257,10 +257,7 @@ export function classifyHttp(evidence: HttpEvidence): Interpretation | undefined
  * it is cut. A plain token is shown as is, anything else quoted.
  */
 function headerText(value: string, secrets: readonly string[], max = 80): string {
-  const text = redact(value, secrets).trim().replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  const text = escapeControls(redact(value, secrets).trim());
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return /^[A-Za-z0-9._:-]+$/.test(cut) ? cut : `'${cut}'`;
 }
@@ -326,7 +323,7 @@ function classifyHttpStatus(evidence: HttpEvidence): Interpretation | undefined 
   if (status >= 200 && status < 300) return undefined;
   if (status >= 300 && status < 400) {
     const location = header(headers, 'location');
-    return fail('REDIRECT', `HTTP ${status} redirect${location ? ` to ${location}` : ' without a Location header'}; the probe does not follow redirects`);
+    return fail('REDIRECT', `HTTP ${status} redirect${location ? ` to ${headerText(location, secrets, 200)}` : ' without a Location header'}; the probe does not follow redirects`);
   }
   if (status === 401) {
     const challenge = header(headers, 'www-authenticate');
@@ -335,7 +332,7 @@ function classifyHttpStatus(evidence: HttpEvidence): Interpretation | undefined 
       'AUTH_REQUIRED',
       metadata
         ? `HTTP 401: authentication required; OAuth protected-resource metadata advertised at ${metadata[1]}`
-        : `HTTP 401: authentication required; no OAuth protected-resource metadata advertised${challenge ? ` (WWW-Authenticate: ${challenge})` : ''}`,
+        : `HTTP 401: authentication required; no OAuth protected-resource metadata advertised${challenge ? ` (WWW-Authenticate: ${headerText(challenge, secrets, 200)})` : ''}`,
     );
   }
   const rpcError = jsonRpcErrorOf(body);

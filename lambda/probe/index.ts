@@ -5,7 +5,7 @@
 export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure } from './types';
 export type { FrontDoor } from './front-door';
 export { probe, validateProbeOptions, PROBE_CLIENT_INFO } from './engine';
-export { redact, oneLine } from './redact';
+export { escapeControls, redact, oneLine } from './redact';
 export { toolsHash } from './tools-hash';
 export { FRONT_DOORS, detectFrontDoor } from './front-door';
 export { FRONT_DOOR_STEPS, NEXT_STEPS, nextStep } from './hints';

@@ -134,3 +134,15 @@ export function oneLine(text: string, secrets: readonly string[] = [], maxLength
   const clean = redact(String(text).slice(0, 40 * maxLength), secrets).replace(/\s+/g, ' ').trim();
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
+
+/**
+ * Makes server-controlled text safe for a terminal: control characters (ESC, CR, LF, BEL, DEL,
+ * the C1 range) and the Unicode line and bidirectional controls are shown as escapes, so no
+ * server can forge a "PASS" line or send a terminal escape sequence.
+ */
+export function escapeControls(text: string): string {
+  return String(text).replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}

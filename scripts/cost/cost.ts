@@ -98,12 +98,40 @@ function monitoringLines(template: Template, emf: { metrics: number; bytes: numb
   return lines;
 }
 
+/**
+ * Services Express Mode shares one managed load balancer between: up to 25, by host-header listener
+ * rules, among the Express services of one VPC whose subnets give the same scheme (AWS's launch
+ * post, Japanese edition:
+ * https://aws.amazon.com/jp/blogs/news/build-production-ready-applications-without-infrastructure-complexity-using-amazon-ecs-express-mode/,
+ * and re:Invent 2025 session CNS341; a load balancer has one scheme, so public and private
+ * subnets never share one; https://dev.classmethod.jp/articles/ecs-express-mode-alb-creation-timing/
+ * measured when Express Mode makes a new one). AWS's
+ * developer guide says only that Express Mode creates "an Application Load Balancer".
+ */
+const EXPRESS_SERVICES_PER_LOAD_BALANCER = 25;
+
+/** The subnets of a template by logical id: their VPC's logical id and whether CDK made them public. */
+function subnetKinds(template: Template): Map<string, { vpc: string; public: boolean }> {
+  const kinds = new Map<string, { vpc: string; public: boolean }>();
+  for (const [id, subnet] of Object.entries(template.findResources('AWS::EC2::Subnet')) as Array<[string, any]>) {
+    const type = (subnet.Properties.Tags ?? []).find((t: any) => t.Key === 'aws-cdk:subnet-type')?.Value;
+    kinds.set(id, { vpc: JSON.stringify(subnet.Properties.VpcId), public: type === 'Public' });
+  }
+  return kinds;
+}
+
 function serviceLines(template: Template): CostLine[] {
   const lines: CostLine[] = [];
+  const albMonth = (PRICES.albHour + PRICES.albLcuHour) * HOURS_PER_MONTH;
+  const publicIps: Array<[string, number]> = [];
   const nat = Object.keys(template.findResources('AWS::EC2::NatGateway')).length;
   if (nat) lines.push({ item: `${nat} NAT gateway(s) of the created VPC`, monthly: nat * PRICES.natGatewayHour * HOURS_PER_MONTH });
-  const albs = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')).length;
-  if (albs) lines.push({ item: `${albs} Application Load Balancer(s), 1 LCU`, monthly: albs * (PRICES.albHour + PRICES.albLcuHour) * HOURS_PER_MONTH });
+  publicIps.push(['Elastic IP', Object.keys(template.findResources('AWS::EC2::EIP')).length]);
+  const albs = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer')) as any[];
+  if (albs.length) lines.push({ item: `${albs.length} Application Load Balancer(s), 1 LCU`, monthly: albs.length * albMonth });
+  // An internet-facing load balancer holds a public IPv4 address in each of its subnets (zones).
+  publicIps.push(['load balancer', albs.filter((a) => a.Properties.Scheme !== 'internal').reduce((n, a) => n + (a.Properties.Subnets ?? a.Properties.SubnetMappings ?? []).length, 0)]);
+  let taskIps = 0;
   for (const [id, svc] of Object.entries(template.findResources('AWS::ECS::Service')) as Array<[string, any]>) {
     const tds = Object.values(template.findResources('AWS::ECS::TaskDefinition')) as any[];
     const td = tds[0]?.Properties;
@@ -111,14 +139,39 @@ function serviceLines(template: Template): CostLine[] {
     const count = svc.Properties.DesiredCount ?? 1;
     const perTask = (Number(td.Cpu) / 1024) * PRICES.fargateVcpuHour + (Number(td.Memory) / 1024) * PRICES.fargateGbHour;
     lines.push({ item: `Fargate ${id}: ${count} task(s) of ${td.Cpu} CPU / ${td.Memory} MiB`, monthly: count * perTask * HOURS_PER_MONTH });
+    if (svc.Properties.NetworkConfiguration?.AwsvpcConfiguration?.AssignPublicIp === 'ENABLED') taskIps += count;
   }
+  // Express Mode runs the tasks on Fargate (Fargate prices) behind a managed Application Load
+  // Balancer that is not in the template: one per group of up to 25 Express services of a VPC and
+  // scheme. Tasks in public subnets get public IPs, and the load balancer is then internet-facing.
+  const kinds = subnetKinds(template);
+  const groups = new Map<string, { services: number; public: boolean; zones: number }>();
   for (const svc of Object.values(template.findResources('AWS::ECS::ExpressGatewayService')) as any[]) {
-    // Express Mode runs the tasks on Fargate (Fargate prices); its managed load balancer is shared
-    // and not priced here (https://aws.amazon.com/ecs/pricing/).
     const p = svc.Properties;
     const count = p.ScalingTarget?.MinTaskCount ?? 1;
     const perTask = (Number(p.Cpu) / 1024) * PRICES.fargateVcpuHour + (Number(p.Memory) / 1024) * PRICES.fargateGbHour;
-    lines.push({ item: `Express Mode: ${count} task(s) of ${p.Cpu} CPU / ${p.Memory} MiB (the managed load balancer not included)`, monthly: count * perTask * HOURS_PER_MONTH });
+    lines.push({ item: `Express Mode: ${count} task(s) of ${p.Cpu} CPU / ${p.Memory} MiB`, monthly: count * perTask * HOURS_PER_MONTH });
+    const subnets = (p.NetworkConfiguration?.Subnets ?? []).map((s: any) => kinds.get(s.Ref));
+    const isPublic = subnets.length > 0 && subnets.every((k: any) => k?.public);
+    if (isPublic) taskIps += count;
+    const key = `${subnets[0]?.vpc ?? 'a VPC outside the template'}|${isPublic}`;
+    const group = groups.get(key) ?? { services: 0, public: isPublic, zones: subnets.length };
+    groups.set(key, { ...group, services: group.services + 1 });
+  }
+  const managed = [...groups.values()].map((g) => ({ ...g, albs: Math.ceil(g.services / EXPRESS_SERVICES_PER_LOAD_BALANCER) }));
+  const managedAlbs = managed.reduce((n, g) => n + g.albs, 0);
+  if (managedAlbs) {
+    lines.push({
+      item: `${managedAlbs} Express Mode managed Application Load Balancer(s), 1 LCU, for ${managed.map((g) => g.services).join(' + ')} Express service(s) (one serves up to ${EXPRESS_SERVICES_PER_LOAD_BALANCER} of a VPC and scheme)`,
+      monthly: managedAlbs * albMonth,
+    });
+    publicIps.push(['Express load balancer', managed.filter((g) => g.public).reduce((n, g) => n + g.albs * g.zones, 0)]);
+  }
+  publicIps.push(['task', taskIps]);
+  const ips = publicIps.filter(([, n]) => n > 0);
+  const ipCount = ips.reduce((n, [, c]) => n + c, 0);
+  if (ipCount) {
+    lines.push({ item: `${ipCount} public IPv4 address(es): ${ips.map(([what, n]) => `${n} ${what}`).join(', ')}`, monthly: ipCount * PRICES.publicIpv4Hour * HOURS_PER_MONTH });
   }
   for (const alias of Object.values(template.findResources('AWS::Lambda::Alias')) as any[]) {
     const pc = alias.Properties.ProvisionedConcurrencyConfig?.ProvisionedConcurrentExecutions;
@@ -138,17 +191,20 @@ function serviceLines(template: Template): CostLine[] {
   return lines;
 }
 
-function costOf(name: string, stack: Stack, emf: { metrics: number; bytes: number }): StackCost {
+export function costOf(name: string, stack: Stack, emf: { metrics: number; bytes: number }): StackCost {
   const template = Template.fromStack(stack);
   const resources = Object.keys(template.toJSON().Resources ?? {}).length;
   return { name, resources, monitoring: monitoringLines(template, emf), service: serviceLines(template) };
 }
 
-/** Every construct at defaults, each alone in a stack. */
+/**
+ * Every construct at defaults, each alone in a stack, and the cheaper or dearer network choice of
+ * the container services (named `Construct { prop: value }`).
+ */
 export function constructCosts(emf: { metrics: number; bytes: number }): StackCost[] {
   const server = path.join(__dirname, '..', '..', 'examples', 'server');
   const make = (name: string, build: (stack: Stack) => void): StackCost => {
-    const stack = new Stack(new App(), name);
+    const stack = new Stack(new App(), name.replace(/[^A-Za-z0-9-]+/g, '-').replace(/-+$/, ''));
     build(stack);
     return costOf(name, stack, emf);
   };
@@ -157,7 +213,9 @@ export function constructCosts(emf: { metrics: number; bytes: number }): StackCo
     make('McpFargateService', (s) => new McpFargateService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
     make('McpAppRunnerService', (s) => new McpAppRunnerService(s, 'Mcp', { image: McpAppRunnerImage.fromAsset(server) })),
     make('McpWebFunctionService', (s) => new McpWebFunctionService(s, 'Mcp', { code: McpWebFunctionCode.fromDirectory(path.join(__dirname, '..', '..', 'test', 'fixtures', 'web-function-server')) })),
+    make('McpFargateService { natGateways: 0 }', (s) => new McpFargateService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server), natGateways: 0 })),
     make('McpExpressService', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
+    make('McpExpressService { publicEndpoint: false }', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server), publicEndpoint: false })),
     make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
   ];
 }

@@ -25,7 +25,17 @@ export const PRICES = {
   lambdaArmProvisionedGbSecond: 0.0000033334,
   /** https://aws.amazon.com/vpc/pricing/ : NAT gateway per hour (data processing extra). */
   natGatewayHour: 0.045,
-  /** https://aws.amazon.com/elasticloadbalancing/pricing/ : Application Load Balancer per hour, plus at least one LCU-hour. */
+  /**
+   * Same page, "Public IPv4 address": every in-use public IPv4 address per hour, including the
+   * Elastic IP of a NAT gateway, those of an internet-facing load balancer (one per Availability
+   * Zone) and a task's public IP.
+   */
+  publicIpv4Hour: 0.005,
+  /**
+   * https://aws.amazon.com/elasticloadbalancing/pricing/ : Application Load Balancer per hour, plus
+   * at least one LCU-hour. Express Mode's managed load balancer is an Application Load Balancer at
+   * these prices (no Express Mode surcharge: https://aws.amazon.com/ecs/pricing/).
+   */
   albHour: 0.0225,
   albLcuHour: 0.008,
   /** https://aws.amazon.com/fargate/pricing/ : Linux/x86 per vCPU-hour and per GB-hour. */

@@ -126,7 +126,9 @@ export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpress
    * endpoint) unless `publicEndpoint` or `taskSubnets` says otherwise, or the VPC has public
    * subnets only.
    *
-   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs, for a public endpoint
+   * @default - a new VPC with two Availability Zones and flow logs: for a public endpoint public
+   * subnets only, without a NAT gateway (the tasks reach ECR through their public IPs); with
+   * `publicEndpoint: false`, private subnets behind one NAT gateway as well
    */
   readonly vpc?: ec2.IVpc;
 

@@ -32,7 +32,7 @@ const INFRASTRUCTURE_POLICY = 'service-role/AmazonECSInfrastructureRoleforExpres
  *
  * Network: in the VPC the construct creates, a public endpoint (the tasks in public subnets, with
  * public IP addresses: Express Mode takes the load balancer's scheme from the tasks' subnets and
- * has no public-IP setting). In a VPC you give, the tasks run in its private subnets behind an
+ * has no public-IP setting), and no NAT gateway, since nothing there needs one. In a VPC you give, the tasks run in its private subnets behind an
  * internal load balancer unless `publicEndpoint: true` or public `taskSubnets` ask otherwise.
  *
  * Container posture: unlike `McpFargateService`, this construct cannot make the root file system
@@ -234,22 +234,30 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
   }
 
   /**
-   * The VPC of a service given none: two AZs, one NAT gateway, flow logs of rejected traffic. For an
-   * internal endpoint its public subnets (the NAT gateway's only) map no public IPs (Control Tower
-   * control CT.EC2.PR.11). For a public endpoint they keep the default: the tasks run there and
-   * need public IPs to pull their image, and whether Express Mode assigns those itself or through
-   * this subnet setting is not documented (its network configuration has no public-IP setting).
+   * The VPC of a service given none: two AZs, flow logs of rejected traffic.
+   *
+   * For a public endpoint, public subnets only and no NAT gateway ($32.85 a month that would serve
+   * nothing): the tasks run in the public subnets and reach ECR, CloudWatch Logs and Secrets Manager
+   * through their public IPs, and the canary and the deploy gate run outside the VPC (they join it
+   * only for an internal endpoint). The subnets keep the default of mapping public IPs: whether
+   * Express Mode assigns the tasks theirs itself or through this setting is not documented (its
+   * network configuration has no public-IP setting). cidrMask 18 gives them the addresses and ids
+   * of the two-group layout below, so switching the endpoint keeps them.
+   *
+   * For an internal endpoint, private subnets behind one NAT gateway as well (the tasks' egress for
+   * the image, logs and secrets, and the canary's), and public subnets (the NAT gateway's only) that
+   * map no public IPs (Control Tower control CT.EC2.PR.11).
    */
   private createVpc(internal: boolean): ec2.IVpc {
     return new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 1,
+      natGateways: internal ? 1 : 0,
       subnetConfiguration: internal
         ? [
           { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
           { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
         ]
-        : undefined,
+        : [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 18 }],
       flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
   }

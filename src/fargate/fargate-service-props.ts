@@ -182,9 +182,41 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonito
   /**
    * The VPC to run in. Give `vpc` or `cluster`, not both.
    *
-   * @default - a new VPC with two Availability Zones, one NAT gateway and flow logs (unless `cluster` is given)
+   * @default - a new VPC with two Availability Zones, `natGateways` NAT gateways (one by default) and flow logs (unless `cluster` is given)
    */
   readonly vpc?: ec2.IVpc;
+
+  /**
+   * The NAT gateways of the VPC the construct creates: 0, 1, or 2 (one per Availability Zone).
+   * Only without `vpc` and `cluster`: the egress of a VPC you give is yours to choose.
+   *
+   * The tasks need a way out to start at all: Fargate pulls the image from ECR, writes the logs to
+   * CloudWatch Logs and reads the secrets from Secrets Manager through the task's network interface.
+   *
+   * - `1`: the tasks run in private subnets without public IP addresses and go out through one NAT
+   *   gateway: $0.045 an hour ($32.85 a month) plus $0.045 per GB it processes, plus its Elastic IP
+   *   address ($3.65 a month) in us-east-1. Should its Availability Zone fail, the tasks in the
+   *   other zone lose their egress too.
+   * - `2`: a NAT gateway in each Availability Zone, so egress survives the loss of one; twice the price.
+   * - `0`: no NAT gateway and no private subnets. The tasks run in the public subnets with a public
+   *   IPv4 address each (`assignPublicIp` defaults to `true`), which is how they reach ECR, Logs and
+   *   Secrets Manager; their security group still admits only the load balancer, on the container
+   *   port. Each address costs $0.005 an hour ($3.65 a month per running task). The cheapest safe
+   *   choice for a public load balancer: interface VPC endpoints for isolated subnets
+   *   (ecr.api, ecr.dkr, logs, secretsmanager) cost $0.01 per endpoint and Availability Zone an
+   *   hour, $58.40 a month for the four in two zones, more than one NAT gateway. Not with an internal
+   *   load balancer whose canary runs in the VPC: a Lambda function in a public subnet has no route
+   *   out (a synth-time error).
+   *
+   * Switching between 0 and 1 keeps the public subnets, so the load balancer stays; the tasks move
+   * to the other subnets in a rolling deployment.
+   *
+   * @default 1
+   * @see https://aws.amazon.com/vpc/pricing/
+   * @see https://aws.amazon.com/privatelink/pricing/
+   * @see https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
+   */
+  readonly natGateways?: number;
 
   /**
    * The ECS cluster to run in. Container Insights should be on in it: the running-tasks alarm
@@ -197,16 +229,17 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonito
   /**
    * Where the tasks run.
    *
-   * @default - the VPC's private subnets with egress
+   * @default - the VPC's private subnets with egress; the public subnets of the VPC the construct creates with `natGateways: 0`
    */
   readonly taskSubnets?: ec2.SubnetSelection;
 
   /**
    * Give each task a public IP address: needed only when tasks run in public subnets (no NAT) and
    * must pull images or reach AWS APIs over the internet. Inbound traffic still comes only from
-   * the load balancer.
+   * the load balancer. Each address costs $0.005 an hour ($3.65 a month).
    *
-   * @default false
+   * @default - false; true in the VPC the construct creates with `natGateways: 0`
+   * @see https://aws.amazon.com/vpc/pricing/
    */
   readonly assignPublicIp?: boolean;
 

@@ -34,6 +34,11 @@ const TMP_VOLUME = 'tmp';
  * breaker with rollback, Container Insights, and tasks that accept traffic from the load
  * balancer only.
  *
+ * Network: the tasks run in private subnets behind one NAT gateway by default. In the VPC the
+ * construct creates, `natGateways: 0` drops the NAT gateway ($32.85 a month) and runs the tasks in
+ * the public subnets with public IP addresses ($3.65 a month each) instead; their security group
+ * admits only the load balancer either way.
+ *
  * Watched like every service of this library: an `McpCanary` probes the URL over MCP, ECS and
  * load balancer alarms (CPU, memory, running tasks, 5xx, unhealthy hosts, response time, rejected
  * connections) and log alarms (credential failures, crashes) feed one composite health alarm that
@@ -109,6 +114,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       tls: props.certificate !== undefined || (props.domainName !== undefined && props.domainZone !== undefined),
       publicLoadBalancer: props.publicLoadBalancer ?? true,
       readonlyRootFilesystem: props.readonlyRootFilesystem ?? !(props.enableExecuteCommand ?? false),
+      natGateways: props.natGateways ?? 1,
     };
     validateFargateServiceProps(this, props, settings);
     this.sessionMode = sessionMode;
@@ -116,8 +122,10 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     if (props.logEncryptionKey) {
       allowLogsToUseKey(this, props.logEncryptionKey);
     }
+    // Without a NAT gateway the created VPC has public subnets only: the tasks run there, with public IPs.
+    const withoutNat = props.vpc === undefined && props.cluster === undefined && settings.natGateways === 0;
     this.cluster = props.cluster ?? new ecs.Cluster(this, 'Cluster', {
-      vpc: props.vpc ?? this.createVpc(props.logEncryptionKey),
+      vpc: props.vpc ?? this.createVpc(settings.natGateways, props.logEncryptionKey),
       containerInsightsV2: ecs.ContainerInsights.ENABLED,
     });
     const vpc = this.cluster.vpc;
@@ -181,8 +189,10 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       cluster: this.cluster,
       taskDefinition: this.taskDefinition,
       desiredCount: settings.desiredCount,
-      vpcSubnets: props.taskSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      assignPublicIp: props.assignPublicIp ?? false,
+      vpcSubnets: props.taskSubnets ?? { subnetType: withoutNat ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      // A public IP is the only way out of a public subnet: the image pull, the logs, the secrets.
+      // The service's security group still admits only the load balancer.
+      assignPublicIp: props.assignPublicIp ?? withoutNat,
       minHealthyPercent: 100,
       maxHealthyPercent: 200,
       circuitBreaker: { enable: true, rollback: true },
@@ -302,17 +312,23 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     this.addWarnings(props, settings);
   }
 
-  private createVpc(logEncryptionKey?: kms.IKey): ec2.IVpc {
+  /**
+   * The VPC of a service given none: two AZs, `natGateways` NAT gateways, flow logs of rejected
+   * traffic. With NAT gateways the default layout (public and private subnets, /18 each); without,
+   * the public subnets alone, at the same addresses (cidrMask 18), so switching between the two
+   * keeps the public subnets and the load balancer in them (ids and CIDRs unchanged).
+   */
+  private createVpc(natGateways: number, logEncryptionKey?: kms.IKey): ec2.IVpc {
+    // The public subnets (the load balancer's and the NAT gateway's, which have their own
+    // addresses) give no public IP to what else starts there (Control Tower control
+    // CT.EC2.PR.11). Tasks with assignPublicIp still get one.
+    const publicSubnets: ec2.SubnetConfiguration = { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false };
     return new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
-      natGateways: 1,
-      // The default layout, except that the public subnets (the load balancer's and the NAT
-      // gateway's, which have their own addresses) give no public IP to what else starts there
-      // (Control Tower control CT.EC2.PR.11). Tasks with assignPublicIp still get one.
-      subnetConfiguration: [
-        { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false },
-        { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      ],
+      natGateways,
+      subnetConfiguration: natGateways === 0
+        ? [{ ...publicSubnets, cidrMask: 18 }]
+        : [publicSubnets, { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }],
       flowLogs: {
         FlowLog: {
           trafficType: ec2.FlowLogTrafficType.REJECT,

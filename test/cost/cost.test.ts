@@ -1,6 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { canaryRecord, constructCosts, StackCost } from '../../scripts/cost/cost';
+import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { canaryRecord, constructCosts, costOf, StackCost } from '../../scripts/cost/cost';
+import { McpExpressService } from '../../src';
 
 /**
  * The cost budget of the design (at most $2.00 of monitoring per endpoint-month at defaults, one
@@ -9,6 +13,7 @@ import { canaryRecord, constructCosts, StackCost } from '../../scripts/cost/cost
  */
 const costs = constructCosts(canaryRecord());
 const total = (c: StackCost) => c.monitoring.reduce((n, l) => n + l.monthly, 0);
+const serviceTotal = (c: StackCost) => c.service.reduce((n, l) => n + l.monthly, 0);
 const byName = (name: string) => costs.find((c) => c.name === name)!;
 
 describe('npm run cost', () => {
@@ -30,8 +35,47 @@ describe('npm run cost', () => {
     for (const c of costs) {
       const row = readme.split('\n').find((line) => line.startsWith(`| \`${c.name}\``));
       expect(row).toBeDefined();
-      expect(row).toContain(`$${total(c).toFixed(2)}`);
+      const cells = row!.split(' | ');
+      expect({ name: c.name, monitoring: cells[1] }).toEqual({ name: c.name, monitoring: `$${total(c).toFixed(2)}` });
+      if (c.service.length > 0) {
+        // The "service itself" cell starts with the script's total; its breakdown follows in parentheses.
+        expect({ name: c.name, service: cells[3].split(' ')[0] }).toEqual({ name: c.name, service: `$${serviceTotal(c).toFixed(2)}` });
+      }
       expect(row).toContain(`| ${c.resources} |`);
     }
+  });
+
+  test('the NAT-less network choices cost less than the defaults they replace', () => {
+    expect(serviceTotal(byName('McpFargateService { natGateways: 0 }'))).toBeLessThan(serviceTotal(byName('McpFargateService')) - 25);
+    expect(serviceTotal(byName('McpExpressService'))).toBeLessThan(serviceTotal(byName('McpExpressService { publicEndpoint: false }')) - 20);
+  });
+
+  test('Express Mode\'s managed load balancer is priced, and the public IPv4 addresses of each choice are counted', () => {
+    const items = (name: string) => byName(name).service.map((l) => l.item);
+    expect(items('McpExpressService')).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^1 Express Mode managed Application Load Balancer\(s\), 1 LCU, for 1 Express service/),
+      '4 public IPv4 address(es): 2 Express load balancer, 2 task',
+    ]));
+    expect(items('McpExpressService').some((i) => /NAT gateway/.test(i))).toBe(false);
+    expect(items('McpFargateService')).toContain('3 public IPv4 address(es): 1 Elastic IP, 2 load balancer');
+    expect(items('McpFargateService { natGateways: 0 }')).toContain('4 public IPv4 address(es): 2 load balancer, 2 task');
+  });
+
+  test('Express services in one VPC share one managed load balancer; each in its own VPC has its own', () => {
+    const image = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1');
+    const albLine = (build: (stack: Stack) => void) => {
+      const stack = new Stack(new App(), 'Express');
+      build(stack);
+      return costOf('x', stack, canaryRecord()).service.find((l) => /managed Application Load Balancer/.test(l.item))?.item;
+    };
+    expect(albLine((stack) => {
+      const vpc = new ec2.Vpc(stack, 'Net', { maxAzs: 2, natGateways: 1 });
+      new McpExpressService(stack, 'A', { image, vpc, serviceName: 'a' });
+      new McpExpressService(stack, 'B', { image, vpc, serviceName: 'b' });
+    })).toMatch(/^1 Express Mode managed Application Load Balancer\(s\), 1 LCU, for 2 Express service/);
+    expect(albLine((stack) => {
+      new McpExpressService(stack, 'A', { image, serviceName: 'a' });
+      new McpExpressService(stack, 'B', { image, serviceName: 'b' });
+    })).toMatch(/^2 Express Mode managed Application Load Balancer\(s\), 1 LCU, for 1 \+ 1 Express service/);
   });
 });

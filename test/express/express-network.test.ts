@@ -81,9 +81,43 @@ describe('McpExpressService in the VPC it creates', () => {
     expect(taskSubnetRefs(template).every((ref) => /^McpVpcPrivateSubnet/.test(ref))).toBe(true);
   });
 
-  test('the subnets keep their logical ids whichever the endpoint (switching it does not replace the VPC)', () => {
-    const ids = (props: Partial<McpExpressServiceProps>) => Object.keys(synth(() => props).template.findResources('AWS::EC2::Subnet')).sort();
-    expect(ids({ publicEndpoint: false })).toEqual(ids({}));
+  test('for a public endpoint it creates no NAT gateway and no private subnets: nothing in the VPC would use them', () => {
+    const { template } = synth();
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::EIP', 0);
+    const subnets = Object.values(template.findResources('AWS::EC2::Subnet')) as any[];
+    expect(subnets.map((s) => [s.Properties.CidrBlock, s.Properties.Tags.find((t: any) => t.Key === 'aws-cdk:subnet-type').Value]))
+      .toEqual([['10.0.0.0/18', 'Public'], ['10.0.64.0/18', 'Public']]);
+  });
+
+  test('for a public endpoint neither the canary nor the deploy gate runs in the VPC', () => {
+    const { template } = synth(() => ({ deployGate: true }));
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    expect(functions.length).toBeGreaterThanOrEqual(2);
+    expect(functions.filter((f) => f.Properties.VpcConfig !== undefined)).toEqual([]);
+  });
+
+  test('an internal endpoint gets private subnets behind one NAT gateway (the tasks\' and the canary\'s egress)', () => {
+    const { template } = synth(() => ({ publicEndpoint: false }));
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+    template.hasResourceProperties('AWS::EC2::NatGateway', { SubnetId: { Ref: Match.stringLikeRegexp('^McpVpcPublicSubnet1') } });
+  });
+
+  test('a private subnet group chosen by name makes the endpoint internal, in a VPC that has that group', () => {
+    const { service, template } = synth(() => ({ taskSubnets: { subnetGroupName: 'Private' } }));
+    expect(service.publicEndpoint).toBe(false);
+    expect(taskSubnetRefs(template).every((ref) => /^McpVpcPrivateSubnet/.test(ref))).toBe(true);
+    template.resourceCountIs('AWS::EC2::NatGateway', 1);
+  });
+
+  test('the public subnets keep their logical ids and addresses whichever the endpoint (switching it adds or removes the private side only)', () => {
+    const publicSubnets = (props: Partial<McpExpressServiceProps>) => Object.fromEntries(
+      (Object.entries(synth(() => props).template.findResources('AWS::EC2::Subnet')) as Array<[string, any]>)
+        .filter(([id]) => /^McpVpcPublicSubnet/.test(id))
+        .map(([id, subnet]) => [id, subnet.Properties.CidrBlock]),
+    );
+    expect(publicSubnets({ publicEndpoint: false })).toEqual(publicSubnets({}));
+    expect(Object.keys(publicSubnets({}))).toHaveLength(2);
   });
 });
 

@@ -166,8 +166,23 @@ describe('HTTP failures', () => {
     const requests = server.requests;
     const res = await probeServer(server);
     expect(res).toMatchObject({ failureClass: 'REDIRECT', layer: 'http', httpStatus: 307 });
-    expect(res.message).toMatch(/to https:\/\/other\.example\.com\/mcp/);
+    expect(res.message).toMatch(/to 'https:\/\/other\.example\.com\/mcp'/);
     expect(requests).toHaveLength(1);
+  });
+
+  test('Location and WWW-Authenticate values reach the message escaped, redacted and cut', async () => {
+    // node:http lets tab and latin-1 (C1 U+009B CSI among them) through in header values.
+    const hostile = 'https://evil.example.com/\u009b31m\tPASS?token=tok-REFLECT-1234567890' + 'x'.repeat(400);
+    const redirect = await probeServer(await respond((_req, reply) => reply.writeHead(302, { location: Buffer.from(hostile, 'latin1').toString('latin1') }).end()),
+      { bearerToken: 'tok-REFLECT-1234567890' });
+    expect(redirect.failureClass).toBe('REDIRECT');
+    expect(redirect.message).toContain('\\x9b31m\\x09PASS');
+    expect(redirect.message).not.toContain('tok-REFLECT-1234567890');
+    expect(redirect.message.length).toBeLessThan(400);
+    const challenged = await probeServer(await respond((_req, reply) => reply.writeHead(401, { 'www-authenticate': 'Bearer realm="a\u009b2J"' }).end()));
+    expect(challenged.failureClass).toBe('AUTH_REQUIRED');
+    expect(challenged.message).toContain('realm="a\\x9b2J"');
+    expect(challenged.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
   test('a 401 advertising OAuth metadata is AUTH_REQUIRED naming the metadata URL', async () => {

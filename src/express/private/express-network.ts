@@ -21,8 +21,9 @@ import { McpExpressServiceProps } from '../express-service-props';
  *   AWS's own advice is private subnets for applications that need no direct internet access
  *   (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-best-practices.html).
  *
- * Hence the defaults: the VPC the construct creates exists for the public URL (public subnets); a
- * VPC the user gives keeps the tasks in its private subnets (an internal endpoint) unless the user
+ * Hence the defaults: the VPC the construct creates exists for the public URL (public subnets, and
+ * no NAT gateway: the tasks go out through their public IPs, and the canary runs outside the VPC
+ * for a public endpoint); a VPC the user gives keeps the tasks in its private subnets (an internal endpoint) unless the user
  * asks for `publicEndpoint: true` or selects public subnets, or the VPC has nothing but public
  * subnets (no NAT: public IPs are then how the tasks reach ECR at all).
  */
@@ -43,6 +44,10 @@ type SubnetKind = 'public' | 'private' | 'isolated' | 'unknown';
 /** VPC endpoints tasks without a route to the internet need to pull an image and write logs. */
 const ENDPOINTS_HINT = 'VPC endpoints for ECR (ecr.api, ecr.dkr), S3 and CloudWatch Logs (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html)';
 
+const PRIVATE_BUT_PUBLIC =
+  'taskSubnets selects private subnets but publicEndpoint is true: Express Mode takes its load balancer\'s scheme from the tasks\' subnets, so it would be internal. ' +
+  'Select public subnets (taskSubnets: { subnetType: ec2.SubnetType.PUBLIC }), or remove publicEndpoint for an internal endpoint.';
+
 const PUBLIC_FIX = 'publicEndpoint: true runs the tasks in its public subnets (they get public IPs and Express Mode\'s load balancer faces the internet)';
 
 /**
@@ -54,7 +59,12 @@ export function createdVpcIsInternal(props: McpExpressServiceProps): boolean {
     return !props.publicEndpoint;
   }
   const type = props.taskSubnets?.subnetType;
-  return type !== undefined && type !== ec2.SubnetType.PUBLIC;
+  if (type !== undefined) {
+    return type !== ec2.SubnetType.PUBLIC;
+  }
+  // The created VPC's groups are named 'Public' and (for an internal endpoint only) 'Private'.
+  const group = props.taskSubnets?.subnetGroupName;
+  return group !== undefined && group !== 'Public';
 }
 
 /**
@@ -68,6 +78,11 @@ export function resolveExpressNetwork(vpc: ec2.IVpc, props: McpExpressServicePro
   const selection = props.taskSubnets ?? defaultSelection(vpc, explicit, vpcGiven, problems);
   if (selection === undefined) {
     return { publicEndpoint: explicit ?? false, problems };
+  }
+  if (explicit === true && selection.subnetType !== undefined && selection.subnetType !== ec2.SubnetType.PUBLIC) {
+    // Said before selecting: the VPC the construct creates for a public endpoint has no private subnets to select.
+    problems.push(PRIVATE_BUT_PUBLIC);
+    return { publicEndpoint: true, problems };
   }
   const subnets = vpc.selectSubnets(selection);
   if (subnets.isPendingLookup) {
@@ -94,10 +109,7 @@ export function resolveExpressNetwork(vpc: ec2.IVpc, props: McpExpressServicePro
     return { publicEndpoint: false, subnets, problems };
   }
   if (explicit === true && selected === false) {
-    problems.push(
-      'taskSubnets selects private subnets but publicEndpoint is true: Express Mode takes its load balancer\'s scheme from the tasks\' subnets, so it would be internal. ' +
-        'Select public subnets (taskSubnets: { subnetType: ec2.SubnetType.PUBLIC }), or remove publicEndpoint for an internal endpoint.',
-    );
+    problems.push(PRIVATE_BUT_PUBLIC);
   }
   if (explicit === false && selected === true) {
     problems.push(

@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../../private/validation';
+import { ValidationErrors, describeValue } from '../../private/validation';
 import { McpFargateScalingMetric, McpFargateServiceProps } from '../fargate-service-props';
 
 /** The props of `McpFargateService` after defaults, as validation and the construct see them. */
@@ -17,6 +18,8 @@ export interface ResolvedFargateSettings {
   readonly tls: boolean;
   readonly publicLoadBalancer: boolean;
   readonly readonlyRootFilesystem: boolean;
+  /** NAT gateways of the VPC the construct creates (used only when it creates one). */
+  readonly natGateways: number;
 }
 
 /**
@@ -62,6 +65,7 @@ export function validateFargateServiceProps(scope: Construct, props: McpFargateS
   validateLoadBalancing(errors, props, settings);
   validateSessions(errors, props, settings);
   validateNetworkAndDomain(errors, scope, props);
+  validateCreatedVpc(errors, props, settings);
   validateScaling(errors, props, settings);
   errors.throwIfAny();
 }
@@ -178,6 +182,50 @@ function validateNetworkAndDomain(errors: ValidationErrors, scope: Construct, pr
         'give the stack env: { region: ... }, or remove accessLogBucket.',
     );
   }
+}
+
+/** `natGateways` shapes the VPC the construct creates; without NAT the tasks need public IPs. */
+function validateCreatedVpc(errors: ValidationErrors, props: McpFargateServiceProps, settings: ResolvedFargateSettings): void {
+  const nat = props.natGateways;
+  if (nat === undefined || Token.isUnresolved(nat)) {
+    return;
+  }
+  const given = props.vpc !== undefined ? 'vpc' : props.cluster !== undefined ? 'cluster' : undefined;
+  if (given) {
+    errors.check(
+      false,
+      `natGateways is ${describeValue(nat)} but ${given} is given: natGateways shapes only the VPC the construct creates. ` +
+        `Remove natGateways (give your VPC the NAT gateways or VPC endpoints the tasks need), or remove ${given}.`,
+    );
+    return;
+  }
+  if (typeof nat !== 'number' || !Number.isInteger(nat) || nat < 0 || nat > 2) {
+    errors.check(
+      false,
+      `natGateways must be 0, 1 or 2 (got ${describeValue(nat)}): the VPC the construct creates has two Availability Zones and at most one NAT gateway in each.`,
+    );
+    return;
+  }
+  if (nat !== 0) {
+    return;
+  }
+  errors.check(
+    props.assignPublicIp !== false,
+    'natGateways is 0 but assignPublicIp is false: without a NAT gateway the tasks run in public subnets, where only a public IP address takes them to ECR, ' +
+      'CloudWatch Logs and Secrets Manager, so no task could pull its image. Remove assignPublicIp (it defaults to true with natGateways: 0), or remove natGateways for one NAT gateway.',
+  );
+  const type = props.taskSubnets?.subnetType;
+  errors.check(
+    type === undefined || type === ec2.SubnetType.PUBLIC,
+    `natGateways is 0 but taskSubnets selects subnetType ${JSON.stringify(type)}: the VPC created without a NAT gateway has public subnets only. ` +
+      'Remove taskSubnets (the tasks then run in the public subnets with public IPs), or remove natGateways for private subnets behind one NAT gateway.',
+  );
+  errors.check(
+    settings.publicLoadBalancer || props.canaryUrl !== undefined || props.canary === false,
+    'natGateways is 0 but publicLoadBalancer is false: the canary of an internal load balancer runs in the VPC\'s private subnets, and the VPC created without a NAT gateway ' +
+      'has none (a Lambda function in a public subnet has no route out). Remove natGateways (one NAT gateway), set publicLoadBalancer: true, or pass canaryUrl ' +
+      '(a front door the canary reaches from outside the VPC) or canary: false.',
+  );
 }
 
 function validateScaling(errors: ValidationErrors, props: McpFargateServiceProps, settings: ResolvedFargateSettings): void {
