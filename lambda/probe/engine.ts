@@ -188,7 +188,7 @@ class ProbeRun {
       this.secrets.push(this.url.username, this.url.password, safeDecode(this.url.username), safeDecode(this.url.password));
     }
     // Query values of the target often carry keys (`?key=...`, `?code=...`): keep them out of every message.
-    this.url.searchParams.forEach((value) => this.remember(value));
+    if (this.url.search !== '') this.url.searchParams.forEach((value) => this.remember(value));
     this.credentials = options.sigv4 ? (options.sigv4.credentials ?? credentialsFromEnv()) : undefined;
     if (this.credentials) this.secrets.push(this.credentials.secretAccessKey, this.credentials.sessionToken ?? '', this.credentials.accessKeyId);
   }

@@ -79,19 +79,14 @@ export class HttpClient {
   /** The `WWW-Authenticate` header of the latest 401. */
   public lastChallenge: string | undefined;
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-  private readonly httpsAgent: https.Agent;
+  /** Created on the first https:// request: most probes never need its TLS set-up. */
+  private httpsAgent: https.Agent | undefined;
   private readonly open = new Set<http.ClientRequest>();
   /** The size cap of each response being read. */
   private readonly caps = new WeakMap<http.IncomingMessage, number>();
   private measured = false;
 
-  constructor(private readonly options: HttpClientOptions) {
-    this.httpsAgent = new https.Agent({
-      keepAlive: true,
-      maxSockets: 4,
-      ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
-    });
-  }
+  constructor(private readonly options: HttpClientOptions) {}
 
   /** Sends a JSON-RPC request (`expectedId`) or notification (null) and interprets the answer. */
   public exchange(request: ExchangeRequest, expectedId: number | null): Promise<ExchangeResult> {
@@ -251,7 +246,16 @@ export class HttpClient {
     for (const req of this.open) req.destroy();
     this.open.clear();
     this.httpAgent.destroy();
-    this.httpsAgent.destroy();
+    this.httpsAgent?.destroy();
+  }
+
+  private get tlsAgent(): https.Agent {
+    this.httpsAgent ??= new https.Agent({
+      keepAlive: true,
+      maxSockets: 4,
+      ...(this.options.ca ? { ca: [...rootCertificates, this.options.ca] } : {}),
+    });
+    return this.httpsAgent;
   }
 
   private capOf(res: http.IncomingMessage): number {
@@ -313,7 +317,7 @@ export class HttpClient {
     const options: https.RequestOptions = {
       method: request.method,
       headers: request.headers,
-      agent: isHttps ? this.httpsAgent : this.httpAgent,
+      agent: isHttps ? this.tlsAgent : this.httpAgent,
     };
     let req: http.ClientRequest;
     try {

@@ -61,6 +61,39 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
   [/(?<![0-9])[0-9]{12}(?![0-9])/g, '[ACCOUNT]'],
 ];
 
+/**
+ * Keywords and prefixes every match of a keyed pattern above contains (case-insensitively):
+ * `authorization`, `bearer`, `arn:`, `AKIA`, the secret-named keys, ...
+ */
+const CREDENTIAL_KEYWORD = new RegExp([
+  'authorization', 'bearer', 'basic', 'credential', 'signature', 'x-amz-', 'eyJ', 'arn:',
+  'AKIA', 'ASIA', 'AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'APKA', 'ABIA', 'ACCA',
+  'secret', 'passw', 'token', 'api[_-]?key', 'access[_-]?key', 'session[_-]?id', 'cookie',
+].join('|'), 'i');
+
+/** Whether a text has twelve digits in a row or a run of 40 characters of `[A-Za-z0-9/+]` (one linear scan). */
+function hasLongRun(text: string): boolean {
+  let run = 0;
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 48 && c <= 57;
+    digits = digit ? digits + 1 : 0;
+    run = digit || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 47 || c === 43 ? run + 1 : 0;
+    if (digits >= 12 || run >= 40) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a pattern above could match: every match contains a {@link CREDENTIAL_KEYWORD}, twelve
+ * digits (account ids) or a 40-character base64 run (secret keys, tokens). A superset test: it
+ * decides whether the patterns run, never what they catch.
+ */
+function mayHoldCredential(text: string): boolean {
+  return CREDENTIAL_KEYWORD.test(text) || hasLongRun(text);
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -89,6 +122,7 @@ export function redact(text: string, secrets: readonly string[] = []): string {
     }
     if (!changed) break;
   }
+  if (!mayHoldCredential(out)) return out;
   for (const [pattern, replacement] of PATTERNS) {
     out = out.replace(pattern, replacement as (match: string, ...groups: string[]) => string);
   }

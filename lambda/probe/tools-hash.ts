@@ -6,7 +6,7 @@
  * ({@link canonicalTool}, then {@link ToolsDigest}) so a long list never becomes one giant string
  * and the tool objects themselves need not be kept.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { TOOLS_HASH_PREFIX, TOOLS_HASH_PRINTED_HEX_DIGITS, toolsHashMatches } from '../../src/contract/tools-hash-format';
 
 /**
@@ -75,20 +75,28 @@ export function canonicalTool(tool: Record<string, unknown>): CanonicalTool {
   return { name: String(tool.name), json: json === '' ? '{}' : `${json}}` };
 }
 
+/** Node's one-shot digest (`crypto.hash`, Node.js 20.12 and later; not yet in the type definitions). */
+const oneShotHash = (crypto as unknown as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
 /** The full sha256 digest (64 hex digits) of canonical tools, sorted by name (stable). */
 export function toolsDigest(tools: readonly CanonicalTool[]): string {
   const sorted = [...tools].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const hash = createHash('sha256');
+  let hash: crypto.Hash | undefined;
   // Buffer small updates: one native call per ~64 KiB rather than per tool.
   let buffer = '[';
-  sorted.forEach((tool, i) => {
-    buffer += i === 0 ? tool.json : `,${tool.json}`;
+  for (let i = 0; i < sorted.length; i++) {
+    buffer += i === 0 ? sorted[i].json : `,${sorted[i].json}`;
     if (buffer.length >= 65_536) {
+      hash ??= crypto.createHash('sha256');
       hash.update(buffer, 'utf8');
       buffer = '';
     }
-  });
-  hash.update(`${buffer}]`, 'utf8');
+  }
+  buffer += ']';
+  // A list that fits in one buffer (the usual case) is digested in one call, without a Hash object.
+  if (!hash && oneShotHash) return oneShotHash('sha256', buffer, 'hex');
+  hash ??= crypto.createHash('sha256');
+  hash.update(buffer, 'utf8');
   return hash.digest('hex');
 }
 
