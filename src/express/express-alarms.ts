@@ -2,9 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
+import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
@@ -99,48 +97,26 @@ export class McpExpressAlarms extends Construct {
     };
     const fiveMinutes = Duration.minutes(5);
 
-    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
-      id: 'CpuUtilization',
-      propName: 'cpuAlarm',
-      metric: ecsMetric(props, 'CPUUtilization', fiveMinutes),
-      summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
-      firstCheck: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
-
-    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
-      id: 'MemoryUtilization',
-      propName: 'memoryAlarm',
-      metric: ecsMetric(props, 'MemoryUtilization', fiveMinutes),
-      summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
-      firstCheck: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
-
-    this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
-      id: 'RunningTasksBelowDesired',
-      propName: 'runningTasksAlarm',
-      metric: missingTasks(props, Duration.minutes(1)),
-      summary: 'Fewer MCP server tasks run than desired: tasks crash, fail their health check, or cannot start',
-      firstCheck: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
-      datapointsToAlarm: 5,
-      evaluationPeriods: 5,
-    }, props.runningTasksAlarm), props.runningTasksAlarm));
+    const tasks = createEcsTaskAlarms(this, factory, {
+      cpuMetric: ecsMetric(props, 'CPUUtilization', fiveMinutes),
+      memoryMetric: ecsMetric(props, 'MemoryUtilization', fiveMinutes),
+      missingTasks: missingTasks(props.clusterName, props.serviceName, Duration.minutes(1)),
+      cpuAlarm: props.cpuAlarm,
+      memoryAlarm: props.memoryAlarm,
+      runningTasksAlarm: props.runningTasksAlarm,
+      firstChecks: {
+        cpu: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
+        memory: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
+        runningTasks: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
+      },
+    });
+    this.cpuAlarm = register(tasks.cpu);
+    this.memoryAlarm = register(tasks.memory);
+    this.runningTasksAlarm = register(tasks.runningTasks);
 
     if (props.serverLogGroup !== undefined) {
-      this.fatalErrorsAlarm = register(createLogCountAlarm(this, factory, {
-        logGroup: props.serverLogGroup,
-        patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
-        metricNamespace: props.monitoring.logMetricNamespace,
-        metricName: 'FatalErrors',
-      }, {
-        id: 'FatalErrors',
-        propName: 'fatalErrorsAlarm',
-        summary: 'The MCP server process crashed or logged a fatal error',
-        firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
-      }, props.fatalErrorsAlarm));
+      const namespace = props.monitoring.logMetricNamespace;
+      this.fatalErrorsAlarm = register(createContainerFatalErrorsAlarm(this, factory, props.serverLogGroup, namespace, props.fatalErrorsAlarm));
     }
 
     const dashboard = props.monitoring.dashboard;
@@ -152,7 +128,7 @@ export class McpExpressAlarms extends Construct {
           leftYAxis: { min: 0, max: 100 },
           width: 12,
         }),
-        new cloudwatch.GraphWidget({ title: 'Tasks missing', left: [missingTasks(props, Duration.minutes(1))], width: 12 }),
+        new cloudwatch.GraphWidget({ title: 'Tasks missing', left: [missingTasks(props.clusterName, props.serviceName, Duration.minutes(1))], width: 12 }),
       );
     }
   }
@@ -171,19 +147,6 @@ function ecsMetric(props: McpExpressAlarmsProps, metricName: string, period: Dur
     metricName,
     dimensionsMap: { ClusterName: props.clusterName, ServiceName: props.serviceName },
     statistic: cloudwatch.Stats.AVERAGE,
-    period,
-  });
-}
-
-/** Desired minus running tasks, from Container Insights. */
-function missingTasks(props: McpExpressAlarmsProps, period: Duration): cloudwatch.MathExpression {
-  return new cloudwatch.MathExpression({
-    expression: 'desired - running',
-    usingMetrics: {
-      desired: ecsMetric(props, 'DesiredTaskCount', period, 'ECS/ContainerInsights'),
-      running: ecsMetric(props, 'RunningTaskCount', period, 'ECS/ContainerInsights'),
-    },
-    label: 'Tasks missing (desired - running)',
     period,
   });
 }

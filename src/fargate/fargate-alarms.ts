@@ -5,8 +5,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, createLogCountAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
-import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from '../monitoring/private/container-log-patterns';
+import { countAlarm, latencyAlarm } from '../monitoring/private/alarm-families';
+import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
@@ -152,35 +152,22 @@ export class McpFargateAlarms extends Construct {
     const oneMinute = Duration.minutes(1);
     const { service, loadBalancer, targetGroup } = props;
 
-    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
-      id: 'CpuUtilization',
-      propName: 'cpuAlarm',
-      metric: service.metricCpuUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
-      summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
-      firstCheck: 'which tool calls run hot in the container logs and RequestCountPerTarget; scale out (maxTaskCount) or give tasks more cpu.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
-
-    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
-      id: 'MemoryUtilization',
-      propName: 'memoryAlarm',
-      metric: service.metricMemoryUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
-      summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
-      firstCheck: 'memory per task in Container Insights and the number of open sessions (stateful servers hold them in memory); raise memoryLimitMiB or find the leak.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
-
-    this.runningTasksAlarm = register(factory.createAlarm(this, countAlarm({
-      id: 'RunningTasksBelowDesired',
-      propName: 'runningTasksAlarm',
-      metric: missingTasks(service, oneMinute),
-      summary: 'Fewer MCP server tasks run than desired: tasks crash, fail their health check, or cannot start',
-      firstCheck: 'the service\'s events and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
-      datapointsToAlarm: 5,
-      evaluationPeriods: 5,
-    }, props.runningTasksAlarm), props.runningTasksAlarm));
+    const tasks = createEcsTaskAlarms(this, factory, {
+      cpuMetric: service.metricCpuUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
+      memoryMetric: service.metricMemoryUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
+      missingTasks: missingTasks(service.cluster.clusterName, service.serviceName, oneMinute),
+      cpuAlarm: props.cpuAlarm,
+      memoryAlarm: props.memoryAlarm,
+      runningTasksAlarm: props.runningTasksAlarm,
+      firstChecks: {
+        cpu: 'which tool calls run hot in the container logs and RequestCountPerTarget; scale out (maxTaskCount) or give tasks more cpu.',
+        memory: 'memory per task in Container Insights and the number of open sessions (stateful servers hold them in memory); raise memoryLimitMiB or find the leak.',
+        runningTasks: 'the service\'s events and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
+      },
+    });
+    this.cpuAlarm = register(tasks.cpu);
+    this.memoryAlarm = register(tasks.memory);
+    this.runningTasksAlarm = register(tasks.runningTasks);
 
     this.target5xxAlarm = register(factory.createAlarm(this, countAlarm({
       id: 'Target5xx',
@@ -219,17 +206,9 @@ export class McpFargateAlarms extends Construct {
     }, props.rejectedConnectionsAlarm), optIn(props.rejectedConnectionsAlarm)));
 
     if (props.serverLogGroup !== undefined) {
-      this.fatalErrorsAlarm = register(createLogCountAlarm(this, factory, {
-        logGroup: props.serverLogGroup,
-        patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
-        metricNamespace: props.monitoring.logMetricNamespace,
-        metricName: 'FatalErrors',
-      }, {
-        id: 'FatalErrors',
-        propName: 'fatalErrorsAlarm',
-        summary: 'The MCP server process crashed or logged a fatal error',
-        firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
-      }, optIn(props.fatalErrorsAlarm)));
+      const { logMetricNamespace } = props.monitoring;
+      const thresholds = optIn(props.fatalErrorsAlarm);
+      this.fatalErrorsAlarm = register(createContainerFatalErrorsAlarm(this, factory, props.serverLogGroup, logMetricNamespace, thresholds));
     }
 
     const dashboard = props.monitoring.dashboard;
@@ -255,24 +234,6 @@ export class McpFargateAlarms extends Construct {
       thresholdUnit: ' s',
     }, optIn(props.targetResponseTimeAlarm));
   }
-}
-
-/** Desired minus running tasks, from Container Insights. */
-function missingTasks(service: ecs.FargateService, period: Duration): cloudwatch.MathExpression {
-  const dimensionsMap = { ClusterName: service.cluster.clusterName, ServiceName: service.serviceName };
-  const insights = (metricName: string) => new cloudwatch.Metric({
-    namespace: 'ECS/ContainerInsights',
-    metricName,
-    dimensionsMap,
-    statistic: cloudwatch.Stats.AVERAGE,
-    period,
-  });
-  return new cloudwatch.MathExpression({
-    expression: 'desired - running',
-    usingMetrics: { desired: insights('DesiredTaskCount'), running: insights('RunningTaskCount') },
-    label: 'Tasks missing (desired - running)',
-    period,
-  });
 }
 
 function dashboardWidgets(props: McpFargateAlarmsProps): cloudwatch.IWidget[] {
@@ -308,7 +269,7 @@ function dashboardWidgets(props: McpFargateAlarmsProps): cloudwatch.IWidget[] {
     }),
     new cloudwatch.GraphWidget({
       title: 'Tasks and targets',
-      left: [missingTasks(service, Duration.minutes(1))],
+      left: [missingTasks(service.cluster.clusterName, service.serviceName, Duration.minutes(1))],
       right: [
         targetGroup.metrics.healthyHostCount({ ...minute, statistic: cloudwatch.Stats.MINIMUM, label: 'Healthy' }),
         targetGroup.metrics.unhealthyHostCount({ ...minute, statistic: cloudwatch.Stats.MAXIMUM, label: 'Unhealthy' }),
