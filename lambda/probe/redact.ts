@@ -29,9 +29,9 @@ function isBasicCredential(text: string): boolean {
  * Patterns of secrets recognised without being told about them. Each keeps a harmless prefix
  * (the scheme, the ARN's partition and service) so the message stays actionable.
  */
-type Replacement = string | ((match: string, ...groups: string[]) => string);
+export type Replacement = string | ((match: string, ...groups: string[]) => string);
 
-const PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
+export const PATTERNS: ReadonlyArray<readonly [RegExp, Replacement]> = [
   // The value of an Authorization header, whatever the scheme and however the token looks.
   [/((?<![A-Za-z0-9_-])authorization["']?\s*[:=]\s*["']?[A-Za-z][A-Za-z0-9-]*(?:\s+|%20))(?!(?:realm|error|scope)\s*=)[^\s"',;]+/gi, `$1${REDACTED}`],
   // Authorization schemes: `Bearer <token>` (not `Bearer error="..."`), `Basic <user:password>`,
@@ -90,7 +90,7 @@ function hasLongRun(text: string): boolean {
  * digits (account ids) or a 40-character base64 run (secret keys, tokens). A superset test: it
  * decides whether the patterns run, never what they catch.
  */
-function mayHoldCredential(text: string): boolean {
+export function mayHoldCredential(text: string): boolean {
   return CREDENTIAL_KEYWORD.test(text) || hasLongRun(text);
 }
 

@@ -6,7 +6,7 @@ import * as fc from 'fast-check';
 import { FAILURE_CLASSES } from '../../lambda/probe';
 import { classifyHttp, classifyNetworkError, interpretResponse, interpretSseEvent } from '../../lambda/probe/classify';
 import { FRONT_DOORS, detectFrontDoor } from '../../lambda/probe/front-door';
-import { oneLine, redact } from '../../lambda/probe/redact';
+import { mayHoldCredential, oneLine, PATTERNS, redact } from '../../lambda/probe/redact';
 import { SseParser, type SseEvent } from '../../lambda/probe/sse';
 
 const KNOWN = new Set<string>(FAILURE_CLASSES);
@@ -148,5 +148,18 @@ describe('redaction properties', () => {
       expect(clean).not.toContain(t);
       expect(clean).not.toContain(k);
     }), { numRuns: 1_000 });
+  });
+
+  test('the redaction pre-check is a superset: no text a pattern matches skips the patterns', () => {
+    // Fragments of every pattern's trigger, in any case, between arbitrary text.
+    const fragment = fc.constantFrom('Authorization: Basic ', 'bearer%20', 'Basic dXNlcjpwYXNz', 'X-Amz-Credential=', 'signature=', 'eyJhbGciOi.eyJzdWIiOi.sig',
+      'arn:aws:iam::', 'AKIA', 'asia', 'secret=', 'PASSWD: ', 'token":"', 'api_key=', 'Access-Key=', 'mcp-session-id: ', 'cookie=', '123456789012',
+      'A'.repeat(40), 'ab/+'.repeat(10), '0'.repeat(11));
+    const piece = fc.oneof(fc.string({ maxLength: 12 }), fragment, fc.stringMatching(/^[A-Za-z0-9/+=]{1,50}$/));
+    fc.assert(fc.property(fc.array(piece, { maxLength: 6 }), (pieces) => {
+      const textIn = pieces.join('');
+      const matched = PATTERNS.some(([pattern]) => new RegExp(pattern.source, pattern.flags.replace('g', '')).test(textIn));
+      if (matched) expect(mayHoldCredential(textIn)).toBe(true);
+    }), { numRuns: 5_000 });
   });
 });
