@@ -290,7 +290,7 @@ function coldLoad(file: string): number {
 
 async function bundles(): Promise<Record<string, number>> {
   fs.mkdirSync(OUT, { recursive: true });
-  // The probe as the canary ships it: engine, classifier, SSE parser, redaction and the SigV4 signer.
+  // The probe as the canary ships it: engine, classifier, SSE parser, redaction and the SigV4 and SigV4a signers.
   const probeFile = await bundle('probe', "export { probe, redact } from './lambda/probe';");
   // The smallest SDK-based equivalent: the SDK 1.x Client and its Streamable HTTP transport.
   const sdkFile = await bundle('sdk-client', [
@@ -342,7 +342,7 @@ async function main(): Promise<void> {
     `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x`,
     `probe (legacy) / SDK client:                  ${f(rt.probeLegacy / rt.sdkClient)}x   (goal: < 1, faster)`,
     '',
-    `probe bundle (minified, with SigV4):  ${kb(b.probeBytes)}   (goal: < 60 KB)`,
+    `probe bundle (minified, with SigV4 and SigV4a): ${kb(b.probeBytes)}   (goal: < 60 KB)`,
     `mcp-probe CLI bundle (assets/):       ${kb(b.cliBytes)}`,
     `SDK 1.x client bundle (minified):     ${kb(b.sdkBytes)}   -> probe is ${f(b.sdkBytes / b.probeBytes)}x smaller`,
     `cold load, probe bundle:              ${f(b.probeLoadMs)} ms`,

@@ -4,6 +4,7 @@
  * each naming the variable, the value and the fix.
  */
 import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode, PROBE_LIMITS } from '../../src/contract/canary-env';
+import { DEFAULT_SIGNING_SERVICE, isRegionSet } from '../../src/contract/signing';
 import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
 import type { ProbeOptions, Transport } from '../probe';
 
@@ -185,15 +186,15 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
       if (region === '') {
         problems.push(`${CANARY_ENV.AUTH_MODE} is sigv4 but neither ${CANARY_ENV.SIGV4_REGION} nor AWS_REGION is set.`);
       }
-      return { mode, region, service: env[CANARY_ENV.SIGV4_SERVICE] || 'lambda' };
+      return { mode, region, service: env[CANARY_ENV.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
     }
     case 'sigv4a': {
       const text = nonEmpty(env[CANARY_ENV.SIGV4A_REGION_SET])?.trim() ?? '*';
       const regionSet = text.split(',').map((r) => r.trim());
-      if (!regionSet.every((r) => r === '*' || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))) {
+      if (!isRegionSet(regionSet)) {
         problems.push(`${CANARY_ENV.SIGV4A_REGION_SET} is '${text.slice(0, 80)}'; it must be * or comma-separated Region names such as us-east-1,eu-west-1.`);
       }
-      return { mode, regionSet, service: env[CANARY_ENV.SIGV4_SERVICE] || 'lambda' };
+      return { mode, regionSet, service: env[CANARY_ENV.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
     }
     default:
       problems.push(`${CANARY_ENV.AUTH_MODE} is '${mode as string}'; use one of ${CANARY_AUTH_MODES.join(', ')}.`);

@@ -3,6 +3,7 @@
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
 import { PROBE_LIMITS } from '../../src/contract/canary-env';
+import { isRegionSet } from '../../src/contract/signing';
 import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
 import { TRANSPORTS } from '../../src/contract/transports';
 import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
@@ -171,7 +172,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   if (sigv4 !== undefined) options.sigv4 = { region: sigv4 };
   if (sigv4a !== undefined) {
     const regionSet = sigv4a.split(',').map((r) => r.trim());
-    if (!regionSet.every((r) => r === '*' || /^[a-z]{2}(-[a-z]+)+-\d+$/.test(r))) {
+    if (!isRegionSet(regionSet)) {
       return error(`--sigv4a ${JSON.stringify(sigv4a.slice(0, 80))} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`);
     }
     options.sigv4 = { algorithm: 'sigv4a', regionSet };

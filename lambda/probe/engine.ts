@@ -13,6 +13,7 @@ import { canonicalTool, printedHash, toolsDigest, type CanonicalTool } from './t
 import type { Era, Failure, ProbeOptions, ProbeResult } from './types';
 import { PROBE_LIMITS, type ProbeLimit } from '../../src/contract/canary-env';
 import { layerOf } from '../../src/contract/failure-classes';
+import { DEFAULT_SIGNING_SERVICE, isRegionSet, REGION_NAME } from '../../src/contract/signing';
 import { toolsHashMatches } from '../../src/contract/tools-hash-format';
 import { isTransport } from '../../src/contract/transports';
 
@@ -31,7 +32,6 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 /** A bearer token (RFC 6750 b64token, and the visible ASCII real tokens use). */
 const BEARER_TOKEN = /^[\x21-\x7e]+$/;
 /** An AWS Region name (`us-east-1`, `ap-southeast-2`, `us-gov-west-1`). */
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|credential|password/i;
 
 type RpcOutcome =
@@ -115,7 +115,7 @@ export function validateProbeOptions(options: ProbeOptions, env: NodeJS.ProcessE
       problems.push(`sigv4.region ${JSON.stringify(options.sigv4.region)} is not an AWS region name such as us-east-1`);
     } else if (algorithm === 'sigv4a') {
       const regionSet = options.sigv4.regionSet ?? ['*'];
-      if (!Array.isArray(regionSet) || regionSet.length === 0 || !regionSet.every((r) => r === '*' || REGION_NAME.test(String(r)))) {
+      if (!Array.isArray(regionSet) || !isRegionSet(regionSet)) {
         problems.push(`sigv4.regionSet ${previewJson(regionSet, 80)} must be a non-empty list of AWS region names such as us-east-1, or ['*'] for every Region`);
       }
     }
@@ -576,7 +576,7 @@ class ProbeRun {
         headers,
         body,
         regionSet: this.options.sigv4.regionSet ?? ['*'],
-        service: this.options.sigv4.service ?? 'lambda',
+        service: this.options.sigv4.service ?? DEFAULT_SIGNING_SERVICE,
         credentials: this.credentials,
         date: new Date(),
       }, this.sigV4aKey);
@@ -587,7 +587,7 @@ class ProbeRun {
       headers,
       body,
       region: this.options.sigv4.region ?? '',
-      service: this.options.sigv4.service ?? 'lambda',
+      service: this.options.sigv4.service ?? DEFAULT_SIGNING_SERVICE,
       credentials: this.credentials,
       date: new Date(),
     });

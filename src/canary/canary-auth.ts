@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CANARY_ENV, CanaryAuthMode } from '../contract/canary-env';
+import { DEFAULT_SIGNING_SERVICE, REGION_NAME } from '../contract/signing';
 
 /** Options of {@link McpCanaryAuth.bearerTokenFromSecret}. */
 export interface McpCanaryBearerTokenOptions {
@@ -114,7 +115,7 @@ export class McpCanaryAuth {
       return {
         environment: {
           [CANARY_ENV.SIGV4_REGION]: functionUrl.env.region,
-          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+          [CANARY_ENV.SIGV4_SERVICE]: DEFAULT_SIGNING_SERVICE,
         },
       };
     });
@@ -141,16 +142,13 @@ export class McpCanaryAuth {
    * for a multi-Region endpoint use `sigV4aForWebFunction`)
    */
   public static sigV4ForWebFunction(endpoint: lambda.IWebFunctionEndpoint, options: McpCanaryWebFunctionSigV4Options = {}): McpCanaryAuth {
-    const problems: string[] = [];
-    if (endpoint.authType !== lambda.WebFunctionAuthType.IAM_AUTH) {
-      problems.push(`endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
-    }
+    const problems = iamEndpointProblems(endpoint);
     if (endpoint.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION) {
       problems.push(`endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *. Use McpCanaryAuth.sigV4aForWebFunction(endpoint).`);
     }
     const region = options.region;
     if (region !== undefined && !Token.isUnresolved(region)) {
-      if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+      if (!REGION_NAME.test(region)) {
         problems.push(`options.region is ${JSON.stringify(region)}, which is not a Region name such as eu-west-1.`);
       } else if (endpoint.endpointType !== lambda.WebFunctionEndpointType.PER_REGION
         && !Token.isUnresolved(endpoint.env.region) && region !== endpoint.env.region) {
@@ -165,7 +163,7 @@ export class McpCanaryAuth {
       return {
         environment: {
           [CANARY_ENV.SIGV4_REGION]: region ?? endpoint.env.region,
-          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+          [CANARY_ENV.SIGV4_SERVICE]: DEFAULT_SIGNING_SERVICE,
         },
       };
     });
@@ -190,10 +188,7 @@ export class McpCanaryAuth {
    * @param endpoint the IAM-protected multi-Region endpoint the canary probes
    */
   public static sigV4aForWebFunction(endpoint: lambda.IWebFunctionEndpoint): McpCanaryAuth {
-    const problems: string[] = [];
-    if (endpoint.authType !== lambda.WebFunctionAuthType.IAM_AUTH) {
-      problems.push(`endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
-    }
+    const problems = iamEndpointProblems(endpoint);
     if (endpoint.endpointType !== lambda.WebFunctionEndpointType.MULTI_REGION) {
       problems.push(`endpoint ${endpoint.node.path} is ${endpoint.endpointType}, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction(endpoint).`);
     }
@@ -205,7 +200,7 @@ export class McpCanaryAuth {
       return {
         environment: {
           [CANARY_ENV.SIGV4A_REGION_SET]: '*',
-          [CANARY_ENV.SIGV4_SERVICE]: 'lambda',
+          [CANARY_ENV.SIGV4_SERVICE]: DEFAULT_SIGNING_SERVICE,
         },
       };
     });
@@ -230,4 +225,11 @@ export class McpCanaryAuth {
   public get _mode(): string {
     return this.mode;
   }
+}
+
+/** The problem of signing for a Web Function endpoint that checks no signature (none when it is IAM). */
+function iamEndpointProblems(endpoint: lambda.IWebFunctionEndpoint): string[] {
+  return endpoint.authType === lambda.WebFunctionAuthType.IAM_AUTH ? [] : [
+    `endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`,
+  ];
 }

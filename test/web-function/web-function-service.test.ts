@@ -361,25 +361,28 @@ describe('McpWebFunctionService validation', () => {
   });
 });
 
+/** An imported Web Function endpoint of the given type and auth (in us-east-1). */
+function importedEndpoint(
+  stack: Stack, id: string, endpointType: lambda.WebFunctionEndpointType, authType: lambda.WebFunctionAuthType,
+): lambda.IWebFunctionEndpoint {
+  return lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, id, {
+    endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws', endpointType, authType,
+  });
+}
+
 describe('McpCanaryAuth.sigV4ForWebFunction', () => {
   test('refuses an application-managed and a multi-Region endpoint', () => {
     const stack = new Stack();
-    const attrs = { endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws' };
-    const open = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Open', {
-      ...attrs, endpointType: lambda.WebFunctionEndpointType.HOME_REGION, authType: lambda.WebFunctionAuthType.APPLICATION_MANAGED,
-    });
-    const global = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Global', {
-      ...attrs, endpointType: lambda.WebFunctionEndpointType.MULTI_REGION, authType: lambda.WebFunctionAuthType.IAM_AUTH,
-    });
+    const open = importedEndpoint(stack, 'Open', lambda.WebFunctionEndpointType.HOME_REGION, lambda.WebFunctionAuthType.APPLICATION_MANAGED);
+    const global = importedEndpoint(stack, 'Global', lambda.WebFunctionEndpointType.MULTI_REGION, lambda.WebFunctionAuthType.IAM_AUTH);
     expect(() => McpCanaryAuth.sigV4ForWebFunction(open)).toThrow(/auth type ApplicationManaged; Lambda checks no signature/);
     expect(() => McpCanaryAuth.sigV4ForWebFunction(global)).toThrow(/MultiRegion, whose requests are signed with SigV4a .* Use McpCanaryAuth.sigV4aForWebFunction\(endpoint\)/);
   });
 
   test('signs for a per-Region replica given in options.region, and refuses another Region for a home-Region endpoint', () => {
     const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1', account: '123456789012' } });
-    const attrs = { endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws', authType: lambda.WebFunctionAuthType.IAM_AUTH };
-    const perRegion = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'PerRegion', { ...attrs, endpointType: lambda.WebFunctionEndpointType.PER_REGION });
-    const home = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Home', { ...attrs, endpointType: lambda.WebFunctionEndpointType.HOME_REGION });
+    const perRegion = importedEndpoint(stack, 'PerRegion', lambda.WebFunctionEndpointType.PER_REGION, lambda.WebFunctionAuthType.IAM_AUTH);
+    const home = importedEndpoint(stack, 'Home', lambda.WebFunctionEndpointType.HOME_REGION, lambda.WebFunctionAuthType.IAM_AUTH);
     new McpCanary(stack, 'West', { url: 'https://c.d.lambda-web.us-west-2.on.aws/mcp', serviceName: 'mcp-us-west-2', auth: McpCanaryAuth.sigV4ForWebFunction(perRegion, { region: 'us-west-2' }) });
     expect(canaryEnvironment(Template.fromStack(stack))).toMatchObject({ MCP_CANARY_AUTH_MODE: 'sigv4', MCP_CANARY_SIGV4_REGION: 'us-west-2', MCP_CANARY_SIGV4_SERVICE: 'lambda' });
     expect(() => McpCanaryAuth.sigV4ForWebFunction(home, { region: 'us-west-2' }))
@@ -406,13 +409,8 @@ describe('McpCanaryAuth.sigV4aForWebFunction', () => {
 
   test('refuses an application-managed and a Regional endpoint, naming the factory to use', () => {
     const stack = new Stack();
-    const attrs = { endpointArn: 'arn:aws:lambda:us-east-1:123456789012:web-function/f/endpoint/prod', domainName: 'a.b.lambda-web.us-east-1.on.aws' };
-    const open = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Open', {
-      ...attrs, endpointType: lambda.WebFunctionEndpointType.MULTI_REGION, authType: lambda.WebFunctionAuthType.APPLICATION_MANAGED,
-    });
-    const home = lambda.WebFunctionEndpoint.fromWebFunctionEndpointAttributes(stack, 'Home', {
-      ...attrs, endpointType: lambda.WebFunctionEndpointType.HOME_REGION, authType: lambda.WebFunctionAuthType.IAM_AUTH,
-    });
+    const open = importedEndpoint(stack, 'Open', lambda.WebFunctionEndpointType.MULTI_REGION, lambda.WebFunctionAuthType.APPLICATION_MANAGED);
+    const home = importedEndpoint(stack, 'Home', lambda.WebFunctionEndpointType.HOME_REGION, lambda.WebFunctionAuthType.IAM_AUTH);
     expect(() => McpCanaryAuth.sigV4aForWebFunction(open)).toThrow(/auth type ApplicationManaged; Lambda checks no signature/);
     expect(() => McpCanaryAuth.sigV4aForWebFunction(home)).toThrow(/is HomeRegion, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction\(endpoint\)/);
   });
