@@ -9,10 +9,12 @@
  *   defaults: time against its bare round trips, the tools hash against `JSON.parse` of the same
  *   list, and the peak memory (RSS) of a process that only probes it;
  *
- * plus the size and cold load time of the probe bundle against an SDK-based equivalent.
+ * plus a minimal client (the same requests, answers parsed, tools hashed: the floor under any
+ * client), and the size and cold load time of the probe bundle against an SDK-based equivalent.
  * Prints medians and ratios; asserts nothing (figures depend on the machine).
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -131,6 +133,49 @@ async function bareModern(url: URL): Promise<{ ms: number; toolsBody: string }> 
   }
 }
 
+/**
+ * The least a client that reads its answers does, timed whole (its agent created and destroyed,
+ * the gaps between requests included): the probe's requests, each answer parsed with
+ * `JSON.parse` and its JSON-RPC id checked, and sha256 over the `JSON.stringify` of the tool
+ * list. No validation, no classification, no redaction, no deadline: the floor under any real
+ * client, against which the probe's own work shows.
+ */
+async function minimalClient(url: URL, era: 'legacy' | 'modern'): Promise<number> {
+  const started = now();
+  const agent = new http.Agent({ keepAlive: true });
+  const answer = async (id: number, headers: Record<string, string>, body: string) => {
+    const res = await bare(agent, url, 'POST', { ...POST_HEADERS, ...headers }, body);
+    const message = JSON.parse(res.body) as { id?: unknown; result?: { tools?: unknown[] } };
+    if (message.id !== id) throw new Error(`the minimal client got id ${String(message.id)}, not ${id}`);
+    return { headers: res.headers, result: message.result ?? {} };
+  };
+  let tools: unknown[] | undefined;
+  try {
+    if (era === 'modern') {
+      const modern = (id: number, method: string) => answer(id, { 'mcp-protocol-version': '2026-07-28', 'mcp-method': method },
+        JSON.stringify({ jsonrpc: '2.0', id, method, params: { _meta: MODERN_META } }));
+      await modern(1, 'server/discover');
+      tools = (await modern(2, 'tools/list')).result.tools;
+    } else {
+      const init = await answer(1, {}, JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'minimal', version: '1' } },
+      }));
+      const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
+      await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+      tools = (await answer(2, session, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }))).result.tools;
+      await bare(agent, url, 'DELETE', session);
+    }
+    if (!Array.isArray(tools)) throw new Error('the minimal client got no tool list');
+    createHash('sha256').update(JSON.stringify(tools)).digest('hex');
+  } finally {
+    agent.destroy();
+  }
+  return now() - started;
+}
+
 /** The SDK 1.x Client doing the same: connect (initialize + initialized), listTools, end the session. */
 async function sdkClient(url: URL): Promise<number> {
   const started = now();
@@ -205,6 +250,7 @@ async function roundTrips(): Promise<Record<string, number>> {
       ['sdkClient', () => sdkClient(urls.legacy)],
       ['bareLegacy', () => bareRoundTrips(urls.legacy, false)],
       ['bareAuto', () => bareRoundTrips(urls.legacy, true)],
+      ['minimalLegacy', () => minimalClient(urls.legacy, 'legacy')],
     ]);
     const { sessions } = await ask<{ sessions: number }>(child, 'sessions');
     // The SDK client and the bare sequence end their sessions too: any left is a leak.
@@ -213,6 +259,7 @@ async function roundTrips(): Promise<Record<string, number>> {
       ['probeModernAuto', () => probeOnce(urls.modern, 'auto')],
       ['probeModern', () => probeOnce(urls.modern, 'modern')],
       ['bareModern', async () => (await bareModern(urls.modern)).ms],
+      ['minimalModern', () => minimalClient(urls.modern, 'modern')],
     ]);
     const large = await interleaved(LARGE_ROUNDS, [
       ['probeLarge', () => probeOnce(urls.large, 'auto')],
@@ -323,10 +370,12 @@ async function main(): Promise<void> {
     `  SDK 1.x Client (connect + listTools + terminateSession + close)              ${f(rt.sdkClient)} ms`,
     `  bare HTTP round trips, legacy sequence (sum of 4)                            ${f(rt.bareLegacy)} ms`,
     `  bare HTTP round trips, auto sequence (sum of 5)                              ${f(rt.bareAuto)} ms`,
+    `  minimal client (the legacy requests, answers parsed, tools hashed, timed whole) ${f(rt.minimalLegacy)} ms`,
     'Modern server (SDK 2.x, 2026-07-28)',
     `  probe, auto (server/discover + tools/list)                                   ${f(rt.probeModernAuto)} ms`,
     `  probe, --transport modern                                                    ${f(rt.probeModern)} ms`,
     `  bare HTTP round trips, modern sequence (sum of 2)                            ${f(rt.bareModern)} ms`,
+    `  minimal client (the modern requests, answers parsed, tools hashed, timed whole) ${f(rt.minimalModern)} ms`,
     `Large server (SDK 2.x, ${LARGE_TOOLS} tools of about ${LARGE_BYTES_PER_TOOL} bytes, ${(rt.largeBytes / 2 ** 20).toFixed(2)} MiB of tools/list; ${LARGE_ROUNDS} rounds)`,
     `  probe, auto, defaults (whole list, hashed)                                   ${f(rt.probeLarge)} ms`,
     `  bare HTTP round trips (discover + tools/list, read whole)                    ${f(rt.bareLarge)} ms`,
@@ -337,6 +386,8 @@ async function main(): Promise<void> {
     `probe (modern) / bare round trips:            ${f(rt.probeModern / rt.bareModern)}x   (goal: <= 1.05)`,
     `probe (auto, warm canary) / bare legacy:      ${f(rt.probeRemembered / rt.bareLegacy)}x   (goal: <= 1.10)`,
     `probe (auto, modern server) / bare modern:    ${f(rt.probeModernAuto / rt.bareModern)}x   (goal: <= 1.10)`,
+    `minimal client / bare round trips:           ${f(rt.minimalLegacy / rt.bareLegacy)}x legacy, ${f(rt.minimalModern / rt.bareModern)}x modern   (the floor under any client that reads its answers)`,
+    `probe / minimal client:                      ${f(rt.probeLegacy / rt.minimalLegacy)}x legacy, ${f(rt.probeModern / rt.minimalModern)}x modern   (what the probe's own checks cost)`,
     `probe (auto, cold) / bare auto sequence:      ${f(rt.probeAuto / rt.bareAuto)}x   (the first run of a cold canary, the CLI)`,
     `probe (1,000 tools) / bare round trips:       ${f(rt.probeLarge / rt.bareLarge)}x   (goal: < 2)`,
     `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x`,

@@ -4,7 +4,7 @@
  * {@link HttpClient}; every decision about what a response means is made in ./classify.
  */
 import { classifyRpcError, interpretSseEvent, LEGACY_VERSIONS, MODERN_VERSION, toolErrorClass, type JsonRpcError } from './classify';
-import { HttpClient, type EventStream, type ExchangeResult } from './http';
+import { HttpClient, type EventStream, type ExchangeRequest, type ExchangeResult } from './http';
 import { previewJson } from './json';
 import { describeUrl, oneLine, redact, redactAll } from './redact';
 import { credentialsFromEnv, signRequest, type AwsCredentials } from './sigv4';
@@ -19,6 +19,13 @@ import { isTransport } from '../../src/contract/transports';
 
 /** The client name and version the probe announces. */
 export const PROBE_CLIENT_INFO = { name: 'cdk-mcp-probe', version: '1.0.0' } as const;
+
+/** The `_meta` every modern request carries (2026-07-28: no session, so each request says who and what it is). */
+const MODERN_META = Object.freeze({
+  'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
+  'io.modelcontextprotocol/clientCapabilities': Object.freeze({}),
+  'io.modelcontextprotocol/clientInfo': PROBE_CLIENT_INFO,
+});
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const CLEANUP_TIMEOUT_MS = 2_000;
@@ -660,7 +667,7 @@ class StreamableDriver implements Driver {
     const id = this.run.nextRequestId();
     const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: this.withMeta(params) });
     const cap = maxBytes !== undefined ? { maxBytes } : {};
-    let result = await this.run.http.exchange({ ...this.request(method, params, body, extraHeaders), ...cap }, id);
+    let result = await this.run.http.exchange(this.request(method, params, body, extraHeaders, maxBytes), id);
     if (method === 'initialize' && result.kind === 'http') {
       const session = result.headers['mcp-session-id'];
       if (typeof session === 'string' && session !== '') {
@@ -705,15 +712,7 @@ class StreamableDriver implements Driver {
   }
 
   private withMeta(params: Record<string, unknown>): Record<string, unknown> {
-    if (this.era !== 'modern') return params;
-    return {
-      ...params,
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
-        'io.modelcontextprotocol/clientCapabilities': {},
-        'io.modelcontextprotocol/clientInfo': PROBE_CLIENT_INFO,
-      },
-    };
+    return this.era === 'modern' ? { ...params, _meta: MODERN_META } : params;
   }
 
   private sessionHeaders(): Record<string, string> {
@@ -723,7 +722,13 @@ class StreamableDriver implements Driver {
     };
   }
 
-  private request(method: string, params: Record<string, unknown>, body: string, extraHeaders: Record<string, string> = {}) {
+  private request(
+    method: string,
+    params: Record<string, unknown>,
+    body: string,
+    extraHeaders: Record<string, string> = {},
+    maxBytes?: number,
+  ): ExchangeRequest {
     const url = this.run.target;
     const extra: Record<string, string> = {
       'accept': 'application/json, text/event-stream',
@@ -737,7 +742,8 @@ class StreamableDriver implements Driver {
     } else {
       Object.assign(extra, this.sessionHeaders());
     }
-    return { method: 'POST' as const, url, body, headers: this.run.headersFor('POST', url, body, extra) };
+    const headers = this.run.headersFor('POST', url, body, extra);
+    return maxBytes === undefined ? { method: 'POST', url, body, headers } : { method: 'POST', url, body, headers, maxBytes };
   }
 }
 

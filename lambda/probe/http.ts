@@ -83,7 +83,6 @@ export class HttpClient {
   private httpsAgent: https.Agent | undefined;
   private readonly open = new Set<http.ClientRequest>();
   /** The size cap of each response being read. */
-  private readonly caps = new WeakMap<http.IncomingMessage, number>();
   private measured = false;
 
   constructor(private readonly options: HttpClientOptions) {}
@@ -91,20 +90,23 @@ export class HttpClient {
   /** Sends a JSON-RPC request (`expectedId`) or notification (null) and interprets the answer. */
   public exchange(request: ExchangeRequest, expectedId: number | null): Promise<ExchangeResult> {
     return new Promise((resolve) => {
-      this.start(request, resolve, (res, done) => {
-        const evidence = { status: res.statusCode ?? 0, headers: res.headers, secrets: this.secrets };
-        const isSse = isEventStream(res.headers) && evidence.status >= 200 && evidence.status < 300 && expectedId !== null;
+      this.start(request, resolve, (res, done, cap) => {
+        const status = res.statusCode ?? 0;
+        const headers = res.headers;
+        const isSse = expectedId !== null && status >= 200 && status < 300 && isEventStream(headers);
         if (!isSse) {
-          this.readBody(res, done, (body, bytes) => done(this.httpResult(res, interpretResponse({ ...evidence, body }, expectedId), bytes)));
+          this.readBody(res, cap, done, (body, bytes) => {
+            done(this.httpResult(res, interpretResponse({ status, headers, body, secrets: this.secrets }, expectedId), bytes));
+          });
           return;
         }
-        const throttled = classifyHttp({ ...evidence, body: '' });
+        const throttled = classifyHttp({ status, headers, body: '', secrets: this.secrets });
         if (throttled) {
           res.resume();
           done(this.httpResult(res, throttled));
           return;
         }
-        const parser = new SseParser({ maxLineLength: this.capOf(res) });
+        const parser = new SseParser({ maxLineLength: cap });
         const consider = (events: SseEvent[], bytes: number): boolean => {
           for (const event of events) {
             const verdict = interpretSseEvent(event, expectedId, this.secrets);
@@ -117,7 +119,7 @@ export class HttpClient {
           }
           return false;
         };
-        this.stream(res, parser, this.capOf(res), done, consider, () => {
+        this.stream(res, parser, cap, done, consider, () => {
           const ended = this.httpResult(res, {
             kind: 'failure',
             failure: {
@@ -137,10 +139,10 @@ export class HttpClient {
   /** Opens a GET event stream; resolves with the stream, or the failure when the answer is not one. */
   public openEventStream(request: ExchangeRequest): Promise<{ stream: EventStream } | ExchangeResult> {
     return new Promise((resolve) => {
-      this.start(request, resolve, (res, done) => {
+      this.start(request, resolve, (res, done, cap) => {
         const status = res.statusCode ?? 0;
         if (status < 200 || status >= 300 || !isEventStream(res.headers)) {
-          this.readBody(res, done, (body) => {
+          this.readBody(res, cap, done, (body) => {
             const httpFailure = classifyHttp({ status, headers: res.headers, body, secrets: this.secrets });
             done(this.httpResult(res, httpFailure ?? {
               kind: 'failure',
@@ -207,7 +209,7 @@ export class HttpClient {
           // Events nobody waits for must not pile up: the queue is bounded like a response.
           if (queued > this.options.maxResponseBytes) {
             res.destroy();
-            streamDone(this.tooLarge(res, 'events queued on the SSE stream'));
+            streamDone(this.tooLarge(res, this.options.maxResponseBytes, 'events queued on the SSE stream'));
             return true;
           }
           waiter?.();
@@ -231,9 +233,9 @@ export class HttpClient {
     return new Promise((resolve) => {
       this.start<{ value: unknown } | { status: number }>({ method: 'GET', url, headers }, (result) => {
         resolve('kind' in result ? { failure: result.kind === 'transport' ? result.failure.failureClass : result.interpretation.kind } : result);
-      }, (res, done) => {
+      }, (res, done, cap) => {
         const status = res.statusCode ?? 0;
-        this.readBody(res, done, (body) => {
+        this.readBody(res, cap, done, (body) => {
           const parsed = status >= 200 && status < 300 ? parseJson(body) : undefined;
           done(parsed?.ok ? { value: parsed.value } : { status });
         });
@@ -256,10 +258,6 @@ export class HttpClient {
       ...(this.options.ca ? { ca: [...rootCertificates, this.options.ca] } : {}),
     });
     return this.httpsAgent;
-  }
-
-  private capOf(res: http.IncomingMessage): number {
-    return this.caps.get(res) ?? this.options.maxResponseBytes;
   }
 
   private get secrets(): readonly string[] {
@@ -293,7 +291,7 @@ export class HttpClient {
   private start<T>(
     request: ExchangeRequest,
     resolve: (result: T | ExchangeResult) => void,
-    onResponse: (res: http.IncomingMessage, done: (result: T | ExchangeResult) => void) => void,
+    onResponse: (res: http.IncomingMessage, done: (result: T | ExchangeResult) => void, cap: number) => void,
   ): void {
     const { url } = request;
     const host = url.hostname;
@@ -363,7 +361,6 @@ export class HttpClient {
       if (res.statusCode === 401) this.lastChallenge = [res.headers['www-authenticate'] ?? ''].flat().join(', ');
       this.frontDoor = detectFrontDoor(res.headers, host) ?? this.frontDoor;
       const cap = Math.min(request.maxBytes ?? this.options.maxResponseBytes, this.options.maxResponseBytes);
-      this.caps.set(res, cap);
       const length = Number(res.headers['content-length']);
       if (Number.isFinite(length) && length > cap) {
         res.destroy();
@@ -374,21 +371,20 @@ export class HttpClient {
         return;
       }
       res.on('error', (error: NodeJS.ErrnoException) => transport(classifyNetworkError(error, host)));
-      this.guard(res, done as (r: ExchangeResult) => void, () => onResponse(res, done));
+      this.guard(res, done as (r: ExchangeResult) => void, () => onResponse(res, done, cap));
     });
     req.end(request.body);
   }
 
   /** Reads a whole body under the size cap. */
-  private readBody(res: http.IncomingMessage, done: (r: ExchangeResult) => void, then: (body: string, bytes: number) => void): void {
+  private readBody(res: http.IncomingMessage, cap: number, done: (r: ExchangeResult) => void, then: (body: string, bytes: number) => void): void {
     let chunks: Buffer[] = [];
     let size = 0;
-    const cap = this.capOf(res);
     res.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > cap) {
         res.destroy();
-        done(this.tooLarge(res));
+        done(this.tooLarge(res, cap));
         return;
       }
       chunks.push(chunk);
@@ -417,7 +413,7 @@ export class HttpClient {
     const fail = (error: unknown) => {
       stopped = true;
       res.destroy();
-      done(error instanceof SseLineTooLongError ? this.tooLarge(res, error.message) : this.unreadable(res, error));
+      done(error instanceof SseLineTooLongError ? this.tooLarge(res, maxBytes, error.message) : this.unreadable(res, error));
     };
     res.on('data', (chunk: Buffer) => {
       if (stopped) return;
@@ -425,7 +421,7 @@ export class HttpClient {
       if (size > maxBytes) {
         stopped = true;
         res.destroy();
-        done(this.tooLarge(res));
+        done(this.tooLarge(res, maxBytes));
         return;
       }
       try {
@@ -448,10 +444,10 @@ export class HttpClient {
     });
   }
 
-  private tooLarge(res: http.IncomingMessage, detail?: string): ExchangeResult {
+  private tooLarge(res: http.IncomingMessage, cap: number, detail?: string): ExchangeResult {
     return this.httpResult(res, {
       kind: 'failure',
-      failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} response exceeds the cap of ${this.capOf(res)} bytes${detail ? ` (${detail})` : ''}` },
+      failure: { failureClass: 'RESPONSE_TOO_LARGE', message: `HTTP ${res.statusCode} response exceeds the cap of ${cap} bytes${detail ? ` (${detail})` : ''}` },
     });
   }
 

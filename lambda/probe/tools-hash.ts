@@ -63,16 +63,17 @@ const HASHED_MEMBERS = ['annotations', 'description', 'inputSchema', 'name', 'ou
 
 /**
  * The canonical form of one tool: name, description, input and output schemas and annotations
- * (not `_meta`, titles or icons), exactly `canonicalJson` of that object, written member by member.
+ * (not `_meta`, titles or icons), exactly `canonicalJson` of that object. The members are picked
+ * in sorted order into one object and serialised in one native call.
  */
 export function canonicalTool(tool: Record<string, unknown>): CanonicalTool {
-  let json = '';
-  for (const member of HASHED_MEMBERS) {
+  const picked: Record<string, unknown> = {};
+  for (let i = 0; i < HASHED_MEMBERS.length; i++) {
+    const member = HASHED_MEMBERS[i];
     const value = tool[member];
-    if (value === undefined) continue;
-    json += `${json === '' ? '{' : ','}"${member}":${canonicalJson(value)}`;
+    if (value !== undefined) picked[member] = sortedKeys(value, 1);
   }
-  return { name: String(tool.name), json: json === '' ? '{}' : `${json}}` };
+  return { name: String(tool.name), json: JSON.stringify(picked) };
 }
 
 /** Node's one-shot digest (`crypto.hash`, Node.js 20.12 and later; not yet in the type definitions). */

@@ -2,6 +2,7 @@
  * The probe's pure functions, driven directly: SSE parsing, redaction, SigV4 (AWS test-suite
  * vectors), front-door detection, the tools hash, and the classifier's decisions.
  */
+import { createHash } from 'node:crypto';
 import { classifyHttp, classifyNetworkError, interpretResponse, interpretSseEvent, toolErrorClass } from '../../lambda/probe/classify';
 import { detectFrontDoor } from '../../lambda/probe/front-door';
 import { oneLine, redact } from '../../lambda/probe/redact';
@@ -165,6 +166,26 @@ describe('toolsHash', () => {
 
   test('changes when a schema changes', () => {
     expect(toolsHash([a, b])).not.toBe(toolsHash([a, { ...b, inputSchema: { type: 'object', required: ['y'] } }]));
+  });
+
+  // Users pin hashes in pipelines (--expect-hash, McpCanaryProps.expectToolsHash): the value must
+  // not change between releases. A reference written the plain way (recursive key sort, the five
+  // hashed members, one JSON.stringify, sha256) and the value released before must both agree.
+  test('is the released value and the plain reference: sha256 over the sorted canonical members', () => {
+    const tools = [
+      { name: 'zeta', description: 'Z', inputSchema: { type: 'object', required: ['b', 'a'], properties: { b: { type: 'number' }, a: { type: 'string', enum: ['y', 'x'] } } }, _meta: { ignored: true }, title: 'ignored' },
+      { name: 'alpha', inputSchema: { properties: {}, type: 'object' }, outputSchema: { type: 'object', properties: { ok: { type: 'boolean' } } }, annotations: { readOnlyHint: true, destructiveHint: false } },
+      { name: 'mid', description: null, inputSchema: { type: 'object' }, icons: [{ src: 'x' }] },
+    ];
+    const sort = (v: unknown): unknown => (Array.isArray(v) ? v.map(sort)
+      : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v);
+    const members = ['annotations', 'description', 'inputSchema', 'name', 'outputSchema'];
+    const canonical = [...tools].sort((x, y) => (x.name < y.name ? -1 : 1))
+      .map((t) => t as Record<string, unknown>)
+      .map((t) => sort(Object.fromEntries(members.filter((m) => t[m] !== undefined).map((m) => [m, t[m]]))));
+    const reference = createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+    expect(toolsHash(tools)).toBe(`sha256:${reference.slice(0, 16)}`);
+    expect(toolsHash(tools)).toBe('sha256:600262e14a47e535');
   });
 
   test('canonicalJson sorts keys recursively and hashMatches ignores the prefix', () => {
