@@ -214,14 +214,34 @@ async function startServerProcess(): Promise<{ child: ChildProcess; urls: Server
   return { child, urls: { legacy: new URL(urls.legacy), modern: new URL(urls.modern), large: new URL(urls.large) } };
 }
 
-/** Runs every contender `rounds` times (after `WARMUP`), interleaved in a rotating order; medians. */
+/** A small seeded generator (mulberry32): the same shuffles on every run, so runs compare. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/**
+ * Runs every contender `rounds` times (after `WARMUP`), interleaved in an order shuffled anew each
+ * round; medians. A fixed or rotating order would always put the same contender after the same
+ * other one, so whatever one leaves the server doing (an SDK client's session teardown, a closed
+ * connection) would always land on the same next contender; a shuffle spreads it over all of them.
+ */
 async function interleaved(rounds: number, contenders: Array<[string, () => Promise<number>]>): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]));
+  const random = seeded(0x6d6370);
+  const order = [...contenders];
   for (let i = 0; i < WARMUP + rounds; i++) {
-    // A rotating order, so drift (GC, CPU frequency) and whatever the previous contender left
-    // behind on the server hit every contender alike.
-    for (let k = 0; k < contenders.length; k++) {
-      const [name, run] = contenders[(i + k) % contenders.length];
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [order[k], order[j]] = [order[j], order[k]];
+    }
+    for (const [name, run] of order) {
       const ms = await run();
       if (i >= WARMUP) samples[name].push(ms);
     }
