@@ -435,6 +435,14 @@ class ProbeRun {
         }
         if (!outcome.ok) return outcome.rpcError ? classifyRpcError(outcome.rpcError, 'tools/list') : outcome.failure;
         const tools = outcome.result.tools;
+        const next = outcome.result.nextCursor;
+        // The last page, and no sentinel call to make: the session is no longer needed. Its DELETE
+        // goes out now and travels while the list is checked and hashed; finish() awaits it.
+        if ((typeof next !== 'string' || next === '') && !this.options.call) {
+          // The status reported is this page's, not the DELETE's.
+          this.httpStatus = this.client.lastStatus;
+          void driver.cleanup();
+        }
         if (!Array.isArray(tools) || !tools.every((t) => isObject(t) && typeof t.name === 'string')) {
           return { failureClass: 'PROTOCOL_ERROR', message: 'the tools/list result has no "tools" array of named tools' };
         }
@@ -447,7 +455,6 @@ class ProbeRun {
           return { failureClass: 'TIMEOUT', message: `tools/list did not complete before the probe deadline (${page + 1} pages, ${this.tools.length} tools read)` };
         }
         if (bytes > maxBytes) return this.truncated(`the tool list is ${bytes} bytes, over the limit of ${maxBytes} (--max-tools-bytes)`);
-        const next = outcome.result.nextCursor;
         if (typeof next !== 'string' || next === '') break;
         if (seen.has(next)) return this.truncated(`the server repeated the cursor of an earlier page after ${page + 1} pages (a pagination loop)`);
         if (bytes >= maxBytes) {
@@ -514,7 +521,7 @@ class ProbeRun {
   // ---------------------------------------------------------------- results
 
   private async finish(failure: Failure | undefined): Promise<ProbeResult> {
-    this.httpStatus = this.client.lastStatus;
+    this.httpStatus ??= this.client.lastStatus;
     if (this.driver) await this.driver.cleanup();
     return this.result(failure);
   }
@@ -655,6 +662,8 @@ class ProbeRun {
 class StreamableDriver implements Driver {
   public negotiated: string | undefined;
   private sessionId: string | undefined;
+  /** The session's end, once started. */
+  private cleaning: Promise<void> | undefined;
 
   constructor(private readonly run: ProbeRun, public readonly era: 'modern' | 'legacy') {}
 
@@ -698,8 +707,13 @@ class StreamableDriver implements Driver {
     return this.run.outcomeOf(await this.run.http.exchange(this.request(method, {}, body), null));
   }
 
-  /** Ends a legacy session with DELETE; a 405 (sessions cannot be ended) is fine. */
-  public async cleanup(): Promise<void> {
+  /** Ends a legacy session with DELETE; a 405 (sessions cannot be ended) is fine. Idempotent: one DELETE. */
+  public cleanup(): Promise<void> {
+    this.cleaning ??= this.endSession();
+    return this.cleaning;
+  }
+
+  private async endSession(): Promise<void> {
     if (this.era !== 'legacy' || !this.sessionId) return;
     const url = this.run.target;
     await this.run.http.exchange({
