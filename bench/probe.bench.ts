@@ -104,6 +104,47 @@ async function bareRoundTrips(url: URL, withDiscover: boolean): Promise<number> 
   }
 }
 
+/** Busy CPU work for `us` microseconds, as a client's own processing between two requests. */
+function work(us: number): void {
+  const until = now() + us / 1_000;
+  while (now() < until) {
+    // spin
+  }
+}
+
+/** Microseconds of client work put in each of the three gaps of the legacy sequence. */
+const GAP_WORK_US = 20;
+
+/**
+ * The bare legacy sequence with {@link GAP_WORK_US} of busy work in each gap between its four
+ * requests, timed from the first request to the end of the last. Against the bare sum it shows
+ * what a microsecond of a client's own work between requests costs in wall time here (about one
+ * microsecond when nothing else competes for the CPU), the scale on which the probe's checks are
+ * paid.
+ */
+async function bareWithGapWork(url: URL): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true });
+  try {
+    const started = now();
+    const init = await bare(agent, url, 'POST', POST_HEADERS, JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bare', version: '1' } },
+    }));
+    const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
+    work(GAP_WORK_US);
+    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    work(GAP_WORK_US);
+    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }));
+    work(GAP_WORK_US);
+    await bare(agent, url, 'DELETE', session);
+    return now() - started;
+  } finally {
+    agent.destroy();
+  }
+}
+
 const MODERN_META = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
   'io.modelcontextprotocol/clientCapabilities': {},
@@ -214,15 +255,12 @@ async function startServerProcess(): Promise<{ child: ChildProcess; urls: Server
   return { child, urls: { legacy: new URL(urls.legacy), modern: new URL(urls.modern), large: new URL(urls.large) } };
 }
 
-/** A small seeded generator (mulberry32): the same shuffles on every run, so runs compare. */
+/** A small seeded generator (Park and Miller's minimal standard): the same shuffles on every run, so runs compare. */
 function seeded(seed: number): () => number {
-  let state = seed >>> 0;
+  let state = seed % 2_147_483_647;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+    state = (state * 48_271) % 2_147_483_647;
+    return (state - 1) / 2_147_483_646;
   };
 }
 
@@ -271,6 +309,7 @@ async function roundTrips(): Promise<Record<string, number>> {
       ['bareLegacy', () => bareRoundTrips(urls.legacy, false)],
       ['bareAuto', () => bareRoundTrips(urls.legacy, true)],
       ['minimalLegacy', () => minimalClient(urls.legacy, 'legacy')],
+      ['bareGapWork', () => bareWithGapWork(urls.legacy)],
     ]);
     const { sessions } = await ask<{ sessions: number }>(child, 'sessions');
     // The SDK client and the bare sequence end their sessions too: any left is a leak.
@@ -391,6 +430,7 @@ async function main(): Promise<void> {
     `  bare HTTP round trips, legacy sequence (sum of 4)                            ${f(rt.bareLegacy)} ms`,
     `  bare HTTP round trips, auto sequence (sum of 5)                              ${f(rt.bareAuto)} ms`,
     `  minimal client (the legacy requests, answers parsed, tools hashed, timed whole) ${f(rt.minimalLegacy)} ms`,
+    `  bare legacy sequence with ${GAP_WORK_US} us of client work in each of its 3 gaps          ${f(rt.bareGapWork)} ms`,
     'Modern server (SDK 2.x, 2026-07-28)',
     `  probe, auto (server/discover + tools/list)                                   ${f(rt.probeModernAuto)} ms`,
     `  probe, --transport modern                                                    ${f(rt.probeModern)} ms`,
@@ -408,6 +448,7 @@ async function main(): Promise<void> {
     `probe (auto, modern server) / bare modern:    ${f(rt.probeModernAuto / rt.bareModern)}x   (goal: <= 1.10)`,
     `minimal client / bare round trips:           ${f(rt.minimalLegacy / rt.bareLegacy)}x legacy, ${f(rt.minimalModern / rt.bareModern)}x modern   (the floor under any client that reads its answers)`,
     `probe / minimal client:                      ${f(rt.probeLegacy / rt.minimalLegacy)}x legacy, ${f(rt.probeModern / rt.minimalModern)}x modern   (what the probe's own checks cost)`,
+    `1 us of client work between requests costs:  ${f((rt.bareGapWork - rt.bareLegacy) * 1_000 / (3 * GAP_WORK_US))} us of wall time   (bare legacy with and without ${3 * GAP_WORK_US} us of gap work)`,
     `probe (auto, cold) / bare auto sequence:      ${f(rt.probeAuto / rt.bareAuto)}x   (the first run of a cold canary, the CLI)`,
     `probe (1,000 tools) / bare round trips:       ${f(rt.probeLarge / rt.bareLarge)}x   (goal: < 2)`,
     `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x`,
