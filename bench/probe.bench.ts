@@ -272,6 +272,8 @@ function seeded(seed: number): () => number {
  */
 async function interleaved(rounds: number, contenders: Array<[string, () => Promise<number>]>): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]));
+  // CPU time of this process per run (user + system, microseconds): the servers run in another.
+  const cpu: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]));
   const random = seeded(0x6d6370);
   const order = [...contenders];
   for (let i = 0; i < WARMUP + rounds; i++) {
@@ -280,11 +282,19 @@ async function interleaved(rounds: number, contenders: Array<[string, () => Prom
       [order[k], order[j]] = [order[j], order[k]];
     }
     for (const [name, run] of order) {
+      const before = process.cpuUsage();
       const ms = await run();
-      if (i >= WARMUP) samples[name].push(ms);
+      const used = process.cpuUsage(before);
+      if (i >= WARMUP) {
+        samples[name].push(ms);
+        cpu[name].push(used.user + used.system);
+      }
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return {
+    ...Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)])),
+    ...Object.fromEntries(Object.entries(cpu).map(([k, v]) => [`${k}CpuUs`, median(v)])),
+  };
 }
 
 function ask<T>(child: ChildProcess, message: string): Promise<T> {
@@ -339,6 +349,7 @@ async function hashing(url: URL): Promise<Record<string, number>> {
   if (tools.length !== LARGE_TOOLS) throw new Error(`the large server listed ${tools.length} tools, not ${LARGE_TOOLS}`);
   const parse: number[] = [];
   const hash: number[] = [];
+  const plain: number[] = [];
   for (let i = 0; i < 20; i++) {
     let started = now();
     JSON.parse(toolsBody);
@@ -346,8 +357,12 @@ async function hashing(url: URL): Promise<Record<string, number>> {
     started = now();
     toolsHash(tools);
     hash.push(now() - started);
+    // The least any canonical hash costs: serialising the list once and sha256 over it (no key sort).
+    started = now();
+    createHash('sha256').update(JSON.stringify(tools)).digest('hex');
+    plain.push(now() - started);
   }
-  return { largeBytes: Buffer.byteLength(toolsBody), largeParseMs: median(parse), largeHashMs: median(hash) };
+  return { largeBytes: Buffer.byteLength(toolsBody), largeParseMs: median(parse), largeHashMs: median(hash), largePlainHashMs: median(plain) };
 }
 
 /**
@@ -440,6 +455,7 @@ async function main(): Promise<void> {
     `  probe, auto, defaults (whole list, hashed)                                   ${f(rt.probeLarge)} ms`,
     `  bare HTTP round trips (discover + tools/list, read whole)                    ${f(rt.bareLarge)} ms`,
     `  tools hash of the list / JSON.parse of the same body                         ${f(rt.largeHashMs)} ms / ${f(rt.largeParseMs)} ms`,
+    `  JSON.stringify of the list + sha256 (no key sort: the least any hash costs)   ${f(rt.largePlainHashMs)} ms`,
     `  RSS of a process probing it ${MEMORY_RUNS} times: before / peak                          ${rt.largeRssBeforeMb.toFixed(0)} MB / ${rt.largeRssPeakMb.toFixed(0)} MB   (goal: peak < 128 MB)`,
     '',
     `probe (legacy) / bare round trips:            ${f(rt.probeLegacy / rt.bareLegacy)}x   (goal: <= 1.05)`,
@@ -449,9 +465,10 @@ async function main(): Promise<void> {
     `minimal client / bare round trips:           ${f(rt.minimalLegacy / rt.bareLegacy)}x legacy, ${f(rt.minimalModern / rt.bareModern)}x modern   (the floor under any client that reads its answers)`,
     `probe / minimal client:                      ${f(rt.probeLegacy / rt.minimalLegacy)}x legacy, ${f(rt.probeModern / rt.minimalModern)}x modern   (what the probe's own checks cost)`,
     `1 us of client work between requests costs:  ${f((rt.bareGapWork - rt.bareLegacy) * 1_000 / (3 * GAP_WORK_US))} us of wall time   (bare legacy with and without ${3 * GAP_WORK_US} us of gap work)`,
+    `CPU per run (this process; us):              probe legacy ${rt.probeLegacyCpuUs.toFixed(0)}, minimal ${rt.minimalLegacyCpuUs.toFixed(0)}, bare ${rt.bareLegacyCpuUs.toFixed(0)}; probe modern ${rt.probeModernCpuUs.toFixed(0)}, minimal ${rt.minimalModernCpuUs.toFixed(0)}, bare ${rt.bareModernCpuUs.toFixed(0)}`,
     `probe (auto, cold) / bare auto sequence:      ${f(rt.probeAuto / rt.bareAuto)}x   (the first run of a cold canary, the CLI)`,
     `probe (1,000 tools) / bare round trips:       ${f(rt.probeLarge / rt.bareLarge)}x   (goal: < 2)`,
-    `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x`,
+    `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x   (stringify + sha256 alone: ${f(rt.largePlainHashMs / rt.largeParseMs)}x)`,
     `probe (legacy) / SDK client:                  ${f(rt.probeLegacy / rt.sdkClient)}x   (goal: < 1, faster)`,
     '',
     `probe bundle (minified, with SigV4 and SigV4a): ${kb(b.probeBytes)}   (goal: < 60 KB)`,
