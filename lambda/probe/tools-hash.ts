@@ -7,17 +7,13 @@
  * and the tool objects themselves need not be kept.
  */
 import * as crypto from 'node:crypto';
-import { TOOLS_HASH_PREFIX, TOOLS_HASH_PRINTED_HEX_DIGITS, toolsHashMatches } from '../../src/contract/tools-hash-format';
+import { TOOLS_HASH_PREFIX, TOOLS_HASH_PRINTED_HEX_DIGITS } from '../../src/contract/tools-hash-format';
 
 /**
- * Serialises a JSON value with object keys sorted, recursively. Objects whose keys are already
- * in order are reused as they are, so the work is one walk plus one native JSON.stringify.
+ * The value, or a copy with every object's keys sorted, recursively, where they were not (copy on
+ * need): objects already in order are reused as they are, so canonical JSON costs one walk plus one
+ * native JSON.stringify.
  */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortedKeys(value, 0)) ?? 'null';
-}
-
-/** The value, or a copy with every object's keys sorted where they were not (copy on need). */
 function sortedKeys(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   // Server JSON was depth-checked when parsed; this only keeps a caller's cyclic or absurd value finite.
@@ -63,8 +59,8 @@ const HASHED_MEMBERS = ['annotations', 'description', 'inputSchema', 'name', 'ou
 
 /**
  * The canonical form of one tool: name, description, input and output schemas and annotations
- * (not `_meta`, titles or icons), exactly `canonicalJson` of that object. The members are picked
- * in sorted order into one object and serialised in one native call.
+ * (not `_meta`, titles or icons), as JSON with every object's keys sorted. The members are
+ * picked in sorted order into one object and serialised in one native call.
  */
 export function canonicalTool(tool: Record<string, unknown>): CanonicalTool {
   const picked: Record<string, unknown> = {};
@@ -114,12 +110,4 @@ export function printedHash(digest: string): string {
  */
 export function toolsHash(tools: ReadonlyArray<Record<string, unknown>>): string {
   return printedHash(toolsDigest(tools.map(canonicalTool)));
-}
-
-/**
- * Whether a hash given by a user (with or without the `sha256:` prefix, 16 to 64 hex digits)
- * matches a computed one: the full digest, `sha256:` + 64 hex digits, or a printed hash.
- */
-export function hashMatches(expected: string, actual: string): boolean {
-  return toolsHashMatches(expected, actual.trim().replace(/^sha256:/i, ''));
 }

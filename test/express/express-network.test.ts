@@ -6,35 +6,22 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { McpExpressService, McpExpressServiceProps } from '../../src';
-import { onlyResource, warningsOf } from '../support/kit';
+import { canaryFunction, onlyResource, synthService, warningsOf, type Synthesized } from '../support/kit';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1');
 
-interface Synth {
-  readonly stack: Stack;
-  readonly service: McpExpressService;
-  readonly template: Template;
-}
-
-function synth(props: (stack: Stack) => Partial<McpExpressServiceProps> = () => ({})): Synth {
-  const stack = new Stack(new App(), 'Stack');
-  const service = new McpExpressService(stack, 'Mcp', { image: IMAGE, ...props(stack) });
-  return { stack, service, template: Template.fromStack(stack) };
+function synth(props: (stack: Stack) => Partial<McpExpressServiceProps> = () => ({})): Synthesized<McpExpressService> {
+  return synthService((stack) => new McpExpressService(stack, 'Mcp', { image: IMAGE, ...props(stack) }));
 }
 
 /** The logical ids (Refs) of the Express service's subnets. */
 function taskSubnetRefs(template: Template): string[] {
   return onlyResource(template, 'AWS::ECS::ExpressGatewayService').NetworkConfiguration.Subnets.map((s: any) => s.Ref ?? s);
-}
-
-function canaryFunction(template: Template): Record<string, any> {
-  const functions = template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^MCP protocol canary') } });
-  return (Object.values(functions)[0] as any).Properties;
 }
 
 /** A VPC with two public and two private (NAT) subnets. */

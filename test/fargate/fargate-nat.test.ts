@@ -3,25 +3,17 @@
  * survives an Availability Zone, or none (`natGateways: 0`), the tasks then running in the public
  * subnets with public IPs (src/fargate/fargate-service-props.ts explains the prices).
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { McpFargateService, McpFargateServiceProps, McpSessionMode } from '../../src';
-import { onlyResource, warningsOf } from '../support/kit';
+import { onlyResource, synthService, warningsOf, type Synthesized } from '../support/kit';
 
 const IMAGE = ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1');
 
-interface Synth {
-  readonly stack: Stack;
-  readonly service: McpFargateService;
-  readonly template: Template;
-}
-
-function synth(props: (stack: Stack) => Partial<McpFargateServiceProps> = () => ({})): Synth {
-  const stack = new Stack(new App(), 'Stack');
-  const service = new McpFargateService(stack, 'Mcp', { image: IMAGE, ...props(stack) });
-  return { stack, service, template: Template.fromStack(stack) };
+function synth(props: (stack: Stack) => Partial<McpFargateServiceProps> = () => ({})): Synthesized<McpFargateService> {
+  return synthService((stack) => new McpFargateService(stack, 'Mcp', { image: IMAGE, ...props(stack) }));
 }
 
 /** The ECS service's awsvpc configuration. */

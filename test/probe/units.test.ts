@@ -8,7 +8,8 @@ import { detectFrontDoor } from '../../lambda/probe/front-door';
 import { oneLine, redact } from '../../lambda/probe/redact';
 import { credentialsFromEnv, signRequest } from '../../lambda/probe/sigv4';
 import { SseLineTooLongError, SseParser } from '../../lambda/probe/sse';
-import { canonicalJson, hashMatches, toolsHash } from '../../lambda/probe/tools-hash';
+import { canonicalTool, toolsHash } from '../../lambda/probe/tools-hash';
+import { toolsHashMatches } from '../../src/contract/tools-hash-format';
 
 describe('SseParser', () => {
   test('joins data lines, names events, keeps ids and skips comments', () => {
@@ -188,9 +189,16 @@ describe('toolsHash', () => {
     expect(toolsHash(tools)).toBe('sha256:600262e14a47e535');
   });
 
-  test('canonicalJson sorts keys recursively and hashMatches ignores the prefix', () => {
-    expect(canonicalJson({ b: [{ d: 1, c: 2 }], a: null })).toBe('{"a":null,"b":[{"c":2,"d":1}]}');
-    expect(hashMatches('ABCDEF0123456789', 'sha256:abcdef0123456789')).toBe(true);
+  test('the canonical form sorts keys recursively, keeps array order and only the hashed members', () => {
+    const tool = { name: 'n', title: 'dropped', inputSchema: { b: [{ d: 1, c: 2 }], a: null }, description: 'd' };
+    expect(canonicalTool(tool).json).toBe('{"description":"d","inputSchema":{"a":null,"b":[{"c":2,"d":1}]},"name":"n"}');
+  });
+
+  test('an expected hash matches by prefix of the full digest, with or without sha256:, in any case', () => {
+    const digest = `abcdef0123456789${'0'.repeat(48)}`;
+    expect(toolsHashMatches('ABCDEF0123456789', digest)).toBe(true);
+    expect(toolsHashMatches(`sha256:${digest}`, digest)).toBe(true);
+    expect(toolsHashMatches('sha256:abcdef0123456788', digest)).toBe(false);
   });
 });
 

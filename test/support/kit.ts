@@ -25,13 +25,32 @@ export function alarmById(template: Template, idPrefix: string): Record<string, 
   return onlyResource(template, 'AWS::CloudWatch::Alarm', idPrefix);
 }
 
-/** The environment variables of the one MCP canary function in a template. */
-export function canaryEnvironment(template: Template): Record<string, any> {
+/** The properties of the one MCP canary function in a template (fails unless exactly one). */
+export function canaryFunction(template: Template): Record<string, any> {
   const functions = Object.values(template.findResources('AWS::Lambda::Function', {
     Properties: { Description: Match.stringLikeRegexp('^MCP protocol canary') },
   }));
   expect(functions).toHaveLength(1);
-  return (functions[0] as { Properties: { Environment: { Variables: Record<string, any> } } }).Properties.Environment.Variables;
+  return (functions[0] as { Properties: Record<string, any> }).Properties;
+}
+
+/** The environment variables of the one MCP canary function in a template. */
+export function canaryEnvironment(template: Template): Record<string, any> {
+  return canaryFunction(template).Environment.Variables;
+}
+
+/** A construct made in a fresh {@link testStack}, with the stack and its template. */
+export interface Synthesized<T> {
+  readonly stack: Stack;
+  readonly service: T;
+  readonly template: Template;
+}
+
+/** Makes one construct in a fresh {@link testStack} and synthesizes the template. */
+export function synthService<T>(make: (stack: Stack) => T): Synthesized<T> {
+  const stack = testStack();
+  const service = make(stack);
+  return { stack, service, template: Template.fromStack(stack) };
 }
 
 /** Every warning text of a stack; only those of this library (`cdk-mcp:` ids) with `ownOnly`. */
