@@ -413,7 +413,7 @@ export class HttpClient {
     const fail = (error: unknown) => {
       stopped = true;
       res.destroy();
-      done(error instanceof SseLineTooLongError ? this.tooLarge(res, maxBytes, error.message) : this.unreadable(res, error));
+      done(error instanceof SseLineTooLongError ? this.tooLarge(res, error.maxLineLength, error.message) : this.unreadable(res, error));
     };
     res.on('data', (chunk: Buffer) => {
       if (stopped) return;

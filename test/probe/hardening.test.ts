@@ -403,4 +403,6 @@ test('an SSE event of many short data lines is bounded like one long line (RESPO
   }), (s) => probe({ url: s.url, transport: 'sse', maxResponseBytes: 65_536, timeoutMs: 3_000 }));
   expect(res.failureClass).toBe('RESPONSE_TOO_LARGE');
   expect(res.message).toMatch(/SSE line longer than 65536 characters/);
+  // The cap named is the line's, not the stream's larger total.
+  expect(res.message).toMatch(/exceeds the cap of 65536 bytes/);
 });
