@@ -65,6 +65,20 @@ function bare(agent: http.Agent, url: URL, method: string, headers: Record<strin
 
 const POST_HEADERS = { 'content-type': 'application/json', 'accept': 'application/json, text/event-stream' };
 
+/** The legacy requests every bare contender sends, serialised when sent as a client would. */
+const LEGACY = {
+  initialize: () => JSON.stringify({
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bare', version: '1' } },
+  }),
+  initialized: () => JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  toolsList: () => JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }),
+  /** The headers of every request after initialize: its session id and the negotiated version. */
+  session: (init: BareResponse) => ({ 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' }),
+};
+
 /**
  * The HTTP round trips the probe needs, with nothing else: optionally the modern
  * `server/discover` attempt, then initialize, notifications/initialized, tools/list and DELETE.
@@ -88,15 +102,9 @@ async function bareRoundTrips(url: URL, withDiscover: boolean): Promise<number> 
         params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} } },
       }));
     }
-    const init = await timed('POST', POST_HEADERS, JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bare', version: '1' } },
-    }));
-    const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
-    await timed('POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-    await timed('POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }));
+    const session = LEGACY.session(await timed('POST', POST_HEADERS, LEGACY.initialize()));
+    await timed('POST', { ...POST_HEADERS, ...session }, LEGACY.initialized());
+    await timed('POST', { ...POST_HEADERS, ...session }, LEGACY.toolsList());
     await timed('DELETE', session);
     return total;
   } finally {
@@ -126,17 +134,11 @@ async function bareWithGapWork(url: URL): Promise<number> {
   const agent = new http.Agent({ keepAlive: true });
   try {
     const started = now();
-    const init = await bare(agent, url, 'POST', POST_HEADERS, JSON.stringify({
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'bare', version: '1' } },
-    }));
-    const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
+    const session = LEGACY.session(await bare(agent, url, 'POST', POST_HEADERS, LEGACY.initialize()));
     work(GAP_WORK_US);
-    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
+    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, LEGACY.initialized());
     work(GAP_WORK_US);
-    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }));
+    await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, LEGACY.toolsList());
     work(GAP_WORK_US);
     await bare(agent, url, 'DELETE', session);
     return now() - started;
@@ -188,7 +190,7 @@ async function minimalClient(url: URL, era: 'legacy' | 'modern'): Promise<number
     const res = await bare(agent, url, 'POST', { ...POST_HEADERS, ...headers }, body);
     const message = JSON.parse(res.body) as { id?: unknown; result?: { tools?: unknown[] } };
     if (message.id !== id) throw new Error(`the minimal client got id ${String(message.id)}, not ${id}`);
-    return { headers: res.headers, result: message.result ?? {} };
+    return { res, result: message.result ?? {} };
   };
   let tools: unknown[] | undefined;
   try {
@@ -198,15 +200,9 @@ async function minimalClient(url: URL, era: 'legacy' | 'modern'): Promise<number
       await modern(1, 'server/discover');
       tools = (await modern(2, 'tools/list')).result.tools;
     } else {
-      const init = await answer(1, {}, JSON.stringify({
-        jsonrpc: '2.0',
-        id: 1,
-        method: 'initialize',
-        params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'minimal', version: '1' } },
-      }));
-      const session = { 'mcp-session-id': String(init.headers['mcp-session-id']), 'mcp-protocol-version': '2025-11-25' };
-      await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }));
-      tools = (await answer(2, session, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list', params: {} }))).result.tools;
+      const session = LEGACY.session((await answer(1, {}, LEGACY.initialize())).res);
+      await bare(agent, url, 'POST', { ...POST_HEADERS, ...session }, LEGACY.initialized());
+      tools = (await answer(2, session, LEGACY.toolsList())).result.tools;
       await bare(agent, url, 'DELETE', session);
     }
     if (!Array.isArray(tools)) throw new Error('the minimal client got no tool list');

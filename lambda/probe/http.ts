@@ -82,7 +82,7 @@ export class HttpClient {
   /** Created on the first https:// request: most probes never need its TLS set-up. */
   private httpsAgent: https.Agent | undefined;
   private readonly open = new Set<http.ClientRequest>();
-  /** The size cap of each response being read. */
+  /** Whether the first connection's timings were taken. */
   private measured = false;
 
   constructor(private readonly options: HttpClientOptions) {}
