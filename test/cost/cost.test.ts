@@ -8,8 +8,8 @@ import { McpExpressService } from '../../src';
 
 /**
  * The cost budget of the design (at most $2.00 of monitoring per endpoint-month at defaults, one
- * probe a minute), computed by `npm run cost` from the synthesized templates, and the README's
- * cost table, which must quote the script's figures.
+ * probe a minute), computed by `npm run cost` from the synthesized templates, and the cost tables
+ * of docs/cost.md and of the README (to choose a service kind), which must quote the script's figures.
  */
 const costs = constructCosts(canaryRecord());
 const total = (c: StackCost) => c.monitoring.reduce((n, l) => n + l.monthly, 0);
@@ -30,10 +30,10 @@ describe('npm run cost', () => {
     expect(byName('McpLambdaService').resources * 20).toBeLessThanOrEqual(500);
   });
 
-  test('the README cost table quotes the script\'s figures', () => {
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  test('the cost table of docs/cost.md quotes the script\'s figures', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cost.md'), 'utf8');
     for (const c of costs) {
-      const row = readme.split('\n').find((line) => line.startsWith(`| \`${c.name}\``));
+      const row = page.split('\n').find((line) => line.startsWith(`| \`${c.name}\``));
       expect(row).toBeDefined();
       const cells = row!.split(' | ');
       expect({ name: c.name, monitoring: cells[1] }).toEqual({ name: c.name, monitoring: `$${total(c).toFixed(2)}` });
@@ -42,6 +42,23 @@ describe('npm run cost', () => {
         expect({ name: c.name, service: cells[3].split(' ')[0] }).toEqual({ name: c.name, service: `$${serviceTotal(c).toFixed(2)}` });
       }
       expect(row).toContain(`| ${c.resources} |`);
+    }
+  });
+
+  test('the README table to choose a service kind quotes the script\'s figures for every kind and variant', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    const start = readme.indexOf('\n## Choose a service kind\n');
+    const choose = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const kinds = ['McpLambdaService', 'McpWebFunctionService', 'McpFargateService', 'McpExpressService', 'McpAppRunnerService'];
+    for (const kind of kinds) {
+      const row = choose.split('\n').find((line) => line.startsWith(`| \`${kind}\``));
+      expect({ kind, row: row !== undefined }).toEqual({ kind, row: true });
+      const costCell = row!.split(' | ').pop()!;
+      // Every priced variant of the kind (the default and, e.g., natGateways: 0) is quoted in its cell.
+      for (const c of costs.filter((x) => x.name.split(' ')[0] === kind)) {
+        if (c.service.length > 0) expect({ name: c.name, costCell }).toEqual({ name: c.name, costCell: expect.stringContaining(`$${serviceTotal(c).toFixed(2)}`) });
+        if (c.name === kind) expect({ name: c.name, costCell }).toEqual({ name: c.name, costCell: expect.stringContaining(`+ $${total(c).toFixed(2)}`) });
+      }
     }
   });
 
