@@ -39,7 +39,7 @@ export class McpAppRunnerExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpAppRunnerService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
       environment: { MCP_SESSION_MODE: 'stateless', LOG_LEVEL: 'info' },
@@ -76,7 +76,7 @@ export class McpAppRunnerStatefulExampleStack extends Stack {
       flowLogs: { Rejected: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
     this.service = new McpAppRunnerService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
       environment: { MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '900', LOG_LEVEL: 'info' },

@@ -18,7 +18,7 @@ export class McpExpressExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpExpressService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       image: ecs.ContainerImage.fromAsset(EXAMPLE_SERVER_CONTEXT, { platform: ecr_assets.Platform.LINUX_AMD64 }),
       minTaskCount: 2,

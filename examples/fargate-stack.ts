@@ -71,7 +71,7 @@ export class McpFargateExampleStack extends Stack {
     });
 
     this.service = new McpFargateService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       image: exampleServerImage(),
       user: EXAMPLE_SERVER_USER,
@@ -102,7 +102,7 @@ export class McpFargateStatefulExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpFargateService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       image: exampleServerImage(),
       user: EXAMPLE_SERVER_USER,

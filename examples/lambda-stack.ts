@@ -17,7 +17,7 @@ export class McpLambdaExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpLambdaService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       environment: { LOG_LEVEL: 'info' },
@@ -42,7 +42,7 @@ export class McpLambdaPublicExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpLambdaService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       auth: McpFunctionUrlAuth.NONE,

@@ -14,7 +14,7 @@ export class McpWebFunctionExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpWebFunctionService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       code: McpWebFunctionCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       environment: { LOG_LEVEL: 'info' },
@@ -43,7 +43,7 @@ export class McpWebFunctionPublicExampleStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.service = new McpWebFunctionService(this, 'Mcp', {
-      // Probe every deployment before it counts; a failing one rolls back (README "Deploy gate").
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
       deployGate: true,
       code: McpWebFunctionCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       auth: McpWebFunctionAuth.APPLICATION_MANAGED,
