@@ -4,7 +4,10 @@
  */
 export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure } from './types';
 export type { FrontDoor } from './front-door';
-export { probe, validateProbeOptions, PROBE_CLIENT_INFO } from './engine';
+export { probe } from './engine';
+export { validateProbeOptions, checkProbeOptions, describeOptionProblem } from './options';
+export type { OptionProblem, ProbeOptionName } from './options';
+export { PROBE_CLIENT_INFO } from './drivers';
 export { escapeControls, redact, oneLine } from './redact';
 export { toolsHash } from './tools-hash';
 export { FRONT_DOORS, detectFrontDoor } from './front-door';
