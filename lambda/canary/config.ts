@@ -1,12 +1,16 @@
 /**
  * The canary's configuration, parsed from the environment the `McpCanary` construct writes.
  * Pure: takes an environment object, returns a config or throws one error listing every problem,
- * each naming the variable, the value and the fix.
+ * each naming the variable, the value and the fix. What is the environment's own (required
+ * variables, JSON and list syntax, the auth mode) is checked here; every rule about a probe option
+ * (URL, transport, hash, limits, headers, Regions) is the option check's (../probe/options),
+ * worded here with the variable's name.
  */
-import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_TRANSPORTS, CanaryAuthMode, PROBE_LIMITS } from '../../src/contract/canary-env';
-import { DEFAULT_SIGNING_SERVICE, isRegionSet } from '../../src/contract/signing';
-import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
-import type { ProbeOptions, Transport } from '../probe';
+import { CANARY_AUTH_MODES, CANARY_ENV, CanaryAuthMode } from '../../src/contract/canary-env';
+import { HEADER_NAME_DESCRIPTION, isHeaderName } from '../../src/contract/http-names';
+import { DEFAULT_SIGNING_SERVICE } from '../../src/contract/signing';
+import { checkProbeOptions, type OptionProblem, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
+import { jsonTypeOf } from '../probe/json';
 
 /** How the canary authenticates, resolved from the environment. */
 export type CanaryAuthConfig =
@@ -91,39 +95,29 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   }
 
   const transport = (env[CANARY_ENV.TRANSPORT] ?? 'auto') as Transport;
-  if (!(CANARY_TRANSPORTS as readonly string[]).includes(transport)) {
-    problems.push(`${CANARY_ENV.TRANSPORT} is '${transport}'; use one of ${CANARY_TRANSPORTS.join(', ')}.`);
-  }
 
   const expectTools = parseJson(env, CANARY_ENV.EXPECTED_TOOLS, problems, (v): v is string[] =>
     Array.isArray(v) && v.every((t) => typeof t === 'string' && t !== ''), 'a JSON array of tool names');
   const headers = parseJson(env, CANARY_ENV.HEADERS, problems, (v): v is Record<string, string> =>
     isObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values', (v) =>
-    (isObject(v) ? `the value of ${Object.entries(v).filter(([, h]) => typeof h !== 'string').map(([name, h]) => `${JSON.stringify(name.slice(0, 60))} is ${describeType(h)}`).join(', ')}` : `it is ${describeType(v)}`));
+    (isObject(v) ? `the value of ${Object.entries(v).filter(([, h]) => typeof h !== 'string').map(([name, h]) => `${JSON.stringify(name.slice(0, 60))} is ${jsonTypeOf(h)}`).join(', ')}` : `it is ${jsonTypeOf(v)}`));
 
   let call: CanaryConfig['call'];
   const sentinel = env[CANARY_ENV.SENTINEL_TOOL];
   if (sentinel !== undefined && sentinel !== '') {
-    const args = parseJson(env, CANARY_ENV.SENTINEL_TOOL_ARGUMENTS, problems, isObject, 'a JSON object of tool arguments');
+    // Any JSON here: that it is an object is the option check's rule (call.arguments).
+    const args = parseJson(env, CANARY_ENV.SENTINEL_TOOL_ARGUMENTS, problems, (_v): _v is Record<string, unknown> => true, 'a JSON object of tool arguments');
     call = { name: sentinel, arguments: args ?? {} };
   } else if (env[CANARY_ENV.SENTINEL_TOOL_ARGUMENTS] !== undefined) {
     problems.push(`${CANARY_ENV.SENTINEL_TOOL_ARGUMENTS} is set but ${CANARY_ENV.SENTINEL_TOOL} is not; name the tool to call.`);
   }
 
   const expectHash = nonEmpty(env[CANARY_ENV.EXPECTED_TOOLS_HASH])?.trim();
-  if (expectHash !== undefined && !isToolsHash(expectHash)) {
-    problems.push(`${CANARY_ENV.EXPECTED_TOOLS_HASH} is not a tools hash; it must be ${TOOLS_HASH_FORMAT_DESCRIPTION}.`);
-  }
   const limits: { -readonly [K in keyof typeof LIMIT_VARIABLES]?: number } = {};
   for (const [option, name] of Object.entries(LIMIT_VARIABLES) as Array<[keyof typeof LIMIT_VARIABLES, string]>) {
     const text = nonEmpty(env[name]);
-    if (text === undefined) continue;
-    const limit = PROBE_LIMITS[option];
-    if (!/^\d+$/.test(text.trim()) || Number(text) < limit.min || Number(text) > limit.max) {
-      problems.push(`${name} is '${text.slice(0, 20)}'; it must be a whole number from ${limit.min} to ${limit.max} (default ${limit.default}).`);
-      continue;
-    }
-    limits[option] = Number(text);
+    // Not a whole number: NaN, which the option check reports with the limits.
+    if (text !== undefined) limits[option] = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   }
   const auth = parseAuth(env, problems);
 
@@ -136,6 +130,7 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     problems.push(`${CANARY_ENV.MIN_CERT_DAYS} is '${minCertText.slice(0, 20)}'; it must be a whole number of days from 1 to 365.`);
   }
 
+  problems.push(...optionProblems(env, { url, transport, expectHash, call, headers, limits, auth }));
   if (problems.length > 0) {
     throw new CanaryConfigError(problems);
   }
@@ -156,6 +151,56 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   };
 }
 
+/** What {@link optionProblems} checks: the values parsed from the environment. */
+interface ParsedOptions {
+  readonly url: string;
+  readonly transport: Transport;
+  readonly expectHash?: string;
+  readonly call?: CanaryConfig['call'];
+  readonly headers?: Record<string, string>;
+  readonly limits: Pick<ProbeOptions, 'maxToolPages' | 'maxResponseBytes' | 'maxToolsBytes'>;
+  readonly auth: CanaryAuthConfig;
+}
+
+/**
+ * The option check (../probe/options) over the values parsed from the environment, each problem
+ * naming its variable. Credentials are not checked: the function's role supplies them at run time.
+ */
+function optionProblems(env: Env, parsed: ParsedOptions): string[] {
+  const { url, transport, expectHash, call, headers, limits, auth } = parsed;
+  const options: ProbeOptions = { url, transport, ...(expectHash ? { expectHash } : {}), ...(call ? { call } : {}), ...(headers ? { headers } : {}), ...limits };
+  const sigv4 = signingOptions(auth);
+  // An empty Region is already reported (neither variable set).
+  if (sigv4 && !(auth.mode === 'sigv4' && auth.region === '')) options.sigv4 = sigv4;
+  const regionVariable = env[CANARY_ENV.SIGV4_REGION] ? CANARY_ENV.SIGV4_REGION : 'AWS_REGION';
+  const names: Partial<Record<ProbeOptionName, string>> = {
+    'url': CANARY_ENV.URL,
+    'transport': CANARY_ENV.TRANSPORT,
+    'expectHash': CANARY_ENV.EXPECTED_TOOLS_HASH,
+    'call.name': CANARY_ENV.SENTINEL_TOOL,
+    'call.arguments': CANARY_ENV.SENTINEL_TOOL_ARGUMENTS,
+    'headers': CANARY_ENV.HEADERS,
+    'sigv4.region': regionVariable,
+    'sigv4.regionSet': CANARY_ENV.SIGV4A_REGION_SET,
+    'sigv4.service': CANARY_ENV.SIGV4_SERVICE,
+    ...LIMIT_VARIABLES,
+  };
+  // The values shown: the variable's text, for the variables that never hold a secret.
+  const shownVariables: ReadonlyArray<ProbeOptionName> = ['transport', 'sigv4.region', 'sigv4.regionSet', 'sigv4.service', ...Object.keys(LIMIT_VARIABLES) as ProbeOptionName[]];
+  const describe = (problem: OptionProblem): string => {
+    const name = names[problem.option] ?? problem.option;
+    const text = shownVariables.includes(problem.option) ? env[name] : undefined;
+    // The URL is shown as the check describes it (without credentials or query values).
+    const value = text !== undefined ? `'${text.trim().slice(0, 80)}'` : problem.option === 'url' ? problem.shown : undefined;
+    // The Region set is this variable's own syntax: a comma list.
+    const what = problem.option === 'sigv4.regionSet' ? 'must be * or comma-separated Region names such as us-east-1,eu-west-1' : problem.what;
+    return value !== undefined
+      ? `${name} is ${value}; ${problem.fix ?? `it ${what}`}.`
+      : `${name} ${what}${problem.fix ? `; ${problem.fix}` : ''}.`;
+  };
+  return checkProbeOptions(options, undefined).map(describe);
+}
+
 function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
   const mode = (env[CANARY_ENV.AUTH_MODE] ?? 'none') as CanaryAuthMode;
   switch (mode) {
@@ -172,8 +217,8 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
     case 'header-secret': {
       const headerName = nonEmpty(env[CANARY_ENV.AUTH_HEADER_NAME])?.trim() ?? '';
       const secretArn = env[CANARY_ENV.AUTH_SECRET_ARN] ?? '';
-      if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(headerName)) {
-        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_HEADER_NAME} is not a header name (letters, digits and -).`);
+      if (!isHeaderName(headerName)) {
+        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_HEADER_NAME} is not a header name (${HEADER_NAME_DESCRIPTION}).`);
       }
       if (!secretArn) {
         problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_SECRET_ARN} is not set.`);
@@ -191,9 +236,6 @@ function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
     case 'sigv4a': {
       const text = nonEmpty(env[CANARY_ENV.SIGV4A_REGION_SET])?.trim() ?? '*';
       const regionSet = text.split(',').map((r) => r.trim());
-      if (!isRegionSet(regionSet)) {
-        problems.push(`${CANARY_ENV.SIGV4A_REGION_SET} is '${text.slice(0, 80)}'; it must be * or comma-separated Region names such as us-east-1,eu-west-1.`);
-      }
       return { mode, regionSet, service: env[CANARY_ENV.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
     }
     default:
@@ -227,17 +269,10 @@ function parseJson<T>(
     return undefined;
   }
   if (!check(value)) {
-    problems.push(`${name} is not ${what}${describe ? ` (${describe(value)})` : ` (it is ${describeType(value)})`}.`);
+    problems.push(`${name} is not ${what}${describe ? ` (${describe(value)})` : ` (it is ${jsonTypeOf(value)})`}.`);
     return undefined;
   }
   return value;
-}
-
-/** The JSON type of a value, for a problem that must not show the value. */
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

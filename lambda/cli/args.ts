@@ -3,10 +3,7 @@
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
 import { PROBE_LIMITS } from '../../src/contract/canary-env';
-import { isRegionSet } from '../../src/contract/signing';
-import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../../src/contract/tools-hash-format';
-import { TRANSPORTS } from '../../src/contract/transports';
-import { validateProbeOptions, type ProbeOptions, type Transport } from '../probe';
+import { describeOptionProblem, validateProbeOptions, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: mcp-probe <url> [options]
@@ -56,6 +53,21 @@ const LIMIT_FLAGS = {
   '--max-tools-bytes': 'maxToolsBytes',
 } as const;
 
+/** The flag that sets each probe option, for the option check's messages. */
+const OPTION_FLAGS: Partial<Record<ProbeOptionName, string>> = {
+  'url': '<url>',
+  'transport': '--transport',
+  'timeoutMs': '--timeout',
+  'expectHash': '--expect-hash',
+  'call.name': '--call',
+  'call.arguments': '--args',
+  'headers': '--header',
+  // Read as "--sigv4 region "Mars" is not an AWS region name".
+  'sigv4.region': '--sigv4 region',
+  'sigv4': '--sigv4',
+  ...Object.fromEntries(Object.entries(LIMIT_FLAGS).map(([flag, option]) => [option, flag])),
+};
+
 const VALUE_FLAGS = new Set([
   '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--transport',
   ...Object.keys(LIMIT_FLAGS),
@@ -102,29 +114,28 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   }
   const one = (flag: string) => values.get(flag)?.[0];
   const options: ProbeOptions = { url: positional[0] };
+  // Each option's flag, and the text given for it where showing it is safe: the option check
+  // (../probe/options) names the flag, not the option's path.
+  const names: Partial<Record<ProbeOptionName, string>> = { ...OPTION_FLAGS };
+  const given: Partial<Record<ProbeOptionName, string>> = {};
+  const take = (flag: string, option: ProbeOptionName): string | undefined => {
+    const text = one(flag);
+    if (text !== undefined) given[option] = JSON.stringify(text.slice(0, 80));
+    return text;
+  };
 
-  const timeout = one('--timeout');
-  if (timeout !== undefined) {
-    if (!/^\d+$/.test(timeout) || Number(timeout) <= 0 || Number(timeout) > 900_000) {
-      return error(`--timeout ${JSON.stringify(timeout)} must be a whole number of milliseconds between 1 and 900000`);
-    }
-    options.timeoutMs = Number(timeout);
-  }
+  const timeout = take('--timeout', 'timeoutMs');
+  if (timeout !== undefined) options.timeoutMs = wholeNumber(timeout);
   const expectTools = one('--expect-tools');
   if (expectTools !== undefined) {
     const names = expectTools.split(',').map((n) => n.trim()).filter((n) => n !== '');
     if (names.length === 0) return error('--expect-tools needs at least one tool name, e.g. --expect-tools echo,search');
     options.expectTools = names;
   }
-  const expectHash = one('--expect-hash');
-  if (expectHash !== undefined) {
-    if (!isToolsHash(expectHash)) {
-      return error(`--expect-hash ${JSON.stringify(expectHash.slice(0, 80))} is not a tools hash: give ${TOOLS_HASH_FORMAT_DESCRIPTION}, such as sha256:0123456789abcdef (print one with --json)`);
-    }
-    options.expectHash = expectHash.trim();
-  }
+  const expectHash = take('--expect-hash', 'expectHash');
+  if (expectHash !== undefined) options.expectHash = expectHash.trim();
   const call = one('--call');
-  const args = one('--args');
+  const args = take('--args', 'call.arguments');
   if (args !== undefined && call === undefined) return error('--args needs --call <tool>: arguments are for the sentinel tool call');
   if (call !== undefined) {
     let parsed: unknown = {};
@@ -133,9 +144,6 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
         parsed = JSON.parse(args);
       } catch {
         return error(`--args ${JSON.stringify(args)} is not valid JSON; give a JSON object such as '{"query":"ping"}'`);
-      }
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        return error(`--args ${JSON.stringify(args)} must be a JSON object, not ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
       }
     }
     options.call = { name: call, arguments: parsed as Record<string, unknown> };
@@ -154,35 +162,34 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     const token = env[bearerEnv];
     if (!token) return error(`--bearer-env ${bearerEnv}: the environment variable ${bearerEnv} is unset or empty; export the token in it`);
     options.bearerToken = token.trim();
+    names.bearerToken = `the token in ${bearerEnv} (--bearer-env)`;
   }
   for (const [flag, option] of Object.entries(LIMIT_FLAGS)) {
-    const text = one(flag);
-    if (text === undefined) continue;
-    const limit = PROBE_LIMITS[option];
-    if (!/^\d+$/.test(text) || Number(text) < limit.min || Number(text) > limit.max) {
-      return error(`${flag} ${JSON.stringify(text.slice(0, 40))} must be a whole number from ${limit.min} to ${limit.max}`);
-    }
-    options[option] = Number(text);
+    const text = take(flag, option);
+    if (text !== undefined) options[option] = wholeNumber(text);
   }
-  const sigv4 = one('--sigv4');
-  const sigv4a = one('--sigv4a');
+  const sigv4 = take('--sigv4', 'sigv4.region');
+  const sigv4a = take('--sigv4a', 'sigv4.regionSet');
   if (sigv4 !== undefined && sigv4a !== undefined) {
     return error('--sigv4 and --sigv4a are both given: give --sigv4 <region> for a Regional endpoint or --sigv4a \'*\' for a multi-Region one, not both');
   }
   if (sigv4 !== undefined) options.sigv4 = { region: sigv4 };
   if (sigv4a !== undefined) {
-    const regionSet = sigv4a.split(',').map((r) => r.trim());
-    if (!isRegionSet(regionSet)) {
-      return error(`--sigv4a ${JSON.stringify(sigv4a.slice(0, 80))} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`);
-    }
-    options.sigv4 = { algorithm: 'sigv4a', regionSet };
+    options.sigv4 = { algorithm: 'sigv4a', regionSet: sigv4a.split(',').map((r) => r.trim()) };
+    names.sigv4 = '--sigv4a';
   }
-  const transport = one('--transport');
-  if (transport !== undefined) {
-    if (!(TRANSPORTS as readonly string[]).includes(transport)) return error(`--transport ${JSON.stringify(transport)} is unknown: use ${TRANSPORTS.join(', ')}`);
-    options.transport = transport as Transport;
-  }
-  const problems = validateProbeOptions(options, env);
+  const transport = take('--transport', 'transport');
+  if (transport !== undefined) options.transport = transport as Transport;
+  const problems = validateProbeOptions(options, env, (problem) =>
+    problem.option === 'sigv4.regionSet'
+      // The Region set is this flag's own syntax: a comma list, and a * the shell would expand.
+      ? `--sigv4a ${given['sigv4.regionSet']} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`
+      : describeOptionProblem(problem, names[problem.option], given[problem.option]));
   if (problems.length > 0) return error(problems.join('; '));
   return { kind: 'run', json, options };
+}
+
+/** A flag's text as a whole number, or NaN (which the option check reports) when it is not one. */
+function wholeNumber(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : NaN;
 }

@@ -88,3 +88,10 @@ export function previewJson(value: unknown, max = 200): string {
   }, 8);
   return complete ? out : `${out.slice(0, max)}…`;
 }
+
+/** The JSON type of a value (`null`, `an array`, `an object`, `a number`...), for a message that must not show the value. */
+export function jsonTypeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -5,7 +5,7 @@
  * the canary its environment variables, the library its option paths.
  */
 import { describeUrl } from './redact';
-import { previewJson } from './json';
+import { jsonTypeOf, previewJson } from './json';
 import { credentialsFromEnv } from './sigv4';
 import type { ProbeOptions } from './types';
 import { PROBE_LIMITS, type ProbeLimit } from '../../src/contract/canary-env';
@@ -101,7 +101,7 @@ export function checkProbeOptions(options: ProbeOptions, env: NodeJS.ProcessEnv 
     add({ option: 'call.name', what: 'must be the non-empty name of a read-only tool' });
   }
   if (options.call?.arguments !== undefined && (typeof options.call.arguments !== 'object' || options.call.arguments === null || Array.isArray(options.call.arguments))) {
-    add({ option: 'call.arguments', shown: previewJson(options.call.arguments, 80), what: 'must be a JSON object' });
+    add({ option: 'call.arguments', shown: previewJson(options.call.arguments, 80), what: `must be a JSON object, not ${jsonTypeOf(options.call.arguments)}` });
   }
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (!isHeaderName(name)) add({ option: 'headers', what: `has ${JSON.stringify(name)}, which is not a valid header name (${HEADER_NAME_DESCRIPTION})` });
@@ -133,7 +133,7 @@ function checkSigning(sigv4: NonNullable<ProbeOptions['sigv4']>, env: NodeJS.Pro
     problems.push({ option: 'sigv4.service', shown: JSON.stringify(sigv4.service), what: 'is not an AWS signing name such as lambda' });
   }
   if (env !== undefined && !sigv4.credentials && !credentialsFromEnv(env)) {
-    problems.push({ option: 'sigv4', what: 'needs credentials', fix: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) or pass sigv4.credentials' });
+    problems.push({ option: 'sigv4', what: 'needs credentials', fix: 'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN) in the environment' });
   }
   return problems;
 }
