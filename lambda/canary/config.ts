@@ -168,7 +168,10 @@ interface ParsedOptions {
  */
 function optionProblems(env: Env, parsed: ParsedOptions): string[] {
   const { url, transport, expectHash, call, headers, limits, auth } = parsed;
-  const options: ProbeOptions = { url, transport, ...(expectHash ? { expectHash } : {}), ...(call ? { call } : {}), ...(headers ? { headers } : {}), ...limits };
+  const options: ProbeOptions = { url, transport, ...limits };
+  if (expectHash) options.expectHash = expectHash;
+  if (call) options.call = call;
+  if (headers) options.headers = headers;
   const sigv4 = signingOptions(auth);
   // An empty Region is already reported (neither variable set).
   if (sigv4 && !(auth.mode === 'sigv4' && auth.region === '')) options.sigv4 = sigv4;
@@ -186,7 +189,9 @@ function optionProblems(env: Env, parsed: ParsedOptions): string[] {
     ...LIMIT_VARIABLES,
   };
   // The values shown: the variable's text, for the variables that never hold a secret.
-  const shownVariables: ReadonlyArray<ProbeOptionName> = ['transport', 'sigv4.region', 'sigv4.regionSet', 'sigv4.service', ...Object.keys(LIMIT_VARIABLES) as ProbeOptionName[]];
+  const shownVariables: ReadonlyArray<ProbeOptionName> = [
+    'transport', 'sigv4.region', 'sigv4.regionSet', 'sigv4.service', ...Object.keys(LIMIT_VARIABLES) as ProbeOptionName[],
+  ];
   const describe = (problem: OptionProblem): string => {
     const name = names[problem.option] ?? problem.option;
     const text = shownVariables.includes(problem.option) ? env[name] : undefined;
@@ -198,7 +203,8 @@ function optionProblems(env: Env, parsed: ParsedOptions): string[] {
       ? `${name} is ${value}; ${problem.fix ?? `it ${what}`}.`
       : `${name} ${what}${problem.fix ? `; ${problem.fix}` : ''}.`;
   };
-  return checkProbeOptions(options, undefined).map(describe);
+  // An empty URL is already reported (not set).
+  return checkProbeOptions(options, undefined).filter((problem) => !(problem.option === 'url' && url === '')).map(describe);
 }
 
 function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {

@@ -128,9 +128,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   if (timeout !== undefined) options.timeoutMs = wholeNumber(timeout);
   const expectTools = one('--expect-tools');
   if (expectTools !== undefined) {
-    const names = expectTools.split(',').map((n) => n.trim()).filter((n) => n !== '');
-    if (names.length === 0) return error('--expect-tools needs at least one tool name, e.g. --expect-tools echo,search');
-    options.expectTools = names;
+    const tools = expectTools.split(',').map((n) => n.trim()).filter((n) => n !== '');
+    if (tools.length === 0) return error('--expect-tools needs at least one tool name, e.g. --expect-tools echo,search');
+    options.expectTools = tools;
   }
   const expectHash = take('--expect-hash', 'expectHash');
   if (expectHash !== undefined) options.expectHash = expectHash.trim();

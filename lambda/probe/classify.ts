@@ -1,7 +1,7 @@
 /**
- * Pure classification: HTTP responses, JSON-RPC messages, transport errors and tool errors are
- * turned into either the message the probe waited for or a named {@link Failure}.
- * Nothing here does I/O or throws on input, whatever the server sent.
+ * Pure classification of what came over the wire (HTTP responses, JSON-RPC messages, SSE events,
+ * network errors, tool error texts) into the awaited message or a named {@link Failure}; no I/O, no
+ * throw on any input. Decisions in the probe's context: ./era-verdict (era), ./verdicts (tools).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { MAX_JSON_DEPTH, parseJson, previewJson } from './json';

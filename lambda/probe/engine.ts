@@ -60,7 +60,8 @@ class ProbeRun {
     const listFailure = await this.listTools();
     if (listFailure) return this.finish(listFailure);
 
-    const toolFailure = checkToolList(this.tools.map((t) => t.name), { expectTools: this.options.expectTools, callName: this.options.call?.name, expectHash: this.options.expectHash }, this.fullDigest!, this.hash!)
+    const { expectTools, call, expectHash } = this.options;
+    const toolFailure = checkToolList(this.tools.map((t) => t.name), { expectTools, callName: call?.name, expectHash }, this.fullDigest!, this.hash!)
       ?? (await this.callSentinel());
     return this.finish(toolFailure);
   }

@@ -4,8 +4,8 @@
  * what is wrong, the fix) so each caller words it in its user's terms: the CLI names its flags,
  * the canary its environment variables, the library its option paths.
  */
-import { describeUrl } from './redact';
 import { jsonTypeOf, previewJson } from './json';
+import { describeUrl } from './redact';
 import { credentialsFromEnv } from './sigv4';
 import type { ProbeOptions } from './types';
 import { PROBE_LIMITS, type ProbeLimit } from '../../src/contract/canary-env';
