@@ -10,7 +10,7 @@ import { CANARY_AUTH_MODES, CANARY_ENV, CanaryAuthMode } from '../../src/contrac
 import { HEADER_NAME_DESCRIPTION, isHeaderName } from '../../src/contract/http-names';
 import { DEFAULT_SIGNING_SERVICE } from '../../src/contract/signing';
 import { checkProbeOptions, type OptionProblem, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
-import { jsonTypeOf } from '../probe/json';
+import { isJsonObject, jsonTypeOf } from '../probe/json';
 
 /** How the canary authenticates, resolved from the environment. */
 export type CanaryAuthConfig =
@@ -99,8 +99,8 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   const expectTools = parseJson(env, CANARY_ENV.EXPECTED_TOOLS, problems, (v): v is string[] =>
     Array.isArray(v) && v.every((t) => typeof t === 'string' && t !== ''), 'a JSON array of tool names');
   const headers = parseJson(env, CANARY_ENV.HEADERS, problems, (v): v is Record<string, string> =>
-    isObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values', (v) =>
-    (isObject(v) ? `the value of ${Object.entries(v).filter(([, h]) => typeof h !== 'string').map(([name, h]) => `${JSON.stringify(name.slice(0, 60))} is ${jsonTypeOf(h)}`).join(', ')}` : `it is ${jsonTypeOf(v)}`));
+    isJsonObject(v) && Object.values(v).every((h) => typeof h === 'string'), 'a JSON object of header names to string values', (v) =>
+    (isJsonObject(v) ? `the value of ${Object.entries(v).filter(([, h]) => typeof h !== 'string').map(([name, h]) => `${JSON.stringify(name.slice(0, 60))} is ${jsonTypeOf(h)}`).join(', ')}` : `it is ${jsonTypeOf(v)}`));
 
   let call: CanaryConfig['call'];
   const sentinel = env[CANARY_ENV.SENTINEL_TOOL];
@@ -279,10 +279,6 @@ function parseJson<T>(
     return undefined;
   }
   return value;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

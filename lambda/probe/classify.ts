@@ -4,7 +4,7 @@
  * throw on any input. Decisions in the probe's context: ./era-verdict (era), ./verdicts (tools).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { MAX_JSON_DEPTH, parseJson, previewJson } from './json';
+import { isJsonObject, MAX_JSON_DEPTH, parseJson, previewJson } from './json';
 import { escapeControls, redact } from './redact';
 import type { SseEvent } from './sse';
 import type { Failure } from './types';
@@ -104,10 +104,6 @@ function fail(failureClass: FailureClass, message: string, fallback = false): In
   return { kind: 'failure', failure: { failureClass, message, ...(fallback ? { fallback } : {}) } };
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Parses JSON without throwing; `undefined` when the text is not JSON or absurdly nested. */
 export function tryParseJson(text: string): unknown {
   const parsed = parseJson(text);
@@ -121,7 +117,7 @@ export function jsonRpcErrorOf(body: string): JsonRpcError | undefined {
   const value = tryParseJson(body);
   const candidates = Array.isArray(value) ? value : [value];
   for (const c of candidates) {
-    if (isObject(c) && isObject(c.error) && typeof c.error.code === 'number') {
+    if (isJsonObject(c) && isJsonObject(c.error) && typeof c.error.code === 'number') {
       return { code: c.error.code, message: String(c.error.message ?? ''), data: c.error.data };
     }
   }
@@ -142,7 +138,7 @@ function looksLikeJsonRpc(value: Record<string, unknown>): boolean {
  */
 export function checkJsonRpc(value: unknown, expectedId: number, strictId: boolean, secrets: readonly string[] = []): Interpretation | 'skip' {
   if (Array.isArray(value)) {
-    const objects = value.filter(isObject);
+    const objects = value.filter(isJsonObject);
     for (const item of objects) {
       const checked = checkJsonRpc(item, expectedId, false, secrets);
       if (checked !== 'skip') return checked;
@@ -152,7 +148,7 @@ export function checkJsonRpc(value: unknown, expectedId: number, strictId: boole
     }
     return fail('NOT_MCP', 'the body is a JSON array, not a JSON-RPC message');
   }
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     return fail('NOT_MCP', `the body is JSON ${value === null ? 'null' : typeof value}, not a JSON-RPC message`);
   }
   if (!looksLikeJsonRpc(value)) {
@@ -176,12 +172,12 @@ export function checkJsonRpc(value: unknown, expectedId: number, strictId: boole
   }
   if (hasError) {
     const error = value.error;
-    if (!isObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
+    if (!isJsonObject(error) || typeof error.code !== 'number' || typeof error.message !== 'string') {
       return fail('PROTOCOL_ERROR', 'malformed JSON-RPC error object (needs numeric "code" and string "message")');
     }
     return { kind: 'message', message: { id: expectedId, error: { code: error.code, message: error.message, data: error.data } } };
   }
-  if (!isObject(value.result)) {
+  if (!isJsonObject(value.result)) {
     return fail('PROTOCOL_ERROR', `"result" must be an object, got ${excerpt(value.result ?? null, secrets)}`);
   }
   return { kind: 'message', message: { id: expectedId, result: value.result } };
@@ -223,7 +219,7 @@ function classifyJsonRpcHttpError(status: number, error: JsonRpcError): Interpre
 function classifyJsonRpcHttpFailure(status: number, error: JsonRpcError): Interpretation {
   const text = `HTTP ${status} with JSON-RPC error ${error.code} ${JSON.stringify(error.message)}`;
   if (error.code === -32022) {
-    const supported = isObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
+    const supported = isJsonObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
     return fail('VERSION_MISMATCH', `${text}; the server supports ${supported.length ? supported.join(', ') : 'no version it names'}`, true);
   }
   if (error.code === -32001 || SESSION_TEXT.test(error.message) || /not initialized/i.test(error.message)) {
@@ -417,7 +413,7 @@ export function interpretResponse(evidence: HttpEvidence, expectedId: number | n
 export function classifyRpcError(error: JsonRpcError, method: string): Failure {
   const text = `${method} returned JSON-RPC error ${error.code} ${JSON.stringify(error.message)}`;
   if (error.code === -32022) {
-    const supported = isObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
+    const supported = isJsonObject(error.data) && Array.isArray(error.data.supported) ? error.data.supported.map(String) : [];
     return { failureClass: 'VERSION_MISMATCH', message: `${text}; the server supports ${supported.join(', ') || 'nothing it names'}` };
   }
   if (error.code === -32001 || SESSION_TEXT.test(error.message) || /not initialized/i.test(error.message)) {

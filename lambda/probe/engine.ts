@@ -8,6 +8,7 @@
  */
 import { Connection } from './connection';
 import type { Driver } from './drivers';
+import { isJsonObject } from './json';
 import { negotiate } from './negotiation';
 import { describeAuth } from './oauth-metadata';
 import { validateProbeOptions } from './options';
@@ -83,7 +84,7 @@ class ProbeRun {
     this.driver = driver;
     this.era = era;
     this.protocolVersion = protocolVersion;
-    if (isObject(serverInfo) && typeof serverInfo.name === 'string') {
+    if (isJsonObject(serverInfo) && typeof serverInfo.name === 'string') {
       this.server = { name: serverInfo.name, version: typeof serverInfo.version === 'string' ? serverInfo.version : '' };
     }
     return undefined;
@@ -203,10 +204,6 @@ class ProbeRun {
       message: oneLine(message, secrets),
     };
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function clip(text: string, max: number): string {

@@ -4,6 +4,7 @@
  * reports. ./negotiation does the I/O and follows these verdicts; nothing here does I/O.
  */
 import { classifyRpcError, LEGACY_VERSIONS, MODERN_VERSION, type JsonRpcError } from './classify';
+import { isJsonObject } from './json';
 import type { RpcOutcome } from './rpc-outcome';
 import type { Era, Failure } from './types';
 
@@ -29,7 +30,7 @@ export type InitializeVerdict =
 export function eraVerdict(error: JsonRpcError): EraVerdict {
   if (error.code === -32020 || error.code === -32021) return 'modern';
   if (error.code !== -32022) return 'legacy';
-  const supported = isObject(error.data) && Array.isArray(error.data.supported) && error.data.supported.every((v) => typeof v === 'string')
+  const supported = isJsonObject(error.data) && Array.isArray(error.data.supported) && error.data.supported.every((v) => typeof v === 'string')
     ? (error.data.supported as string[])
     : [];
   if (supported.length === 0) return 'legacy';
@@ -66,15 +67,15 @@ export function discoverVerdict(outcome: RpcOutcome, auto: boolean, retried: boo
   }
   const result = outcome.result;
   const supported = Array.isArray(result.supportedVersions) ? result.supportedVersions.map(String) : undefined;
-  if (!supported || !isObject(result.capabilities)) {
+  if (!supported || !isJsonObject(result.capabilities)) {
     return { kind: 'failure', failure: { failureClass: 'PROTOCOL_ERROR', message: 'the server/discover result lacks "supportedVersions" or "capabilities"', fallback: auto } };
   }
   if (!supported.includes(MODERN_VERSION)) {
     const legacy = supported.some((v) => (LEGACY_VERSIONS as readonly string[]).includes(v));
     return { kind: 'failure', failure: { failureClass: 'VERSION_MISMATCH', message: `the server supports ${supported.join(', ') || 'no version'}, the probe speaks ${MODERN_VERSION}`, fallback: legacy } };
   }
-  const meta = isObject(result._meta) ? result._meta : {};
-  return { kind: 'modern', serverInfo: result.serverInfo ?? meta['io.modelcontextprotocol/serverInfo'], offersTools: isObject(result.capabilities.tools) };
+  const meta = isJsonObject(result._meta) ? result._meta : {};
+  return { kind: 'modern', serverInfo: result.serverInfo ?? meta['io.modelcontextprotocol/serverInfo'], offersTools: isJsonObject(result.capabilities.tools) };
 }
 
 /**
@@ -105,7 +106,7 @@ export function initializeVerdict(outcome: RpcOutcome, era: Exclude<Era, 'modern
     return { kind: 'failure', failure: outcome.failure };
   }
   const result = outcome.result;
-  if (typeof result.protocolVersion !== 'string' || !isObject(result.capabilities) || !isObject(result.serverInfo) || typeof result.serverInfo.name !== 'string') {
+  if (typeof result.protocolVersion !== 'string' || !isJsonObject(result.capabilities) || !isJsonObject(result.serverInfo) || typeof result.serverInfo.name !== 'string') {
     return { kind: 'failure', failure: { failureClass: 'PROTOCOL_ERROR', message: 'the initialize result lacks "protocolVersion", "capabilities" or "serverInfo.name"' } };
   }
   const accepted: readonly string[] = era === 'sse' ? ['2024-11-05'] : LEGACY_VERSIONS;
@@ -137,8 +138,4 @@ export function endpointVerdict(endpoint: { value: string } | { failure: Failure
     return { failure: { failureClass: 'PROTOCOL_ERROR', message: `the "endpoint" event points at another origin (${url.origin}); the probe only posts to ${target.origin}` } };
   }
   return { url };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

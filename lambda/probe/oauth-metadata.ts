@@ -7,6 +7,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc9728
  */
 import type { Connection } from './connection';
+import { isJsonObject } from './json';
 import type { Failure } from './types';
 
 /** The slice of the connection discovery uses. */
@@ -43,7 +44,7 @@ export async function describeAuth(failure: Failure, link: MetadataLink): Promis
   const tried: string[] = [];
   for (const candidate of candidates) {
     const fetched = await link.fetchJson(candidate, { accept: 'application/json' });
-    if ('value' in fetched && isObject(fetched.value)) {
+    if ('value' in fetched && isJsonObject(fetched.value)) {
       note = `; OAuth protected-resource metadata found at ${candidate.pathname}: ${summary(fetched.value)}`;
       break;
     }
@@ -59,8 +60,4 @@ function summary(metadata: Record<string, unknown>): string {
   const scopes = Array.isArray(metadata.scopes_supported) ? metadata.scopes_supported.map(String) : [];
   return `resource ${typeof metadata.resource === 'string' ? metadata.resource : '(not named)'}, `
     + `authorization servers ${servers.length ? servers.join(', ') : '(none listed)'}${scopes.length ? `, scopes ${scopes.join(' ')}` : ''}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

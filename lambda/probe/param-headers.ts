@@ -4,6 +4,7 @@
  * value into a header (plain, or `=?base64?...?=`), as 2026-07-28 Streamable HTTP ("Custom headers
  * from tool parameters") has clients send them. No I/O.
  */
+import { isJsonObject } from './json';
 import { isHeaderName } from '../../src/contract/http-names';
 
 /** One `x-mcp-header` parameter: its path through `properties`, and the header name it asks for. */
@@ -41,12 +42,12 @@ export function decodeHeaderValue(header: string): string {
 export function mcpHeaderParams(schema: unknown): HeaderParam[] {
   const found: HeaderParam[] = [];
   const visit = (node: unknown, path: string[]) => {
-    if (!isObject(node) || path.length > 16) return;
+    if (!isJsonObject(node) || path.length > 16) return;
     const header = node['x-mcp-header'];
     if (path.length > 0 && typeof header === 'string' && isHeaderName(header) && ['string', 'integer', 'boolean'].includes(String(node.type))) {
       found.push({ path, header });
     }
-    if (isObject(node.properties)) {
+    if (isJsonObject(node.properties)) {
       for (const [key, child] of Object.entries(node.properties)) visit(child, [...path, key]);
     }
   };
@@ -59,14 +60,10 @@ export function paramHeaderValues(params: readonly HeaderParam[], args: Record<s
   const headers: Record<string, string> = {};
   for (const { path, header } of params) {
     let value: unknown = args;
-    for (const key of path) value = isObject(value) ? value[key] : undefined;
+    for (const key of path) value = isJsonObject(value) ? value[key] : undefined;
     if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value))) {
       headers[`mcp-param-${header.toLowerCase()}`] = encodeHeaderValue(String(value));
     }
   }
   return headers;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,7 +5,7 @@
  */
 import { classifyRpcError, toolErrorClass } from './classify';
 import type { FrontDoor } from './front-door';
-import { previewJson } from './json';
+import { isJsonObject, previewJson } from './json';
 import type { RpcOutcome } from './rpc-outcome';
 import type { Era, Failure } from './types';
 import { toolsHashMatches } from '../../src/contract/tools-hash-format';
@@ -22,7 +22,7 @@ export function toolsListFailure(outcome: Extract<RpcOutcome, { ok: false }>): F
 
 /** A `tools/list` result's `tools` that is not an array of named tools, or undefined when it is. */
 export function toolsPageFault(tools: unknown): Failure | undefined {
-  if (Array.isArray(tools) && tools.every((t) => isObject(t) && typeof t.name === 'string')) return undefined;
+  if (Array.isArray(tools) && tools.every((t) => isJsonObject(t) && typeof t.name === 'string')) return undefined;
   return { failureClass: 'PROTOCOL_ERROR', message: 'the tools/list result has no "tools" array of named tools' };
 }
 
@@ -88,7 +88,7 @@ export function sentinelVerdict(outcome: RpcOutcome, toolName: string): Failure 
   }
   if (result.isError === true) {
     const text = Array.isArray(result.content)
-      ? result.content.map((c) => (isObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ')
+      ? result.content.map((c) => (isJsonObject(c) && typeof c.text === 'string' ? c.text : '')).join(' ')
       : '';
     const detail = (text || previewJson(result.structuredContent ?? {}, 2_000)).slice(0, 4_000);
     return { failureClass: toolErrorClass(detail), message: `the sentinel tool ${toolName} failed: ${detail}` };
@@ -116,8 +116,4 @@ export function failureLine(failure: Failure, frontDoor: FrontDoor | null): stri
     ? '; behind API Gateway or a Function URL this is usually a Lambda cold start'
     : '';
   return `${failure.failureClass}: ${failure.message}${coldStart}${via}`;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
