@@ -213,6 +213,7 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       serviceName,
       url: props.canaryUrl ?? this.url,
       serverLogGroup: this.logGroup,
+      canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       canaryVpc: canaryInVpc ? vpc : undefined,
       // Private subnets with egress where the VPC has them, else the tasks' own (isolated) subnets.
       canaryVpcSubnets: canaryInVpc

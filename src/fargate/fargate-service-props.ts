@@ -99,7 +99,9 @@ export interface McpFargateTaskOptions {
   readonly stopTimeout?: Duration;
 
   /**
-   * How long the server's logs are kept.
+   * How long the server's logs are kept. Also how long the canary's and the deploy gate's logs
+   * are kept, unless `canaryLogRetention` says otherwise, so one compliance setting covers every
+   * log group of the service.
    *
    * @default logs.RetentionDays.ONE_MONTH
    */

@@ -291,6 +291,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       url: canaryUrl,
       serverLogGroup: this.logGroup,
       canaryLogEncryptionKey: props.canaryLogEncryptionKey ?? props.logEncryptionKey,
+      canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       canaryVpc: canaryInVpc ? vpc : undefined,
       // No certificate to watch on a plain-HTTP URL (the monitoring cannot tell while the URL is a token).
       certificateExpiryAlarm: isPlainHttp(canaryUrl) ? { enabled: false } : props.certificateExpiryAlarm,

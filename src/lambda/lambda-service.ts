@@ -204,6 +204,7 @@ export class McpLambdaService extends McpServiceBase {
       serviceName: props.serviceName ?? fn.functionName,
       url: this.url,
       serverLogGroup: this.logGroup,
+      canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       // An IAM-authenticated URL answers 403 to unsigned requests: the canary signs with SigV4.
       canaryAuth: props.canaryAuth ?? (auth === McpFunctionUrlAuth.AWS_IAM ? McpCanaryAuth.sigV4(functionUrl) : undefined),
       // Every change publishes a new version; the gate probes once the alias serves it, and a

@@ -148,7 +148,8 @@ export interface McpMonitoringOptions {
   /**
    * How long the canary's (and the deploy gate's) logs are kept: one JSON line per probe.
    *
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - the service's `logRetention` for the kinds that have one (Lambda, Web Function,
+   * Fargate, Express), else logs.RetentionDays.ONE_MONTH
    */
   readonly canaryLogRetention?: logs.RetentionDays;
 

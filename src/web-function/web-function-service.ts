@@ -144,6 +144,7 @@ export class McpWebFunctionService extends McpServiceBase {
       serviceName: props.serviceName ?? fn.webFunctionName,
       url: this.url,
       serverLogGroup: logGroup,
+      canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4, or with
       // SigV4a for the Region set * on a multi-Region endpoint's global domain.
       canaryAuth: props.canaryAuth ?? (auth === McpWebFunctionAuth.IAM && props.canary !== false
