@@ -25,6 +25,7 @@ import {
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { environmentTooLarge } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
+import { checkServiceNameUnique } from '../private/service-name-twins';
 import { describeValue, ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
@@ -47,6 +48,10 @@ export interface McpCanaryProps {
    * The name of the monitored service: the value of the `ServiceName` metric dimension. Letters,
    * digits, space and `. _ - # :`, 1 to 255 characters. Never the URL (dimensions must stay low
    * cardinality and free of secrets).
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    */
   readonly serviceName: string;
 
@@ -247,6 +252,10 @@ export class McpCanary extends Construct {
     this.serviceName = props.serviceName;
     this.metricNamespace = metricNamespace;
     this.deadline = deadline;
+    const twins = new ValidationErrors('McpCanary', this);
+    checkServiceNameUnique(this, this, (c) => c instanceof McpCanary
+      && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace, twins, 'canaries');
+    twins.throwIfAny();
     const timeout = Duration.seconds(Math.ceil(deadline.toSeconds({ integral: false })) + CANARY_TIMEOUT_MARGIN_SECONDS);
 
     if (props.logEncryptionKey) {

@@ -110,6 +110,10 @@ export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpress
   /**
    * The Express service's name, also the `ServiceName` of the metrics. Letters, digits, hyphens
    * and underscores. Changing it replaces the service (and its URL): the name is create-only.
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    *
    * @default - a name CloudFormation generates
    * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html

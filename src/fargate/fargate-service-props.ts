@@ -168,6 +168,10 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonito
   /**
    * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
    * log-metric namespace. Letters, digits, hyphens and underscores.
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    *
    * @default - a name CloudFormation generates; the metrics use it
    */

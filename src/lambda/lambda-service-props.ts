@@ -236,6 +236,10 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMoni
   /**
    * The service's name in the probe metrics (`ServiceName` dimension) and in the namespace of its
    * log metrics. Letters, digits, hyphens and underscores. It does not name the function.
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    *
    * @default - the function's generated name
    */

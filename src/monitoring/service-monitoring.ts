@@ -18,6 +18,7 @@ import { CREDENTIAL_ERROR_PATTERN } from './private/log-patterns';
 import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metrics';
 import { CANARY_DIMENSIONS, CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
 import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRIC } from '../contract/operations';
+import { checkServiceNameUnique } from '../private/service-name-twins';
 import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */
@@ -25,6 +26,10 @@ export interface McpServiceMonitoringProps extends McpMonitoringOptions {
   /**
    * The name of the monitored service: the `ServiceName` metric dimension and a segment of the
    * log-metric namespace. Letters, digits, space and `. _ - # :`, 1 to 255 characters.
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    */
   readonly serviceName: string;
 
@@ -459,14 +464,10 @@ export class McpServiceMonitoring extends Construct {
     if (!Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
       errors.check(false, `\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
     }
-    // Two services of one stack with the same name share ProbeSuccess{ServiceName} and the
-    // log-metric namespace: one would page for the other.
-    if (!Token.isUnresolved(this.serviceName) && !Token.isUnresolved(this.metricNamespace)) {
-      const twin = Stack.of(this).node.findAll().find((c) => c !== this && c instanceof McpServiceMonitoring
-        && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace);
-      errors.check(twin === undefined, `serviceName '${this.serviceName}' is already the name of ${twin?.node.path} in this stack: both would write the same `
-        + `${this.metricNamespace}/ProbeSuccess{ServiceName} metric and log namespace, and each service's alarms would fire for the other. Give each service its own serviceName.`);
-    }
+    // Two services of one account and Region with the same name share ProbeSuccess{ServiceName}
+    // and the log-metric namespace: one would page for the other.
+    checkServiceNameUnique(this, this, (c) => c instanceof McpServiceMonitoring
+      && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace, errors, 'services');
     errors.integerInRange('certificateExpiryAlarm.minDaysRemaining', props.certificateExpiryAlarm?.minDaysRemaining, 1, 365, 'days');
     for (const email of props.alarmEmails ?? []) {
       errors.check(Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `\`alarmEmails\` contains '${email}', which is not an e-mail address.`);

@@ -185,6 +185,10 @@ export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpMo
   /**
    * The service's name in the probe metrics (`ServiceName` dimension) and in the namespace of its
    * log metrics. It does not name the function.
+   * Unique in the account and Region per `metricNamespace`: two services or canaries with one
+   * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
+   * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
+   * environment-agnostic stacks of one stage; stacks of other apps are out of its sight.
    *
    * @default - the Web Function's name
    */
