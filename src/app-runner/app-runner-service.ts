@@ -12,6 +12,7 @@ import {
   APP_RUNNER_DEFAULT_MAX_INSTANCES,
   validateAppRunnerServiceProps,
 } from './private/app-runner-validation';
+import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -138,7 +139,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
     if (image.repositoryType === McpAppRunnerImageRepositoryType.ECR) {
       const accessRole = new iam.Role(this, 'AccessRole', {
         assumedBy: new iam.ServicePrincipal('build.apprunner.amazonaws.com'),
-        description: `Lets App Runner pull the image of the MCP server ${this.node.path}`,
+        description: describePath('Lets App Runner pull the image of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
       });
       if (image.repository) {
         image.repository.grantPull(accessRole);
@@ -148,7 +149,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
 
     const instanceRole = props.instanceRole ?? new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('tasks.apprunner.amazonaws.com'),
-      description: `Run-time role of the MCP server ${this.node.path}`,
+      description: describePath('Run-time role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
     });
     this.instanceRole = instanceRole;
     this.grantPrincipal = instanceRole;
@@ -287,7 +288,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
     const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc,
       allowAllOutbound,
-      description: `Outbound traffic of the MCP server ${this.node.path} (App Runner VPC connector)`,
+      description: describePath('Outbound traffic of the MCP server ', this.node.path, SECURITY_GROUP_DESCRIPTION_MAX, ' (App Runner VPC connector)'),
     });
     if (!allowAllOutbound) {
       group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS: AWS APIs and web services');

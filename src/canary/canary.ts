@@ -25,6 +25,7 @@ import {
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { environmentTooLarge } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
+import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { checkServiceNameUnique } from '../private/service-name-twins';
 import { describeValue, ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
 
@@ -308,6 +309,8 @@ export class McpCanary extends Construct {
     });
     // The role's policy must exist before the function: Lambda checks VPC permissions on create.
     fn.node.addDependency(role);
+    // In a VPC, Lambda names the group it creates after the path: cut under a deep path.
+    fitSecurityGroupDescriptions(fn);
     this.function = fn;
 
     const schedule = props.schedule ?? events.Schedule.rate(Duration.minutes(1));

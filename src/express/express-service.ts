@@ -8,6 +8,8 @@ import { McpExpressAlarms } from './express-alarms';
 import { McpExpressScalingMetric, McpExpressServiceProps } from './express-service-props';
 import { createdVpcIsInternal, resolveExpressNetwork } from './private/express-network';
 import { ResolvedExpressSettings, validateExpressServiceProps } from './private/express-validation';
+import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
+import { fitVpcNameTags } from '../private/path-texts';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -124,16 +126,16 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     this.infrastructureRole = new iam.Role(this, 'InfrastructureRole', {
       // The infrastructure role is assumed by ECS itself (infrastructure_IAM_role.html).
       assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-      description: `ECS Express Mode infrastructure role of the MCP server ${this.node.path}: manages its load balancer and auto scaling`,
+      description: describePath('ECS Express Mode infrastructure role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': manages its load balancer and auto scaling'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(INFRASTRUCTURE_POLICY)],
     });
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `ECS execution role of the MCP server ${this.node.path}: pulls the image, writes logs, reads secrets`,
+      description: describePath('ECS execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': pulls the image, writes logs, reads secrets'),
     });
     this.taskRole = props.taskRole ?? new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `Task role of the MCP server ${this.node.path}: what its tools may do`,
+      description: describePath('Task role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': what its tools may do'),
     });
     this.grantPrincipal = this.taskRole;
 
@@ -250,7 +252,7 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
    * map no public IPs (Control Tower control CT.EC2.PR.11).
    */
   private createVpc(internal: boolean): ec2.IVpc {
-    return new ec2.Vpc(this, 'Vpc', {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways: internal ? 1 : 0,
       subnetConfiguration: internal
@@ -261,6 +263,8 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
         : [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 18 }],
       flowLogs: { FlowLog: { trafficType: ec2.FlowLogTrafficType.REJECT } },
     });
+    fitVpcNameTags(vpc);
+    return vpc;
   }
 
   /** Resolve the image as a container definition would, granting the pull to the execution role. */

@@ -12,7 +12,9 @@ import { Construct } from 'constructs';
 import { McpFargateAlarms } from './fargate-alarms';
 import { McpFargateScalingMetric, McpFargateServiceProps } from './fargate-service-props';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
+import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
+import { fitSecurityGroupDescriptions, fitVpcNameTags } from '../private/path-texts';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -136,11 +138,11 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     });
     this.executionRole = new iam.Role(this, 'ExecutionRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `ECS execution role of the MCP server ${this.node.path}: pulls the image, writes logs, reads secrets`,
+      description: describePath('ECS execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': pulls the image, writes logs, reads secrets'),
     });
     this.taskRole = props.taskRole ?? new iam.Role(this, 'TaskRole', {
       assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: `Task role of the MCP server ${this.node.path}: what its tools may do`,
+      description: describePath('Task role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': what its tools may do'),
     });
     this.grantPrincipal = this.taskRole;
 
@@ -202,11 +204,13 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       serviceName: props.serviceName,
       securityGroups: taskSecurityGroups,
     });
+    // ECS names the group it creates after the path: cut under a deep path.
+    fitSecurityGroupDescriptions(this.service);
     this.connections = this.service.connections;
 
     const loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
       vpc,
-      description: `Load balancer of the MCP server ${this.node.path}`,
+      description: describePath('Load balancer of the MCP server ', this.node.path, SECURITY_GROUP_DESCRIPTION_MAX),
       // Egress only to the tasks, added when they are registered.
       allowAllOutbound: false,
     });
@@ -324,7 +328,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     // addresses) give no public IP to what else starts there (Control Tower control
     // CT.EC2.PR.11). Tasks with assignPublicIp still get one.
     const publicSubnets: ec2.SubnetConfiguration = { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, mapPublicIpOnLaunch: false };
-    return new ec2.Vpc(this, 'Vpc', {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
       maxAzs: 2,
       natGateways,
       subnetConfiguration: natGateways === 0
@@ -339,13 +343,15 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
         },
       },
     });
+    fitVpcNameTags(vpc);
+    return vpc;
   }
 
   /** The tasks' security group when `allowAllOutbound` is false: outbound HTTPS only. */
   private createHttpsOnlySecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
     const group = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
       vpc,
-      description: `Tasks of the MCP server ${this.node.path}: outbound HTTPS only`,
+      description: describePath('Tasks of the MCP server ', this.node.path, SECURITY_GROUP_DESCRIPTION_MAX, ': outbound HTTPS only'),
       allowAllOutbound: false,
     });
     // Everything Fargate does through the task's network interface is HTTPS: image pulls from ECR,

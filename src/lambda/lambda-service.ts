@@ -10,6 +10,7 @@ import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { describePath, environmentTooLarge } from '../private/limits';
+import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
@@ -161,6 +162,8 @@ export class McpLambdaService extends McpServiceBase {
       secret.grantRead(fn);
     }
     if (props.vpc) {
+      // Lambda names the group it creates after the path: cut under a deep path.
+      fitSecurityGroupDescriptions(fn);
       // The construct passes its own role, so lambda.Function adds no VPC access policy itself.
       grantVpcNetworkInterfaces(role);
       fn.node.addDependency(role);

@@ -9,6 +9,7 @@ import { McpCanary } from '../canary/canary';
 import { CANARY_ENV } from '../contract/canary-env';
 import { GATE_ENV, GATE_IAM_ACTIONS, GATE_PROPERTIES, GATE_TIMEOUT_MARGIN_MS } from '../contract/gate';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
+import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { ValidationErrors } from '../private/validation';
 
 /** Properties of an {@link McpDeployGate}. */
@@ -116,6 +117,8 @@ export class McpDeployGate extends Construct {
       securityGroups: placement.securityGroups,
     });
     fn.node.addDependency(role);
+    // In a VPC, Lambda names the group it creates after the path: cut under a deep path.
+    fitSecurityGroupDescriptions(fn);
     this.function = fn;
 
     // The Provider framework's own function, with a least-privilege role of ours instead of the

@@ -42,18 +42,36 @@ export function environmentTooLarge(what: string, environment: { readonly [key: 
 
 /**
  * A default text built from a construct path, cut to `max` characters by dropping the start of
- * the path (the end names the construct) and marking the cut with `...`.
+ * the path (the end names the construct) and marking the cut with `...`; `prefix` and `suffix`
+ * stay whole.
  *
  * Used where AWS limits the length: a Lambda description has at most 256 characters
  * (https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html, Description: "Length
  * Constraints: Minimum length of 0. Maximum length of 256"), an IAM role description at most 1000
- * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, Description).
+ * (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html, Description), a
+ * security group description at most {@link SECURITY_GROUP_DESCRIPTION_MAX}, a tag value at most
+ * {@link TAG_VALUE_MAX}.
  */
-export function describePath(prefix: string, path: string, max: number): string {
-  const text = `${prefix}${path}`;
+export function describePath(prefix: string, path: string, max: number, suffix = ''): string {
+  const text = `${prefix}${path}${suffix}`;
   if (text.length <= max) {
     return text;
   }
-  const keep = Math.max(0, max - prefix.length - 3);
-  return `${prefix}...${path.slice(path.length - keep)}`;
+  const keep = Math.max(0, max - prefix.length - suffix.length - 3);
+  return `${prefix}...${path.slice(path.length - keep)}${suffix}`;
 }
+
+/**
+ * A security group's description: "Up to 255 characters in length"
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html, GroupDescription).
+ */
+export const SECURITY_GROUP_DESCRIPTION_MAX = 255;
+
+/**
+ * A tag's value: at most 256 characters
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html, Value).
+ */
+export const TAG_VALUE_MAX = 256;
+
+/** An IAM role's description: at most 1000 characters (see {@link describePath}). */
+export const ROLE_DESCRIPTION_MAX = 1000;

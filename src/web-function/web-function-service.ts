@@ -7,6 +7,7 @@ import { validateWebFunctionServiceProps } from './private/web-function-validati
 import { McpWebFunctionAlarms } from './web-function-alarms';
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
@@ -73,7 +74,7 @@ export class McpWebFunctionService extends McpServiceBase {
 
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the MCP server ${this.node.path}`,
+      description: describePath('Execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
     });
     // Least privilege instead of AWSLambdaBasicExecutionRole (the L2's default): this log group only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -102,7 +103,7 @@ export class McpWebFunctionService extends McpServiceBase {
       runtime: lambda.WebFunctionRuntime.NODEJS_24_X,
       role,
       webFunctionName: props.webFunctionName,
-      revisionDescription: props.description ?? `MCP server ${this.node.path}`.slice(0, 256),
+      revisionDescription: props.description ?? describePath('MCP server ', this.node.path, 256),
       environment,
       kmsKey: props.environmentEncryptionKey,
       logGroup,
