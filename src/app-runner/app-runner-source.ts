@@ -164,7 +164,11 @@ class EcrPublicImage extends McpAppRunnerImage {
 export abstract class McpAppRunnerSecret {
   /**
    * A Secrets Manager secret, whole or one field of a JSON secret. Import secrets by their complete
-   * ARN (`Secret.fromSecretCompleteArn`) so App Runner gets the full ARN.
+   * ARN (`Secret.fromSecretCompleteArn`) so App Runner gets the full ARN: a `field` of a secret
+   * known only by name or partial ARN (`Secret.fromSecretNameV2`, `fromSecretPartialArn`) is
+   * rejected, since App Runner cannot resolve `<partial ARN>:<field>::`.
+   *
+   * @see https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html
    *
    * @param secret the secret
    * @param field a top-level key of a JSON secret @default - the whole secret value
@@ -197,8 +201,15 @@ class SecretsManagerSecret extends McpAppRunnerSecret {
     if (field !== undefined && !Token.isUnresolved(field) && (field === '' || field.includes(':'))) {
       throw new Error(`McpAppRunnerSecret.fromSecretsManager: field "${field}" must be a non-empty JSON key without ":".`);
     }
-    // App Runner takes the full ARN (with the random suffix) when there is one: a partial ARN
-    // followed by `:<field>::` is ambiguous.
+    // App Runner takes the full ARN (with the random suffix): a partial ARN followed by
+    // `:<field>::` cannot be resolved (the field reads as part of the name).
+    // https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html (RuntimeEnvironmentSecrets:
+    // "the full Amazon Resource Name (ARN) of the Secrets Manager secret")
+    if (field !== undefined && secret.secretFullArn === undefined) {
+      throw new Error(`McpAppRunnerSecret.fromSecretsManager: field "${field}" of a secret known only by name or partial ARN (${secret.node.path}): `
+        + 'App Runner addresses a JSON key as <full ARN>:<key>:: and needs the full ARN, with its random suffix, for it. '
+        + 'Import the secret with Secret.fromSecretCompleteArn, or use a secret created in this app.');
+    }
     const arn = secret.secretFullArn ?? secret.secretArn;
     this.arn = field === undefined ? arn : `${arn}:${field}::`;
   }
