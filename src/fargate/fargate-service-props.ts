@@ -28,8 +28,9 @@ export enum McpFargateScalingMetric {
 export interface McpFargateTaskOptions {
   /**
    * The server's container image: `ecs.ContainerImage.fromAsset(dir)` (built and pushed at
-   * deploy time), `fromRegistry(name)` or `fromEcrRepository(repo, tag)`. The image must serve
-   * `mcpPath` and `healthCheckPath` on `containerPort`.
+   * deploy time, for `cpuArchitecture` unless its `platform` is set), `fromRegistry(name)` or
+   * `fromEcrRepository(repo, tag)`. The image must serve `mcpPath` and `healthCheckPath` on
+   * `containerPort`.
    */
   readonly image: ecs.ContainerImage;
 
@@ -57,8 +58,13 @@ export interface McpFargateTaskOptions {
   readonly memoryLimitMiB?: number;
 
   /**
-   * The CPU architecture of the task. It must match the image: an asset image is built for the
-   * deploying machine's architecture unless its `platform` is set.
+   * The CPU architecture of the task. It must match the image. An image from
+   * `ecs.ContainerImage.fromAsset(dir)` without `platform` is built for this architecture
+   * (`linux/arm64` or `linux/amd64`), not the deploying machine's; a `platform` that contradicts
+   * it is a synth error. The platform of an image built elsewhere (`fromDockerImageAsset`,
+   * `fromEcrRepository`, `fromRegistry`) cannot be read: build it for this architecture (for a
+   * `DockerImageAsset` made outside the service the construct warns,
+   * `cdk-mcp:imageAssetPlatformUnchecked`).
    *
    * @default ecs.CpuArchitecture.X86_64
    */

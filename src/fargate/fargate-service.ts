@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { McpFargateAlarms } from './fargate-alarms';
 import { McpFargateScalingMetric, McpFargateServiceProps } from './fargate-service-props';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
+import { imageForArchitecture, warnOnForeignImageAsset } from './private/image-platform';
 import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions, fitVpcNameTags } from '../private/path-texts';
@@ -146,18 +147,19 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     });
     this.grantPrincipal = this.taskRole;
 
+    const cpuArchitecture = props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: settings.cpu,
       memoryLimitMiB: settings.memoryLimitMiB,
       runtimePlatform: {
-        cpuArchitecture: props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64,
+        cpuArchitecture,
         operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
       },
       taskRole: this.taskRole,
       executionRole: this.executionRole,
     });
     this.container = this.taskDefinition.addContainer(CONTAINER_NAME, {
-      image: props.image,
+      image: imageForArchitecture(this, props.image, cpuArchitecture),
       essential: true,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP, name: 'mcp' }],
       environment: props.environment && Object.keys(props.environment).length > 0 ? props.environment : undefined,
@@ -178,6 +180,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
         maxBufferSize: Size.mebibytes(25),
       }),
     });
+    warnOnForeignImageAsset(this, this.container.imageName, cpuArchitecture);
 
     if (settings.readonlyRootFilesystem) {
       // An empty bind-mount volume on the task's ephemeral storage, writable at /tmp.
