@@ -116,7 +116,23 @@ export interface McpLambdaFunctionOptions {
   /**
    * VPC to place the function in, for servers that reach private resources.
    *
+   * Lambda creates and deletes the function's network interfaces with its execution role, so the
+   * role gets `ec2:CreateNetworkInterface`, `ec2:DescribeNetworkInterfaces`,
+   * `ec2:DescribeSubnets`, `ec2:DeleteNetworkInterface`, `ec2:AssignPrivateIpAddresses` and
+   * `ec2:UnassignPrivateIpAddresses` on `*` (what AWS's `AWSLambdaVPCAccessExecutionRole` grants;
+   * these actions support no resource-level permissions). cdk-nag reports it as
+   * `AwsSolutions-IAM5[Resource::*]` on the role's policy; acknowledge exactly that finding on
+   * the role:
+   *
+   * ```ts
+   * Validations.of(service.serverFunction.role!).acknowledge({
+   *   id: 'AwsSolutions-IAM5[Resource::*]',
+   *   reason: 'Lambda creates the function\'s network interfaces with its role; the EC2 network-interface actions support no resource-level permissions.',
+   * });
+   * ```
+   *
    * @default - not in a VPC
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
    */
   readonly vpc?: ec2.IVpc;
 
