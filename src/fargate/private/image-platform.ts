@@ -6,7 +6,8 @@ import { Construct } from 'constructs';
 /** The Docker platform whose images run on tasks of `architecture`. */
 function platformOf(architecture: ecs.CpuArchitecture): ecrAssets.Platform {
   // By value: CpuArchitecture.of('ARM64') is another instance than CpuArchitecture.ARM64.
-  return architecture._cpuArchitecture === ecs.CpuArchitecture.ARM64._cpuArchitecture ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64;
+  const arm = architecture._cpuArchitecture === ecs.CpuArchitecture.ARM64._cpuArchitecture;
+  return arm ? ecrAssets.Platform.LINUX_ARM64 : ecrAssets.Platform.LINUX_AMD64;
 }
 
 /** The name of the `Platform` member for a platform of {@link platformOf}. */
