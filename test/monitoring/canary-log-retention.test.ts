@@ -1,18 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import {
-  IMcpService,
-  McpExpressService,
-  McpFargateService,
-  McpLambdaService,
-  McpServerCode,
-  McpWebFunctionCode,
-  McpWebFunctionService,
-} from '../../src';
+import { IMcpService } from '../../src';
 import { testStack } from '../support/kit';
+import { minimalService } from '../support/service-kinds';
 
 /** The retention in days a log group of the library renders to. */
 function retentionOf(logGroup: logs.ILogGroup): unknown {
@@ -25,20 +15,14 @@ function probeLogGroups(service: IMcpService): logs.LogGroup[] {
   return [service.canary!, gate].flatMap((c) => c.node.findAll()).filter((c): c is logs.LogGroup => c instanceof logs.LogGroup);
 }
 
-/** Each service kind with a `logRetention` of its own, made with the given extra props. */
-const kinds: Array<[string, (stack: Stack, extra: { logRetention?: logs.RetentionDays; canaryLogRetention?: logs.RetentionDays }) => IMcpService]> = [
-  ['McpLambdaService', (stack, extra) => new McpLambdaService(stack, 'Mcp', {
-    code: McpServerCode.fromEcrImage(ecr.Repository.fromRepositoryName(stack, 'Repo', 'mcp-server')), deployGate: true, ...extra,
-  })],
-  ['McpWebFunctionService', (stack, extra) => new McpWebFunctionService(stack, 'Mcp', {
-    code: McpWebFunctionCode.fromBucket(s3.Bucket.fromBucketName(stack, 'Code', 'mcp-code'), 'server.zip'), deployGate: true, ...extra,
-  })],
-  ['McpFargateService', (stack, extra) => new McpFargateService(stack, 'Mcp', {
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1'), deployGate: true, ...extra,
-  })],
-  ['McpExpressService', (stack, extra) => new McpExpressService(stack, 'Mcp', {
-    image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1'), deployGate: true, ...extra,
-  })],
+type RetentionProps = { logRetention?: logs.RetentionDays; canaryLogRetention?: logs.RetentionDays };
+
+/** Each service kind with a `logRetention` of its own, with a deploy gate and the given retention props. */
+const kinds: Array<[string, (stack: Stack, extra: RetentionProps) => IMcpService]> = [
+  ['McpLambdaService', (stack, extra) => minimalService.lambda(stack, { deployGate: true, ...extra })],
+  ['McpWebFunctionService', (stack, extra) => minimalService.webFunction(stack, { deployGate: true, ...extra })],
+  ['McpFargateService', (stack, extra) => minimalService.fargate(stack, { deployGate: true, ...extra })],
+  ['McpExpressService', (stack, extra) => minimalService.express(stack, { deployGate: true, ...extra })],
 ];
 
 describe.each(kinds)('%s: the canary\'s and the deploy gate\'s log retention', (_name, make) => {

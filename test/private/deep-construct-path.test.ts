@@ -1,21 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as ecr from 'aws-cdk-lib/aws-ecr';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import {
-  McpAppRunnerImage,
-  McpAppRunnerService,
-  McpExpressService,
-  McpFargateService,
-  McpLambdaService,
-  McpServerCode,
-  McpWebFunctionCode,
-  McpWebFunctionService,
-} from '../../src';
 import { enableBuiltinValidation, strictValidationApp } from '../support/builtin-validation';
+import { minimalService } from '../support/service-kinds';
 
 /** Limits on texts derived from a construct path (CloudFormation resource schemas). */
 const MAX_SECURITY_GROUP_DESCRIPTION = 255;
@@ -64,28 +52,18 @@ function overLimit(template: Template): string[] {
 describe('a service at a construct path over 300 characters', () => {
   enableBuiltinValidation();
 
+  /** A VPC of the stack (outside the deep scope), as users pass theirs. */
+  const vpcOf = (stack: Stack) => new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const kinds: Array<[string, (scope: Construct, stack: Stack) => void]> = [
-    ['McpFargateService', (scope) => { new McpFargateService(scope, 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1') }); }],
+    ['McpFargateService', (scope) => minimalService.fargate(scope)],
     ['McpFargateService in a VPC of the stack, with the canary and the deploy gate in it', (scope, stack) => {
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-      new McpFargateService(scope, 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1'), vpc, publicLoadBalancer: false, deployGate: true });
+      minimalService.fargate(scope, { vpc: vpcOf(stack), publicLoadBalancer: false, deployGate: true });
     }],
-    ['McpExpressService', (scope) => { new McpExpressService(scope, 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1') }); }],
-    ['McpExpressService private in a VPC', (scope, stack) => {
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-      new McpExpressService(scope, 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1'), vpc, publicEndpoint: false });
-    }],
-    ['McpLambdaService in a VPC', (scope, stack) => {
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-      new McpLambdaService(scope, 'Mcp', { code: McpServerCode.fromEcrImage(ecr.Repository.fromRepositoryName(stack, 'Repo', 'mcp-server')), vpc });
-    }],
-    ['McpWebFunctionService', (scope, stack) => {
-      new McpWebFunctionService(scope, 'Mcp', { code: McpWebFunctionCode.fromBucket(s3.Bucket.fromBucketName(stack, 'Code', 'mcp-code'), 'server.zip') });
-    }],
-    ['McpAppRunnerService in a VPC', (scope, stack) => {
-      const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-      new McpAppRunnerService(scope, 'Mcp', { image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/example/mcp-server:1'), vpc });
-    }],
+    ['McpExpressService', (scope) => minimalService.express(scope)],
+    ['McpExpressService private in a VPC', (scope, stack) => minimalService.express(scope, { vpc: vpcOf(stack), publicEndpoint: false })],
+    ['McpLambdaService in a VPC', (scope, stack) => minimalService.lambda(scope, { vpc: vpcOf(stack) })],
+    ['McpWebFunctionService', (scope) => minimalService.webFunction(scope)],
+    ['McpAppRunnerService in a VPC', (scope, stack) => minimalService.appRunner(scope, { vpc: vpcOf(stack) })],
   ];
 
   test.each(kinds)('%s keeps every description and tag value derived from the path within its limit', (_name, make) => {
@@ -100,7 +78,7 @@ describe('a service at a construct path over 300 characters', () => {
 describe('texts cut under a deep path stay readable and distinct', () => {
   test('the load balancer\'s group keeps its prefix and the end of the path; each subnet keeps a Name of its own', () => {
     const stack = new Stack(undefined, 'Deep', { env: { account: '111111111111', region: 'us-east-1' } });
-    new McpFargateService(deepScope(stack), 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1'), allowAllOutbound: false });
+    minimalService.fargate(deepScope(stack), { allowAllOutbound: false });
     const template = Template.fromStack(stack);
     const groups = Object.values<any>(template.findResources('AWS::EC2::SecurityGroup')).map((r) => r.Properties.GroupDescription as string);
     expect(groups).toEqual(expect.arrayContaining([
@@ -116,7 +94,7 @@ describe('texts cut under a deep path stay readable and distinct', () => {
 
   test('a short path keeps its texts whole', () => {
     const stack = new Stack(undefined, 'Short');
-    new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/example/mcp-server:1') });
+    minimalService.fargate(stack);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Load balancer of the MCP server Short/Mcp' });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', { GroupDescription: 'Short/Mcp/Service/SecurityGroup' });
