@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { ValidationErrors } from '../private/validation';
 
 /** Where App Runner pulls an image from. */
 export enum McpAppRunnerImageRepositoryType {
@@ -205,11 +206,12 @@ class SecretsManagerSecret extends McpAppRunnerSecret {
     // `:<field>::` cannot be resolved (the field reads as part of the name).
     // https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html (RuntimeEnvironmentSecrets:
     // "the full Amazon Resource Name (ARN) of the Secrets Manager secret")
-    if (field !== undefined && secret.secretFullArn === undefined) {
-      throw new Error(`McpAppRunnerSecret.fromSecretsManager: field "${field}" of a secret known only by name or partial ARN (${secret.node.path}): `
-        + 'App Runner addresses a JSON key as <full ARN>:<key>:: and needs the full ARN, with its random suffix, for it. '
-        + 'Import the secret with Secret.fromSecretCompleteArn, or use a secret created in this app.');
-    }
+    const errors = new ValidationErrors('McpAppRunnerSecret.fromSecretsManager');
+    errors.check(field === undefined || secret.secretFullArn !== undefined,
+      `field "${field}" of a secret known only by name or partial ARN (${secret.node.path}): `
+      + 'App Runner addresses a JSON key as <full ARN>:<key>:: and needs the full ARN, with its random suffix, for it. '
+      + 'Import the secret with Secret.fromSecretCompleteArn, or use a secret created in this app.');
+    errors.throwIfAny();
     const arn = secret.secretFullArn ?? secret.secretArn;
     this.arn = field === undefined ? arn : `${arn}:${field}::`;
   }

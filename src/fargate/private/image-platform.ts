@@ -2,6 +2,7 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
+import { ValidationErrors } from '../../private/validation';
 
 /** The Docker platform whose images run on tasks of `architecture`. */
 function platformOf(architecture: ecs.CpuArchitecture): ecrAssets.Platform {
@@ -43,9 +44,11 @@ export function imageForArchitecture(scope: Construct, image: ecs.ContainerImage
     return ecs.ContainerImage.fromAsset(directory, { ...props, platform: expected });
   }
   if (props.platform.platform !== expected.platform) {
-    throw new Error(`McpFargateService '${scope.node.path}': cpuArchitecture is ${architecture._cpuArchitecture} but the image asset is built for platform ${props.platform.platform}: `
+    const errors = new ValidationErrors('McpFargateService', scope);
+    errors.check(false, `cpuArchitecture is ${architecture._cpuArchitecture} but the image asset is built for platform ${props.platform.platform}: `
       + `the tasks would exit at start with "exec format error". Build the image for ${expected.platform} (platform: Platform.${platformMember(expected)}), `
       + 'or leave platform out and the service builds it for cpuArchitecture, or change cpuArchitecture.');
+    errors.throwIfAny();
   }
   return image;
 }
