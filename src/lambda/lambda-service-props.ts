@@ -42,7 +42,7 @@ export interface McpLambdaFunctionOptions {
    * execs:
    * - `fromEntry` needs a Node.js runtime: its generated `run.sh` execs `node`.
    * - `fromDirectory` takes any managed runtime: a Python server uses a Python runtime
-   *   (`lambda.Runtime.PYTHON_3_11`) and a `run.sh` that execs `python3`, with its dependencies
+   *   (`lambda.Runtime.PYTHON_3_13`) and a `run.sh` that execs `python3`, with its dependencies
    *   vendored into the directory for the function's architecture (see docs/python.md).
    * - OS-only runtimes (`provided.al2023`, `provided.al2`) are rejected: they run no wrapper
    *   scripts, so the adapter would never start. Use a container image instead.
