@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3.1164.0',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
-  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/'],
+  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,
@@ -121,6 +121,18 @@ const exampleServer = project.addTask('bundle:example-server', {
     'esbuild examples/server/src/main.ts --bundle --platform=node --target=node20 --format=cjs --minify --sourcemap --outfile=examples/server/dist/server.js --log-level=warning',
 });
 project.preCompileTask.spawn(exampleServer);
+
+// --- The Python example MCP server: its pinned requirements in a virtualenv, from the machine's pip
+// index (pip config), for test/examples/python-server.test.ts. Not part of the build: CI (.ci/run)
+// runs it before the build. --retries 1: where pypi.org does not resolve (an offline mirror in
+// pip's extra-index-url), pip's default 5 retries with backoff cost about 8 s per package.
+project.addTask('install:python-example', {
+  description: 'Create .venv-python-example/ and pip install examples/python-server/requirements.txt (needs python3 >= 3.10)',
+  steps: [
+    { exec: '[ -x .venv-python-example/bin/python ] || python3 -m venv .venv-python-example' },
+    { exec: '.venv-python-example/bin/pip install --quiet --disable-pip-version-check --retries 1 -r examples/python-server/requirements.txt' },
+  ],
+});
 
 // --- Main job: synth every example offline and probe the example server on 127.0.0.1.
 const cdkEnv = { CDK_DISABLE_VERSION_CHECK: '1', CDK_CLI_NOTICES: 'false' };

@@ -3,9 +3,10 @@
 // Build the server bundle first (the Dockerfile copies it): npx projen bundle:example-server
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { McpExpressExampleStack } from './express-stack';
+import { McpExpressExampleStack, McpExpressPythonExampleStack } from './express-stack';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 new McpExpressExampleStack(app, 'McpExpressExample');
+new McpExpressPythonExampleStack(app, 'McpExpressPythonExample');
 app.synth();

@@ -3,7 +3,20 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { EXAMPLE_SERVER_CONTEXT } from './fargate-stack';
+import { PYTHON_SERVER_CONTEXT } from './lambda-stack';
 import { McpExpressService } from '../src';
+
+/** The cdk-nag findings on the roles every Express Mode service has, acknowledged with their reasons. */
+function acknowledgeExpressRoles(service: McpExpressService): void {
+  Validations.of(service.infrastructureRole).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]',
+    reason: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
+  });
+  Validations.of(service.executionRole).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, has no resource-level permissions.',
+  });
+}
 
 /**
  * The example MCP server as a stateless service on ECS Express Mode: two to six tasks scaling on
@@ -32,13 +45,28 @@ export class McpExpressExampleStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
-    Validations.of(this.service.infrastructureRole).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]',
-      reason: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
+    acknowledgeExpressRoles(this.service);
+  }
+}
+
+/**
+ * The Python example MCP server (official MCP Python SDK) on ECS Express Mode, from the same
+ * Dockerfile as its Lambda image: one to three tasks, x86_64. The image sets `PORT=8080`, which
+ * is Express Mode's default container port, and answers `GET /healthz`.
+ */
+export class McpExpressPythonExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpExpressService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.service = new McpExpressService(this, 'Mcp', {
+      image: ecs.ContainerImage.fromAsset(PYTHON_SERVER_CONTEXT, { platform: ecr_assets.Platform.LINUX_AMD64 }),
+      minTaskCount: 1,
+      maxTaskCount: 3,
+      canaryExpectedTools: ['echo', 'get_time', 'health'],
+      canarySentinelTool: 'health',
     });
-    Validations.of(this.service.executionRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, has no resource-level permissions.',
-    });
+    acknowledgeExpressRoles(this.service);
   }
 }

@@ -7,6 +7,13 @@ import { McpFunctionUrlAuth, McpLambdaService, McpServerCode } from '../src';
 export const EXAMPLE_SERVER_ENTRY = path.join(__dirname, 'server', 'src', 'main.ts');
 
 /**
+ * The Python example MCP server's Docker build context (its Dockerfile installs the pinned
+ * requirements and copies the Lambda Web Adapter). Synth only stages the folder; the image is
+ * built and pushed at deploy time, so synthesizing needs neither pip nor Docker.
+ */
+export const PYTHON_SERVER_CONTEXT = path.join(__dirname, 'python-server');
+
+/**
  * The example MCP server on Lambda behind an IAM-authenticated Function URL (the default): only
  * SigV4-signed callers you grant (`grantInvokeUrl`) reach it.
  */
@@ -57,5 +64,28 @@ export class McpLambdaPublicExampleStack extends Stack {
     });
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedUrl', 'public on purpose: echo, get_time and health only');
+  }
+}
+
+/**
+ * The Python example MCP server (official MCP Python SDK) on Lambda as a container image, behind
+ * an IAM-authenticated Function URL. The image is built for the function's architecture (arm64 by
+ * default), and the canary expects the same three tools as the TypeScript example and calls the
+ * read-only `health` sentinel.
+ */
+export class McpLambdaPythonExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpLambdaService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    this.service = new McpLambdaService(this, 'Mcp', {
+      code: McpServerCode.fromImageAsset(PYTHON_SERVER_CONTEXT),
+      // Importing the SDK (pydantic, starlette, uvicorn) takes about 2 s of CPU: more memory is more CPU.
+      memorySize: 2048,
+      environment: { LOG_LEVEL: 'info' },
+      canaryExpectedTools: ['echo', 'get_time', 'health'],
+      canarySentinelTool: 'health',
+    });
   }
 }

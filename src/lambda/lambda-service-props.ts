@@ -34,8 +34,20 @@ export interface McpLambdaFunctionOptions {
   readonly architecture?: lambda.Architecture;
 
   /**
-   * The Node.js runtime for zip code (`fromDirectory`, `fromEntry`). Ignored for container images.
+   * The Lambda runtime for zip code (`fromDirectory`, `fromEntry`); not allowed with a container
+   * image, which brings its own.
    *
+   * The Web Adapter starts the server through the runtime's wrapper-script hook
+   * (`AWS_LAMBDA_EXEC_WRAPPER`), so any managed runtime works whose interpreter the start script
+   * execs:
+   * - `fromEntry` needs a Node.js runtime: its generated `run.sh` execs `node`.
+   * - `fromDirectory` takes any managed runtime: a Python server uses a Python runtime
+   *   (`lambda.Runtime.PYTHON_3_13`) and a `run.sh` that execs `python3`, with its dependencies
+   *   vendored into the directory for the function's architecture (see docs/python.md).
+   * - OS-only runtimes (`provided.al2023`, `provided.al2`) are rejected: they run no wrapper
+   *   scripts, so the adapter would never start. Use a container image instead.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-modify.html#runtime-wrapper
    * @default lambda.Runtime.NODEJS_24_X
    */
   readonly runtime?: lambda.Runtime;

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpLambdaAlarms } from './lambda-alarms';
 import { McpFunctionUrlAuth, McpLambdaServiceProps } from './lambda-service-props';
+import { zipRuntimeProblem } from './private/lambda-runtime';
 import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
@@ -81,6 +82,10 @@ export class McpLambdaService extends McpServiceBase {
     const code = props.code.bind(this, architecture);
     if (code.isContainerImage && props.runtime) {
       throw new Error('runtime applies to zip code only: a container image brings its own runtime. Remove runtime, or use McpServerCode.fromDirectory/fromEntry.');
+    }
+    const runtimeProblem = zipRuntimeProblem(code, props.runtime ?? lambda.Runtime.NODEJS_24_X);
+    if (runtimeProblem !== undefined) {
+      throw new Error(`McpLambdaService '${this.node.path}': ${runtimeProblem}`);
     }
 
     if (props.logEncryptionKey) {

@@ -75,6 +75,14 @@ export interface McpServerCodeConfig {
    * Whether the code is a container image (no layer: the image must contain the adapter).
    */
   readonly isContainerImage: boolean;
+
+  /**
+   * The runtime family the code's start script needs: `NODEJS` for `fromEntry`, whose generated
+   * `run.sh` execs `node`. `McpLambdaService` rejects a `runtime` of another family.
+   *
+   * @default - any runtime that runs wrapper scripts: the start script brings its own command
+   */
+  readonly runtimeFamily?: lambda.RuntimeFamily;
 }
 
 /**
@@ -210,7 +218,7 @@ class EntryServerCode extends McpServerCode {
         },
       },
     });
-    return { code, handler: DEFAULT_START_SCRIPT, isContainerImage: false };
+    return { code, handler: DEFAULT_START_SCRIPT, isContainerImage: false, runtimeFamily: lambda.RuntimeFamily.NODEJS };
   }
 }
 

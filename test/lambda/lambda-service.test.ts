@@ -605,3 +605,32 @@ describe('Lambda alarms count what they say', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Url5xxCount' });
   });
 });
+
+describe('McpLambdaService runtime', () => {
+  const PYTHON_SERVER_DIR = path.join(__dirname, '..', '..', 'examples', 'python-server');
+
+  test('a Python server from a directory runs on the Python runtime through its run.sh and the Web Adapter', () => {
+    const { template } = synth({ code: McpServerCode.fromDirectory(PYTHON_SERVER_DIR, { exclude: ['Dockerfile'] }), runtime: lambda.Runtime.PYTHON_3_11 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'python3.11',
+      Handler: 'run.sh',
+      Layers: [Match.anyValue()],
+      Environment: { Variables: Match.objectLike({ AWS_LAMBDA_EXEC_WRAPPER: '/opt/bootstrap', PORT: '8080' }) },
+    });
+  });
+
+  test('fromEntry code on a Python runtime fails at synth: its run.sh execs node', () => {
+    expect(() => synth({ code: McpServerCode.fromEntry(ENTRY), runtime: lambda.Runtime.PYTHON_3_12 }))
+      .toThrow(/runtime python3\.12 cannot start McpServerCode\.fromEntry code: its run\.sh execs node.*McpServerCode\.fromDirectory with a run\.sh that execs python3/);
+  });
+
+  test('fromEntry code on another Node.js runtime is fine', () => {
+    const { template } = synth({ code: McpServerCode.fromEntry(ENTRY), runtime: lambda.Runtime.NODEJS_22_X });
+    template.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Handler: 'run.sh' });
+  });
+
+  test('an OS-only runtime fails at synth: it runs no wrapper script, so the adapter would never start', () => {
+    expect(() => synth({ runtime: lambda.Runtime.PROVIDED_AL2023 }))
+      .toThrow(/runtime provided\.al2023 is an OS-only runtime, which runs no wrapper script \(AWS_LAMBDA_EXEC_WRAPPER\).*container image/);
+  });
+});

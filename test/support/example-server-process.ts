@@ -1,6 +1,7 @@
 /**
  * Test helper: builds the example MCP server bundle and runs it exactly as the Dockerfile's CMD
- * and the Lambda Web Adapter do, through `examples/server/run.sh`, on 127.0.0.1.
+ * and the Lambda Web Adapter do, through `examples/server/run.sh` (or another example's start
+ * script, such as `examples/python-server/run.sh`), on 127.0.0.1.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
@@ -31,10 +32,16 @@ export function bundleExampleServer(): void {
 
 /** A running example server. */
 export class ExampleServerProcess {
-  /** Starts a server and waits until it listens; returns it with its port. */
-  public static async start(env: Record<string, string> = {}): Promise<{ server: ExampleServerProcess; port: number }> {
-    const server = new ExampleServerProcess({ PORT: '0', ...env });
-    const listening = await server.waitForLog((line) => line.event === 'listening', 15_000);
+  /**
+   * Starts a server and waits until it listens; returns it with its port.
+   *
+   * @param script the start script @default RUN_SH
+   * @param timeoutMs longest wait for the `listening` line @default 15_000
+   */
+  public static async start(env: Record<string, string> = {}, script = RUN_SH, timeoutMs = 15_000):
+  Promise<{ server: ExampleServerProcess; port: number }> {
+    const server = new ExampleServerProcess({ PORT: '0', ...env }, script);
+    const listening = await server.waitForLog((line) => line.event === 'listening', timeoutMs);
     return { server, port: listening.port as number };
   }
 
@@ -53,11 +60,11 @@ export class ExampleServerProcess {
   private readonly waiters: Array<{ predicate: (line: LogLine) => boolean; resolve: (line: LogLine) => void }> = [];
 
   /**
-   * Starts `run.sh` with only the given variables (plus PATH) in its environment.
-   * Use {@link ready} to wait for the `listening` line.
+   * Starts the start script (`run.sh` by default) with only the given variables (plus PATH) in
+   * its environment. Use {@link waitForLog} to wait for the `listening` line.
    */
-  constructor(env: Record<string, string>) {
-    this.child = spawn(RUN_SH, [], {
+  constructor(env: Record<string, string>, script: string = RUN_SH) {
+    this.child = spawn(script, [], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
