@@ -8,3 +8,4 @@ export * from './fargate';
 export * from './app-runner';
 export * from './web-function';
 export * from './express';
+export * from './front-door';

@@ -1,0 +1,2 @@
+export * from './web-acl-props';
+export * from './web-acl';
