@@ -9,7 +9,8 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import { HOURS_PER_MONTH, PRICES } from './prices';
+import { CLIENT_REQUEST_VOLUMES, frontDoorCosts } from './front-door';
+import { HOURS_PER_MONTH, PRICES, PROBES_PER_MONTH, REQUESTS_PER_PROBE } from './prices';
 import { parseCanaryConfig } from '../../lambda/canary/config';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import {
@@ -18,7 +19,6 @@ import {
 } from '../../src';
 import { exampleStackClasses } from '../../test/support/example-stacks';
 
-const PROBES_PER_MONTH = 60 * HOURS_PER_MONTH;
 
 /** One line of the bill. */
 export interface CostLine {
@@ -180,7 +180,10 @@ function serviceLines(template: Template): CostLine[] {
   const servers = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => String(f.Properties.Description ?? '').startsWith('MCP server')) as any[];
   for (const fn of servers) {
     const gb = (fn.Properties.MemorySize ?? 1024) / 1024;
-    lines.push({ item: 'server Lambda answering the canary (3 requests a probe, ~50 ms each)', monthly: ((PROBES_PER_MONTH * 3) / 1e6) * PRICES.lambdaRequestMillion + PROBES_PER_MONTH * 3 * 0.05 * gb * PRICES.lambdaArmGbSecond });
+    lines.push({
+      item: `server Lambda answering the canary (${REQUESTS_PER_PROBE} requests a probe, ~50 ms each)`,
+      monthly: ((PROBES_PER_MONTH * REQUESTS_PER_PROBE) / 1e6) * PRICES.lambdaRequestMillion + PROBES_PER_MONTH * REQUESTS_PER_PROBE * 0.05 * gb * PRICES.lambdaArmGbSecond,
+    });
   }
   for (const svc of Object.values(template.findResources('AWS::AppRunner::Service')) as any[]) {
     // App Runner memory is "2 GB" or "2048" (MB); anything above 64 is MB.
@@ -243,6 +246,16 @@ function main(): void {
     console.log(`  monitoring  ${usd(sum(c.monitoring)).padStart(7)}  TOTAL`);
     for (const l of c.service) console.log(`  service     ${usd(l.monthly).padStart(7)}  ${l.item}`);
     if (c.service.length) console.log(`  service     ${usd(sum(c.service)).padStart(7)}  TOTAL`);
+    console.log('');
+  }
+  // The front doors a service kind may stand behind, priced beside it by client request volume.
+  console.log('Front doors, monthly, as a function of client requests a month (the canary\'s share apart):\n');
+  for (const clientRequests of CLIENT_REQUEST_VOLUMES) {
+    for (const door of frontDoorCosts(clientRequests)) {
+      console.log(`${door.name} at ${clientRequests.toLocaleString('en-US')} client requests a month:`);
+      for (const l of door.lines) console.log(`  front door  ${usd(l.monthly).padStart(7)}  ${l.item}`);
+      console.log(`  front door  ${usd(sum(door.lines)).padStart(7)}  TOTAL`);
+    }
     console.log('');
   }
 }

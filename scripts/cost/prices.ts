@@ -43,7 +43,40 @@ export const PRICES = {
   fargateGbHour: 0.004445,
   /** https://aws.amazon.com/apprunner/pricing/ : provisioned instance memory per GB-hour (idle). */
   appRunnerProvisionedGbHour: 0.007,
+  /**
+   * https://aws.amazon.com/waf/pricing/ : web ACL per month, rule (a managed rule group counts as
+   * one rule) per month, requests per million. The baseline AWS managed rule groups have no
+   * subscription fee (Bot Control, Fraud Control and DDoS protection do). A body inspection limit
+   * above 16 KB adds $0.30 per million requests per extra 16 KB (not used at defaults).
+   */
+  wafWebAclMonth: 5.00,
+  wafRuleMonth: 1.00,
+  wafRequestMillion: 0.60,
+  /**
+   * https://aws.amazon.com/cloudfront/pricing/ (pay as you go, United States, Mexico and Canada):
+   * HTTPS requests per 10,000 and data transfer out to the internet per GB (first 10 TB). The
+   * always-free tier (1 TB and 10 million requests a month) is left out, as every free tier here.
+   */
+  cloudFrontHttpsRequestsTenThousand: 0.0100,
+  cloudFrontDataOutGb: 0.085,
+  /** https://aws.amazon.com/api-gateway/pricing/ : REST API requests per million (first 333 million). */
+  apiGatewayRestRequestMillion: 3.50,
+  /**
+   * https://aws.amazon.com/route53/pricing/ : hosted zone per month (first 25). Queries to alias
+   * records that point at CloudFront, an API Gateway API or a load balancer are free; other
+   * records cost $0.40 per million queries (resolvers cache them for their TTL).
+   */
+  route53HostedZoneMonth: 0.50,
+  route53QueryMillion: 0.40,
+  /** https://aws.amazon.com/certificate-manager/pricing/ : public certificates (not exportable) are free. */
+  acmPublicCertificateMonth: 0,
 } as const;
 
 /** Hours in the average month CloudWatch and the others bill by. */
 export const HOURS_PER_MONTH = 730;
+
+/** Canary runs in a month at one a minute (730 hours, so 43,800; a 30-day month has 43,200). */
+export const PROBES_PER_MONTH = 60 * HOURS_PER_MONTH;
+
+/** HTTP requests one passing probe sends through the front door (handshake, tools/list, session cleanup). */
+export const REQUESTS_PER_PROBE = 3;

@@ -4,7 +4,9 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { canaryRecord, constructCosts, costOf, StackCost } from '../../scripts/cost/cost';
-import { McpExpressService } from '../../src';
+import { CANARY_REQUESTS_PER_MONTH, CLIENT_REQUEST_VOLUMES, defaultWebAclRules, frontDoorCosts, FrontDoorCost } from '../../scripts/cost/front-door';
+import { PRICES } from '../../scripts/cost/prices';
+import { McpExpressService, McpWebAcl } from '../../src';
 
 /**
  * The cost budget of the design (at most $2.00 of monitoring per endpoint-month at defaults, one
@@ -94,5 +96,59 @@ describe('npm run cost', () => {
       new McpExpressService(stack, 'A', { image, serviceName: 'a' });
       new McpExpressService(stack, 'B', { image, serviceName: 'b' });
     })).toMatch(/^2 Express Mode managed Application Load Balancer\(s\), 1 LCU, for 1 \+ 1 Express service/);
+  });
+});
+
+describe('npm run cost: front doors', () => {
+  const doorTotal = (door: FrontDoorCost) => door.lines.reduce((n, l) => n + l.monthly, 0);
+  const door = (clientRequests: number, prefix: string) => frontDoorCosts(clientRequests).find((d) => d.name.startsWith(prefix))!;
+
+  test('the canary sends 3 requests a probe, one probe a minute over the 730 hours of a billing month', () => {
+    expect(CANARY_REQUESTS_PER_MONTH).toBe(3 * 60 * 730);
+  });
+
+  test('the web ACL\'s rules are counted in the synthesized McpWebAcl, not copied', () => {
+    const stack = new Stack(new App(), 'Rules');
+    const acl = new McpWebAcl(stack, 'WebAcl');
+    expect(defaultWebAclRules()).toBe(acl.ruleNames.length);
+    expect(door(0, 'web ACL').lines.find((l) => /rules and AWS managed rule groups/.test(l.item))!.monthly).toBe(acl.ruleNames.length * PRICES.wafRuleMonth);
+  });
+
+  test('each request-priced front door shows the canary\'s share apart, the same at every volume', () => {
+    for (const prefix of ['web ACL', 'CloudFront', 'API Gateway']) {
+      const shares = CLIENT_REQUEST_VOLUMES.map((v) => door(v, prefix).lines.find((l) => /the canary's 131,400 requests/.test(l.item))!.monthly);
+      expect(shares[0]).toBeGreaterThan(0);
+      expect(new Set(shares).size).toBe(1);
+    }
+  });
+
+  test('API Gateway REST is $3.50 per million requests, the canary\'s included', () => {
+    expect(doorTotal(door(1_000_000, 'API Gateway'))).toBeCloseTo(((1_000_000 + CANARY_REQUESTS_PER_MONTH) / 1e6) * PRICES.apiGatewayRestRequestMillion, 10);
+  });
+
+  test('the web ACL is $5 plus $1 a rule plus $0.60 per million requests', () => {
+    const rules = defaultWebAclRules();
+    expect(doorTotal(door(10_000_000, 'web ACL'))).toBeCloseTo(
+      PRICES.wafWebAclMonth + rules * PRICES.wafRuleMonth + ((10_000_000 + CANARY_REQUESTS_PER_MONTH) / 1e6) * PRICES.wafRequestMillion, 10);
+  });
+
+  test('every front door costs more with more client requests or the same (zone and certificate are flat)', () => {
+    for (const d of frontDoorCosts(0)) {
+      const totals = CLIENT_REQUEST_VOLUMES.map((v) => doorTotal(door(v, d.name)));
+      expect([...totals].sort((a, b) => a - b)).toEqual(totals);
+    }
+    expect(doorTotal(door(10_000_000, 'Route 53'))).toBe(PRICES.route53HostedZoneMonth);
+    expect(doorTotal(door(10_000_000, 'ACM'))).toBe(0);
+  });
+
+  test('the front-door table of docs/cost.md quotes the script\'s figures at every volume', () => {
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cost.md'), 'utf8');
+    for (const d of frontDoorCosts(0)) {
+      const row = page.split('\n').find((line) => line.startsWith(`| ${d.name} |`));
+      expect({ name: d.name, row: row !== undefined }).toEqual({ name: d.name, row: true });
+      const cells = row!.split(' | ');
+      const quoted = CLIENT_REQUEST_VOLUMES.map((_, i) => cells[1 + i]);
+      expect({ name: d.name, quoted }).toEqual({ name: d.name, quoted: CLIENT_REQUEST_VOLUMES.map((v) => `$${doorTotal(door(v, d.name)).toFixed(2)}`) });
+    }
   });
 });
