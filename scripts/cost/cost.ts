@@ -180,9 +180,10 @@ function serviceLines(template: Template): CostLine[] {
   const servers = Object.values(template.findResources('AWS::Lambda::Function')).filter((f: any) => String(f.Properties.Description ?? '').startsWith('MCP server')) as any[];
   for (const fn of servers) {
     const gb = (fn.Properties.MemorySize ?? 1024) / 1024;
+    const requests = PROBES_PER_MONTH * REQUESTS_PER_PROBE;
     lines.push({
       item: `server Lambda answering the canary (${REQUESTS_PER_PROBE} requests a probe, ~50 ms each)`,
-      monthly: ((PROBES_PER_MONTH * REQUESTS_PER_PROBE) / 1e6) * PRICES.lambdaRequestMillion + PROBES_PER_MONTH * REQUESTS_PER_PROBE * 0.05 * gb * PRICES.lambdaArmGbSecond,
+      monthly: (requests / 1e6) * PRICES.lambdaRequestMillion + requests * 0.05 * gb * PRICES.lambdaArmGbSecond,
     });
   }
   for (const svc of Object.values(template.findResources('AWS::AppRunner::Service')) as any[]) {
