@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { AlarmFactory, optIn } from './alarm-factory';
-import { countAlarm, createLogCountAlarm, utilizationAlarm } from './alarm-families';
+import { countAlarm, utilizationAlarm } from './alarm-families';
+import { AlarmSet } from './alarm-set';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from './container-log-patterns';
 import { McpCountThreshold, McpUtilizationThreshold } from '../thresholds';
 
@@ -34,10 +33,11 @@ export interface EcsTaskAlarms {
   readonly runningTasks?: cloudwatch.Alarm;
 }
 
-/** Creates the CPU, memory and running-tasks alarms of an ECS service in `scope`. */
-export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, input: EcsTaskAlarmsInput): EcsTaskAlarms {
+/** Creates the CPU, memory and running-tasks alarms of an ECS service in `alarms`. */
+export function createEcsTaskAlarms(alarms: AlarmSet, input: EcsTaskAlarmsInput): EcsTaskAlarms {
+  const percent = { defaultPercent: 80, limit: 100, unit: '%' };
   return {
-    cpu: factory.createAlarm(scope, utilizationAlarm({
+    cpu: alarms.add(utilizationAlarm({
       id: 'CpuUtilization',
       propName: 'cpuAlarm',
       metric: input.cpuMetric,
@@ -45,8 +45,9 @@ export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, inp
       firstCheck: input.firstChecks.cpu,
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, input.cpuAlarm ?? {}, 80, 100, '%'), optIn(input.cpuAlarm)),
-    memory: factory.createAlarm(scope, utilizationAlarm({
+      optIn: true,
+    }, input.cpuAlarm, percent)),
+    memory: alarms.add(utilizationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
       metric: input.memoryMetric,
@@ -54,8 +55,9 @@ export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, inp
       firstCheck: input.firstChecks.memory,
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, input.memoryAlarm ?? {}, 80, 100, '%'), optIn(input.memoryAlarm)),
-    runningTasks: factory.createAlarm(scope, countAlarm({
+      optIn: true,
+    }, input.memoryAlarm, percent)),
+    runningTasks: alarms.add(countAlarm({
       id: 'RunningTasksBelowDesired',
       propName: 'runningTasksAlarm',
       metric: input.missingTasks,
@@ -63,7 +65,7 @@ export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, inp
       firstCheck: input.firstChecks.runningTasks,
       datapointsToAlarm: 5,
       evaluationPeriods: 5,
-    }, input.runningTasksAlarm), input.runningTasksAlarm),
+    }, input.runningTasksAlarm)),
   };
 }
 
@@ -93,24 +95,24 @@ export function missingTasks(clusterName: string, serviceName: string, period: D
  * The fatal-errors alarm over a container log group: a crashed Node.js process or a FATAL log
  * line, counted by two metric filters into one metric.
  *
- * @param thresholds the user's thresholds, with the service's default (opt-in or on) already applied
+ * @param optIn whether the alarm is off unless `enabled: true` (the service's default)
  */
 export function createContainerFatalErrorsAlarm(
-  scope: Construct,
-  factory: AlarmFactory,
-  logGroup: logs.ILogGroup,
-  metricNamespace: string,
+  alarms: AlarmSet,
+  logGroup: logs.ILogGroup | undefined,
   thresholds: McpCountThreshold | undefined,
+  optIn: boolean,
 ): cloudwatch.Alarm | undefined {
-  return createLogCountAlarm(scope, factory, {
+  return alarms.addLogMetric({
     logGroup,
     patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
-    metricNamespace,
     metricName: 'FatalErrors',
-  }, {
+  }, (metric) => countAlarm({
     id: 'FatalErrors',
     propName: 'fatalErrorsAlarm',
+    metric,
     summary: 'The MCP server process crashed or logged a fatal error',
     firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
-  }, thresholds);
+    optIn,
+  }, thresholds));
 }
