@@ -13,7 +13,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmSpec } from './alarm-factory';
 import { ValidationErrors } from '../../private/validation';
-import type { McpServiceMonitoring } from '../service-monitoring';
 
 /** A metric filter per pattern, all counting into one metric of the log-metric namespace. */
 export interface LogCountSource {
@@ -28,13 +27,23 @@ export interface LogCountSource {
   readonly unit?: cloudwatch.Unit;
 }
 
+/** What platform alarms join: the service monitoring (`McpServiceMonitoring`). */
+export interface AlarmHome {
+  /** The factory whose alarms join the monitoring's composite alarm. */
+  readonly _alarmFactory: AlarmFactory;
+  /** The namespace of metrics derived from the server's logs. */
+  readonly logMetricNamespace: string;
+  /** The service dashboard, when there is one. */
+  readonly dashboard?: cloudwatch.Dashboard;
+}
+
 /** The alarms of one construct. */
 export class AlarmSet {
   /**
    * The platform alarms of an alarms construct: created with the monitoring's factory (so they
    * join its composite alarm), widgets on its dashboard, log metrics in its log-metric namespace.
    */
-  public static forPlatform(scope: Construct, constructName: string, monitoring: McpServiceMonitoring): AlarmSet {
+  public static forPlatform(scope: Construct, constructName: string, monitoring: AlarmHome): AlarmSet {
     return new AlarmSet(scope, constructName, monitoring._alarmFactory, monitoring.logMetricNamespace, monitoring.dashboard);
   }
 
