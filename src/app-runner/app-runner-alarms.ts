@@ -1,7 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { countAlarm, LatencyUnit, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { countAlarm, LatencyUnit, latencyAlarm, saturationAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
@@ -115,7 +115,6 @@ export class McpAppRunnerAlarms extends Construct {
     this.alarms = alarms.alarms;
     const service = props.service;
     const fiveMinutes = Duration.minutes(5);
-    const percent = { defaultPercent: 80, limit: 100, unit: '%' };
 
     this.http5xxAlarm = alarms.add(countAlarm({
       id: 'Http5xx',
@@ -137,27 +136,21 @@ export class McpAppRunnerAlarms extends Construct {
       optIn: true,
     }, props.latencyAlarm, Duration.seconds(10), LatencyUnit.MILLISECONDS));
 
-    this.cpuAlarm = alarms.add(utilizationAlarm({
+    this.cpuAlarm = alarms.add(saturationAlarm({
       id: 'CpuUtilization',
       propName: 'cpuAlarm',
       metric: service.metricCpuUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances run hot on CPU',
       firstCheck: 'Requests and Concurrency per instance: lower maxConcurrency so App Runner scales out sooner, or raise cpu.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-      optIn: true,
-    }, props.cpuAlarm, percent));
+    }, props.cpuAlarm));
 
-    this.memoryAlarm = alarms.add(utilizationAlarm({
+    this.memoryAlarm = alarms.add(saturationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
       metric: service.metricMemoryUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances use most of their memory',
       firstCheck: 'memory growth over time (a leak, or sessions kept in memory) in the application logs; raise memoryLimitMiB before instances are replaced for lack of memory.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-      optIn: true,
-    }, props.memoryAlarm, percent));
+    }, props.memoryAlarm));
 
     // "At the maximum" is >=: ActiveInstances never exceeds maxInstances outside deployments.
     this.instancesAtMaxAlarm = alarms.add(utilizationAlarm({

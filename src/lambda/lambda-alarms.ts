@@ -268,32 +268,22 @@ export class McpLambdaAlarms extends Construct {
       firstCheck: 'maxMemoryUsedMB in the platform reports of the function\'s log group and which tool calls ran then; raise memorySize before out-of-memory exits start.',
       optIn: true,
     }, props.memoryAlarm, { defaultPercent: 90, limit: 100, unit: '%' }), cloudwatch.Stats.MAXIMUM);
-    this.timeoutsAlarm = alarms.addLogMetric({
-      logGroup,
-      // One filter: with the JSON log format every timeout has one platform.report with status
-      // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
-      patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN },
-      metricName: 'LambdaTimeouts',
-    }, (metric) => countAlarm({
+    // One filter: with the JSON log format every timeout has one platform.report with status
+    // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
+    this.timeoutsAlarm = alarms.addLogCount(logGroup, { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN }, 'LambdaTimeouts', props.timeoutsAlarm, {
       id: 'Timeouts',
       propName: 'timeoutsAlarm',
-      metric,
       summary: 'MCP server invocations hit the Lambda timeout',
       firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
       optIn: true,
-    }, props.timeoutsAlarm));
-    this.outOfMemoryAlarm = alarms.addLogMetric({
-      logGroup,
-      patterns: { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN },
-      metricName: 'LambdaOutOfMemory',
-    }, (metric) => countAlarm({
+    });
+    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN }, 'LambdaOutOfMemory', props.outOfMemoryAlarm, {
       id: 'OutOfMemory',
       propName: 'outOfMemoryAlarm',
-      metric,
       summary: 'The MCP server\'s runtime exits for lack of memory',
       firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
       optIn: true,
-    }, props.outOfMemoryAlarm));
+    });
 
     alarms.finish(() => dashboardWidgets(props, traffic, alarms.logMetric('LambdaMaxMemoryUsed', cloudwatch.Stats.MAXIMUM)));
   }

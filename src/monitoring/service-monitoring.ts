@@ -233,17 +233,12 @@ export class McpServiceMonitoring extends Construct {
         + 'keep the canary on, or acknowledge this warning if another monitor probes the endpoint over MCP.');
     }
 
-    this.credentialErrorsAlarm = alarms.addLogMetric({
-      logGroup: props.serverLogGroup,
-      patterns: { CredentialErrorsFilter: CREDENTIAL_ERROR_PATTERN },
-      metricName: 'AwsCredentialErrors',
-    }, (metric) => countAlarm({
+    this.credentialErrorsAlarm = alarms.addLogCount(props.serverLogGroup, { CredentialErrorsFilter: CREDENTIAL_ERROR_PATTERN }, 'AwsCredentialErrors', props.credentialErrorsAlarm, {
       id: 'CredentialErrors',
       propName: 'credentialErrorsAlarm',
-      metric,
       summary: 'AWS credential failures in the MCP server\'s tool calls (AccessDenied, expired or unauthorized credentials)',
       firstCheck: 'the server\'s log group for AccessDeniedException / ExpiredTokenException: the action and resource named there are missing from the server\'s role, or its credentials expired.',
-    }, props.credentialErrorsAlarm));
+    });
     alarms.finish(() => []);
 
     for (const alarm of props.platformAlarms ?? []) {

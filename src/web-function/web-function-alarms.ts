@@ -8,7 +8,7 @@ import {
   REQUEST_TIMEOUT_PATTERN,
   WEB_OUT_OF_MEMORY_PATTERN,
 } from './private/web-function-log-patterns';
-import { AlarmMeaning, countAlarm } from '../monitoring/private/alarm-families';
+import { countAlarm } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold } from '../monitoring/thresholds';
@@ -19,9 +19,6 @@ import { McpCountThreshold } from '../monitoring/thresholds';
  * @see https://docs.aws.amazon.com/lambda/latest/dg/web-functions-monitoring-metrics.html
  */
 const WEB_FUNCTION_NAMESPACE = 'AWS/Lambda/Web';
-
-/** What a log alarm of a Web Function says; its metric is the one its filter publishes. */
-type LogAlarmMeaning = Omit<AlarmMeaning, 'metric'>;
 
 /**
  * The platform alarms of an MCP server on a Web Function. Only metrics a source names are
@@ -128,28 +125,26 @@ export class McpWebFunctionAlarms extends Construct {
 
     // No log group, no log alarms (their thresholds are still checked).
     const logGroup = props.serverLogGroup;
-    const logAlarm = (metricName: string, filterId: string, pattern: string, thresholds: McpCountThreshold | undefined, meaning: LogAlarmMeaning) =>
-      alarms.addLogMetric({ logGroup, patterns: { [filterId]: pattern }, metricName }, (metric) => countAlarm({ ...meaning, metric }, thresholds));
-    this.initFailureAlarm = logAlarm('WebFunctionInitFailures', 'InitFailureFilter', INIT_FAILURE_PATTERN, props.initFailureAlarm, {
+    this.initFailureAlarm = alarms.addLogCount(logGroup, { InitFailureFilter: INIT_FAILURE_PATTERN }, 'WebFunctionInitFailures', props.initFailureAlarm, {
       id: 'InitFailures',
       propName: 'initFailureAlarm',
       summary: 'The MCP server does not start in its Web Function (platform.initReport failure); the revision still takes all traffic',
       firstCheck: 'the platform.initReport records (errorType) and the application lines before them: the server must listen on AWS_LAMBDA_HTTP_ENDPOINT within 10 seconds. Redeploy the previous code to roll back.',
     });
-    this.requestTimeoutsAlarm = logAlarm('WebFunctionRequestTimeouts', 'RequestTimeoutFilter', REQUEST_TIMEOUT_PATTERN, props.requestTimeoutsAlarm, {
+    this.requestTimeoutsAlarm = alarms.addLogCount(logGroup, { RequestTimeoutFilter: REQUEST_TIMEOUT_PATTERN }, 'WebFunctionRequestTimeouts', props.requestTimeoutsAlarm, {
       id: 'RequestTimeouts',
       propName: 'requestTimeoutsAlarm',
       summary: 'MCP requests hit the Web Function timeout (504 Runtime.RequestTimeout; streamed responses are cut silently)',
       firstCheck: 'which tool call was running and the downstream service it waited on; then raise timeout (at most 15 minutes).',
     });
-    this.outOfMemoryAlarm = logAlarm('WebFunctionOutOfMemory', 'OutOfMemoryFilter', WEB_OUT_OF_MEMORY_PATTERN, props.outOfMemoryAlarm, {
+    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: WEB_OUT_OF_MEMORY_PATTERN }, 'WebFunctionOutOfMemory', props.outOfMemoryAlarm, {
       id: 'OutOfMemory',
       propName: 'outOfMemoryAlarm',
       summary: 'The MCP server runs out of memory in its Web Function',
       firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
       optIn: true,
     });
-    this.fileDescriptorsAlarm = logAlarm('WebFunctionFileDescriptorExhaustion', 'EmfileFilter', FILE_DESCRIPTOR_EXHAUSTION_PATTERN, props.fileDescriptorsAlarm, {
+    this.fileDescriptorsAlarm = alarms.addLogCount(logGroup, { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }, 'WebFunctionFileDescriptorExhaustion', props.fileDescriptorsAlarm, {
       id: 'FileDescriptorExhaustion',
       propName: 'fileDescriptorsAlarm',
       summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',

@@ -95,7 +95,8 @@ describe('alarm settings are validated like every prop', () => {
 
   test('the canary alarms of the monitoring too', () => {
     expect(() => new McpServiceMonitoring(stack(), 'Monitoring', {
-      serviceName: 'orders', url: 'https://mcp.example.com/mcp',
+      serviceName: 'orders',
+      url: 'https://mcp.example.com/mcp',
       probeFailureAlarm: { minSuccessRate: 2 },
       probeLatencyAlarm: { period: Duration.seconds(45) },
     })).toThrow(/^McpServiceMonitoring 'Stack\/Monitoring' has 2 problems:\n- `probeFailureAlarm.minSuccessRate` is 2.*\n- `probeLatencyAlarm.period` is 45 seconds/);
@@ -118,8 +119,9 @@ describe('options passed by name', () => {
   });
 
   test('a key list names exactly the options (checked by the compiler)', () => {
+    const all = { cpuAlarm: true, memoryAlarm: true, runningTasksAlarm: true, fatalErrorsAlarm: true } as const;
     // @ts-expect-error serviceName is not an alarm option
-    const extra: KeysOf<McpExpressAlarmOptions> = { cpuAlarm: true, memoryAlarm: true, runningTasksAlarm: true, fatalErrorsAlarm: true, serviceName: true };
+    const extra: KeysOf<McpExpressAlarmOptions> = { ...all, serviceName: true };
     // @ts-expect-error fatalErrorsAlarm is left out
     const missing: KeysOf<McpExpressAlarmOptions> = { cpuAlarm: true, memoryAlarm: true, runningTasksAlarm: true };
     expect([extra, missing]).toHaveLength(2);

@@ -83,6 +83,14 @@ export function utilizationAlarm(meaning: AlarmMeaning, thresholds: McpUtilizati
   };
 }
 
+/**
+ * CPU or memory saturation, opt-in: a metric in percent above `maxUtilizationPercent` (default 80)
+ * for 3 of 3 periods.
+ */
+export function saturationAlarm(meaning: Omit<AlarmMeaning, 'datapointsToAlarm' | 'evaluationPeriods' | 'optIn'>, thresholds?: McpUtilizationThreshold): AlarmSpec {
+  return utilizationAlarm({ ...meaning, datapointsToAlarm: 3, evaluationPeriods: 3, optIn: true }, thresholds, { defaultPercent: 80, limit: 100, unit: '%' });
+}
+
 /** A latency above `maxLatency`, in the metric's unit. */
 export function latencyAlarm(meaning: AlarmMeaning, thresholds: McpLatencyThreshold = {}, defaultLatency: Duration, unit: LatencyUnit): AlarmSpec {
   const maxLatency = thresholds.maxLatency ?? defaultLatency;

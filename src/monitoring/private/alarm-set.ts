@@ -12,7 +12,9 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { AlarmFactory, AlarmSpec } from './alarm-factory';
+import { AlarmMeaning, countAlarm } from './alarm-families';
 import { ValidationErrors } from '../../private/validation';
+import { McpCountThreshold } from '../thresholds';
 
 /** A metric filter per pattern, all counting into one metric of the log-metric namespace. */
 export interface LogCountSource {
@@ -105,6 +107,20 @@ export class AlarmSet {
       }
     }
     return this.add(spec, logGroup !== undefined);
+  }
+
+  /**
+   * Log lines counted by one metric filter per pattern into `metricName`, and the count alarm on
+   * them (above `maxCount`).
+   */
+  public addLogCount(
+    logGroup: logs.ILogGroup | undefined,
+    patterns: LogCountSource['patterns'],
+    metricName: string,
+    thresholds: McpCountThreshold | undefined,
+    meaning: Omit<AlarmMeaning, 'metric'>,
+  ): cloudwatch.Alarm | undefined {
+    return this.addLogMetric({ logGroup, patterns, metricName }, (metric) => countAlarm({ ...meaning, metric }, thresholds));
   }
 
   /** A metric {@link addLogMetric} publishes, read with `statistic` over five minutes. */

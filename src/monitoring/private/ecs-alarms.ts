@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { countAlarm, utilizationAlarm } from './alarm-families';
+import { countAlarm, saturationAlarm } from './alarm-families';
 import { AlarmSet } from './alarm-set';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from './container-log-patterns';
 import { McpCountThreshold, McpUtilizationThreshold } from '../thresholds';
@@ -35,28 +35,21 @@ export interface EcsTaskAlarms {
 
 /** Creates the CPU, memory and running-tasks alarms of an ECS service in `alarms`. */
 export function createEcsTaskAlarms(alarms: AlarmSet, input: EcsTaskAlarmsInput): EcsTaskAlarms {
-  const percent = { defaultPercent: 80, limit: 100, unit: '%' };
   return {
-    cpu: alarms.add(utilizationAlarm({
+    cpu: alarms.add(saturationAlarm({
       id: 'CpuUtilization',
       propName: 'cpuAlarm',
       metric: input.cpuMetric,
       summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
       firstCheck: input.firstChecks.cpu,
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-      optIn: true,
-    }, input.cpuAlarm, percent)),
-    memory: alarms.add(utilizationAlarm({
+    }, input.cpuAlarm)),
+    memory: alarms.add(saturationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
       metric: input.memoryMetric,
       summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
       firstCheck: input.firstChecks.memory,
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-      optIn: true,
-    }, input.memoryAlarm, percent)),
+    }, input.memoryAlarm)),
     runningTasks: alarms.add(countAlarm({
       id: 'RunningTasksBelowDesired',
       propName: 'runningTasksAlarm',
@@ -103,16 +96,12 @@ export function createContainerFatalErrorsAlarm(
   thresholds: McpCountThreshold | undefined,
   optIn: boolean,
 ): cloudwatch.Alarm | undefined {
-  return alarms.addLogMetric({
-    logGroup,
-    patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
-    metricName: 'FatalErrors',
-  }, (metric) => countAlarm({
+  const patterns = { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN };
+  return alarms.addLogCount(logGroup, patterns, 'FatalErrors', thresholds, {
     id: 'FatalErrors',
     propName: 'fatalErrorsAlarm',
-    metric,
     summary: 'The MCP server process crashed or logged a fatal error',
     firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
     optIn,
-  }, thresholds));
+  });
 }
