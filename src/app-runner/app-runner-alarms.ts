@@ -1,8 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, latencyAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { countAlarm, LatencyUnit, latencyAlarm, saturationAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { AlarmSet } from '../monitoring/private/alarm-set';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
@@ -92,7 +92,7 @@ export interface McpAppRunnerAlarmsProps extends McpAppRunnerAlarmOptions {
  */
 export class McpAppRunnerAlarms extends Construct {
   /** Every alarm created here. */
-  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public readonly alarms: cloudwatch.IAlarm[];
 
   /** 5xx responses, unless disabled. */
   public readonly http5xxAlarm?: cloudwatch.Alarm;
@@ -111,15 +111,12 @@ export class McpAppRunnerAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: McpAppRunnerAlarmsProps) {
     super(scope, id);
-    const factory = props.monitoring._alarmFactory;
+    const alarms = AlarmSet.forPlatform(this, 'McpAppRunnerAlarms', props.monitoring);
+    this.alarms = alarms.alarms;
     const service = props.service;
-    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
-      if (alarm) this.alarms.push(alarm);
-      return alarm;
-    };
     const fiveMinutes = Duration.minutes(5);
 
-    this.http5xxAlarm = register(factory.createAlarm(this, countAlarm({
+    this.http5xxAlarm = alarms.add(countAlarm({
       id: 'Http5xx',
       propName: 'http5xxAlarm',
       metric: service.metric5xxStatusResponses({ period: fiveMinutes }),
@@ -127,66 +124,52 @@ export class McpAppRunnerAlarms extends Construct {
       firstCheck: 'the application log group (/aws/apprunner/<service>/<id>/application) for errors around the alarm time, then the service log group for failed health checks and instance replacements.',
       datapointsToAlarm: 2,
       evaluationPeriods: 3,
-    }, props.http5xxAlarm), props.http5xxAlarm));
+    }, props.http5xxAlarm));
 
-    this.latencyAlarm = register(factory.createAlarm(this, latencyAlarm({
+    // RequestLatency is in milliseconds.
+    this.latencyAlarm = alarms.add(latencyAlarm({
       id: 'RequestLatency',
       propName: 'latencyAlarm',
       metric: service.metricRequestLatency({ period: fiveMinutes }),
       summary: 'The MCP server on App Runner answers slowly',
       firstCheck: 'CPUUtilization and Concurrency (a saturated instance queues requests), then the slowest tool calls in the application logs and the services they call. Requests longer than 120 s are cut by App Runner.',
-    }, props.latencyAlarm ?? {}, Duration.seconds(10)), optIn(props.latencyAlarm)));
+      optIn: true,
+    }, props.latencyAlarm, Duration.seconds(10), LatencyUnit.MILLISECONDS));
 
-    this.cpuAlarm = register(factory.createAlarm(this, utilizationAlarm({
+    this.cpuAlarm = alarms.add(saturationAlarm({
       id: 'CpuUtilization',
       propName: 'cpuAlarm',
       metric: service.metricCpuUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances run hot on CPU',
       firstCheck: 'Requests and Concurrency per instance: lower maxConcurrency so App Runner scales out sooner, or raise cpu.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.cpuAlarm ?? {}, 80, 100, '%'), optIn(props.cpuAlarm)));
+    }, props.cpuAlarm));
 
-    this.memoryAlarm = register(factory.createAlarm(this, utilizationAlarm({
+    this.memoryAlarm = alarms.add(saturationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
       metric: service.metricMemoryUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances use most of their memory',
       firstCheck: 'memory growth over time (a leak, or sessions kept in memory) in the application logs; raise memoryLimitMiB before instances are replaced for lack of memory.',
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, props.memoryAlarm ?? {}, 80, 100, '%'), optIn(props.memoryAlarm)));
+    }, props.memoryAlarm));
 
-    if (canScale(service.minInstances, service.maxInstances)) {
-      this.instancesAtMaxAlarm = register(this.createInstancesAtMaxAlarm(props));
-    }
-
-    const dashboard = props.monitoring.dashboard;
-    if (dashboard !== undefined) {
-      dashboard.addWidgets(...dashboardWidgets(service));
-    }
-  }
-
-  private createInstancesAtMaxAlarm(props: McpAppRunnerAlarmsProps): cloudwatch.Alarm | undefined {
-    const thresholds = props.instancesAtMaxAlarm ?? {};
-    const maxInstances = props.service.maxInstances;
-    const spec = utilizationAlarm({
+    // "At the maximum" is >=: ActiveInstances never exceeds maxInstances outside deployments.
+    this.instancesAtMaxAlarm = alarms.add(utilizationAlarm({
       id: 'InstancesAtMaximum',
       propName: 'instancesAtMaxAlarm',
-      metric: props.service.metricActiveInstances({ statistic: cloudwatch.Stats.MINIMUM, period: Duration.minutes(5) }),
+      metric: service.metricActiveInstances({ statistic: cloudwatch.Stats.MINIMUM, period: fiveMinutes }),
       summary: 'The MCP server on App Runner runs at its maximum instance count and cannot scale out further; extra requests queue and then get 429',
       firstCheck: 'Requests and 4xxStatusResponses (429s) against Concurrency: raise maxInstances (and the App Runner instance quota), or raise maxConcurrency if the instances have CPU and memory to spare.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, thresholds, 100, maxInstances, ' instances');
-    const percent = thresholds.maxUtilizationPercent ?? 100;
-    const known = !Token.isUnresolved(maxInstances) && !Token.isUnresolved(percent);
-    // "At the maximum" is >=: ActiveInstances never exceeds maxInstances outside deployments.
-    return props.monitoring._alarmFactory.createAlarm(this, {
-      ...spec,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: known ? Math.max(1, Math.ceil((maxInstances * percent) / 100)) : spec.threshold,
-    }, thresholds);
+    }, props.instancesAtMaxAlarm, {
+      defaultPercent: 100,
+      limit: service.maxInstances,
+      unit: ' instances',
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      wholeNumber: true,
+    }), canScale(service.minInstances, service.maxInstances));
+
+    alarms.finish(() => dashboardWidgets(service));
   }
 }
 

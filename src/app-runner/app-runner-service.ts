@@ -5,14 +5,18 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { IMcpAppRunnerService, McpAppRunnerAlarms } from './app-runner-alarms';
+import { IMcpAppRunnerService, McpAppRunnerAlarms, McpAppRunnerAlarmOptions } from './app-runner-alarms';
 import { McpAppRunnerServiceProps } from './app-runner-service-props';
 import { McpAppRunnerImageRepositoryType } from './app-runner-source';
+import { APP_RUNNER_ALARM_OPTION_KEYS } from './private/app-runner-alarm-option-keys';
 import {
   APP_RUNNER_DEFAULT_MAX_INSTANCES,
   validateAppRunnerServiceProps,
 } from './private/app-runner-validation';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
+import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -255,8 +259,9 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
       Fn.join('', ['/aws/apprunner/', this.serviceName, '/', this.serviceId, '/application']),
     );
 
+    // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
-      ...props,
+      ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: this.serviceName,
       url: this.url,
       // A new image or configuration updates the service in place; the gate probes after the
@@ -264,7 +269,11 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
       deployGateTrigger: Fn.join('|', [image.imageIdentifier, this.url]),
       deployGateDependencies: [service],
     });
-    this.platformAlarms = new McpAppRunnerAlarms(this, 'PlatformAlarms', { ...props, monitoring: this.monitoring, service: this });
+    this.platformAlarms = new McpAppRunnerAlarms(this, 'PlatformAlarms', {
+      ...pickOptions<McpAppRunnerAlarmOptions>(props, APP_RUNNER_ALARM_OPTION_KEYS),
+      monitoring: this.monitoring,
+      service: this,
+    });
 
     Annotations.of(this).addWarningV2(
       'cdk-mcp:appRunnerClosedToNewCustomers',

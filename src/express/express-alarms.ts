@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { AlarmSet } from '../monitoring/private/alarm-set';
 import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
@@ -74,7 +75,7 @@ export interface McpExpressAlarmsProps extends McpExpressAlarmOptions {
  */
 export class McpExpressAlarms extends Construct {
   /** Every alarm created here. */
-  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public readonly alarms: cloudwatch.IAlarm[];
 
   /** CPU utilization, unless disabled. */
   public readonly cpuAlarm?: cloudwatch.Alarm;
@@ -90,14 +91,11 @@ export class McpExpressAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: McpExpressAlarmsProps) {
     super(scope, id);
-    const factory = props.monitoring._alarmFactory;
-    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
-      if (alarm) this.alarms.push(alarm);
-      return alarm;
-    };
+    const alarms = AlarmSet.forPlatform(this, 'McpExpressAlarms', props.monitoring);
+    this.alarms = alarms.alarms;
     const fiveMinutes = Duration.minutes(5);
 
-    const tasks = createEcsTaskAlarms(this, factory, {
+    const tasks = createEcsTaskAlarms(alarms, {
       cpuMetric: ecsMetric(props, 'CPUUtilization', fiveMinutes),
       memoryMetric: ecsMetric(props, 'MemoryUtilization', fiveMinutes),
       missingTasks: missingTasks(props.clusterName, props.serviceName, Duration.minutes(1)),
@@ -110,27 +108,21 @@ export class McpExpressAlarms extends Construct {
         runningTasks: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
       },
     });
-    this.cpuAlarm = register(tasks.cpu);
-    this.memoryAlarm = register(tasks.memory);
-    this.runningTasksAlarm = register(tasks.runningTasks);
+    this.cpuAlarm = tasks.cpu;
+    this.memoryAlarm = tasks.memory;
+    this.runningTasksAlarm = tasks.runningTasks;
 
-    if (props.serverLogGroup !== undefined) {
-      const namespace = props.monitoring.logMetricNamespace;
-      this.fatalErrorsAlarm = register(createContainerFatalErrorsAlarm(this, factory, props.serverLogGroup, namespace, props.fatalErrorsAlarm));
-    }
+    this.fatalErrorsAlarm = createContainerFatalErrorsAlarm(alarms, props.serverLogGroup, props.fatalErrorsAlarm, false);
 
-    const dashboard = props.monitoring.dashboard;
-    if (dashboard !== undefined) {
-      dashboard.addWidgets(
-        new cloudwatch.GraphWidget({
-          title: 'Task CPU and memory (%)',
-          left: [ecsMetric(props, 'CPUUtilization', Duration.minutes(1)), ecsMetric(props, 'MemoryUtilization', Duration.minutes(1))],
-          leftYAxis: { min: 0, max: 100 },
-          width: 12,
-        }),
-        new cloudwatch.GraphWidget({ title: 'Tasks missing', left: [missingTasks(props.clusterName, props.serviceName, Duration.minutes(1))], width: 12 }),
-      );
-    }
+    alarms.finish(() => [
+      new cloudwatch.GraphWidget({
+        title: 'Task CPU and memory (%)',
+        left: [ecsMetric(props, 'CPUUtilization', Duration.minutes(1)), ecsMetric(props, 'MemoryUtilization', Duration.minutes(1))],
+        leftYAxis: { min: 0, max: 100 },
+        width: 12,
+      }),
+      new cloudwatch.GraphWidget({ title: 'Tasks missing', left: [missingTasks(props.clusterName, props.serviceName, Duration.minutes(1))], width: 12 }),
+    ]);
   }
 }
 

@@ -4,12 +4,16 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { McpExpressAlarms } from './express-alarms';
+import { McpExpressAlarms, McpExpressAlarmOptions } from './express-alarms';
 import { McpExpressScalingMetric, McpExpressServiceProps } from './express-service-props';
+import { EXPRESS_ALARM_OPTION_KEYS } from './private/express-alarm-option-keys';
 import { createdVpcIsInternal, resolveExpressNetwork } from './private/express-network';
 import { ResolvedExpressSettings, validateExpressServiceProps } from './private/express-validation';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
 import { fitVpcNameTags } from '../private/path-texts';
+import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -210,8 +214,9 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     // ServiceArn is arn:aws:ecs:<region>:<account>:service/<cluster>/<name>: the metrics' ServiceName.
     const serviceName = props.serviceName ?? Fn.select(2, Fn.split('/', this.service.attrServiceArn));
     const canaryInVpc = !this.publicEndpoint && props.canaryUrl === undefined;
+    // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
-      ...props,
+      ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName,
       url: props.canaryUrl ?? this.url,
       serverLogGroup: this.logGroup,
@@ -226,9 +231,11 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       deployGateDependencies: [this.service],
     });
     this.platformAlarms = new McpExpressAlarms(this, 'Alarms', {
-      ...props,
+      ...pickOptions<McpExpressAlarmOptions>(props, EXPRESS_ALARM_OPTION_KEYS),
       monitoring: this.monitoring,
       clusterName: this.cluster.clusterName,
+      // The metrics' ServiceName dimension: the name given, else the one ECS generated (the
+      // service prop of the same name no longer reaches the alarms by a spread).
       serviceName,
       serverLogGroup: this.logGroup,
     });

@@ -4,8 +4,8 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, latencyAlarm } from '../monitoring/private/alarm-families';
+import { countAlarm, LatencyUnit, latencyAlarm } from '../monitoring/private/alarm-families';
+import { AlarmSet } from '../monitoring/private/alarm-set';
 import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
@@ -112,7 +112,7 @@ export interface McpFargateAlarmsProps extends McpFargateAlarmOptions {
  */
 export class McpFargateAlarms extends Construct {
   /** Every alarm created here. */
-  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public readonly alarms: cloudwatch.IAlarm[];
 
   /** CPU utilization, unless disabled. */
   public readonly cpuAlarm?: cloudwatch.Alarm;
@@ -143,16 +143,13 @@ export class McpFargateAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: McpFargateAlarmsProps) {
     super(scope, id);
-    const factory = props.monitoring._alarmFactory;
-    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
-      if (alarm) this.alarms.push(alarm);
-      return alarm;
-    };
+    const alarms = AlarmSet.forPlatform(this, 'McpFargateAlarms', props.monitoring);
+    this.alarms = alarms.alarms;
     const fiveMinutes = Duration.minutes(5);
     const oneMinute = Duration.minutes(1);
     const { service, loadBalancer, targetGroup } = props;
 
-    const tasks = createEcsTaskAlarms(this, factory, {
+    const tasks = createEcsTaskAlarms(alarms, {
       cpuMetric: service.metricCpuUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
       memoryMetric: service.metricMemoryUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
       missingTasks: missingTasks(service.cluster.clusterName, service.serviceName, oneMinute),
@@ -165,27 +162,28 @@ export class McpFargateAlarms extends Construct {
         runningTasks: 'the service\'s events and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
       },
     });
-    this.cpuAlarm = register(tasks.cpu);
-    this.memoryAlarm = register(tasks.memory);
-    this.runningTasksAlarm = register(tasks.runningTasks);
+    this.cpuAlarm = tasks.cpu;
+    this.memoryAlarm = tasks.memory;
+    this.runningTasksAlarm = tasks.runningTasks;
 
-    this.target5xxAlarm = register(factory.createAlarm(this, countAlarm({
+    this.target5xxAlarm = alarms.add(countAlarm({
       id: 'Target5xx',
       propName: 'target5xxAlarm',
       metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server answers requests with 5xx errors',
       firstCheck: 'the container logs for errors around the alarm time (lines with status >= 500), then the downstream services the tools call.',
-    }, props.target5xxAlarm), props.target5xxAlarm));
+    }, props.target5xxAlarm));
 
-    this.elb5xxAlarm = register(factory.createAlarm(this, countAlarm({
+    this.elb5xxAlarm = alarms.add(countAlarm({
       id: 'LoadBalancer5xx',
       propName: 'elb5xxAlarm',
       metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s load balancer answers 5xx itself (502 bad gateway, 503 no healthy target, 504 timeout)',
       firstCheck: 'HealthyHostCount and the unhealthy-hosts alarm (503), the idle timeout against the server\'s keep-alive timeout (502), and long silent requests (504); access logs show which.',
-    }, props.elb5xxAlarm), optIn(props.elb5xxAlarm)));
+      optIn: true,
+    }, props.elb5xxAlarm));
 
-    this.unhealthyHostsAlarm = register(factory.createAlarm(this, countAlarm({
+    this.unhealthyHostsAlarm = alarms.add(countAlarm({
       id: 'UnhealthyHosts',
       propName: 'unhealthyHostsAlarm',
       metric: targetGroup.metrics.unhealthyHostCount({ period: oneMinute, statistic: cloudwatch.Stats.MAXIMUM }),
@@ -193,46 +191,31 @@ export class McpFargateAlarms extends Construct {
       firstCheck: 'the health check path on a task (it must answer 200 within 5 seconds), the container logs, and CPU or memory saturation.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.unhealthyHostsAlarm), optIn(props.unhealthyHostsAlarm)));
+      optIn: true,
+    }, props.unhealthyHostsAlarm));
 
-    this.targetResponseTimeAlarm = register(this.createResponseTimeAlarm(props));
+    // TargetResponseTime is in seconds.
+    this.targetResponseTimeAlarm = alarms.add(latencyAlarm({
+      id: 'TargetResponseTime',
+      propName: 'targetResponseTimeAlarm',
+      metric: targetGroup.metrics.targetResponseTime({ period: fiveMinutes, statistic: cloudwatch.Stats.p(90) }),
+      summary: 'The MCP server is slow to answer',
+      firstCheck: 'the slowest requests in the access logs or container logs, CPU utilization, and the downstream services slow tools call.',
+      optIn: true,
+    }, props.targetResponseTimeAlarm, Duration.seconds(5), LatencyUnit.SECONDS));
 
-    this.rejectedConnectionsAlarm = register(factory.createAlarm(this, countAlarm({
+    this.rejectedConnectionsAlarm = alarms.add(countAlarm({
       id: 'RejectedConnections',
       propName: 'rejectedConnectionsAlarm',
       metric: loadBalancer.metrics.rejectedConnectionCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s load balancer rejects connections: it reached its connection limit',
       firstCheck: 'ActiveConnectionCount and long-lived SSE streams that never close; clients that open a connection per request.',
-    }, props.rejectedConnectionsAlarm), optIn(props.rejectedConnectionsAlarm)));
+      optIn: true,
+    }, props.rejectedConnectionsAlarm));
 
-    if (props.serverLogGroup !== undefined) {
-      const { logMetricNamespace } = props.monitoring;
-      const thresholds = optIn(props.fatalErrorsAlarm);
-      this.fatalErrorsAlarm = register(createContainerFatalErrorsAlarm(this, factory, props.serverLogGroup, logMetricNamespace, thresholds));
-    }
+    this.fatalErrorsAlarm = createContainerFatalErrorsAlarm(alarms, props.serverLogGroup, props.fatalErrorsAlarm, true);
 
-    const dashboard = props.monitoring.dashboard;
-    if (dashboard !== undefined) {
-      dashboard.addWidgets(...dashboardWidgets(props));
-    }
-  }
-
-  private createResponseTimeAlarm(props: McpFargateAlarmsProps): cloudwatch.Alarm | undefined {
-    const thresholds = props.targetResponseTimeAlarm ?? {};
-    const maxLatency = thresholds.maxLatency ?? Duration.seconds(5);
-    const spec = latencyAlarm({
-      id: 'TargetResponseTime',
-      propName: 'targetResponseTimeAlarm',
-      metric: props.targetGroup.metrics.targetResponseTime({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(90) }),
-      summary: 'The MCP server is slow to answer',
-      firstCheck: 'the slowest requests in the access logs or container logs, CPU utilization, and the downstream services slow tools call.',
-    }, { ...thresholds, maxLatency }, maxLatency);
-    // TargetResponseTime is in seconds; the latency family's threshold is in milliseconds.
-    return props.monitoring._alarmFactory.createAlarm(this, {
-      ...spec,
-      threshold: maxLatency.toSeconds({ integral: false }),
-      thresholdUnit: ' s',
-    }, optIn(props.targetResponseTimeAlarm));
+    alarms.finish(() => dashboardWidgets(props));
   }
 }
 

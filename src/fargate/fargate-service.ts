@@ -9,13 +9,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53targets from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import { McpFargateAlarms } from './fargate-alarms';
+import { McpFargateAlarms, McpFargateAlarmOptions } from './fargate-alarms';
 import { McpFargateScalingMetric, McpFargateServiceProps } from './fargate-service-props';
+import { FARGATE_ALARM_OPTION_KEYS } from './private/fargate-alarm-option-keys';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
 import { imageForArchitecture, warnOnForeignImageAsset } from './private/image-platform';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions, fitVpcNameTags } from '../private/path-texts';
+import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { McpServiceBase, McpSessionMode } from '../service';
 
@@ -292,8 +296,9 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
 
     const canaryUrl = props.canaryUrl ?? this.url;
     const canaryInVpc = !settings.publicLoadBalancer && props.canaryUrl === undefined;
+    // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
-      ...props,
+      ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? this.service.serviceName,
       url: canaryUrl,
       serverLogGroup: this.logGroup,
@@ -309,7 +314,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       deployGateDependencies: [this.service, this.listener],
     });
     this.platformAlarms = new McpFargateAlarms(this, 'Alarms', {
-      ...props,
+      ...pickOptions<McpFargateAlarmOptions>(props, FARGATE_ALARM_OPTION_KEYS),
       monitoring: this.monitoring,
       service: this.service,
       loadBalancer: this.loadBalancer,

@@ -9,8 +9,9 @@ import {
   PLATFORM_REPORT_MEMORY_PATTERN,
   TIMEOUT_REPORT_PATTERN,
 } from './private/lambda-log-patterns';
-import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, createLogCountAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { AlarmMetric } from '../monitoring/private/alarm-factory';
+import { countAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { AlarmSet } from '../monitoring/private/alarm-set';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 import { ValidationErrors } from '../private/validation';
@@ -147,7 +148,7 @@ export interface McpLambdaAlarmsProps extends McpLambdaAlarmOptions {
  */
 export class McpLambdaAlarms extends Construct {
   /** Every alarm created here. */
-  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public readonly alarms: cloudwatch.IAlarm[];
 
   /** Throttled invocations, unless disabled. */
   public readonly throttlesAlarm?: cloudwatch.Alarm;
@@ -178,24 +179,21 @@ export class McpLambdaAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: McpLambdaAlarmsProps) {
     super(scope, id);
-    validate(this, props);
-    const factory = props.monitoring._alarmFactory;
-    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
-      if (alarm) this.alarms.push(alarm);
-      return alarm;
-    };
+    const alarms = AlarmSet.forPlatform(this, 'McpLambdaAlarms', props.monitoring);
+    this.alarms = alarms.alarms;
+    validate(alarms.errors, props);
     const traffic: lambda.IFunction = props.serverAlias ?? props.serverFunction;
     const fiveMinutes = Duration.minutes(5);
 
-    this.throttlesAlarm = register(factory.createAlarm(this, countAlarm({
+    this.throttlesAlarm = alarms.add(countAlarm({
       id: 'Throttles',
       propName: 'throttlesAlarm',
       metric: traffic.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s Lambda function is throttled: clients get throttling errors',
       firstCheck: 'ConcurrentExecutions against the reserved concurrency and the account limit; raise the reservation or the account quota.',
-    }, props.throttlesAlarm), props.throttlesAlarm));
+    }, props.throttlesAlarm));
 
-    this.errorsAlarm = register(factory.createAlarm(this, countAlarm({
+    this.errorsAlarm = alarms.add(countAlarm({
       id: 'Errors',
       propName: 'errorsAlarm',
       metric: traffic.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
@@ -203,203 +201,184 @@ export class McpLambdaAlarms extends Construct {
       firstCheck: 'the function\'s log group for errors around the alarm time (crashes, timeouts, out of memory, start-up failures of the web adapter).',
       datapointsToAlarm: 2,
       evaluationPeriods: 3,
-    }, props.errorsAlarm), props.errorsAlarm));
+    }, props.errorsAlarm));
 
-    {
-      this.durationAlarm = register(factory.createAlarm(this, utilizationAlarm({
-        id: 'DurationNearTimeout',
-        propName: 'durationAlarm',
-        metric: traffic.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99) }),
-        summary: 'The MCP server\'s requests come close to the Lambda timeout',
-        firstCheck: 'the slowest tool calls in the function\'s logs and the downstream services they call; then raise the timeout or the memory (more memory is more CPU).',
-        datapointsToAlarm: 3,
-        evaluationPeriods: 3,
-      }, props.durationAlarm ?? {}, 80, props.timeout.toMilliseconds(), ' ms'), optIn(props.durationAlarm)));
-    }
+    // Duration is in milliseconds; a token timeout is a validation problem (no threshold to derive).
+    this.durationAlarm = alarms.add(utilizationAlarm({
+      id: 'DurationNearTimeout',
+      propName: 'durationAlarm',
+      metric: traffic.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99) }),
+      summary: 'The MCP server\'s requests come close to the Lambda timeout',
+      firstCheck: 'the slowest tool calls in the function\'s logs and the downstream services they call; then raise the timeout or the memory (more memory is more CPU).',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+      optIn: true,
+    }, props.durationAlarm, {
+      defaultPercent: 80,
+      limit: props.timeout.isUnresolved() ? 0 : props.timeout.toMilliseconds(),
+      unit: ' ms',
+    }), !props.timeout.isUnresolved());
 
     // A token-valued prop (a CfnParameter) is given: its alarm exists whatever the value turns out to be.
     const reserved = props.reservedConcurrentExecutions;
-    if (reserved !== undefined && (Token.isUnresolved(reserved) || reserved > 0)) {
-      const concurrency = props.serverFunction.metric('ConcurrentExecutions', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
-      // With a token reservation the threshold cannot be computed at synth: alarm on the
-      // utilization in percent, computed by CloudWatch.
-      const [metric, limit, unit] = Token.isUnresolved(reserved)
-        ? [new cloudwatch.MathExpression({
-          expression: `100 * concurrent / ${reserved}`,
-          usingMetrics: { concurrent: concurrency },
-          label: 'Concurrency utilization (%)',
-          period: Duration.minutes(1),
-        }), 100, '%']
-        : [concurrency, reserved, ''];
-      this.concurrencyAlarm = register(factory.createAlarm(this, utilizationAlarm({
-        id: 'ConcurrencyNearLimit',
-        propName: 'concurrencyAlarm',
-        metric,
-        summary: 'The MCP server\'s concurrent executions come close to its reserved concurrency; throttling is next',
-        firstCheck: 'request volume (Invocations) and Duration: slower requests hold environments longer. Raise reservedConcurrentExecutions.',
-        datapointsToAlarm: 3,
-        evaluationPeriods: 3,
-      }, props.concurrencyAlarm ?? {}, 80, limit, unit), props.concurrencyAlarm));
-    }
+    this.concurrencyAlarm = alarms.add(utilizationAlarm({
+      id: 'ConcurrencyNearLimit',
+      propName: 'concurrencyAlarm',
+      metric: concurrencyMetric(props.serverFunction, reserved),
+      summary: 'The MCP server\'s concurrent executions come close to its reserved concurrency; throttling is next',
+      firstCheck: 'request volume (Invocations) and Duration: slower requests hold environments longer. Raise reservedConcurrentExecutions.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.concurrencyAlarm, reserved !== undefined && !Token.isUnresolved(reserved)
+      ? { defaultPercent: 80, limit: reserved, unit: '' }
+      : { defaultPercent: 80, limit: 100, unit: '%' }), isSet(reserved));
 
-    const provisioned = props.provisionedConcurrentExecutions;
-    if (provisioned !== undefined && (Token.isUnresolved(provisioned) || provisioned > 0)) {
-      this.spilloverAlarm = register(factory.createAlarm(this, countAlarm({
-        id: 'ProvisionedConcurrencySpillover',
-        propName: 'spilloverAlarm',
-        metric: traffic.metric('ProvisionedConcurrencySpilloverInvocations', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-        summary: 'Requests to the MCP server spill over its provisioned concurrency onto cold, on-demand environments',
-        firstCheck: 'ProvisionedConcurrencyUtilization of the alias; raise the provisioned concurrency or scale it on utilization.',
-        datapointsToAlarm: 3,
-        evaluationPeriods: 3,
-      }, props.spilloverAlarm), props.spilloverAlarm));
-    }
+    this.spilloverAlarm = alarms.add(countAlarm({
+      id: 'ProvisionedConcurrencySpillover',
+      propName: 'spilloverAlarm',
+      metric: traffic.metric('ProvisionedConcurrencySpilloverInvocations', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'Requests to the MCP server spill over its provisioned concurrency onto cold, on-demand environments',
+      firstCheck: 'ProvisionedConcurrencyUtilization of the alias; raise the provisioned concurrency or scale it on utilization.',
+      datapointsToAlarm: 3,
+      evaluationPeriods: 3,
+    }, props.spilloverAlarm), isSet(props.provisionedConcurrentExecutions));
 
-    if (props.functionUrl !== undefined) {
-      this.url5xxAlarm = register(factory.createAlarm(this, countAlarm({
-        id: 'FunctionUrl5xx',
-        propName: 'url5xxAlarm',
-        metric: traffic.metric('Url5xxCount', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
-        summary: 'The MCP server\'s Function URL returns 5xx responses',
-        firstCheck: 'the function\'s Errors and the timeout alarms (a function error or timeout is a 502 at the URL), then the web adapter\'s start-up logs.',
-      }, props.url5xxAlarm), props.url5xxAlarm));
-    }
+    this.url5xxAlarm = alarms.add(countAlarm({
+      id: 'FunctionUrl5xx',
+      propName: 'url5xxAlarm',
+      metric: traffic.metric('Url5xxCount', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      summary: 'The MCP server\'s Function URL returns 5xx responses',
+      firstCheck: 'the function\'s Errors and the timeout alarms (a function error or timeout is a 502 at the URL), then the web adapter\'s start-up logs.',
+    }, props.url5xxAlarm), props.functionUrl !== undefined);
 
-    if (props.serverLogGroup !== undefined) {
-      this.memoryAlarm = register(this.createMemoryAlarm(props, props.serverLogGroup));
-      this.timeoutsAlarm = register(createLogCountAlarm(this, factory, {
-        logGroup: props.serverLogGroup,
-        // One filter: with the JSON log format every timeout has one platform.report with status
-        // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
-        patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN },
-        metricNamespace: props.monitoring.logMetricNamespace,
-        metricName: 'LambdaTimeouts',
-      }, {
-        id: 'Timeouts',
-        propName: 'timeoutsAlarm',
-        summary: 'MCP server invocations hit the Lambda timeout',
-        firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
-      }, optIn(props.timeoutsAlarm)));
-      this.outOfMemoryAlarm = register(createLogCountAlarm(this, factory, {
-        logGroup: props.serverLogGroup,
-        patterns: { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN },
-        metricNamespace: props.monitoring.logMetricNamespace,
-        metricName: 'LambdaOutOfMemory',
-      }, {
-        id: 'OutOfMemory',
-        propName: 'outOfMemoryAlarm',
-        summary: 'The MCP server\'s runtime exits for lack of memory',
-        firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
-      }, optIn(props.outOfMemoryAlarm)));
-    }
-
-    const dashboard = props.monitoring.dashboard;
-    if (dashboard !== undefined) {
-      dashboard.addWidgets(...this.dashboardWidgets(props, traffic));
-    }
-  }
-
-  private createMemoryAlarm(props: McpLambdaAlarmsProps, logGroup: logs.ILogGroup): cloudwatch.Alarm | undefined {
-    // Opt-in: it needs a metric filter that publishes on every invocation ($0.30 a month).
-    if (props.memoryAlarm?.enabled !== true) {
-      return undefined;
-    }
-    new logs.MetricFilter(this, 'MemoryReportFilter', {
+    // No log group, no log alarms (their thresholds are still checked).
+    const logGroup = props.serverLogGroup;
+    // Opt-in: its filter publishes on every invocation ($0.30 a month).
+    this.memoryAlarm = alarms.addLogMetric({
       logGroup,
-      filterPattern: logs.FilterPattern.literal(PLATFORM_REPORT_MEMORY_PATTERN),
-      metricNamespace: props.monitoring.logMetricNamespace,
+      patterns: { MemoryReportFilter: PLATFORM_REPORT_MEMORY_PATTERN },
       metricName: 'LambdaMaxMemoryUsed',
       metricValue: MAX_MEMORY_USED_VALUE,
       unit: cloudwatch.Unit.MEGABYTES,
-    });
-    return props.monitoring._alarmFactory.createAlarm(this, utilizationAlarm({
+    }, (maxUsed) => utilizationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
-      metric: this.memoryUtilization(props),
+      metric: memoryUtilization(maxUsed, props.memorySizeMiB),
       summary: 'The MCP server\'s Lambda function uses most of its memory',
       firstCheck: 'maxMemoryUsedMB in the platform reports of the function\'s log group and which tool calls ran then; raise memorySize before out-of-memory exits start.',
-    }, props.memoryAlarm ?? {}, 90, 100, '%'), props.memoryAlarm);
-  }
-
-  private memoryUtilization(props: McpLambdaAlarmsProps): cloudwatch.MathExpression {
-    return new cloudwatch.MathExpression({
-      expression: `100 * maxUsed / ${props.memorySizeMiB}`,
-      usingMetrics: {
-        maxUsed: new cloudwatch.Metric({
-          namespace: props.monitoring.logMetricNamespace,
-          metricName: 'LambdaMaxMemoryUsed',
-          statistic: cloudwatch.Stats.MAXIMUM,
-          period: Duration.minutes(5),
-        }),
-      },
-      label: 'Memory utilization (%)',
-      period: Duration.minutes(5),
+      optIn: true,
+    }, props.memoryAlarm, { defaultPercent: 90, limit: 100, unit: '%' }), cloudwatch.Stats.MAXIMUM);
+    // One filter: with the JSON log format every timeout has one platform.report with status
+    // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
+    this.timeoutsAlarm = alarms.addLogCount(logGroup, { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN }, 'LambdaTimeouts', props.timeoutsAlarm, {
+      id: 'Timeouts',
+      propName: 'timeoutsAlarm',
+      summary: 'MCP server invocations hit the Lambda timeout',
+      firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
+      optIn: true,
     });
-  }
+    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN }, 'LambdaOutOfMemory', props.outOfMemoryAlarm, {
+      id: 'OutOfMemory',
+      propName: 'outOfMemoryAlarm',
+      summary: 'The MCP server\'s runtime exits for lack of memory',
+      firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
+      optIn: true,
+    });
 
-  private dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction): cloudwatch.IWidget[] {
-    const minute = { period: Duration.minutes(1) };
-    const widgets: cloudwatch.IWidget[] = [
-      new cloudwatch.GraphWidget({
-        title: 'Lambda invocations, errors, throttles',
-        left: [traffic.metricInvocations(minute), traffic.metricErrors(minute), traffic.metricThrottles(minute)],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Lambda duration (ms)',
-        left: [
-          traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
-          traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
-        ],
-        leftAnnotations: [{ value: props.timeout.toMilliseconds(), label: 'timeout' }],
-        width: 6,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Lambda concurrency',
-        left: [props.serverFunction.metric('ConcurrentExecutions', { ...minute, statistic: cloudwatch.Stats.MAXIMUM })],
-        leftAnnotations: props.reservedConcurrentExecutions ? [{ value: props.reservedConcurrentExecutions, label: 'reserved' }] : [],
-        width: 6,
-      }),
-    ];
-    const right: cloudwatch.IMetric[] = [];
-    if (props.functionUrl !== undefined) {
-      right.push(
-        traffic.metric('Url4xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
-        traffic.metric('Url5xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
-      );
-    }
-    widgets.push(new cloudwatch.GraphWidget({
-      title: props.functionUrl !== undefined ? 'Memory utilization (%) and Function URL errors' : 'Memory utilization (%)',
-      left: props.serverLogGroup !== undefined ? [this.memoryUtilization(props)] : [],
-      right,
-      leftYAxis: { min: 0, max: 100 },
-      width: 6,
-    }));
-    return widgets;
+    alarms.finish(() => dashboardWidgets(props, traffic, alarms.logMetric('LambdaMaxMemoryUsed', cloudwatch.Stats.MAXIMUM)));
   }
 }
 
-function validate(scope: Construct, props: McpLambdaAlarmsProps): void {
-  const problems: string[] = [];
+function dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction, maxMemoryUsed: cloudwatch.Metric): cloudwatch.IWidget[] {
+  const minute = { period: Duration.minutes(1) };
+  const widgets: cloudwatch.IWidget[] = [
+    new cloudwatch.GraphWidget({
+      title: 'Lambda invocations, errors, throttles',
+      left: [traffic.metricInvocations(minute), traffic.metricErrors(minute), traffic.metricThrottles(minute)],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Lambda duration (ms)',
+      left: [
+        traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(50), label: 'p50' }),
+        traffic.metricDuration({ ...minute, statistic: cloudwatch.Stats.p(99), label: 'p99' }),
+      ],
+      leftAnnotations: [{ value: props.timeout.toMilliseconds(), label: 'timeout' }],
+      width: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'Lambda concurrency',
+      left: [props.serverFunction.metric('ConcurrentExecutions', { ...minute, statistic: cloudwatch.Stats.MAXIMUM })],
+      leftAnnotations: props.reservedConcurrentExecutions ? [{ value: props.reservedConcurrentExecutions, label: 'reserved' }] : [],
+      width: 6,
+    }),
+  ];
+  const right: cloudwatch.IMetric[] = [];
+  if (props.functionUrl !== undefined) {
+    right.push(
+      traffic.metric('Url4xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
+      traffic.metric('Url5xxCount', { ...minute, statistic: cloudwatch.Stats.SUM }),
+    );
+  }
+  widgets.push(new cloudwatch.GraphWidget({
+    title: props.functionUrl !== undefined ? 'Memory utilization (%) and Function URL errors' : 'Memory utilization (%)',
+    left: props.serverLogGroup !== undefined ? [memoryUtilization(maxMemoryUsed, props.memorySizeMiB)] : [],
+    right,
+    leftYAxis: { min: 0, max: 100 },
+    width: 6,
+  }));
+  return widgets;
+}
+
+/**
+ * ConcurrentExecutions against a reservation. With a token reservation (a CfnParameter) the
+ * threshold cannot be computed at synth: CloudWatch computes the utilization in percent, the
+ * token put in the expression as a string (it renders as a reference; a token number written into
+ * the text would render as -1.888e+289, an identifier CloudWatch does not know).
+ */
+function concurrencyMetric(fn: lambda.IFunction, reserved: number | undefined): AlarmMetric {
+  const concurrency = fn.metric('ConcurrentExecutions', { period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM });
+  if (reserved === undefined || !Token.isUnresolved(reserved)) {
+    return concurrency;
+  }
+  return new cloudwatch.MathExpression({
+    expression: `100 * concurrent / ${Token.asString(reserved)}`,
+    usingMetrics: { concurrent: concurrency },
+    label: 'Concurrency utilization (%)',
+    period: Duration.minutes(1),
+  });
+}
+
+/** Memory used in percent of the memory size (a token memory size as a string: see {@link concurrencyMetric}). */
+function memoryUtilization(maxUsed: cloudwatch.Metric, memorySizeMiB: number): cloudwatch.MathExpression {
+  const size = Token.isUnresolved(memorySizeMiB) ? Token.asString(memorySizeMiB) : `${memorySizeMiB}`;
+  return new cloudwatch.MathExpression({
+    expression: `100 * maxUsed / ${size}`,
+    usingMetrics: { maxUsed },
+    label: 'Memory utilization (%)',
+    period: Duration.minutes(5),
+  });
+}
+
+/** A reservation or provisioned concurrency is set: a token (a CfnParameter) counts, whatever its value. */
+function isSet(value: number | undefined): boolean {
+  return value !== undefined && (Token.isUnresolved(value) || value > 0);
+}
+
+function validate(errors: ValidationErrors, props: McpLambdaAlarmsProps): void {
   const memory = props.memorySizeMiB;
   if (!Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
-    problems.push(`\`memorySizeMiB\` is ${memory}; Lambda memory is a whole number of MiB from 128 to 10240.`);
+    errors.check(false, `\`memorySizeMiB\` is ${memory}; Lambda memory is a whole number of MiB from 128 to 10240.`);
   }
   for (const [name, value] of [
     ['reservedConcurrentExecutions', props.reservedConcurrentExecutions],
     ['provisionedConcurrentExecutions', props.provisionedConcurrentExecutions],
   ] as const) {
     if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
-      problems.push(`\`${name}\` is ${value}; use a whole number of at least 0.`);
+      errors.check(false, `\`${name}\` is ${value}; use a whole number of at least 0.`);
     }
   }
-  if (props.timeout.isUnresolved()) {
-    problems.push('`timeout` is a token; the duration alarm\'s threshold is derived from it at synth time. Pass a concrete Duration.');
-  }
-  if (props.provisionedConcurrentExecutions && props.serverAlias === undefined) {
-    problems.push('`provisionedConcurrentExecutions` is set without `serverAlias`; provisioned concurrency lives on an alias, pass it.');
-  }
-  const errors = new ValidationErrors('McpLambdaAlarms', scope);
-  errors.addAll(problems);
-  errors.throwIfAny();
+  errors.check(!props.timeout.isUnresolved(), '`timeout` is a token; the duration alarm\'s threshold is derived from it at synth time. Pass a concrete Duration.');
+  errors.check(!(props.provisionedConcurrentExecutions && props.serverAlias === undefined),
+    '`provisionedConcurrentExecutions` is set without `serverAlias`; provisioned concurrency lives on an alias, pass it.');
 }

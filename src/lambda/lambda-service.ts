@@ -3,19 +3,23 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { McpLambdaAlarms } from './lambda-alarms';
+import { McpLambdaAlarms, McpLambdaAlarmOptions } from './lambda-alarms';
 import { McpFunctionUrlAuth, McpLambdaServiceProps } from './lambda-service-props';
 import { zipRuntimeProblem } from './private/lambda-runtime';
 import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { describePath, environmentTooLarge } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
+import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
 import { McpServiceBase } from '../service';
+import { LAMBDA_ALARM_OPTION_KEYS } from './private/lambda-alarm-option-keys';
 
 /** The MCP request headers a browser client sends, allowed when CORS is configured. */
 const MCP_CORS_ALLOWED_HEADERS = [
@@ -207,8 +211,9 @@ export class McpLambdaService extends McpServiceBase {
     this.functionUrl = functionUrl;
     this.url = `${functionUrl.url}${mcpPath.replace(/^\//, '')}`;
 
+    // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
-      ...props,
+      ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? fn.functionName,
       url: this.url,
       serverLogGroup: this.logGroup,
@@ -221,7 +226,7 @@ export class McpLambdaService extends McpServiceBase {
       deployGateDependencies: [alias, functionUrl],
     });
     this.platformAlarms = new McpLambdaAlarms(this, 'Alarms', {
-      ...props,
+      ...pickOptions<McpLambdaAlarmOptions>(props, LAMBDA_ALARM_OPTION_KEYS),
       monitoring: this.monitoring,
       serverFunction: fn,
       serverAlias: alias,

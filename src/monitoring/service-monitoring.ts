@@ -13,7 +13,8 @@ import { McpMonitoringOptions } from './options';
 import { McpCanary } from '../canary/canary';
 import { McpFailureClass, McpProbePhase } from '../canary/canary-enums';
 import { AlarmFactory } from './private/alarm-factory';
-import { createLogCountAlarm, expiryAlarm, latencyAlarm, successAlarm, countAlarm } from './private/alarm-families';
+import { countAlarm, expiryAlarm, LatencyUnit, latencyAlarm, successAlarm } from './private/alarm-families';
+import { AlarmSet } from './private/alarm-set';
 import { CREDENTIAL_ERROR_PATTERN } from './private/log-patterns';
 import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metrics';
 import { CANARY_DIMENSIONS, CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
@@ -165,6 +166,8 @@ export class McpServiceMonitoring extends Construct {
       action,
       onAlarm: (alarm) => this.addAlarm(alarm),
     });
+    // The canary and log alarms; each registers itself through the factory.
+    const alarms = new AlarmSet(this, 'McpServiceMonitoring', this.factory, this.logMetricNamespace);
 
     const https = !Token.isUnresolved(props.url) && props.url.startsWith('https://');
     const certificateCheck = (Token.isUnresolved(props.url) || https) && props.certificateExpiryAlarm?.enabled !== false;
@@ -190,37 +193,38 @@ export class McpServiceMonitoring extends Construct {
         logRetention: props.canaryLogRetention,
         logEncryptionKey: props.canaryLogEncryptionKey,
       });
-      this.probeFailureAlarm = this.factory.createAlarm(this, successAlarm({
+      this.probeFailureAlarm = alarms.add(successAlarm({
         id: 'ProbeFailing',
         propName: 'probeFailureAlarm',
         metric: this.canary.metricProbeSuccess(),
         summary: 'The MCP probe is failing: clients cannot complete the handshake or list tools',
         firstCheck: 'the canary log group (one JSON line per run with failureClass and message) and the ProbeFailures metric by FailureClass; a missing datapoint means the canary itself did not run (see its Errors and the schedule rule). Then the server\'s logs.',
-      }, props.probeFailureAlarm ?? {}), props.probeFailureAlarm);
-      this.probeLatencyAlarm = this.factory.createAlarm(this, latencyAlarm({
+      }, props.probeFailureAlarm));
+      this.probeLatencyAlarm = alarms.add(latencyAlarm({
         id: 'ProbeLatency',
         propName: 'probeLatencyAlarm',
         metric: this.canary.metricProbeLatency({ period: Duration.minutes(5) }),
         summary: 'The MCP probe is slow',
         firstCheck: 'the phase latencies (ConnectLatency, TlsLatency, HandshakeLatency, ToolsListLatency, ToolCallLatency) to see which step is slow; cold starts show in HandshakeLatency, then the server\'s duration and concurrency.',
-      }, props.probeLatencyAlarm ?? {}, Duration.seconds(10)), props.probeLatencyAlarm);
+      }, props.probeLatencyAlarm, Duration.seconds(10), LatencyUnit.MILLISECONDS));
       if (certificateCheck && (props.canaryDetailedMetrics ?? false)) {
-        this.certificateExpiryAlarm = this.factory.createAlarm(this, expiryAlarm({
+        this.certificateExpiryAlarm = alarms.add(expiryAlarm({
           id: 'CertificateExpiring',
           propName: 'certificateExpiryAlarm',
           metric: this.canary.metricCertDaysRemaining(),
           summary: 'The TLS certificate of the MCP endpoint expires soon',
           firstCheck: 'the certificate of the custom domain in ACM (renewal status, DNS validation records); AWS-managed endpoints renew on their own.',
-        }, props.certificateExpiryAlarm ?? {}), props.certificateExpiryAlarm);
+        }, props.certificateExpiryAlarm));
       }
       // Opt-in: a run that errors writes no ProbeSuccess datapoint, which ProbeFailing treats as breaching.
-      this.canaryErrorsAlarm = props.canaryErrorsAlarm?.enabled !== true ? undefined : this.factory.createAlarm(this, countAlarm({
+      this.canaryErrorsAlarm = alarms.add(countAlarm({
         id: 'CanaryErrors',
         propName: 'canaryErrorsAlarm',
         metric: this.canary.function.metricErrors({ period: Duration.minutes(15), statistic: cloudwatch.Stats.SUM }),
         summary: 'The MCP canary function fails (a configuration error or a bug, not a probe failure)',
         firstCheck: 'the canary function\'s log group for the error (an unreadable auth secret, a missing permission, an invalid setting).',
-      }, props.canaryErrorsAlarm), props.canaryErrorsAlarm);
+        optIn: true,
+      }, props.canaryErrorsAlarm));
     } else {
       Annotations.of(this).addWarningV2('cdk-mcp:canaryDisabled',
         // A generated service name is a token until deploy: word the warning without it.
@@ -229,19 +233,13 @@ export class McpServiceMonitoring extends Construct {
         + 'keep the canary on, or acknowledge this warning if another monitor probes the endpoint over MCP.');
     }
 
-    if (props.serverLogGroup) {
-      this.credentialErrorsAlarm = createLogCountAlarm(this, this.factory, {
-        logGroup: props.serverLogGroup,
-        patterns: { CredentialErrorsFilter: CREDENTIAL_ERROR_PATTERN },
-        metricNamespace: this.logMetricNamespace,
-        metricName: 'AwsCredentialErrors',
-      }, {
-        id: 'CredentialErrors',
-        propName: 'credentialErrorsAlarm',
-        summary: 'AWS credential failures in the MCP server\'s tool calls (AccessDenied, expired or unauthorized credentials)',
-        firstCheck: 'the server\'s log group for AccessDeniedException / ExpiredTokenException: the action and resource named there are missing from the server\'s role, or its credentials expired.',
-      }, props.credentialErrorsAlarm);
-    }
+    this.credentialErrorsAlarm = alarms.addLogCount(props.serverLogGroup, { CredentialErrorsFilter: CREDENTIAL_ERROR_PATTERN }, 'AwsCredentialErrors', props.credentialErrorsAlarm, {
+      id: 'CredentialErrors',
+      propName: 'credentialErrorsAlarm',
+      summary: 'AWS credential failures in the MCP server\'s tool calls (AccessDenied, expired or unauthorized credentials)',
+      firstCheck: 'the server\'s log group for AccessDeniedException / ExpiredTokenException: the action and resource named there are missing from the server\'s role, or its credentials expired.',
+    });
+    alarms.finish(() => []);
 
     for (const alarm of props.platformAlarms ?? []) {
       this.addAlarm(alarm);

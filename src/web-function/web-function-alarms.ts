@@ -8,8 +8,8 @@ import {
   REQUEST_TIMEOUT_PATTERN,
   WEB_OUT_OF_MEMORY_PATTERN,
 } from './private/web-function-log-patterns';
-import { optIn } from '../monitoring/private/alarm-factory';
-import { countAlarm, createLogCountAlarm } from '../monitoring/private/alarm-families';
+import { countAlarm } from '../monitoring/private/alarm-families';
+import { AlarmSet } from '../monitoring/private/alarm-set';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold } from '../monitoring/thresholds';
 
@@ -93,7 +93,7 @@ export interface McpWebFunctionAlarmsProps extends McpWebFunctionAlarmOptions {
  */
 export class McpWebFunctionAlarms extends Construct {
   /** Every alarm created here. */
-  public readonly alarms: cloudwatch.IAlarm[] = [];
+  public readonly alarms: cloudwatch.IAlarm[];
 
   /** Endpoint 5xx responses, unless disabled. */
   public readonly http5xxAlarm?: cloudwatch.Alarm;
@@ -112,62 +112,51 @@ export class McpWebFunctionAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: McpWebFunctionAlarmsProps) {
     super(scope, id);
-    const factory = props.monitoring._alarmFactory;
-    const register = (alarm: cloudwatch.Alarm | undefined): cloudwatch.Alarm | undefined => {
-      if (alarm) this.alarms.push(alarm);
-      return alarm;
-    };
+    const alarms = AlarmSet.forPlatform(this, 'McpWebFunctionAlarms', props.monitoring);
+    this.alarms = alarms.alarms;
 
-    this.http5xxAlarm = register(factory.createAlarm(this, countAlarm({
+    this.http5xxAlarm = alarms.add(countAlarm({
       id: 'Http5xx',
       propName: 'http5xxAlarm',
       metric: this.metricHttp5xx(props, Duration.minutes(5)),
       summary: 'The MCP server\'s Web Function endpoint returns 5xx responses',
       firstCheck: 'the init-failure alarm (a server that never listens answers 502) and the lambda-web-error-type header of a failing request, then the log stream named by its lambda-web-logstream header.',
-    }, props.http5xxAlarm), props.http5xxAlarm));
+    }, props.http5xxAlarm));
 
+    // No log group, no log alarms (their thresholds are still checked).
     const logGroup = props.serverLogGroup;
-    if (logGroup !== undefined) {
-      const source = (metricName: string, patterns: { [filterId: string]: string }) => ({
-        logGroup,
-        patterns,
-        metricNamespace: props.monitoring.logMetricNamespace,
-        metricName,
-      });
-      this.initFailureAlarm = register(createLogCountAlarm(this, factory, source('WebFunctionInitFailures', { InitFailureFilter: INIT_FAILURE_PATTERN }), {
-        id: 'InitFailures',
-        propName: 'initFailureAlarm',
-        summary: 'The MCP server does not start in its Web Function (platform.initReport failure); the revision still takes all traffic',
-        firstCheck: 'the platform.initReport records (errorType) and the application lines before them: the server must listen on AWS_LAMBDA_HTTP_ENDPOINT within 10 seconds. Redeploy the previous code to roll back.',
-      }, props.initFailureAlarm));
-      this.requestTimeoutsAlarm = register(createLogCountAlarm(this, factory, source('WebFunctionRequestTimeouts', { RequestTimeoutFilter: REQUEST_TIMEOUT_PATTERN }), {
-        id: 'RequestTimeouts',
-        propName: 'requestTimeoutsAlarm',
-        summary: 'MCP requests hit the Web Function timeout (504 Runtime.RequestTimeout; streamed responses are cut silently)',
-        firstCheck: 'which tool call was running and the downstream service it waited on; then raise timeout (at most 15 minutes).',
-      }, props.requestTimeoutsAlarm));
-      this.outOfMemoryAlarm = register(createLogCountAlarm(this, factory, source('WebFunctionOutOfMemory', { OutOfMemoryFilter: WEB_OUT_OF_MEMORY_PATTERN }), {
-        id: 'OutOfMemory',
-        propName: 'outOfMemoryAlarm',
-        summary: 'The MCP server runs out of memory in its Web Function',
-        firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
-      }, optIn(props.outOfMemoryAlarm)));
-      this.fileDescriptorsAlarm = register(createLogCountAlarm(this, factory, source('WebFunctionFileDescriptorExhaustion', { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }), {
-        id: 'FileDescriptorExhaustion',
-        propName: 'fileDescriptorsAlarm',
-        summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',
-        firstCheck: 'connections the server opens per request and never closes (HTTP agents without keep-alive, SSE streams); or lower maxConcurrencyPerEnvironment.',
-      }, optIn(props.fileDescriptorsAlarm)));
-    }
+    this.initFailureAlarm = alarms.addLogCount(logGroup, { InitFailureFilter: INIT_FAILURE_PATTERN }, 'WebFunctionInitFailures', props.initFailureAlarm, {
+      id: 'InitFailures',
+      propName: 'initFailureAlarm',
+      summary: 'The MCP server does not start in its Web Function (platform.initReport failure); the revision still takes all traffic',
+      firstCheck: 'the platform.initReport records (errorType) and the application lines before them: the server must listen on AWS_LAMBDA_HTTP_ENDPOINT within 10 seconds. Redeploy the previous code to roll back.',
+    });
+    this.requestTimeoutsAlarm = alarms.addLogCount(logGroup, { RequestTimeoutFilter: REQUEST_TIMEOUT_PATTERN }, 'WebFunctionRequestTimeouts', props.requestTimeoutsAlarm, {
+      id: 'RequestTimeouts',
+      propName: 'requestTimeoutsAlarm',
+      summary: 'MCP requests hit the Web Function timeout (504 Runtime.RequestTimeout; streamed responses are cut silently)',
+      firstCheck: 'which tool call was running and the downstream service it waited on; then raise timeout (at most 15 minutes).',
+    });
+    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: WEB_OUT_OF_MEMORY_PATTERN }, 'WebFunctionOutOfMemory', props.outOfMemoryAlarm, {
+      id: 'OutOfMemory',
+      propName: 'outOfMemoryAlarm',
+      summary: 'The MCP server runs out of memory in its Web Function',
+      firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
+      optIn: true,
+    });
+    this.fileDescriptorsAlarm = alarms.addLogCount(logGroup, { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }, 'WebFunctionFileDescriptorExhaustion', props.fileDescriptorsAlarm, {
+      id: 'FileDescriptorExhaustion',
+      propName: 'fileDescriptorsAlarm',
+      summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',
+      firstCheck: 'connections the server opens per request and never closes (HTTP agents without keep-alive, SSE streams); or lower maxConcurrencyPerEnvironment.',
+      optIn: true,
+    });
 
-    const dashboard = props.monitoring.dashboard;
-    if (dashboard !== undefined) {
-      dashboard.addWidgets(new cloudwatch.GraphWidget({
-        title: 'Web Function endpoint 5xx',
-        left: [this.metricHttp5xx(props, Duration.minutes(1))],
-        width: 6,
-      }));
-    }
+    alarms.finish(() => [new cloudwatch.GraphWidget({
+      title: 'Web Function endpoint 5xx',
+      left: [this.metricHttp5xx(props, Duration.minutes(1))],
+      width: 6,
+    })]);
   }
 
   private metricHttp5xx(props: McpWebFunctionAlarmsProps, period: Duration): cloudwatch.Metric {

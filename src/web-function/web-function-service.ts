@@ -3,12 +3,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { WEB_FUNCTION_ALARM_OPTION_KEYS } from './private/web-function-alarm-option-keys';
 import { validateWebFunctionServiceProps } from './private/web-function-validation';
-import { McpWebFunctionAlarms } from './web-function-alarms';
+import { McpWebFunctionAlarms, McpWebFunctionAlarmOptions } from './web-function-alarms';
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { McpMonitoringOptions } from '../monitoring/options';
+import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
+import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
 import { McpServiceBase } from '../service';
@@ -140,8 +144,9 @@ export class McpWebFunctionService extends McpServiceBase {
       );
     }
 
+    // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
-      ...props,
+      ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? fn.webFunctionName,
       url: this.url,
       serverLogGroup: logGroup,
@@ -155,7 +160,7 @@ export class McpWebFunctionService extends McpServiceBase {
         : undefined),
     });
     this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
-      ...props,
+      ...pickOptions<McpWebFunctionAlarmOptions>(props, WEB_FUNCTION_ALARM_OPTION_KEYS),
       monitoring: this.monitoring,
       webFunctionName: fn.webFunctionName,
       endpointName: fn.endpoint.resource.endpointName,

@@ -6,12 +6,13 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { ValidationErrors } from '../../private/validation';
 import { McpAlarmThresholdBase } from '../thresholds';
 
 /** A metric an alarm can watch, with a period that can be overridden. */
 export type AlarmMetric = cloudwatch.Metric | cloudwatch.MathExpression;
 
-/** The meaning of one alarm, decided by its family. */
+/** The meaning of one alarm, decided by its family, with the user's thresholds it was made from. */
 export interface AlarmSpec {
   /** Construct id of the alarm, PascalCase and stable (a public contract). */
   readonly id: string;
@@ -21,7 +22,7 @@ export interface AlarmSpec {
   readonly metric: AlarmMetric;
   readonly comparisonOperator: cloudwatch.ComparisonOperator;
   readonly threshold: number;
-  /** Unit of the threshold for the description, e.g. `ms`, `%`. */
+  /** Unit of the threshold for the description, e.g. ` ms`, `%`. */
   readonly thresholdUnit?: string;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
@@ -30,6 +31,12 @@ export interface AlarmSpec {
   readonly summary: string;
   /** Where to look first. */
   readonly firstCheck: string;
+  /** The user's settings of this alarm (M of N, period, missing data, actions). */
+  readonly thresholds: McpAlarmThresholdBase;
+  /** Whether the alarm is created: `enabled`, or for an opt-in alarm `enabled: true`. */
+  readonly enabled: boolean;
+  /** What is wrong with the user's thresholds, each naming the setting, the value and the fix. */
+  readonly problems: readonly string[];
 }
 
 /** What the factory needs from its monitoring construct. */
@@ -54,17 +61,19 @@ export class AlarmFactory {
   constructor(private readonly props: AlarmFactoryProps) {}
 
   /**
-   * Creates one alarm in `scope`, or nothing when `thresholds.enabled` is false.
-   *
-   * @throws when a threshold setting is impossible (names the setting, the value and the fix)
+   * Creates one alarm in `scope`, or nothing when the spec is not enabled. A problem with the
+   * thresholds (the family's, or M of N and period) is recorded in `errors`, and no alarm is made:
+   * the caller throws them all at once.
    */
-  public createAlarm(scope: Construct, spec: AlarmSpec, thresholds: McpAlarmThresholdBase = {}): cloudwatch.Alarm | undefined {
-    if (thresholds.enabled === false) {
-      return undefined;
-    }
+  public createAlarm(scope: Construct, spec: AlarmSpec, errors: ValidationErrors): cloudwatch.Alarm | undefined {
+    const thresholds = spec.thresholds;
     const evaluationPeriods = thresholds.evaluationPeriods ?? spec.evaluationPeriods;
     const datapointsToAlarm = thresholds.datapointsToAlarm ?? Math.min(spec.datapointsToAlarm, evaluationPeriods);
-    validateThresholds(spec.propName, evaluationPeriods, datapointsToAlarm, thresholds.period);
+    const problems = [...spec.problems, ...thresholdProblems(spec.propName, evaluationPeriods, datapointsToAlarm, thresholds.period)];
+    errors.addAll(problems);
+    if (!spec.enabled || problems.length > 0) {
+      return undefined;
+    }
 
     const metric = thresholds.period ? spec.metric.with({ period: thresholds.period }) : spec.metric;
     const period = metric.period;
@@ -93,7 +102,7 @@ export function alarmNameOf(construct: Construct): string {
   return Names.uniqueResourceName(construct, { maxLength: 255, separator: '-' });
 }
 
-function validateThresholds(propName: string, evaluationPeriods: number, datapointsToAlarm: number, period: Duration | undefined): void {
+function thresholdProblems(propName: string, evaluationPeriods: number, datapointsToAlarm: number, period: Duration | undefined): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
     problems.push(`\`${propName}.evaluationPeriods\` is ${evaluationPeriods}; use a whole number of at least 1.`);
@@ -110,9 +119,7 @@ function validateThresholds(propName: string, evaluationPeriods: number, datapoi
       problems.push(`\`${propName}\`: period x evaluationPeriods is ${seconds * evaluationPeriods} s; CloudWatch evaluates at most 7 days. Lower one of them.`);
     }
   }
-  if (problems.length > 0) {
-    throw new Error(`Invalid alarm settings:\n- ${problems.join('\n- ')}`);
-  }
+  return problems;
 }
 
 function describe(
@@ -132,13 +139,4 @@ function describe(
     + `Fires when ${watched} ${OPERATOR_TEXT[spec.comparisonOperator] ?? spec.comparisonOperator} ${threshold} `
     + `in ${datapointsToAlarm} of ${evaluationPeriods} periods of ${period.toHumanString()}. `
     + `First check: ${spec.firstCheck}`;
-}
-
-/**
- * The thresholds of an opt-in alarm: off unless the user sets `enabled: true`. Opt-in alarms are
- * those whose failures another default alarm already catches (or that only predict one), kept
- * off by default so a monitored endpoint stays within its cost budget (README "What it costs").
- */
-export function optIn<T extends McpAlarmThresholdBase>(thresholds: T | undefined): T {
-  return { ...thresholds, enabled: thresholds?.enabled === true } as T;
 }

@@ -1,13 +1,14 @@
 /**
- * One small function per alarm family: each decides the comparison, the threshold from its
- * struct, and the missing-data treatment. Internal.
+ * One small function per alarm family: each takes the user's threshold struct once and decides
+ * the comparison, the threshold in the metric's unit, the missing-data treatment and the default
+ * M of N. What varies between alarms of one family (a latency in milliseconds or seconds, a
+ * limit, `>` or `>=`) is stated by the caller. Internal.
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { AlarmFactory, AlarmMetric, AlarmSpec } from './alarm-factory';
+import { AlarmMetric, AlarmSpec } from './alarm-factory';
 import {
+  McpAlarmThresholdBase,
   McpCertificateExpiryThreshold,
   McpCountThreshold,
   McpLatencyThreshold,
@@ -26,64 +27,90 @@ export interface AlarmMeaning {
   /** Default M of N. */
   readonly datapointsToAlarm?: number;
   readonly evaluationPeriods?: number;
+  /**
+   * Off unless the user sets `enabled: true`. Opt-in alarms are those whose failures another
+   * default alarm already catches (or that only predict one), kept off by default so a monitored
+   * endpoint stays within its cost budget (README "What it costs").
+   */
+  readonly optIn?: boolean;
+}
+
+/** The unit of a latency metric, stated where the alarm is made. */
+export enum LatencyUnit {
+  MILLISECONDS = 'MILLISECONDS',
+  SECONDS = 'SECONDS',
 }
 
 /** Counts of bad events: above `maxCount` (default 0); no events is fine. */
 export function countAlarm(meaning: AlarmMeaning, thresholds: McpCountThreshold = {}): AlarmSpec {
   const maxCount = thresholds.maxCount ?? 0;
-  requireNonNegative(`${meaning.propName}.maxCount`, maxCount);
   return {
-    ...spec(meaning, 1, 1),
+    ...spec(meaning, thresholds, 1, nonNegative(`${meaning.propName}.maxCount`, maxCount)),
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     threshold: maxCount,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
 }
 
-/**
- * A value against a limit: the metric is in percent (a math expression over the raw value), or
- * in the limit's unit (then `limit` scales the threshold).
- */
-export function utilizationAlarm(
-  meaning: AlarmMeaning,
-  thresholds: McpUtilizationThreshold,
-  defaultPercent: number,
-  limit: number,
-  unit: string,
-): AlarmSpec {
-  const percent = thresholds.maxUtilizationPercent ?? defaultPercent;
-  if (!Token.isUnresolved(percent) && (percent <= 0 || percent > 100)) {
-    throw new Error(`\`${meaning.propName}.maxUtilizationPercent\` is ${percent}; use a percentage above 0 and at most 100.`);
-  }
+/** How a utilization alarm compares, stated at its call. */
+export interface UtilizationOptions {
+  /** `maxUtilizationPercent` when the user sets none. */
+  readonly defaultPercent: number;
+  /**
+   * The limit in the metric's unit: the threshold is this share of it. 100 for a metric in
+   * percent (the threshold is then the percentage itself).
+   */
+  readonly limit: number;
+  /** The metric's unit, for the description: `%`, ` ms`, ` instances`. */
+  readonly unit: string;
+  /** `>` (the default) or `>=`, for a metric that never exceeds its limit. */
+  readonly comparison?: cloudwatch.ComparisonOperator;
+  /** Round the threshold up to a whole number of at least 1 (counts of instances). */
+  readonly wholeNumber?: boolean;
+}
+
+/** A value against a limit, above `maxUtilizationPercent` of it. */
+export function utilizationAlarm(meaning: AlarmMeaning, thresholds: McpUtilizationThreshold = {}, options: UtilizationOptions): AlarmSpec {
+  const percent = thresholds.maxUtilizationPercent ?? options.defaultPercent;
+  const valid = Token.isUnresolved(percent) || (percent > 0 && percent <= 100);
+  const problems = valid ? [] : [`\`${meaning.propName}.maxUtilizationPercent\` is ${percent}; use a percentage above 0 and at most 100.`];
   return {
-    ...spec(meaning, 1, 1),
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    threshold: Token.isUnresolved(limit) ? limit : round((limit * percent) / 100),
-    thresholdUnit: unit,
+    ...spec(meaning, thresholds, 1, problems),
+    comparisonOperator: options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    threshold: shareOf(options.limit, percent, options.wholeNumber ?? false),
+    thresholdUnit: options.unit,
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
 }
 
-/** A latency above `maxLatency`; the metric is in milliseconds. */
-export function latencyAlarm(meaning: AlarmMeaning, thresholds: McpLatencyThreshold, defaultLatency: Duration): AlarmSpec {
+/**
+ * CPU or memory saturation, opt-in: a metric in percent above `maxUtilizationPercent` (default 80)
+ * for 3 of 3 periods.
+ */
+export function saturationAlarm(meaning: Omit<AlarmMeaning, 'datapointsToAlarm' | 'evaluationPeriods' | 'optIn'>, thresholds?: McpUtilizationThreshold): AlarmSpec {
+  return utilizationAlarm({ ...meaning, datapointsToAlarm: 3, evaluationPeriods: 3, optIn: true }, thresholds, { defaultPercent: 80, limit: 100, unit: '%' });
+}
+
+/** A latency above `maxLatency`, in the metric's unit. */
+export function latencyAlarm(meaning: AlarmMeaning, thresholds: McpLatencyThreshold = {}, defaultLatency: Duration, unit: LatencyUnit): AlarmSpec {
   const maxLatency = thresholds.maxLatency ?? defaultLatency;
+  const seconds = unit === LatencyUnit.SECONDS;
   return {
-    ...spec(meaning, 3, 3),
+    ...spec(meaning, thresholds, 3, []),
     comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    threshold: maxLatency.toMilliseconds(),
-    thresholdUnit: ' ms',
+    threshold: seconds ? maxLatency.toSeconds({ integral: false }) : maxLatency.toMilliseconds(),
+    thresholdUnit: seconds ? ' s' : ' ms',
     treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
   };
 }
 
 /** The probe's success rate below `minSuccessRate`; missing data is breaching (the monitor is down). */
-export function successAlarm(meaning: AlarmMeaning, thresholds: McpProbeSuccessThreshold): AlarmSpec {
+export function successAlarm(meaning: AlarmMeaning, thresholds: McpProbeSuccessThreshold = {}): AlarmSpec {
   const minSuccessRate = thresholds.minSuccessRate ?? 1;
-  if (!Token.isUnresolved(minSuccessRate) && (minSuccessRate <= 0 || minSuccessRate > 1)) {
-    throw new Error(`\`${meaning.propName}.minSuccessRate\` is ${minSuccessRate}; use a fraction above 0 and at most 1 (1 = every probe must pass).`);
-  }
+  const valid = Token.isUnresolved(minSuccessRate) || (minSuccessRate > 0 && minSuccessRate <= 1);
+  const problems = valid ? [] : [`\`${meaning.propName}.minSuccessRate\` is ${minSuccessRate}; use a fraction above 0 and at most 1 (1 = every probe must pass).`];
   return {
-    ...spec(meaning, 3, 3),
+    ...spec(meaning, thresholds, 3, problems),
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: minSuccessRate,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
@@ -91,11 +118,10 @@ export function successAlarm(meaning: AlarmMeaning, thresholds: McpProbeSuccessT
 }
 
 /** Days remaining below `minDaysRemaining`. */
-export function expiryAlarm(meaning: AlarmMeaning, thresholds: McpCertificateExpiryThreshold): AlarmSpec {
+export function expiryAlarm(meaning: AlarmMeaning, thresholds: McpCertificateExpiryThreshold = {}): AlarmSpec {
   const minDaysRemaining = thresholds.minDaysRemaining ?? 14;
-  requireNonNegative(`${meaning.propName}.minDaysRemaining`, minDaysRemaining);
   return {
-    ...spec(meaning, 1, 1),
+    ...spec(meaning, thresholds, 1, nonNegative(`${meaning.propName}.minDaysRemaining`, minDaysRemaining)),
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: minDaysRemaining,
     thresholdUnit: ' days',
@@ -103,66 +129,31 @@ export function expiryAlarm(meaning: AlarmMeaning, thresholds: McpCertificateExp
   };
 }
 
-/** A metric filter per pattern, all counting into one metric. */
-export interface LogCountSource {
-  readonly logGroup: logs.ILogGroup;
-  /** Filter construct id -> filter pattern. */
-  readonly patterns: { readonly [filterId: string]: string };
-  readonly metricNamespace: string;
-  readonly metricName: string;
-}
-
-/**
- * Metric filters on a log group and a count alarm on what they count. Creates nothing when the
- * alarm is disabled (a filter nobody watches is a custom metric paid for nothing).
- */
-export function createLogCountAlarm(
-  scope: Construct,
-  factory: AlarmFactory,
-  source: LogCountSource,
-  meaning: Omit<AlarmMeaning, 'metric'>,
-  thresholds: McpCountThreshold = {},
-): cloudwatch.Alarm | undefined {
-  if (thresholds.enabled === false) {
-    return undefined;
-  }
-  for (const [filterId, pattern] of Object.entries(source.patterns)) {
-    new logs.MetricFilter(scope, filterId, {
-      logGroup: source.logGroup,
-      filterPattern: logs.FilterPattern.literal(pattern),
-      metricNamespace: source.metricNamespace,
-      metricName: source.metricName,
-      metricValue: '1',
-      unit: cloudwatch.Unit.COUNT,
-    });
-  }
-  const metric = new cloudwatch.Metric({
-    namespace: source.metricNamespace,
-    metricName: source.metricName,
-    statistic: cloudwatch.Stats.SUM,
-    period: Duration.minutes(5),
-  });
-  return factory.createAlarm(scope, countAlarm({ ...meaning, metric }, thresholds), thresholds);
-}
-
-function spec(meaning: AlarmMeaning, defaultDatapoints: number, defaultPeriods: number) {
+/** What every family shares: the meaning, the user's settings, whether it is on, default M of N. */
+function spec(meaning: AlarmMeaning, thresholds: McpAlarmThresholdBase, defaultMofN: number, problems: string[]) {
   return {
     id: meaning.id,
     propName: meaning.propName,
     metric: meaning.metric,
     summary: meaning.summary,
     firstCheck: meaning.firstCheck,
-    datapointsToAlarm: meaning.datapointsToAlarm ?? defaultDatapoints,
-    evaluationPeriods: meaning.evaluationPeriods ?? defaultPeriods,
+    datapointsToAlarm: meaning.datapointsToAlarm ?? defaultMofN,
+    evaluationPeriods: meaning.evaluationPeriods ?? defaultMofN,
+    thresholds,
+    enabled: meaning.optIn === true ? thresholds.enabled === true : thresholds.enabled !== false,
+    problems,
   };
 }
 
-function requireNonNegative(propName: string, value: number): void {
-  if (!Token.isUnresolved(value) && !(value >= 0)) {
-    throw new Error(`\`${propName}\` is ${value}; use a number of at least 0.`);
+/** The threshold at `percent` of `limit`: the limit itself while either is a token. */
+function shareOf(limit: number, percent: number, wholeNumber: boolean): number {
+  if (Token.isUnresolved(limit) || Token.isUnresolved(percent)) {
+    return Token.isUnresolved(limit) ? limit : percent;
   }
+  const share = (limit * percent) / 100;
+  return wholeNumber ? Math.max(1, Math.ceil(share)) : Math.round(share * 100) / 100;
 }
 
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
+function nonNegative(propName: string, value: number): string[] {
+  return Token.isUnresolved(value) || value >= 0 ? [] : [`\`${propName}\` is ${value}; use a number of at least 0.`];
 }

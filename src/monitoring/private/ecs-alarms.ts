@@ -1,9 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
-import { AlarmFactory, optIn } from './alarm-factory';
-import { countAlarm, createLogCountAlarm, utilizationAlarm } from './alarm-families';
+import { countAlarm, saturationAlarm } from './alarm-families';
+import { AlarmSet } from './alarm-set';
 import { FATAL_LOG_LEVEL_PATTERN, PROCESS_CRASH_PATTERN } from './container-log-patterns';
 import { McpCountThreshold, McpUtilizationThreshold } from '../thresholds';
 
@@ -34,28 +33,24 @@ export interface EcsTaskAlarms {
   readonly runningTasks?: cloudwatch.Alarm;
 }
 
-/** Creates the CPU, memory and running-tasks alarms of an ECS service in `scope`. */
-export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, input: EcsTaskAlarmsInput): EcsTaskAlarms {
+/** Creates the CPU, memory and running-tasks alarms of an ECS service in `alarms`. */
+export function createEcsTaskAlarms(alarms: AlarmSet, input: EcsTaskAlarmsInput): EcsTaskAlarms {
   return {
-    cpu: factory.createAlarm(scope, utilizationAlarm({
+    cpu: alarms.add(saturationAlarm({
       id: 'CpuUtilization',
       propName: 'cpuAlarm',
       metric: input.cpuMetric,
       summary: 'The MCP server\'s tasks use most of their CPU: requests queue and slow down',
       firstCheck: input.firstChecks.cpu,
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, input.cpuAlarm ?? {}, 80, 100, '%'), optIn(input.cpuAlarm)),
-    memory: factory.createAlarm(scope, utilizationAlarm({
+    }, input.cpuAlarm)),
+    memory: alarms.add(saturationAlarm({
       id: 'MemoryUtilization',
       propName: 'memoryAlarm',
       metric: input.memoryMetric,
       summary: 'The MCP server\'s tasks use most of their memory; a task above its limit is killed',
       firstCheck: input.firstChecks.memory,
-      datapointsToAlarm: 3,
-      evaluationPeriods: 3,
-    }, input.memoryAlarm ?? {}, 80, 100, '%'), optIn(input.memoryAlarm)),
-    runningTasks: factory.createAlarm(scope, countAlarm({
+    }, input.memoryAlarm)),
+    runningTasks: alarms.add(countAlarm({
       id: 'RunningTasksBelowDesired',
       propName: 'runningTasksAlarm',
       metric: input.missingTasks,
@@ -63,7 +58,7 @@ export function createEcsTaskAlarms(scope: Construct, factory: AlarmFactory, inp
       firstCheck: input.firstChecks.runningTasks,
       datapointsToAlarm: 5,
       evaluationPeriods: 5,
-    }, input.runningTasksAlarm), input.runningTasksAlarm),
+    }, input.runningTasksAlarm)),
   };
 }
 
@@ -93,24 +88,20 @@ export function missingTasks(clusterName: string, serviceName: string, period: D
  * The fatal-errors alarm over a container log group: a crashed Node.js process or a FATAL log
  * line, counted by two metric filters into one metric.
  *
- * @param thresholds the user's thresholds, with the service's default (opt-in or on) already applied
+ * @param optIn whether the alarm is off unless `enabled: true` (the service's default)
  */
 export function createContainerFatalErrorsAlarm(
-  scope: Construct,
-  factory: AlarmFactory,
-  logGroup: logs.ILogGroup,
-  metricNamespace: string,
+  alarms: AlarmSet,
+  logGroup: logs.ILogGroup | undefined,
   thresholds: McpCountThreshold | undefined,
+  optIn: boolean,
 ): cloudwatch.Alarm | undefined {
-  return createLogCountAlarm(scope, factory, {
-    logGroup,
-    patterns: { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN },
-    metricNamespace,
-    metricName: 'FatalErrors',
-  }, {
+  const patterns = { ProcessCrashFilter: PROCESS_CRASH_PATTERN, FatalLogLevelFilter: FATAL_LOG_LEVEL_PATTERN };
+  return alarms.addLogCount(logGroup, patterns, 'FatalErrors', thresholds, {
     id: 'FatalErrors',
     propName: 'fatalErrorsAlarm',
     summary: 'The MCP server process crashed or logged a fatal error',
     firstCheck: 'the container log stream around the match (the lines before "Node.js v.." or "FATAL ERROR" hold the stack), and the stopped task\'s exit code.',
-  }, thresholds);
+    optIn,
+  });
 }
