@@ -4,6 +4,7 @@
  * throw on any input. Decisions in the probe's context: ./era-verdict (era), ./verdicts (tools).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { withFrontDoorAnswer } from './front-door-answers';
 import { isJsonObject, MAX_JSON_DEPTH, parseJson, previewJson } from './json';
 import { escapeControls, redact } from './redact';
 import type { SseEvent } from './sse';
@@ -236,14 +237,14 @@ function classifyJsonRpcHttpFailure(status: number, error: JsonRpcError): Interp
 
 /**
  * Classifies the HTTP layer of a response: redirects, auth, throttling, gateway errors and other
- * non-2xx statuses. Returns undefined for a 2xx response, whose body is then read as MCP.
- *
+ * non-2xx statuses, then a front door's own answer (./front-door-answers: CloudFront, API Gateway,
+ * WAF). Returns undefined for a 2xx response, whose body is then read as MCP.
  * @param evidence status, headers and body (capped)
  * @returns a failure, or undefined when the status is a success
  */
 export function classifyHttp(evidence: HttpEvidence): Interpretation | undefined {
   const interpretation = classifyHttpStatus(evidence);
-  return interpretation && withLambdaWebError(evidence, interpretation);
+  return interpretation && withLambdaWebError(evidence, withFrontDoorAnswer(evidence, interpretation));
 }
 
 /**

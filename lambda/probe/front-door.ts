@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * Every front door the probe names, in the order the README documents them. `lambda-web` is a
+ * Every front door the probe names, in the order docs/probe.md documents them. `lambda-web` is a
  * Lambda Web Functions endpoint; `ecs-express` is the AWS-managed Application Load Balancer of an
  * ECS Express Mode service, told apart from any other ALB by its host name only.
  */
@@ -49,6 +49,17 @@ const LAMBDA_WEB_HEADERS = ['lambda-web-request-id', 'lambda-web-logstream', 'la
  */
 const ECS_EXPRESS_HOST = /\.ecs\.[a-z0-9-]+\.on\.aws$/;
 
+/**
+ * Whether the response has a header API Gateway renamed: it renames reserved headers of the
+ * backend's answer (`WWW-Authenticate`, `Server`, ...) to `x-amzn-Remapped-<name>`
+ * (anthropics/claude-ai-mcp#748 [report]; modelix/modelix.core#1658).
+ *
+ * @param headers response headers (lower-case names, as node:http gives them)
+ */
+export function hasRemappedHeader(headers: IncomingHttpHeaders): boolean {
+  return Object.keys(headers).some((name) => name.startsWith('x-amzn-remapped-'));
+}
+
 function header(headers: IncomingHttpHeaders, name: string): string {
   const value = headers[name];
   return Array.isArray(value) ? value.join(', ') : (value ?? '');
@@ -68,7 +79,10 @@ export function detectFrontDoor(headers: IncomingHttpHeaders, hostname = ''): Fr
   const xCache = header(headers, 'x-cache').toLowerCase();
   // A fully qualified name may end in a dot.
   const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (headers['x-amz-cf-id'] !== undefined || via.includes('cloudfront') || xCache.includes('cloudfront') || server === 'cloudfront') {
+  // CloudFront: `X-Amz-Cf-Id`, `X-Amz-Cf-Pop`, `Via: 1.1 <id>.cloudfront.net (CloudFront)`,
+  // `X-Cache: ... from cloudfront`, `Server: CloudFront` on its own pages (recorded in aws/chalice#12,
+  // stackoverflow.com/questions/20664018; not listed in AWS's documentation, unconfirmed there).
+  if (headers['x-amz-cf-id'] !== undefined || headers['x-amz-cf-pop'] !== undefined || via.includes('cloudfront') || xCache.includes('cloudfront') || server === 'cloudfront') {
     return 'cloudfront';
   }
   // Before the ALB check: the Express load balancer shows the same ALB evidence as any other.
@@ -78,7 +92,7 @@ export function detectFrontDoor(headers: IncomingHttpHeaders, hostname = ''): Fr
   if (server.startsWith('awselb') || /\bAWSALB(CORS|TG)?=/.test(header(headers, 'set-cookie'))) {
     return 'alb';
   }
-  if (headers['x-amz-apigw-id'] !== undefined || headers['apigw-requestid'] !== undefined || /\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host)) {
+  if (headers['x-amz-apigw-id'] !== undefined || headers['apigw-requestid'] !== undefined || hasRemappedHeader(headers) || /\.execute-api\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(host)) {
     return 'apigateway';
   }
   // After API Gateway: an HTTP API proxying to a Web Function passes its headers through.

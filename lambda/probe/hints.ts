@@ -5,6 +5,16 @@
 import type { FrontDoor } from './front-door';
 import type { FailureClass } from '../../src/contract/failure-classes';
 
+/**
+ * Where to look after an AWS WAF block: the request in the web ACL's sampled requests (the last
+ * three hours) or logs (`terminatingRuleId`), then the rules that block MCP traffic
+ * (https://repost.aws/knowledge-center/waf-block-respond-403-forbidden-error; the rules and their
+ * sources: WAF_HINT in ./front-door-answers).
+ */
+const WAF_STEPS = 'find the request in the web ACL\'s sampled requests (last 3 hours; Source IP and URI, then Rule inside rule group) or its logs (action BLOCK, terminatingRuleId). '
+  + 'For MCP traffic suspect AWSManagedRulesCommonRuleSet SizeRestrictions_BODY (JSON-RPC bodies over 8 KB: set it to Count and add a size rule that fits the server), '
+  + 'bot and user-agent rules (NoUserAgent_HEADER, Bot Control; AI clients such as Claude-User), and rate-based rules (raise the limit or scope it down)';
+
 /** The first thing to check for each failure class. */
 export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {
   DNS_ERROR: 'Check the host name in the URL and that its DNS record exists (custom domain mapping, deleted Function URL).',
@@ -15,6 +25,7 @@ export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {
   REDIRECT: 'Probe the final URL directly (https, trailing slash, /mcp path); MCP clients must not follow redirects.',
   AUTH_REQUIRED: 'Give the probe credentials: a bearer token (--bearer-env), SigV4 (--sigv4) for an AWS_IAM Function URL or a Web Function IAM endpoint, or SigV4a (--sigv4a \'*\') for a multi-Region Web Function endpoint.',
   FORBIDDEN: 'Check permissions: Function URL resource policy (lambda:InvokeFunctionUrl and lambda:InvokeFunction), IAM signing, token scope, Origin validation.',
+  BLOCKED_BY_WAF: `AWS WAF blocked the request before the server saw it: ${WAF_STEPS}.`,
   NOT_FOUND: 'Check the path (usually /mcp) and the routes of the API or load balancer.',
   THROTTLED: 'Raise the concurrency or throttling limits (reserved concurrency, API Gateway usage plan) or reduce load.',
   BAD_GATEWAY: 'The front door got no valid answer from the server: check the server or function logs for crashes and errors.',
@@ -65,6 +76,29 @@ export const FRONT_DOOR_STEPS: Readonly<Partial<Record<FrontDoor, Readonly<Parti
     CONNECTION_RESET: "A Web Function cuts a streamed (SSE) answer at the revision's timeout, with no error header; a request header block that is too large also drops the connection: raise the timeout or answer sooner, and check the server logs.",
     THROTTLED: 'Raise the endpoint\'s rateLimit (0 rejects every request) or maxEnvironments, or the account\'s Web Functions quotas, or reduce load.',
     FORBIDDEN: 'An IamAuth endpoint needs lambda:InvokeWebFunctionEndpoint on the endpoint ARN and a SigV4 signature (SigV4a for multiRegion) that covers an X-Amz-Content-SHA256 header; check the signing and the policies.',
+  },
+  // CloudFront: its own 502 (cannot connect to the origin: ports, TLS names;
+  // https://repost.aws/knowledge-center/cloudfront-502-errors), 504 (origin response timeout,
+  // 30 s by default), 403 (WAF, allowed methods, alternate domain names, geo restriction;
+  // https://repost.aws/knowledge-center/cloudfront-troubleshoot-403-errors). A web ACL for a
+  // distribution lives in us-east-1 (FRONT-DOORS.md, [WAF-RES]).
+  'cloudfront': {
+    BLOCKED_BY_WAF: `The distribution's web ACL (a global web ACL, in us-east-1) blocked the request: ${WAF_STEPS}.`,
+    FORBIDDEN: "If the message names a CloudFront page, fix what it names (the cache behavior's allowed methods, the alternate domain names, the geographic restriction); otherwise the origin refused: probe the origin's own URL to tell which.",
+    BAD_GATEWAY: "If CloudFront generated the page, it could not reach the origin: check the origin's domain, protocol and port, and that the origin's certificate covers the name CloudFront connects to. If the origin answered 502, check the origin's front door and the server logs.",
+    GATEWAY_TIMEOUT: "If CloudFront generated the page, the origin did not answer within the origin response timeout (30 s by default): raise it or answer sooner. If the origin answered 504, check the origin's front door and the server.",
+  },
+  // API Gateway: gateway responses (https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html;
+  // Missing Authentication Token: https://repost.aws/knowledge-center/api-gateway-authentication-token-errors;
+  // 429: https://repost.aws/knowledge-center/api-gateway-429-limit).
+  'apigateway': {
+    BLOCKED_BY_WAF: `The stage's web ACL blocked the request: ${WAF_STEPS}.`,
+    FORBIDDEN: "\"Missing Authentication Token\": the stage, path or method does not exist in the deployed API, or an AWS_IAM method got an unsigned request. \"Forbidden\": an API key (x-api-key, usage plan), the stage's web ACL (check its sampled requests), or a private API's endpoint or resource policy.",
+    THROTTLED: "Raise the stage's or method's throttling, the usage plan's rate, burst or quota (\"Limit Exceeded\"), or the account's Regional limit; or reduce load.",
+    GATEWAY_TIMEOUT: 'The front door timed out waiting for the integration (REST 29 s by default, HTTP API 30 s at most): answer sooner, stream the response, or raise the REST integration timeout; check the function duration and cold starts.',
+  },
+  'alb': {
+    BLOCKED_BY_WAF: `The load balancer's web ACL blocked the request: ${WAF_STEPS}.`,
   },
   // ECS Express Mode: an ALB with listener rules and target groups, a canary deployment with an
   // alarm that rolls back faulty deployments

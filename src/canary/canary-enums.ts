@@ -56,8 +56,20 @@ export enum McpFailureClass {
   REDIRECT = 'REDIRECT',
   /** 401: the endpoint wants credentials. */
   AUTH_REQUIRED = 'AUTH_REQUIRED',
-  /** 403: the credentials were refused (an IAM policy, a WAF rule, a SigV4 signature). */
+  /** 403: the credentials were refused (an IAM policy, a SigV4 signature, an API key), or a WAF block without evidence enough for `BLOCKED_BY_WAF`. */
   FORBIDDEN = 'FORBIDDEN',
+  /**
+   * AWS WAF blocked the request at the front door (CloudFront, an Application Load Balancer),
+   * recognised by the front door's own block page, or by a custom block response whose body names
+   * AWS WAF. The server never saw the request. Look up the request in the web ACL's sampled
+   * requests or logs (`terminatingRuleId`); for MCP traffic the usual rules are the common rule
+   * set's `SizeRestrictions_BODY` (JSON-RPC bodies over 8 KB), bot and user-agent rules (AI
+   * clients such as `Claude-User`) and rate-based rules. An API Gateway `{"message":"Forbidden"}`
+   * is `FORBIDDEN`: a missing API key answers the same way.
+   *
+   * @see https://docs.aws.amazon.com/waf/latest/developerguide/customizing-the-response-for-blocked-requests.html
+   */
+  BLOCKED_BY_WAF = 'BLOCKED_BY_WAF',
   /** 404 on the MCP path (outside a session). */
   NOT_FOUND = 'NOT_FOUND',
   /** 429, or a front door's throttling answer. */

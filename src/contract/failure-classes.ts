@@ -14,6 +14,7 @@ export const FAILURE_CLASSES_BY_LAYER = {
     'REDIRECT',
     'AUTH_REQUIRED',
     'FORBIDDEN',
+    'BLOCKED_BY_WAF',
     'NOT_FOUND',
     'THROTTLED',
     'BAD_GATEWAY',
