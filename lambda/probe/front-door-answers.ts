@@ -48,8 +48,14 @@ function cloudFrontRequestId(evidence: HttpEvidence): string {
   return /^[A-Za-z0-9_=-]{8,120}$/.test(id) ? `CloudFront request id ${id}` : '';
 }
 
+/** A front door's answer recognised by its text: the class it gets and what it means. */
+interface KnownAnswer {
+  readonly failureClass: FailureClass;
+  readonly meaning: string;
+}
+
 /** What CloudFront's own pages say, by the sentence under the title, and what it means. */
-const CLOUDFRONT_REASONS: ReadonlyArray<{ readonly text: RegExp; readonly failureClass: FailureClass; readonly meaning: string }> = [
+const CLOUDFRONT_REASONS: ReadonlyArray<KnownAnswer & { readonly text: RegExp }> = [
   // "Request blocked. We can't connect to the server..." is AWS WAF's block on the distribution
   // (https://repost.aws/knowledge-center/cloudfront-troubleshoot-403-errors).
   { text: /Request blocked\./, failureClass: 'BLOCKED_BY_WAF', meaning: "AWS WAF blocked the request (the distribution's web ACL)" },
@@ -111,8 +117,19 @@ function isAlbWafPage(evidence: HttpEvidence): boolean {
  */
 const WAF_TEXT = /\bAWS WAF\b|\bweb ACL\b|\bblocked by (?:the )?WAF\b/i;
 
-/** Front doors a web ACL attaches to ([WAF-RES] in FRONT-DOORS.md; App Runner included). */
-const WAF_FRONT_DOORS: ReadonlySet<FrontDoor> = new Set(['cloudfront', 'alb', 'ecs-express', 'apigateway', 'apprunner']);
+/**
+ * Front doors a web ACL attaches to, by the name a message gives them
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/how-aws-waf-works-resources.html;
+ * an Express service's load balancer is an ALB).
+ */
+const WAF_FRONT_DOORS: Readonly<Partial<Record<FrontDoor, string>>> = {
+  'cloudfront': 'CloudFront', 'alb': 'the load balancer', 'ecs-express': 'the load balancer', 'apigateway': 'API Gateway', 'apprunner': 'App Runner',
+};
+
+/** Whether a 4xx is a custom WAF block response that says so, from a front door WAF protects. */
+function isCustomWafBlock(evidence: HttpEvidence, frontDoor: FrontDoor | null): boolean {
+  return frontDoor !== null && WAF_FRONT_DOORS[frontDoor] !== undefined && evidence.status < 500 && WAF_TEXT.test(evidence.body.slice(0, 4096));
+}
 
 /**
  * Evidence that API Gateway produced the answer: its ids (`x-amz-apigw-id` for REST,
@@ -129,7 +146,7 @@ function apiGatewayMessage(body: string): string | undefined {
 }
 
 /** API Gateway's gateway responses, by the body's message; the source of each is its comment. */
-const API_GATEWAY_ANSWERS: ReadonlyArray<{ readonly status: number; readonly message: RegExp; readonly failureClass: FailureClass; readonly meaning: string }> = [
+const API_GATEWAY_ANSWERS: ReadonlyArray<KnownAnswer & { readonly status: number; readonly message: RegExp }> = [
   // MISSING_AUTHENTICATION_TOKEN, 403: a method or resource that does not exist, or an unsigned
   // request to an AWS_IAM method (https://repost.aws/knowledge-center/api-gateway-authentication-token-errors;
   // https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html).
@@ -187,16 +204,16 @@ export function withFrontDoorAnswer(evidence: HttpEvidence, interpretation: Inte
   if (interpretation.kind !== 'failure' || evidence.status < 400) return interpretation;
   if (CLOUDFRONT_PAGE.test(evidence.body)) return cloudFrontOwnAnswer(evidence, interpretation);
   const frontDoor = detectFrontDoor(evidence.headers);
-  if (isAlbWafPage(evidence) || (frontDoor && WAF_FRONT_DOORS.has(frontDoor) && evidence.status < 500 && WAF_TEXT.test(evidence.body.slice(0, 4096)))) {
-    const where = frontDoor === 'cloudfront' ? 'CloudFront' : frontDoor === 'apigateway' ? 'API Gateway' : frontDoor === 'apprunner' ? 'App Runner' : 'the load balancer';
+  if (isAlbWafPage(evidence) || isCustomWafBlock(evidence, frontDoor)) {
+    const where = (frontDoor && WAF_FRONT_DOORS[frontDoor]) ?? 'the load balancer';
     return failure('BLOCKED_BY_WAF', `HTTP ${evidence.status} from ${where}: AWS WAF blocked the request: ${WAF_HINT}`);
   }
-  const refined = apiGatewayAnswer(evidence, interpretation) ?? interpretation;
+  const refined = apiGatewayAnswer(evidence) ?? interpretation;
   return frontDoor === 'cloudfront' && refined.kind === 'failure' ? throughCloudFront(evidence, refined) : refined;
 }
 
 /** API Gateway's own answer, named; undefined when the response shows no API Gateway evidence. */
-function apiGatewayAnswer(evidence: HttpEvidence, interpretation: Interpretation & { kind: 'failure' }): Interpretation | undefined {
+function apiGatewayAnswer(evidence: HttpEvidence): Interpretation | undefined {
   if (!isApiGateway(evidence.headers)) return undefined;
   const remapped = remappedChallenge(evidence);
   if (remapped) return remapped;

@@ -59,9 +59,9 @@ export enum McpFailureClass {
   /** 403: the credentials were refused (an IAM policy, a SigV4 signature, an API key), or a WAF block without evidence enough for `BLOCKED_BY_WAF`. */
   FORBIDDEN = 'FORBIDDEN',
   /**
-   * AWS WAF blocked the request at the front door (CloudFront, an Application Load Balancer),
-   * recognised by the front door's own block page, or by a custom block response whose body names
-   * AWS WAF. The server never saw the request. Look up the request in the web ACL's sampled
+   * AWS WAF blocked the request at the front door, recognised by CloudFront's or an Application
+   * Load Balancer's own block page, or by a custom block response (from a front door a web ACL
+   * protects) whose body names AWS WAF. The server never saw the request. Look up the request in the web ACL's sampled
    * requests or logs (`terminatingRuleId`); for MCP traffic the usual rules are the common rule
    * set's `SizeRestrictions_BODY` (JSON-RPC bodies over 8 KB), bot and user-agent rules (AI
    * clients such as `Claude-User`) and rate-based rules. An API Gateway `{"message":"Forbidden"}`

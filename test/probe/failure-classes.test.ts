@@ -207,6 +207,12 @@ describe('HTTP failures', () => {
     expect(res.message).toMatch(/lambda:InvokeFunctionUrl and lambda:InvokeFunction/);
   });
 
+  test("an ALB's own 403 page (AWS WAF's default block) is BLOCKED_BY_WAF from an alb front door", async () => {
+    const res = await probeServer(await respond(ALB_HTML(403, 'Forbidden')));
+    expect(res).toMatchObject({ failureClass: 'BLOCKED_BY_WAF', frontDoor: 'alb', httpStatus: 403, layer: 'http' });
+    expect(res.message).toMatch(/sampled requests/);
+  });
+
   test('a plain 404 page is NOT_FOUND after every transport was tried', async () => {
     const server = await respond((_req, reply) => reply.writeHead(404, { 'content-type': 'text/html' }).end('<pre>Cannot POST /mcp</pre>'));
     const requests = server.requests;
