@@ -4,7 +4,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { ALB_502_THROUGH_CLOUDFRONT, APIGW_MISSING_TOKEN, CLOUDFRONT_WAF_BLOCK, replay } from './fixtures/front-door-answers';
+import { ALB_502_THROUGH_CLOUDFRONT, ALB_WAF_BLOCK, APIGW_MISSING_TOKEN, CLOUDFRONT_WAF_BLOCK, replay, type RecordedAnswer } from './fixtures/front-door-answers';
 import { sendJson, startScripted, startServer } from './fixtures/http-server';
 import { startSdk2 } from './fixtures/sdk-servers';
 import { parseArgs, USAGE } from '../../lambda/cli/args';
@@ -215,61 +215,48 @@ describe('the mcp-probe binary', () => {
     }
   });
 
-  test('a WAF block at CloudFront: the human output names the class, the front door and the rules; --json the same', async () => {
-    const server = await startServer(replay(CLOUDFRONT_WAF_BLOCK));
+  /** Runs the CLI twice against a server replaying a recorded answer: human output, then --json. */
+  async function cliAgainst(answer: RecordedAnswer): Promise<{ human: Run; json: Run; result: ProbeResult }> {
+    const server = await startServer(replay(answer));
     try {
       const human = await cli([server.url]);
-      expect(human.code).toBe(1);
-      expect(human.stdout).toContain('FAIL BLOCKED_BY_WAF (http layer, last HTTP status 403, front door cloudfront)');
-      expect(human.stdout).toMatch(/\nNext: The distribution's web ACL \(a global web ACL, in us-east-1\) blocked the request: find the request in the web ACL's sampled requests .*SizeRestrictions_BODY .*Claude-User/);
       const json = await cli([server.url, '--json']);
-      expect(json.code).toBe(1);
-      const result = JSON.parse(json.stdout) as ProbeResult;
-      expect(result).toMatchObject({ failureClass: 'BLOCKED_BY_WAF', layer: 'http', httpStatus: 403, frontDoor: 'cloudfront' });
-      expect(result.message).toMatch(/sampled requests or logs \(terminatingRuleId\); suspect SizeRestrictions_BODY/);
+      return { human, json, result: JSON.parse(json.stdout) as ProbeResult };
     } finally {
       await server.close();
     }
+  }
+
+  test('a WAF block at CloudFront: the human output names the class, the front door and the rules; --json the same', async () => {
+    const { human, json, result } = await cliAgainst(CLOUDFRONT_WAF_BLOCK);
+    expect([human.code, json.code]).toEqual([1, 1]);
+    expect(human.stdout).toContain('FAIL BLOCKED_BY_WAF (http layer, last HTTP status 403, front door cloudfront)');
+    expect(human.stdout).toMatch(/\nNext: The distribution's web ACL \(a global web ACL, in us-east-1\) blocked the request: find the request in the web ACL's sampled requests .*SizeRestrictions_BODY .*Claude-User/);
+    expect(result).toMatchObject({ failureClass: 'BLOCKED_BY_WAF', layer: 'http', httpStatus: 403, frontDoor: 'cloudfront' });
+    expect(result.message).toMatch(/sampled requests or logs \(terminatingRuleId\); suspect SizeRestrictions_BODY/);
   });
 
   test("an origin's 502 through CloudFront: the output says the origin (an ALB) answered, not CloudFront", async () => {
-    const server = await startServer(replay(ALB_502_THROUGH_CLOUDFRONT));
-    try {
-      const human = await cli([server.url]);
-      expect(human.stdout).toContain('FAIL BAD_GATEWAY (http layer, last HTTP status 502, front door cloudfront)');
-      expect(human.stdout).toMatch(/answered by the origin \(alb\) and passed through by CloudFront/);
-      expect(human.stdout).toMatch(/\nNext: If CloudFront generated the page, .* If the origin answered 502/);
-      const result = JSON.parse((await cli([server.url, '--json'])).stdout) as ProbeResult;
-      expect(result).toMatchObject({ failureClass: 'BAD_GATEWAY', frontDoor: 'cloudfront' });
-      expect(result.message).toMatch(/answered by the origin \(alb\)/);
-    } finally {
-      await server.close();
-    }
+    const { human, result } = await cliAgainst(ALB_502_THROUGH_CLOUDFRONT);
+    expect(human.stdout).toContain('FAIL BAD_GATEWAY (http layer, last HTTP status 502, front door cloudfront)');
+    expect(human.stdout).toMatch(/answered by the origin \(alb\) and passed through by CloudFront/);
+    expect(human.stdout).toMatch(/\nNext: If CloudFront generated the page, .* If the origin answered 502/);
+    expect(result).toMatchObject({ failureClass: 'BAD_GATEWAY', frontDoor: 'cloudfront' });
+    expect(result.message).toMatch(/answered by the origin \(alb\)/);
   });
 
   test('API Gateway\'s "Missing Authentication Token": FORBIDDEN naming the stage and path, in both outputs', async () => {
-    const server = await startServer(replay(APIGW_MISSING_TOKEN));
-    try {
-      const human = await cli([server.url]);
-      expect(human.stdout).toContain('FAIL FORBIDDEN (http layer, last HTTP status 403, front door apigateway)');
-      expect(human.stdout).toMatch(/\nNext: "Missing Authentication Token": the stage, path or method does not exist/);
-      const result = JSON.parse((await cli([server.url, '--json'])).stdout) as ProbeResult;
-      expect(result).toMatchObject({ failureClass: 'FORBIDDEN', frontDoor: 'apigateway' });
-      expect(result.message).toMatch(/"Missing Authentication Token"\): no route matches: check the stage name/);
-    } finally {
-      await server.close();
-    }
+    const { human, result } = await cliAgainst(APIGW_MISSING_TOKEN);
+    expect(human.stdout).toContain('FAIL FORBIDDEN (http layer, last HTTP status 403, front door apigateway)');
+    expect(human.stdout).toMatch(/\nNext: "Missing Authentication Token": the stage, path or method does not exist/);
+    expect(result).toMatchObject({ failureClass: 'FORBIDDEN', frontDoor: 'apigateway' });
+    expect(result.message).toMatch(/"Missing Authentication Token"\): no route matches: check the stage name/);
   });
 
-  test('a plain server\'s 403 stays FORBIDDEN with no front door, in both outputs', async () => {
-    const server = await startServer((_req, res) => res.writeHead(403, { 'content-type': 'text/html' }).end('<html><head><title>403 Forbidden</title></head></html>'));
-    try {
-      const human = await cli([server.url]);
-      expect(human.stdout).toContain('FAIL FORBIDDEN (http layer, last HTTP status 403)\n');
-      expect(JSON.parse((await cli([server.url, '--json'])).stdout)).toMatchObject({ failureClass: 'FORBIDDEN', frontDoor: null });
-    } finally {
-      await server.close();
-    }
+  test('a plain server\'s 403 page stays FORBIDDEN with no front door, in both outputs', async () => {
+    const { human, result } = await cliAgainst({ ...ALB_WAF_BLOCK, headers: { 'Content-Type': 'text/html' } });
+    expect(human.stdout).toContain('FAIL FORBIDDEN (http layer, last HTTP status 403)\n');
+    expect(result).toMatchObject({ failureClass: 'FORBIDDEN', frontDoor: null });
   });
 
   test('the bearer token comes from the named variable, reaches the server and is never printed', async () => {
