@@ -13,7 +13,8 @@ import type { FailureClass } from '../../src/contract/failure-classes';
  */
 const WAF_STEPS = 'find the request in the web ACL\'s sampled requests (last 3 hours; Source IP and URI, then Rule inside rule group) or its logs (action BLOCK, terminatingRuleId). '
   + 'For MCP traffic suspect AWSManagedRulesCommonRuleSet SizeRestrictions_BODY (JSON-RPC bodies over 8 KB: set it to Count and add a size rule that fits the server), '
-  + 'bot and user-agent rules (NoUserAgent_HEADER, Bot Control; AI clients such as Claude-User), and rate-based rules (raise the limit or scope it down)';
+  + 'bot and user-agent rules (NoUserAgent_HEADER, Bot Control; AI clients such as Claude-User), and rate-based rules (raise the limit or scope it down). '
+  + 'In an McpWebAcl (src/front-door/web-acl.ts) these are the rules RateLimitPerIp, BodySize and BadBotsExceptMcpClients';
 
 /** The first thing to check for each failure class. */
 export const NEXT_STEPS: Readonly<Record<FailureClass, string>> = {

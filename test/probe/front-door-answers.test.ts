@@ -83,6 +83,7 @@ describe('AWS WAF blocks are BLOCKED_BY_WAF, with where to look', () => {
     expect(nextStep('BLOCKED_BY_WAF', 'apigateway')).toMatch(/^The stage's web ACL/);
     for (const door of ['cloudfront', 'alb', 'apigateway', null] as const) expectWafGuidance(nextStep('BLOCKED_BY_WAF', door));
     expect(NEXT_STEPS.BLOCKED_BY_WAF).toMatch(/^AWS WAF blocked the request before the server saw it: find the request/);
+    expect(NEXT_STEPS.BLOCKED_BY_WAF).toMatch(/McpWebAcl .*RateLimitPerIp, BodySize and BadBotsExceptMcpClients\.$/);
   });
 
   test('the human output names the class, the front door and the next step', async () => {
