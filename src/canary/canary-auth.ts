@@ -3,7 +3,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CANARY_ENV, CanaryAuthMode } from '../contract/canary-env';
+import { checkHeaderName, PROBE_HEADERS } from './private/canary-headers';
 import { DEFAULT_SIGNING_SERVICE, REGION_NAME } from '../contract/signing';
+import { ValidationErrors } from '../private/validation';
 
 /** Options of {@link McpCanaryAuth.bearerTokenFromSecret}. */
 export interface McpCanaryBearerTokenOptions {
@@ -26,9 +28,6 @@ export interface McpCanaryWebFunctionSigV4Options {
    */
   readonly region?: string;
 }
-
-/** Headers the probe sets itself (lower case): `headerFromSecret` cannot take them. */
-const PROBE_HEADERS = ['content-type', 'content-length', 'accept', 'host', 'mcp-protocol-version', 'mcp-session-id', 'mcp-method', 'mcp-name'];
 
 /** What an {@link McpCanaryAuth} contributes to the canary function. */
 interface McpCanaryAuthBinding {
@@ -54,9 +53,9 @@ export class McpCanaryAuth {
    * @param secret the secret holding the token (a plain string, or JSON with `options.jsonField`)
    */
   public static bearerTokenFromSecret(secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
-    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
-      throw new Error('McpCanaryAuth.bearerTokenFromSecret: options.jsonField is an empty string. Omit it when the whole secret is the token, or name the JSON field that holds it.');
-    }
+    const errors = new ValidationErrors('McpCanaryAuth.bearerTokenFromSecret');
+    checkJsonField(errors, options.jsonField, 'token');
+    errors.throwIfAny();
     return new McpCanaryAuth('bearer-secret', (grantee) => {
       secret.grantRead(grantee);
       return {
@@ -74,22 +73,14 @@ export class McpCanaryAuth {
    * take an API key in a header of their own; the value must be one word (no spaces). Grants the
    * canary read access to the secret.
    *
-   * @param headerName the header to send (letters, digits and -; not one the probe sets itself)
+   * @param headerName the header to send: an HTTP header name (an RFC 9110 token: letters, digits and ! # $ % & ' * + - . ^ _ ` | ~), not one the probe sets itself
    * @param secret the secret holding the value (a plain string, or JSON with `options.jsonField`)
    */
   public static headerFromSecret(headerName: string, secret: secretsmanager.ISecret, options: McpCanaryBearerTokenOptions = {}): McpCanaryAuth {
-    const problems: string[] = [];
-    if (Token.isUnresolved(headerName) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(headerName)) {
-      problems.push(`headerName is ${JSON.stringify(headerName)}, which is not a header name; use letters, digits and -, e.g. 'X-Api-Key'.`);
-    } else if (PROBE_HEADERS.includes(headerName.toLowerCase())) {
-      problems.push(`headerName is '${headerName}', which the probe sets itself; name the header your server reads the key from, e.g. 'X-Api-Key'.`);
-    }
-    if (options.jsonField !== undefined && !Token.isUnresolved(options.jsonField) && options.jsonField.trim() === '') {
-      problems.push('options.jsonField is an empty string. Omit it when the whole secret is the value, or name the JSON field that holds it.');
-    }
-    if (problems.length > 0) {
-      throw new Error(`McpCanaryAuth.headerFromSecret: ${problems.join(' ')}`);
-    }
+    const errors = new ValidationErrors('McpCanaryAuth.headerFromSecret');
+    checkHeaderName(errors, 'headerName', headerName, PROBE_HEADERS);
+    checkJsonField(errors, options.jsonField, 'value');
+    errors.throwIfAny();
     return new McpCanaryAuth('header-secret', (grantee) => {
       secret.grantRead(grantee);
       return {
@@ -142,22 +133,19 @@ export class McpCanaryAuth {
    * for a multi-Region endpoint use `sigV4aForWebFunction`)
    */
   public static sigV4ForWebFunction(endpoint: lambda.IWebFunctionEndpoint, options: McpCanaryWebFunctionSigV4Options = {}): McpCanaryAuth {
-    const problems = iamEndpointProblems(endpoint);
-    if (endpoint.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION) {
-      problems.push(`endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *. Use McpCanaryAuth.sigV4aForWebFunction(endpoint).`);
-    }
+    const errors = new ValidationErrors('McpCanaryAuth.sigV4ForWebFunction');
+    checkIamEndpoint(errors, endpoint);
+    errors.check('cdk-mcp:sigV4ForMultiRegionEndpoint', endpoint.endpointType !== lambda.WebFunctionEndpointType.MULTI_REGION,
+      `endpoint ${endpoint.node.path} is MultiRegion, whose requests are signed with SigV4a for the Region set *. Use McpCanaryAuth.sigV4aForWebFunction(endpoint).`);
     const region = options.region;
     if (region !== undefined && !Token.isUnresolved(region)) {
-      if (!REGION_NAME.test(region)) {
-        problems.push(`options.region is ${JSON.stringify(region)}, which is not a Region name such as eu-west-1.`);
-      } else if (endpoint.endpointType !== lambda.WebFunctionEndpointType.PER_REGION
-        && !Token.isUnresolved(endpoint.env.region) && region !== endpoint.env.region) {
-        problems.push(`options.region is '${region}', but endpoint ${endpoint.node.path} is ${endpoint.endpointType} and serves from ${endpoint.env.region} only. Omit options.region (it is for perRegion replicas).`);
-      }
+      errors.check('cdk-mcp:signingRegionFormat', REGION_NAME.test(region),
+        `options.region is ${JSON.stringify(region)}, which is not a Region name: use one such as "eu-west-1".`);
+      errors.check('cdk-mcp:signingRegionNotServed', !REGION_NAME.test(region) || endpoint.endpointType === lambda.WebFunctionEndpointType.PER_REGION
+        || Token.isUnresolved(endpoint.env.region) || region === endpoint.env.region,
+        `options.region is "${region}", but endpoint ${endpoint.node.path} is ${endpoint.endpointType} and serves from ${endpoint.env.region} only. Omit options.region (it is for perRegion replicas).`);
     }
-    if (problems.length > 0) {
-      throw new Error(`McpCanaryAuth.sigV4ForWebFunction: ${problems.join(' ')}`);
-    }
+    errors.throwIfAny();
     return new McpCanaryAuth('sigv4', (grantee) => {
       endpoint.grants.invoke(grantee);
       return {
@@ -188,13 +176,11 @@ export class McpCanaryAuth {
    * @param endpoint the IAM-protected multi-Region endpoint the canary probes
    */
   public static sigV4aForWebFunction(endpoint: lambda.IWebFunctionEndpoint): McpCanaryAuth {
-    const problems = iamEndpointProblems(endpoint);
-    if (endpoint.endpointType !== lambda.WebFunctionEndpointType.MULTI_REGION) {
-      problems.push(`endpoint ${endpoint.node.path} is ${endpoint.endpointType}, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction(endpoint).`);
-    }
-    if (problems.length > 0) {
-      throw new Error(`McpCanaryAuth.sigV4aForWebFunction: ${problems.join(' ')}`);
-    }
+    const errors = new ValidationErrors('McpCanaryAuth.sigV4aForWebFunction');
+    checkIamEndpoint(errors, endpoint);
+    errors.check('cdk-mcp:sigV4aForRegionalEndpoint', endpoint.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION,
+      `endpoint ${endpoint.node.path} is ${endpoint.endpointType}, whose Regional domains take SigV4. Use McpCanaryAuth.sigV4ForWebFunction(endpoint).`);
+    errors.throwIfAny();
     return new McpCanaryAuth('sigv4a', (grantee) => {
       endpoint.grants.invoke(grantee);
       return {
@@ -227,9 +213,14 @@ export class McpCanaryAuth {
   }
 }
 
-/** The problem of signing for a Web Function endpoint that checks no signature (none when it is IAM). */
-function iamEndpointProblems(endpoint: lambda.IWebFunctionEndpoint): string[] {
-  return endpoint.authType === lambda.WebFunctionAuthType.IAM_AUTH ? [] : [
-    `endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`,
-  ];
+/** Signing for a Web Function endpoint that checks no signature is a mistake (rule `cdk-mcp:signedButNotIamEndpoint`). */
+function checkIamEndpoint(errors: ValidationErrors, endpoint: lambda.IWebFunctionEndpoint): void {
+  errors.check('cdk-mcp:signedButNotIamEndpoint', endpoint.authType === lambda.WebFunctionAuthType.IAM_AUTH,
+    `endpoint ${endpoint.node.path} has auth type ${endpoint.authType}; Lambda checks no signature there. Use McpCanaryAuth.none() or bearerTokenFromSecret.`);
+}
+
+/** `options.jsonField`, when given, names a field (rule `cdk-mcp:jsonFieldEmpty`). */
+function checkJsonField(errors: ValidationErrors, jsonField: string | undefined, what: string): void {
+  errors.check('cdk-mcp:jsonFieldEmpty', jsonField === undefined || Token.isUnresolved(jsonField) || jsonField.trim() !== '',
+    `options.jsonField is an empty string (got ${JSON.stringify(jsonField)}). Omit it when the whole secret is the ${what}, or name the JSON field that holds it.`);
 }

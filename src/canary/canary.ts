@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpCanaryAuth } from './canary-auth';
 import { McpFailureClass, McpProbePhase, McpTransport } from './canary-enums';
+import { checkHeaderName, PROBE_HEADERS } from './private/canary-headers';
 import { scheduleIntervalMinutes } from './private/canary-validation';
 import { probeFailuresMetric, probeMetric } from './private/probe-metrics';
 import {
@@ -22,12 +23,13 @@ import {
   DEFAULT_METRIC_NAMESPACE,
   LAMBDA_MAX_TIMEOUT_SECONDS,
 } from '../contract/canary-env';
+import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../contract/tools-hash-format';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
-import { environmentTooLarge } from '../private/limits';
+import { checkEnvironmentSize } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { checkServiceNameUnique } from '../private/service-name-twins';
-import { describeValue, ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
+import { isDuration, ValidationErrors } from '../private/validation';
 
 const PHASE_TIMINGS: { readonly [phase in McpProbePhase]: CanaryPhase } = {
   [McpProbePhase.CONNECT]: 'connectMs',
@@ -195,20 +197,11 @@ export interface McpCanaryProps {
   readonly enabled?: boolean;
 }
 
-/** Header names the probe sets itself, or that belong to `auth`. */
+/** Header names `headers` cannot set: the probe's own, and `Authorization`, which belongs to `auth`. */
 const RESERVED_HEADERS: { readonly [lowerCaseName: string]: string } = {
-  'authorization': 'use the `auth` prop (McpCanaryAuth.bearerTokenFromSecret or McpCanaryAuth.sigV4) so no credential lands in the template',
-  'content-type': 'the probe sets it per request',
-  'content-length': 'the probe sets it per request',
-  'accept': 'the probe sets it per request',
-  'host': 'it is derived from `url`',
-  'mcp-protocol-version': 'the probe negotiates the protocol version',
-  'mcp-session-id': 'the probe manages sessions',
-  'mcp-method': 'the probe sets it per request',
-  'mcp-name': 'the probe sets it per request',
+  ...PROBE_HEADERS,
+  authorization: 'use the `auth` prop (McpCanaryAuth.bearerTokenFromSecret or McpCanaryAuth.sigV4) so no credential lands in the template',
 };
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
  * A scheduled MCP protocol probe of one endpoint: an EventBridge rule invokes a small Lambda
@@ -457,70 +450,45 @@ export class McpCanary extends Construct {
 
   private validate(props: McpCanaryProps, deadline: Duration, metricNamespace: string): void {
     const errors = new ValidationErrors('McpCanary', this);
-    const problems: string[] = [];
-    problems.push(...validateServiceName('serviceName', props.serviceName));
-    problems.push(...validateMetricNamespace('metricNamespace', metricNamespace));
+    errors.metricServiceName('serviceName', props.serviceName);
+    errors.metricNamespace('metricNamespace', metricNamespace);
+    checkUrl(errors, props.url);
 
-    if (!Token.isUnresolved(props.url)) {
-      problems.push(...validateUrl(props.url));
-    }
-
-    if (typeof (deadline as Partial<Duration>).isUnresolved !== 'function' || typeof (deadline as Partial<Duration>).toSeconds !== 'function') {
-      // From JavaScript, e.g. `deadline: 28`: name the prop instead of crashing on a method call.
-      errors.check(false, `\`deadline\` must be a Duration, e.g. Duration.seconds(28) (got ${describeValue(deadline)}).`);
-      errors.throwIfAny();
-    }
-    if (deadline.isUnresolved()) {
-      problems.push('`deadline` is a token; the canary\'s Lambda timeout is derived from it at synth time. Pass a concrete Duration.');
-    } else {
-      const seconds = deadline.toSeconds({ integral: false });
-      const max = LAMBDA_MAX_TIMEOUT_SECONDS - CANARY_TIMEOUT_MARGIN_SECONDS;
-      if (seconds < 1 || seconds > max) {
-        problems.push(`\`deadline\` is ${deadline.toHumanString()}; it must be between 1 second and ${max} seconds (Lambda's 15 minutes minus the canary's ${CANARY_TIMEOUT_MARGIN_SECONDS} s margin).`);
-      }
-    }
+    const maxDeadline = LAMBDA_MAX_TIMEOUT_SECONDS - CANARY_TIMEOUT_MARGIN_SECONDS;
+    errors.durationInRange('deadline', deadline, Duration.seconds(1), Duration.seconds(maxDeadline),
+      { why: `Lambda's 15 minutes minus the canary's ${CANARY_TIMEOUT_MARGIN_SECONDS} s margin` });
+    errors.check('cdk-mcp:deadlineToken', !isDuration(deadline) || !deadline.isUnresolved(),
+      'deadline is a token; the canary\'s Lambda timeout is derived from it at synth time. Pass a concrete Duration, e.g. Duration.seconds(28).');
 
     for (const [i, tool] of (props.expectedTools ?? []).entries()) {
-      if (!Token.isUnresolved(tool) && tool.trim() === '') {
-        problems.push(`\`expectedTools[${i}]\` is empty; list tool names as the server registers them.`);
-      }
+      errors.check('cdk-mcp:expectedToolEmpty', Token.isUnresolved(tool) || tool.trim() !== '',
+        `expectedTools[${i}] is empty ("${tool}"): list tool names as the server registers them.`);
     }
-    if (props.expectedToolsHash !== undefined && !Token.isUnresolved(props.expectedToolsHash) && !/^(sha256:)?[0-9a-fA-F]{16,64}$/.test(props.expectedToolsHash)) {
-      problems.push(`\`expectedToolsHash\` is '${props.expectedToolsHash}', which is not a hash; copy the value \`mcp-probe\` prints as toolsHash.`);
-    }
+    const hash = props.expectedToolsHash;
+    errors.check('cdk-mcp:expectedToolsHashFormat', hash === undefined || Token.isUnresolved(hash) || isToolsHash(hash),
+      `expectedToolsHash is "${hash}", which is not a tools hash: use ${TOOLS_HASH_FORMAT_DESCRIPTION} as toolsHash.`);
 
-    if (props.sentinelTool !== undefined && !Token.isUnresolved(props.sentinelTool) && props.sentinelTool.trim() === '') {
-      problems.push('`sentinelTool` is empty; name a read-only tool, or omit it.');
-    }
+    const sentinel = props.sentinelTool;
+    errors.check('cdk-mcp:sentinelToolEmpty', sentinel === undefined || Token.isUnresolved(sentinel) || sentinel.trim() !== '',
+      `sentinelTool is empty ("${sentinel}"): name a read-only tool, or omit it.`);
     if (props.sentinelToolArguments !== undefined) {
-      if (props.sentinelTool === undefined) {
-        problems.push('`sentinelToolArguments` is set but `sentinelTool` is not; name the tool to call.');
-      }
-      if (!Token.isUnresolved(props.sentinelToolArguments)) {
-        problems.push(...validateJsonObject('sentinelToolArguments', props.sentinelToolArguments));
-      }
+      errors.check('cdk-mcp:sentinelArgumentsWithoutTool', sentinel !== undefined,
+        'sentinelToolArguments is set but sentinelTool is not: name the tool to call, or remove sentinelToolArguments.');
+      checkJsonObject(errors, 'sentinelToolArguments', props.sentinelToolArguments);
     }
 
     for (const [name, value] of Object.entries(props.headers ?? {})) {
-      const reserved = RESERVED_HEADERS[name.toLowerCase()];
-      if (reserved !== undefined) {
-        problems.push(`\`headers\` sets '${name}'; ${reserved}.`);
-      } else if (SECRET_HEADER_NAME.test(name)) {
-        problems.push(`\`headers\` sets '${name}', which looks like a credential: headers are stored in plain text in the template and the function's environment. `
+      if (checkHeaderName(errors, 'headers key', name, RESERVED_HEADERS)) {
+        errors.check('cdk-mcp:credentialHeader', !SECRET_HEADER_NAME.test(name), `headers sets "${name}", which looks like a credential: headers are stored in plain text in the template and the function's environment. `
           + `Store the value in Secrets Manager and use \`auth: McpCanaryAuth.headerFromSecret('${name}', secret)\`.`);
-      } else if (!HEADER_NAME.test(name)) {
-        problems.push(`\`headers\` has an invalid header name '${name}'; use letters, digits and -.`);
       }
-      if (!Token.isUnresolved(value) && /[\r\n\0]/.test(value)) {
-        problems.push(`\`headers['${name}']\` contains a line break or NUL; header values must be single-line.`);
-      }
+      errors.check('cdk-mcp:headerValueLineBreak', Token.isUnresolved(value) || !/[\r\n\0]/.test(value),
+        `headers["${name}"] contains a line break or NUL (got ${JSON.stringify(value)}): header values must be single-line.`);
     }
 
-    if (props.vpc === undefined && (props.vpcSubnets !== undefined || (props.securityGroups ?? []).length > 0)) {
-      problems.push('`vpcSubnets` or `securityGroups` is set without `vpc`; pass the VPC that holds them.');
-    }
+    errors.check('cdk-mcp:vpcPlacementWithoutVpc', props.vpc !== undefined || (props.vpcSubnets === undefined && (props.securityGroups ?? []).length === 0),
+      'vpcSubnets or securityGroups is set without vpc: pass the VPC that holds them, or remove them.');
     errors.integerInRange('minCertificateDays', props.minCertificateDays, 1, 365, 'days');
-    errors.addAll(problems);
     errors.throwIfAny();
   }
 }
@@ -533,11 +501,10 @@ function toJson(scope: Construct, value: unknown): string {
 
 /** Fails at synth when the configuration cannot fit in a Lambda environment (it would fail at deploy). */
 function assertEnvironmentFits(scope: Construct, environment: { [key: string]: string }): void {
-  const problem = environmentTooLarge('the canary\'s configuration (its environment variables)', environment,
+  const errors = new ValidationErrors('McpCanary', scope);
+  checkEnvironmentSize(errors, 'the canary\'s configuration (its environment variables)', environment,
     'Shorten `headers`, `expectedTools` or `sentinelToolArguments` (use `expectedToolsHash` to pin a long tool list).');
-  if (problem !== undefined) {
-    throw new Error(`McpCanary '${scope.node.path}': ${problem}`);
-  }
+  errors.throwIfAny();
 }
 
 /**
@@ -549,39 +516,42 @@ const SECRET_HEADER_NAME = /(api[-_]?key|token|secret|passw(or)?d|cookie|^x-auth
 /** Query parameter names that carry credentials (API keys, tokens, signatures, passwords). */
 const SECRET_QUERY_NAME = /^(api[-_]?key|apikey|key|token|access[-_]?token|id[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token|code)$/i;
 
-function validateUrl(url: string): string[] {
+/** The canary's `url`: absolute http(s), no credentials in it. Tokens are not checked. */
+function checkUrl(errors: ValidationErrors, url: string): void {
+  if (Token.isUnresolved(url)) {
+    return;
+  }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return [`\`url\` is '${url}', which is not an absolute URL; use e.g. https://example.com/mcp.`];
+    errors.check('cdk-mcp:urlFormat', false, `url is "${url}", which is not an absolute URL: use e.g. https://example.com/mcp.`);
+    return;
   }
-  const problems: string[] = [];
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    problems.push(`\`url\` is '${url}'; the scheme must be https (or http for a private endpoint).`);
-  }
-  if (parsed.username !== '' || parsed.password !== '') {
-    problems.push('`url` carries credentials (user:password@); remove them and use the `auth` prop.');
-  }
-  const secretParameters = [...parsed.searchParams.keys()].filter((name) => SECRET_QUERY_NAME.test(name));
-  if (secretParameters.length > 0) {
-    // The message names the parameters, never their values.
-    problems.push(`\`url\` has the query parameter(s) ${[...new Set(secretParameters)].join(', ')}, which look like credentials: the URL is stored in plain text in the template and the function's environment. `
+  errors.check('cdk-mcp:urlScheme', parsed.protocol === 'https:' || parsed.protocol === 'http:',
+    `url is "${url}": the scheme must be https (or http for a private endpoint), e.g. https://example.com/mcp.`);
+  // The messages name the credentials, never their values.
+  errors.check('cdk-mcp:urlCredentials', parsed.username === '' && parsed.password === '',
+    'url carries credentials (user:password@): remove them and use the auth prop.');
+  const secretParameters = [...new Set([...parsed.searchParams.keys()].filter((name) => SECRET_QUERY_NAME.test(name)))];
+  errors.check('cdk-mcp:urlSecretQuery', secretParameters.length === 0,
+    `url has the query parameter(s) ${secretParameters.join(', ')}, which look like credentials: the URL is stored in plain text in the template and the function's environment. `
       + 'Remove them, store the key in Secrets Manager and send it in a header: `auth: McpCanaryAuth.headerFromSecret(\'X-Api-Key\', secret)` '
       + '(or McpCanaryAuth.bearerTokenFromSecret for an Authorization: Bearer token).');
-  }
-  return problems;
 }
 
-function validateJsonObject(propName: string, text: string): string[] {
+/** A prop that holds a JSON object (tool arguments). Tokens are not checked. */
+function checkJsonObject(errors: ValidationErrors, propName: string, text: string): void {
+  if (Token.isUnresolved(text)) {
+    return;
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return [`\`${propName}\` is not valid JSON (${(e as Error).message}); pass a JSON object string such as '{"city":"Paris"}'.`];
+    errors.check('cdk-mcp:toolArgumentsJson', false, `${propName} is not valid JSON (${(e as Error).message}): pass a JSON object string such as '{"city":"Paris"}'.`);
+    return;
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return [`\`${propName}\` is ${text}; tool arguments must be a JSON object such as '{"city":"Paris"}'.`];
-  }
-  return [];
+  errors.check('cdk-mcp:toolArgumentsNotObject', typeof value === 'object' && value !== null && !Array.isArray(value),
+    `${propName} is ${text}: tool arguments must be a JSON object such as '{"city":"Paris"}'.`);
 }

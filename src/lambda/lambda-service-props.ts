@@ -217,7 +217,7 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMoni
   /**
    * A path that answers 200 once the server is ready. The Web Adapter polls it before the first
    * request. It must not be the MCP path: a GET there answers 405 or 406, which the adapter
-   * would count as ready. Only a 2xx answer counts as ready
+   * never counts as ready: only a 2xx answer does
    * (`AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=200-299`). The construct sets no
    * `AWS_LWA_ASYNC_INIT`: since adapter 1.1.0 it is ignored under provisioned concurrency, where
    * init waits for the readiness check, unbounded unless you set

@@ -20,7 +20,7 @@ import { probeFailuresMetric, probeMetric } from '../canary/private/probe-metric
 import { CANARY_DIMENSIONS, CANARY_METRICS, DEFAULT_METRIC_NAMESPACE } from '../contract/canary-env';
 import { MAINTENANCE_EXPRESSION, MAINTENANCE_METRIC } from '../contract/operations';
 import { checkServiceNameUnique } from '../private/service-name-twins';
-import { ValidationErrors, validateMetricNamespace, validateServiceName } from '../private/validation';
+import { ValidationErrors } from '../private/validation';
 
 /** Properties of an {@link McpServiceMonitoring}. */
 export interface McpServiceMonitoringProps extends McpMonitoringOptions {
@@ -457,18 +457,17 @@ export class McpServiceMonitoring extends Construct {
 
   private validate(props: McpServiceMonitoringProps): void {
     const errors = new ValidationErrors('McpServiceMonitoring', this);
-    errors.addAll(validateServiceName('serviceName', props.serviceName));
-    errors.addAll(validateMetricNamespace('metricNamespace', this.metricNamespace));
-    if (!Token.isUnresolved(this.logMetricNamespace) && this.logMetricNamespace.length > 255) {
-      errors.check(false, `\`metricNamespace\` + '/' + \`serviceName\` is ${this.logMetricNamespace.length} characters; CloudWatch namespaces hold at most 255. Shorten one of them.`);
-    }
+    errors.metricServiceName('serviceName', props.serviceName);
+    errors.metricNamespace('metricNamespace', this.metricNamespace);
+    errors.check('cdk-mcp:logMetricNamespaceLength', Token.isUnresolved(this.logMetricNamespace) || this.logMetricNamespace.length <= 255,
+      `metricNamespace + '/' + serviceName is ${this.logMetricNamespace.length} characters (got "${this.logMetricNamespace}"); CloudWatch namespaces hold at most 255. Shorten one of them.`);
     // Two services of one account and Region with the same name share ProbeSuccess{ServiceName}
     // and the log-metric namespace: one would page for the other.
     checkServiceNameUnique(this, this, (c) => c instanceof McpServiceMonitoring
       && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace, errors, 'services');
     errors.integerInRange('certificateExpiryAlarm.minDaysRemaining', props.certificateExpiryAlarm?.minDaysRemaining, 1, 365, 'days');
     for (const email of props.alarmEmails ?? []) {
-      errors.check(Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `\`alarmEmails\` contains '${email}', which is not an e-mail address.`);
+      errors.check('cdk-mcp:alarmEmailFormat', Token.isUnresolved(email) || /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email), `alarmEmails contains "${email}", which is not an e-mail address: pass addresses such as "oncall@example.com".`);
     }
     errors.throwIfAny();
   }

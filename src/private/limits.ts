@@ -1,4 +1,5 @@
 import { Token } from 'aws-cdk-lib';
+import { ValidationErrors } from './validation';
 
 /**
  * Lambda's limit on the total size of a function's environment variables: "4 KB" for all
@@ -38,6 +39,15 @@ export function environmentTooLarge(what: string, environment: { readonly [key: 
     return undefined;
   }
   return `${what} takes ${exact ? '' : 'at least '}${bytes} bytes (names plus values); Lambda allows ${LAMBDA_ENVIRONMENT_MAX_BYTES} bytes in all and rejects the function at deploy. ${fix}`;
+}
+
+/**
+ * An environment must fit in Lambda's 4 KB (rule `cdk-mcp:lambdaEnvironmentSize`); see
+ * {@link environmentTooLarge} for the arguments.
+ */
+export function checkEnvironmentSize(errors: ValidationErrors, what: string, environment: { readonly [key: string]: string }, fix: string): void {
+  const problem = environmentTooLarge(what, environment, fix);
+  errors.check('cdk-mcp:lambdaEnvironmentSize', problem === undefined, problem ?? '');
 }
 
 /**

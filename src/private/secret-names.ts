@@ -23,6 +23,7 @@ export function checkSecretArnProps(
   environment: { readonly [name: string]: string } | undefined,
 ): void {
   errors.check(
+    'cdk-mcp:secretsAndSecretArns',
     props.secrets === undefined || props.secretArns === undefined,
     'secrets and secretArns are both set: secrets is the deprecated name of secretArns. Move every entry to secretArns.',
   );
@@ -41,12 +42,32 @@ export function checkSecretNames(
 ): void {
   for (const name of Object.keys(secrets ?? {})) {
     errors.check(
+      'cdk-mcp:secretArnsKeyFormat',
       /^[A-Za-z_][A-Za-z0-9_]*$/.test(name),
-      `secretArns key "${name}" is not a valid environment variable name (letters, digits, underscores, not starting with a digit); it becomes ${name}_SECRET_ARN.`,
+      `secretArns key "${name}" is not a valid environment variable name (it becomes ${name}_SECRET_ARN): use letters, digits and underscores, not starting with a digit.`,
     );
     errors.check(
+      'cdk-mcp:secretArnInEnvironment',
       !(environment ?? {})[`${name}_SECRET_ARN`],
       `environment sets ${name}_SECRET_ARN, which secretArns key "${name}" also sets. Remove one of them.`,
     );
   }
+}
+
+/**
+ * A container service's `secrets` inject values into variables: a name must not also be in
+ * `environment` (rule `cdk-mcp:secretAlsoInEnvironment`).
+ */
+export function checkSecretsNotInEnvironment(
+  errors: ValidationErrors,
+  secrets: { readonly [name: string]: unknown } | undefined,
+  environment: { readonly [name: string]: string } | undefined,
+): void {
+  const both = Object.keys(secrets ?? {}).filter((name) => (environment ?? {})[name] !== undefined);
+  errors.check(
+    'cdk-mcp:secretAlsoInEnvironment',
+    both.length === 0,
+    `${both.join(', ')} ${both.length === 1 ? 'is' : 'are'} set in both environment and secrets: remove ${both.length === 1 ? 'it' : 'them'} from environment `
+      + 'and keep the secret only (a plain variable would put the value in the template).',
+  );
 }

@@ -46,7 +46,8 @@ export function checkServiceNameUnique(self: IConstruct, identity: MetricIdentit
     const sameValues = other.account === stack.account && other.region === stack.region;
     if (other === stack || (concrete && sameValues)) {
       const where = other === stack ? 'in this stack' : `in stack ${other.node.path}, the same account and Region (${stack.account}, ${stack.region})`;
-      errors.check(false, `serviceName '${identity.serviceName}' is already the name of ${twin.node.path} ${where}: ${same} ${fix}`);
+      // The same rule as the warning below, where synth knows both stacks share an account and Region.
+      errors.check('cdk-mcp:serviceNameNotUnique', false, `serviceName '${identity.serviceName}' is already the name of ${twin.node.path} ${where}: ${same} ${fix}`);
       return;
     }
     if (!concrete && sameValues && Stage.of(other) === Stage.of(stack)) {

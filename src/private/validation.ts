@@ -2,69 +2,143 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
- * The one validation idiom of the library: a construct collects every problem with its props,
- * each naming the prop, the value given and the fix, and throws once, so a user fixes them all
- * in one round. Values that are unresolved tokens are skipped: they are only known at deploy
- * time (token-valued props never drop resources either: see the callers).
+ * The stable id of one validation rule: `cdk-mcp:` and a camelCase name, e.g.
+ * `cdk-mcp:memorySizeRange`. Tests and docs name it; it never changes with the message text.
+ * Warnings (`Annotations.addWarningV2`) use the same form.
+ */
+export type ProblemId = `cdk-mcp:${string}`;
+
+/** One problem with a construct's props: its rule's id and a message naming the prop, the value and the fix. */
+export interface ValidationProblem {
+  readonly id: ProblemId;
+  readonly message: string;
+}
+
+/**
+ * The id a helper gives a rule about `prop`: the prop in camelCase (separators dropped) followed
+ * by the rule, e.g. `derivedId('certificateExpiryAlarm.minDaysRemaining', 'Range')` is
+ * `cdk-mcp:certificateExpiryAlarmMinDaysRemainingRange`.
+ */
+export function derivedId(prop: string, rule: string): ProblemId {
+  const camel = prop.replace(/[^A-Za-z0-9]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '');
+  return `cdk-mcp:${camel.charAt(0).toLowerCase()}${camel.slice(1)}${rule}`;
+}
+
+/** Options of {@link ValidationErrors.durationInRange}. */
+export interface DurationRangeOptions {
+  /** Also require a whole number of seconds (the message then states the range in seconds). */
+  readonly wholeSeconds?: boolean;
+  /** Why the range is what it is, e.g. "the load balancer accepts 1 to 4000 seconds". */
+  readonly why?: string;
+}
+
+/**
+ * The one validation idiom of the library: a construct (or a static factory) collects every
+ * problem with its props, each with the stable id of its rule and a message naming the prop, the
+ * value given and the fix, and throws once, so a user fixes them all in one round. The thrown
+ * message names the construct and its path, and ends every problem with its id in brackets:
+ *
+ * ```
+ * McpLambdaService 'Stack/Service': memorySize must be a whole number between 128 and 10240 MiB (got 64). [cdk-mcp:memorySizeRange]
+ * ```
+ *
+ * Values that are unresolved tokens are skipped: they are only known at deploy time (token-valued
+ * props never drop resources either: see the callers).
  */
 export class ValidationErrors {
-  private readonly problems: string[] = [];
+  private readonly problems: Array<{ readonly id?: ProblemId; readonly message: string }> = [];
 
   /**
-   * @param constructName the construct's class name, e.g. `McpLambdaService`
+   * @param constructName the construct's class name, e.g. `McpLambdaService`, or the static
+   * factory, e.g. `McpCanaryAuth.headerFromSecret`
    * @param scope the construct, so the message names its path when it has one
    */
   constructor(private readonly constructName: string, private readonly scope?: IConstruct) {}
 
-  /** Record `message` unless `ok`. */
-  public check(ok: boolean, message: string): void {
+  /** Record the problem `id` with `message` unless `ok`. */
+  public check(id: ProblemId, ok: boolean, message: string): void {
     if (!ok) {
-      this.problems.push(message);
+      this.problems.push({ id, message });
     }
   }
 
-  /** Record every message of a list of problems. */
-  public addAll(messages: readonly string[]): void {
-    this.problems.push(...messages);
+  /** Record problems found elsewhere (e.g. while resolving the network), each with its id. */
+  public addProblems(problems: readonly ValidationProblem[]): void {
+    this.problems.push(...problems);
   }
 
-  /** An optional integer prop must lie in [min, max]. */
-  public integerInRange(prop: string, value: number | undefined, min: number, max: number, unit?: string): void {
+  /**
+   * Record messages without an id.
+   *
+   * @deprecated every problem has an id: use {@link check} or {@link addProblems}. Kept only until
+   * the alarm constructs are converted.
+   */
+  public addAll(messages: readonly string[]): void {
+    this.problems.push(...messages.map((message) => ({ message })));
+  }
+
+  /**
+   * An optional integer prop must lie in [min, max].
+   *
+   * @param id the rule's id; default `cdk-mcp:<prop>Range`
+   */
+  public integerInRange(prop: string, value: number | undefined, min: number, max: number, unit?: string, id: ProblemId = derivedId(prop, 'Range')): void {
     if (value === undefined || Token.isUnresolved(value)) {
       return;
     }
     const range = max === Number.MAX_SAFE_INTEGER ? `at least ${min}` : `between ${min} and ${max}`;
     if (typeof value !== 'number') {
       // From JavaScript, e.g. a string read from the environment: say the type, not just the value.
-      this.problems.push(`${prop} must be a number (a whole number ${range}${unit ? ` ${unit}` : ''}), got a ${typeof value}: ${describeValue(value)}.`);
+      this.check(id, false, `${prop} must be a number (a whole number ${range}${unit ? ` ${unit}` : ''}), got a ${typeof value}: ${describeValue(value)}.`);
       return;
     }
     this.check(
-      typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max,
+      id,
+      Number.isInteger(value) && value >= min && value <= max,
       `${prop} must be a whole number ${range}${unit ? ` ${unit}` : ''} (got ${describeValue(value)}).`,
     );
   }
 
   /**
-   * An optional Duration prop must lie in [min, max]. A value that is not a Duration (from
-   * JavaScript) and a unit that cannot be converted are reported with the prop's name.
+   * `low` must not exceed `high` (e.g. `minTaskCount` and `maxTaskCount`). Tokens are not compared.
    *
-   * @param wholeSeconds also require a whole number of seconds
+   * @param why what goes wrong otherwise, e.g. "Lambda rejects it at deploy"
+   * @param id the rule's id; default `cdk-mcp:<lowProp>Above<HighProp>`
    */
-  public durationInRange(prop: string, value: Duration | undefined, min: Duration, max: Duration, wholeSeconds = false): void {
+  public notAbove(lowProp: string, low: number, highProp: string, high: number, why?: string,
+    id: ProblemId = derivedId(lowProp, `Above${highProp.charAt(0).toUpperCase()}${highProp.slice(1)}`)): void {
+    if (Token.isUnresolved(low) || Token.isUnresolved(high)) {
+      return;
+    }
+    this.check(id, low <= high,
+      `${lowProp} (${low}) must not exceed ${highProp} (${high})${why ? `: ${why}` : ''}. Raise ${highProp} to at least ${low}, or lower ${lowProp}.`);
+  }
+
+  /**
+   * An optional Duration prop must lie in [min, max]. A value that is not a Duration (from
+   * JavaScript) is reported with the prop's name; tokens are skipped.
+   *
+   * @param id the rule's id; default `cdk-mcp:<prop>Range`
+   */
+  public durationInRange(prop: string, value: Duration | undefined, min: Duration, max: Duration, options: DurationRangeOptions = {},
+    id: ProblemId = derivedId(prop, 'Range')): void {
     if (value === undefined) {
       return;
     }
-    if (typeof (value as Partial<Duration>).toMilliseconds !== 'function' || typeof (value as Partial<Duration>).isUnresolved !== 'function') {
-      this.problems.push(`${prop} must be a Duration, e.g. Duration.seconds(30) (got ${describeValue(value)}).`);
+    if (!isDuration(value)) {
+      this.check(id, false, `${prop} must be a Duration, e.g. Duration.seconds(30) (got ${describeValue(value)}).`);
       return;
     }
     if (value.isUnresolved()) {
       return;
     }
     const ms = value.toMilliseconds({ integral: false });
-    const ok = ms >= min.toMilliseconds() && ms <= max.toMilliseconds() && (!wholeSeconds || ms % 1000 === 0);
-    this.check(ok, `${prop} must be ${wholeSeconds ? 'a whole number of seconds ' : ''}between ${min.toHumanString()} and ${max.toHumanString()} (got ${value.toHumanString()}).`);
+    const whole = options.wholeSeconds ?? false;
+    const ok = ms >= min.toMilliseconds() && ms <= max.toMilliseconds() && (!whole || ms % 1000 === 0);
+    const range = whole
+      ? `a whole number of seconds from ${min.toSeconds()} to ${max.toSeconds()}`
+      : `between ${min.toHumanString()} and ${max.toHumanString()}`;
+    this.check(id, ok, `${prop} must be ${range} (got ${value.toHumanString()})${options.why ? `: ${options.why}` : ''}.`);
   }
 
   /** A URL path prop must start with `/` and contain no query, fragment or whitespace. */
@@ -73,56 +147,95 @@ export class ValidationErrors {
       return;
     }
     this.check(
+      derivedId(prop, 'Format'),
       /^\/[^\s?#]*$/.test(value),
-      `${prop} must be a URL path that starts with "/" and has no query string (got "${value}"), e.g. "/healthz".`,
+      `${prop} must be a URL path that starts with "/" and has no query string, fragment or space (got "${value}"), e.g. "/healthz".`,
     );
   }
 
   /**
-   * A health or readiness path must not be the MCP path: a GET there answers 405 or 406, which
-   * health checkers count as healthy (or never as healthy).
+   * A health or readiness path must not be the MCP path: a GET there answers 405 or 406.
+   * Rule `cdk-mcp:healthPathIsMcpPath`.
    *
-   * @param checker who polls the path, e.g. "the Web Adapter"
+   * @param consequence what that does to the health check, e.g. "so every task would be marked unhealthy"
    */
-  public notMcpPath(prop: string, value: string, mcpPath: string, checker: string): void {
+  public notMcpPath(prop: string, value: string, mcpPath: string, consequence: string): void {
     if (Token.isUnresolved(value) || Token.isUnresolved(mcpPath)) {
       return;
     }
     this.check(
+      'cdk-mcp:healthPathIsMcpPath',
       value !== mcpPath,
-      `${prop} must not be the MCP path (got ${value}): a GET there answers 405 or 406, which ${checker} cannot read as health. Point it at a health path such as /healthz.`,
+      `${prop} must not be the MCP path (got "${value}"): a GET there answers 405 or 406, ${consequence}. Point it at a health path such as "/healthz".`,
     );
   }
 
   /**
-   * Environment variable names: valid POSIX-style names, none of the reserved ones.
+   * Environment variable names: valid POSIX-style names (rule `cdk-mcp:environmentNameFormat`),
+   * none of the reserved ones (rule `cdk-mcp:reservedEnvironmentName`).
    *
+   * @param names the variables (or secrets) by name; only the names are checked
    * @param reserved reserved names, each with the reason (what to use instead)
    */
-  public environmentNames(prop: string, environment: { [name: string]: string } | undefined, reserved: { [name: string]: string } = {}): void {
-    for (const name of Object.keys(environment ?? {})) {
+  public environmentNames(prop: string, names: { readonly [name: string]: unknown } | undefined, reserved: { readonly [name: string]: string } = {}): void {
+    for (const name of Object.keys(names ?? {})) {
       if (Token.isUnresolved(name)) {
         continue;
       }
       const reason = reserved[name];
       if (reason) {
-        this.problems.push(`${prop} must not set ${name}: ${reason}.`);
-      } else if (!ENVIRONMENT_NAME.test(name)) {
-        this.problems.push(`${prop} has "${name}", which is not a valid environment variable name (letters, digits, underscores, not starting with a digit).`);
+        this.check('cdk-mcp:reservedEnvironmentName', false, `${prop} must not set ${name}: ${reason}.`);
+      } else {
+        this.check('cdk-mcp:environmentNameFormat', ENVIRONMENT_NAME.test(name),
+          `${prop} key "${name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`);
       }
     }
   }
 
-  /** Throw one error listing every recorded problem. */
-  public throwIfAny(): void {
-    const who = this.scope && this.scope.node.path ? `${this.constructName} '${this.scope.node.path}'` : this.constructName;
-    if (this.problems.length === 1) {
-      throw new Error(`${who}: ${this.problems[0]}`);
+  /**
+   * A name used as the `ServiceName` metric dimension and as a segment of the log-metric
+   * namespace (rules `cdk-mcp:serviceNameIsUrl`, `cdk-mcp:serviceNameCharacters`). Tokens are not checked.
+   */
+  public metricServiceName(prop: string, value: string): void {
+    if (Token.isUnresolved(value)) {
+      return;
     }
-    if (this.problems.length > 1) {
-      throw new Error(`${who} has ${this.problems.length} problems:\n- ${this.problems.join('\n- ')}`);
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.includes('://')) {
+      this.check('cdk-mcp:serviceNameIsUrl', false,
+        `${prop} is "${value}", which is a URL: use a short stable name such as "orders-mcp" (metric dimensions must stay low-cardinality and free of secrets).`);
+      return;
     }
+    this.check('cdk-mcp:serviceNameCharacters', METRIC_SERVICE_NAME.test(value) && value.trim() === value,
+      `${prop} is "${value}": use ${METRIC_SERVICE_NAME_DESCRIPTION}, e.g. "orders-mcp".`);
   }
+
+  /** A CloudWatch namespace (rule `cdk-mcp:metricNamespaceFormat`). Tokens are not checked. */
+  public metricNamespace(prop: string, value: string): void {
+    if (Token.isUnresolved(value)) {
+      return;
+    }
+    this.check('cdk-mcp:metricNamespaceFormat', NAMESPACE.test(value) && !value.startsWith('AWS/') && value.trim() === value,
+      `${prop} is "${value}": use 1 to 255 letters, digits, spaces or . _ - / # : (no leading or trailing space, not starting with "AWS/"), e.g. "MCP".`);
+  }
+
+  /** Throw one error listing every recorded problem, each followed by its id. */
+  public throwIfAny(): void {
+    if (this.problems.length === 0) {
+      return;
+    }
+    const who = this.scope && this.scope.node.path ? `${this.constructName} '${this.scope.node.path}'` : this.constructName;
+    const lines = this.problems.map((p) => (p.id ? `${p.message} [${p.id}]` : p.message));
+    if (lines.length === 1) {
+      throw new Error(`${who}: ${lines[0]}`);
+    }
+    throw new Error(`${who} has ${lines.length} problems:\n- ${lines.join('\n- ')}`);
+  }
+}
+
+/** Whether `value` is a Duration (a value from JavaScript may be a number or a string instead). */
+export function isDuration(value: unknown): value is Duration {
+  const d = value as Partial<Duration> | undefined;
+  return typeof d?.toMilliseconds === 'function' && typeof d?.isUnresolved === 'function';
 }
 
 /** A valid environment variable name. */
@@ -143,34 +256,10 @@ export function describeValue(value: unknown): string {
 }
 
 /** Characters CloudWatch accepts in a namespace, minus `/` (a service name is one path segment). */
-const SERVICE_NAME = /^[A-Za-z0-9 ._#:-]{1,255}$/;
+const METRIC_SERVICE_NAME = /^[A-Za-z0-9 ._#:-]{1,255}$/;
+
+/** {@link METRIC_SERVICE_NAME} in words, as the props' docs state it. */
+const METRIC_SERVICE_NAME_DESCRIPTION = '1 to 255 letters, digits, spaces or . _ - # : (no leading or trailing space)';
+
 /** Characters CloudWatch accepts in a namespace. */
 const NAMESPACE = /^[A-Za-z0-9 ._#:/-]{1,255}$/;
-
-/**
- * Problems with a service name used as the `ServiceName` metric dimension and as a segment of the
- * log-metric namespace. Tokens are not checked.
- */
-export function validateServiceName(propName: string, value: string): string[] {
-  if (Token.isUnresolved(value)) {
-    return [];
-  }
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.includes('://')) {
-    return [`\`${propName}\` is '${value}', which is a URL; use a short stable name such as 'orders-mcp' (dimensions must stay low-cardinality and free of secrets).`];
-  }
-  if (!SERVICE_NAME.test(value) || value.trim() !== value) {
-    return [`\`${propName}\` is '${value}'; use 1 to 255 letters, digits, spaces or . _ - # : (no leading or trailing space), e.g. 'orders-mcp'.`];
-  }
-  return [];
-}
-
-/** Problems with a CloudWatch namespace. Tokens are not checked. */
-export function validateMetricNamespace(propName: string, value: string): string[] {
-  if (Token.isUnresolved(value)) {
-    return [];
-  }
-  if (!NAMESPACE.test(value) || value.startsWith('AWS/') || value.trim() !== value) {
-    return [`\`${propName}\` is '${value}'; a CloudWatch namespace has 1 to 255 letters, digits, spaces or . _ - / # :, and must not start with 'AWS/'.`];
-  }
-  return [];
-}

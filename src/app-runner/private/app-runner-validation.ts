@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import { McpSessionMode } from '../../service';
 import type { McpAppRunnerServiceProps } from '../app-runner-service-props';
@@ -30,8 +31,6 @@ export const APP_RUNNER_MAX_CONCURRENCY = 200;
 /** App Runner's service name rule: 4 to 40 characters, letters, digits, `-` and `_`. */
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 
-/** An environment variable name a POSIX shell accepts. */
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 
 /** `cpu` and `memoryLimitMiB` must form one of App Runner's instance sizes. */
@@ -41,13 +40,14 @@ export function checkCpuMemory(errors: ValidationErrors, cpu: number, memoryLimi
   }
   const memories = APP_RUNNER_CPU_MEMORY[cpu];
   if (!memories) {
-    errors.check(false, `cpu must be one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(', ')} CPU units (1024 = 1 vCPU) (got ${cpu}).`);
+    errors.check('cdk-mcp:appRunnerCpu', false, `cpu must be one of ${Object.keys(APP_RUNNER_CPU_MEMORY).join(', ')} CPU units (1024 = 1 vCPU) (got ${cpu}).`);
     return;
   }
   const combinations = Object.entries(APP_RUNNER_CPU_MEMORY)
     .map(([c, ms]) => `${c}: ${ms.join('/')}`)
     .join('; ');
   errors.check(
+    'cdk-mcp:appRunnerMemory',
     memories.includes(memoryLimitMiB),
     `memoryLimitMiB ${memoryLimitMiB} is not available with cpu ${cpu}: App Runner allows ${memories.join(', ')} MiB with ${cpu} CPU units. ` +
       `Valid cpu: memoryLimitMiB combinations are ${combinations}.`,
@@ -60,8 +60,9 @@ export function checkServiceName(errors: ValidationErrors, serviceName: string |
     return;
   }
   errors.check(
+    'cdk-mcp:appRunnerServiceNameFormat',
     SERVICE_NAME.test(serviceName),
-    `serviceName must be 4 to 40 letters, digits, hyphens or underscores, starting with a letter or digit (got "${serviceName}").`,
+    `serviceName must be 4 to 40 letters, digits, hyphens or underscores, starting with a letter or digit (got "${serviceName}"), e.g. "orders-mcp".`,
   );
 }
 
@@ -75,26 +76,18 @@ export function checkEnvironmentNames(
   secretNames: string[],
   reserved: { [name: string]: string },
 ): void {
-  for (const [prop, names] of [['environment', Object.keys(environment)], ['secrets', secretNames]] as const) {
-    for (const name of names) {
+  const secrets = Object.fromEntries(secretNames.map((name) => [name, '']));
+  for (const [prop, names] of [['environment', environment], ['secrets', secrets]] as const) {
+    errors.environmentNames(prop, names, reserved);
+    for (const name of Object.keys(names)) {
       errors.check(
-        ENV_NAME.test(name),
-        `${prop} key "${name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`,
-      );
-      errors.check(
+        'cdk-mcp:appRunnerReservedPrefix',
         !name.toUpperCase().startsWith('AWSAPPRUNNER'),
         `${prop} key "${name}" starts with AWSAPPRUNNER, a prefix App Runner reserves. Rename the variable.`,
       );
-      const reason = reserved[name];
-      errors.check(!reason, `${prop} must not set ${name}: ${reason}.`);
     }
   }
-  for (const name of secretNames) {
-    errors.check(
-      environment[name] === undefined,
-      `${name} is set in both environment and secrets. Keep it in secrets only: a plain variable would expose the value in the template.`,
-    );
-  }
+  checkSecretsNotInEnvironment(errors, secrets, environment);
 }
 
 /** Environment variables the construct owns; setting them in `environment` is an error. */
@@ -121,19 +114,9 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
   errors.integerInRange('port', resolved.port, 1, 65535);
   errors.path('mcpPath', resolved.mcpPath);
   errors.path('healthCheckPath', resolved.healthCheckPath);
-  errors.check(
-    Token.isUnresolved(resolved.healthCheckPath) || Token.isUnresolved(resolved.mcpPath) || resolved.healthCheckPath !== resolved.mcpPath,
-    `healthCheckPath must not be the MCP path (got ${resolved.healthCheckPath}): a GET there answers 405 or 406, so App Runner would never see the service healthy. ` +
-      'Point it at a health path such as /healthz.',
-  );
+  errors.notMcpPath('healthCheckPath', resolved.healthCheckPath, resolved.mcpPath, 'so App Runner would never see the service healthy');
   for (const [prop, duration] of [['healthCheckInterval', resolved.healthCheckInterval], ['healthCheckTimeout', resolved.healthCheckTimeout]] as const) {
-    if (!duration.isUnresolved()) {
-      const seconds = duration.toSeconds({ integral: false });
-      errors.check(
-        Number.isInteger(seconds) && seconds >= 1 && seconds <= 20,
-        `${prop} must be a whole number of seconds between 1 and 20 (got ${duration.toHumanString()}).`,
-      );
-    }
+    errors.durationInRange(prop, duration, Duration.seconds(1), Duration.seconds(20), { wholeSeconds: true, why: 'App Runner accepts 1 to 20 seconds' });
   }
   errors.integerInRange('healthCheckHealthyThreshold', props.healthCheckHealthyThreshold, 1, 20);
   errors.integerInRange('healthCheckUnhealthyThreshold', props.healthCheckUnhealthyThreshold, 1, 20);
@@ -143,14 +126,10 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
   errors.integerInRange('maxInstances', resolved.maxInstances, 1, Number.MAX_SAFE_INTEGER);
   errors.integerInRange('maxConcurrency', resolved.maxConcurrency, 1, APP_RUNNER_MAX_CONCURRENCY);
   const { minInstances, maxInstances } = resolved;
-  if (!Token.isUnresolved(minInstances) && !Token.isUnresolved(maxInstances)) {
-    errors.check(
-      minInstances <= maxInstances,
-      `minInstances (${minInstances}) must not exceed maxInstances (${maxInstances}). Raise maxInstances or lower minInstances.`,
-    );
-  }
+  errors.notAbove('minInstances', minInstances, 'maxInstances', maxInstances);
   if (resolved.sessionMode === McpSessionMode.STATEFUL) {
     errors.check(
+      'cdk-mcp:appRunnerStatefulScaling',
       Token.isUnresolved(maxInstances) || maxInstances === 1,
       `sessionMode is STATEFUL but maxInstances is ${maxInstances}: App Runner has no session affinity, so a session's requests would reach instances that never saw it ` +
         '(intermittent 404 "Session not found"). Set maxInstances: 1, or make the server stateless (the better choice), or use McpFargateService with stickiness.',
@@ -159,11 +138,12 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
   checkServiceName(errors, props.serviceName);
   checkEnvironmentNames(errors, props.environment ?? {}, Object.keys(props.secrets ?? {}), RESERVED_ENVIRONMENT);
   if (!props.vpc) {
-    errors.check(!props.vpcSubnets, 'vpcSubnets is set without vpc. Set vpc too, or remove vpcSubnets.');
-    errors.check(!props.securityGroups, 'securityGroups is set without vpc: they belong to the VPC connector. Set vpc too, or remove securityGroups.');
-    errors.check(props.allowAllOutbound === undefined, 'allowAllOutbound is set without vpc: it shapes the VPC connector\'s security group. Set vpc too, or remove allowAllOutbound.');
+    errors.check('cdk-mcp:vpcSubnetsWithoutVpc', !props.vpcSubnets, 'vpcSubnets is set without vpc. Set vpc too, or remove vpcSubnets.');
+    errors.check('cdk-mcp:securityGroupsWithoutVpc', !props.securityGroups, 'securityGroups is set without vpc: they belong to the VPC connector. Set vpc too, or remove securityGroups.');
+    errors.check('cdk-mcp:allowAllOutboundWithoutVpc', props.allowAllOutbound === undefined, 'allowAllOutbound is set without vpc: it shapes the VPC connector\'s security group. Set vpc too, or remove allowAllOutbound.');
   }
   errors.check(
+    'cdk-mcp:allowAllOutboundWithSecurityGroups',
     props.allowAllOutbound === undefined || !props.securityGroups,
     'allowAllOutbound is set together with securityGroups: it shapes only the security group the construct creates. Set the egress rules on your security groups, or remove securityGroups.',
   );

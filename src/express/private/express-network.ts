@@ -1,4 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { ValidationProblem } from '../../private/validation';
 import { McpExpressServiceProps } from '../express-service-props';
 
 /**
@@ -35,7 +36,7 @@ export interface ExpressNetwork {
   readonly subnets?: ec2.SelectedSubnets;
 
   /** Problems with `vpc`, `taskSubnets` and `publicEndpoint`, each naming the prop and the fix. */
-  readonly problems: string[];
+  readonly problems: ValidationProblem[];
 }
 
 /** What a subnet of the VPC is, as far as the VPC's own lists tell. */
@@ -44,9 +45,11 @@ type SubnetKind = 'public' | 'private' | 'isolated' | 'unknown';
 /** VPC endpoints tasks without a route to the internet need to pull an image and write logs. */
 const ENDPOINTS_HINT = 'VPC endpoints for ECR (ecr.api, ecr.dkr), S3 and CloudWatch Logs (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html)';
 
-const PRIVATE_BUT_PUBLIC =
-  'taskSubnets selects private subnets but publicEndpoint is true: Express Mode takes its load balancer\'s scheme from the tasks\' subnets, so it would be internal. ' +
-  'Select public subnets (taskSubnets: { subnetType: ec2.SubnetType.PUBLIC }), or remove publicEndpoint for an internal endpoint.';
+const PRIVATE_BUT_PUBLIC: ValidationProblem = {
+  id: 'cdk-mcp:expressPrivateSubnetsPublicEndpoint',
+  message: 'taskSubnets selects private subnets but publicEndpoint is true: Express Mode takes its load balancer\'s scheme from the tasks\' subnets, so it would be internal. ' +
+  'Select public subnets (taskSubnets: { subnetType: ec2.SubnetType.PUBLIC }), or remove publicEndpoint for an internal endpoint.',
+};
 
 const PUBLIC_FIX = 'publicEndpoint: true runs the tasks in its public subnets (they get public IPs and Express Mode\'s load balancer faces the internet)';
 
@@ -74,7 +77,7 @@ export function createdVpcIsInternal(props: McpExpressServiceProps): boolean {
  */
 export function resolveExpressNetwork(vpc: ec2.IVpc, props: McpExpressServiceProps, vpcGiven: boolean): ExpressNetwork {
   const explicit = props.publicEndpoint;
-  const problems: string[] = [];
+  const problems: ValidationProblem[] = [];
   const selection = props.taskSubnets ?? defaultSelection(vpc, explicit, vpcGiven, problems);
   if (selection === undefined) {
     return { publicEndpoint: explicit ?? false, problems };
@@ -94,34 +97,37 @@ export function resolveExpressNetwork(vpc: ec2.IVpc, props: McpExpressServicePro
   const hasPublic = kinds.includes('public');
   const hasPrivate = kinds.includes('private') || kinds.includes('isolated');
   if (hasPublic && hasPrivate) {
-    problems.push(
-      `taskSubnets selects public and private subnets together (${describeKinds(kinds)}): Express Mode runs the tasks and its load balancer in the same subnets ` +
+    problems.push({
+      id: 'cdk-mcp:expressMixedSubnets',
+      message: `taskSubnets selects public and private subnets together (${describeKinds(kinds)}): Express Mode runs the tasks and its load balancer in the same subnets ` +
         'and takes the load balancer\'s scheme from them. Select only private subnets (an internal endpoint) or only public ones (publicEndpoint: true).',
-    );
+    });
     return { publicEndpoint: explicit ?? false, subnets, problems };
   }
   const selected = hasPublic ? true : hasPrivate ? false : undefined;
   if (selected === undefined && explicit === undefined) {
-    problems.push(
-      `taskSubnets selects ${kinds.length} subnet(s) that are not among the vpc's public, private or isolated subnets, so the construct cannot tell ` +
+    problems.push({
+      id: 'cdk-mcp:expressUnknownSubnets',
+      message: `taskSubnets selects ${kinds.length} subnet(s) that are not among the vpc's public, private or isolated subnets, so the construct cannot tell ` +
         'whether Express Mode\'s load balancer will face the internet: set publicEndpoint: true if they are public subnets, false if they are private.',
-    );
+    });
     return { publicEndpoint: false, subnets, problems };
   }
   if (explicit === true && selected === false) {
     problems.push(PRIVATE_BUT_PUBLIC);
   }
   if (explicit === false && selected === true) {
-    problems.push(
-      'taskSubnets selects public subnets but publicEndpoint is false: in public subnets Express Mode\'s load balancer faces the internet and the tasks get public IPs. ' +
+    problems.push({
+      id: 'cdk-mcp:expressPublicSubnetsInternalEndpoint',
+      message: 'taskSubnets selects public subnets but publicEndpoint is false: in public subnets Express Mode\'s load balancer faces the internet and the tasks get public IPs. ' +
         'Select private subnets (taskSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }), or set publicEndpoint: true.',
-    );
+    });
   }
   return { publicEndpoint: explicit ?? selected ?? false, subnets, problems };
 }
 
 /** The subnets the tasks get when `taskSubnets` is not given, or undefined after a problem. */
-function defaultSelection(vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven: boolean, problems: string[]): ec2.SubnetSelection | undefined {
+function defaultSelection(vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven: boolean, problems: ValidationProblem[]): ec2.SubnetSelection | undefined {
   const PUBLIC: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PUBLIC };
   const PRIVATE: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   const hasPublic = vpc.publicSubnets.length > 0;
@@ -130,10 +136,11 @@ function defaultSelection(vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven
 
   if (explicit === true || (explicit === undefined && !vpcGiven)) {
     if (!hasPublic) {
-      problems.push(
-        'publicEndpoint is true but the vpc has no public subnets: Express Mode\'s load balancer faces the internet only from public subnets. ' +
+      problems.push({
+        id: 'cdk-mcp:expressNoPublicSubnets',
+        message: 'publicEndpoint is true but the vpc has no public subnets: Express Mode\'s load balancer faces the internet only from public subnets. ' +
           'Add public subnets to the VPC, or set publicEndpoint: false for an internal endpoint.',
-      );
+      });
       return undefined;
     }
     return PUBLIC;
@@ -151,12 +158,13 @@ function defaultSelection(vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven
       : 'add private subnets with a NAT gateway to the VPC',
     ...(hasPublic && explicit !== false ? [PUBLIC_FIX] : []),
   ];
-  problems.push(
-    (explicit === false
+  problems.push({
+    id: 'cdk-mcp:expressNoPrivateSubnets',
+    message: (explicit === false
       ? 'publicEndpoint is false, but the vpc has no private subnets with egress (a NAT gateway) for the tasks of an internal endpoint. '
       : 'The vpc has no private subnets with egress (a NAT gateway), where McpExpressService runs the tasks of a VPC you give (an internal endpoint by default). ') +
       `${options.length > 1 ? 'Either ' : 'Instead, '}${options.join('; or ')}.`,
-  );
+  });
   return undefined;
 }
 

@@ -1,6 +1,8 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../../private/validation';
+import { checkEcsServiceName } from '../../private/ecs-names';
+import { checkSecretsNotInEnvironment } from '../../private/secret-names';
+import { ValidationErrors, ValidationProblem } from '../../private/validation';
 import { McpExpressScalingMetric, McpExpressServiceProps } from '../express-service-props';
 
 /** The props of `McpExpressService` after defaults, as validation and the construct see them. */
@@ -55,12 +57,12 @@ export function validateExpressServiceProps(
   scope: Construct,
   props: McpExpressServiceProps,
   settings: ResolvedExpressSettings,
-  networkProblems: readonly string[],
+  networkProblems: readonly ValidationProblem[],
 ): void {
   const errors = new ValidationErrors('McpExpressService', scope);
   validateTask(errors, props, settings);
   validatePaths(errors, settings);
-  errors.addAll(networkProblems);
+  errors.addProblems(networkProblems);
   validateNetwork(errors, props);
   validateScaling(errors, props, settings);
   errors.throwIfAny();
@@ -71,45 +73,36 @@ function validateTask(errors: ValidationErrors, props: McpExpressServiceProps, s
   if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB)) {
     const choices = expressMemoryChoices(cpu);
     if (choices.length === 0) {
-      errors.check(false, `cpu must be one of ${Object.keys(EXPRESS_MEMORY_BY_CPU).join(', ')} (got ${cpu}); 1024 is one vCPU.`);
+      errors.check('cdk-mcp:expressCpu', false, `cpu must be one of ${Object.keys(EXPRESS_MEMORY_BY_CPU).join(', ')} (got ${cpu}); 1024 is one vCPU.`);
     } else {
       errors.check(
+        'cdk-mcp:expressMemory',
         choices.includes(memoryLimitMiB),
         `memoryLimitMiB ${memoryLimitMiB} is not an Express Mode size for cpu ${cpu}: use one of ${choices.join(', ')} MiB, or change cpu.`,
       );
     }
   }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
-  // ECS service names: up to 255 letters, numbers, hyphens and underscores
-  // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateExpressGatewayService.html).
   // The canary checks canaryUrl, the monitoring the metric rules of the name.
-  const serviceName = props.serviceName;
-  errors.check(
-    serviceName === undefined || Token.isUnresolved(serviceName) || /^[A-Za-z0-9_-]{1,255}$/.test(serviceName),
-    `serviceName must be 1 to 255 letters, digits, hyphens or underscores (got "${serviceName}"), e.g. "orders-mcp".`,
-  );
+  checkEcsServiceName(errors, props.serviceName);
   errors.environmentNames('environment', props.environment);
-  const secretNames = Object.keys(props.secrets ?? {});
-  errors.environmentNames('secrets', Object.fromEntries(secretNames.map((name) => [name, ''])));
-  const both = secretNames.filter((name) => (props.environment ?? {})[name] !== undefined);
-  errors.check(
-    both.length === 0,
-    `${both.join(', ')} set in both environment and secrets: keep each in secrets only (its value would otherwise be in the template).`,
-  );
+  errors.environmentNames('secrets', props.secrets);
+  checkSecretsNotInEnvironment(errors, props.secrets, props.environment);
 }
 
 function validatePaths(errors: ValidationErrors, settings: ResolvedExpressSettings): void {
   errors.path('mcpPath', settings.mcpPath);
   errors.path('healthCheckPath', settings.healthCheckPath);
-  errors.notMcpPath('healthCheckPath', settings.healthCheckPath, settings.mcpPath, 'the managed load balancer\'s health check');
+  errors.notMcpPath('healthCheckPath', settings.healthCheckPath, settings.mcpPath, 'so the managed load balancer\'s health check would mark every task unhealthy');
 }
 
 function validateNetwork(errors: ValidationErrors, props: McpExpressServiceProps): void {
   // The subnets and the endpoint's scheme: private/express-network.ts. Up to five security groups
   // per task (awsvpc): https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_AwsVpcConfiguration.html
   errors.check(
+    'cdk-mcp:securityGroupsCount',
     props.securityGroups === undefined || props.securityGroups.length <= 5,
-    `securityGroups has ${props.securityGroups?.length} groups: a task accepts at most 5.`,
+    `securityGroups has ${props.securityGroups?.length} groups: a task accepts at most 5. Pass at most 5 (combine rules into fewer groups).`,
   );
 }
 
@@ -117,13 +110,12 @@ function validateScaling(errors: ValidationErrors, props: McpExpressServiceProps
   const { minTaskCount: min, maxTaskCount: max } = settings;
   errors.integerInRange('minTaskCount', props.minTaskCount, 1, Number.MAX_SAFE_INTEGER);
   errors.integerInRange('maxTaskCount', props.maxTaskCount, 1, Number.MAX_SAFE_INTEGER);
-  if (!Token.isUnresolved(min) && !Token.isUnresolved(max)) {
-    errors.check(min <= max, `minTaskCount (${min}) must not exceed maxTaskCount (${max}).`);
-  }
+  errors.notAbove('minTaskCount', min, 'maxTaskCount', max);
   if (settings.stateful && !Token.isUnresolved(max)) {
     // The ExpressGatewayService API has no stickiness or session-affinity setting
     // (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ExpressGatewayServiceConfiguration.html).
     errors.check(
+      'cdk-mcp:expressStatefulScaling',
       max <= 1,
       `sessionMode is STATEFUL with up to ${max} tasks: Express Mode's load balancer has no session affinity, so requests of one session would reach tasks ` +
         'that do not hold it and get 404 "Session not found". Run one task (minTaskCount and maxTaskCount 1), make the server stateless, ' +

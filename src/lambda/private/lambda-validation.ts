@@ -25,40 +25,33 @@ export function validateLambdaServiceProps(
   const errors = new ValidationErrors('McpLambdaService', scope);
   errors.integerInRange('memorySize', props.memorySize, 128, 10240, 'MiB');
   // Lambda's timeout is a whole number of seconds, at most 900.
-  errors.durationInRange('timeout', props.timeout, Duration.seconds(1), Duration.minutes(15), true);
+  errors.durationInRange('timeout', props.timeout, Duration.seconds(1), Duration.minutes(15), { wholeSeconds: true });
   errors.integerInRange('port', resolved.port, 1, 65535);
   errors.check(
+    'cdk-mcp:lambdaRuntimeApiPort',
     Token.isUnresolved(resolved.port) || resolved.port !== 9001,
     'port must not be 9001 (got 9001): the Lambda Runtime API listens there. Use the default 8080.',
   );
   errors.path('mcpPath', resolved.mcpPath);
   errors.path('readinessCheckPath', resolved.readinessCheckPath);
-  errors.check(
-    Token.isUnresolved(resolved.readinessCheckPath) || Token.isUnresolved(resolved.mcpPath) || resolved.readinessCheckPath !== resolved.mcpPath,
-    `readinessCheckPath must not be the MCP path (got ${resolved.readinessCheckPath}): a GET there answers 405 or 406, which the Web Adapter counts as ready. Point it at a health path such as /healthz.`,
-  );
+  errors.notMcpPath('readinessCheckPath', resolved.readinessCheckPath, resolved.mcpPath,
+    'which the Web Adapter never counts as ready (only a 2xx answer is, AWS_LWA_READINESS_CHECK_HEALTHY_STATUS=200-299)');
   errors.integerInRange('provisionedConcurrency', props.provisionedConcurrency, 1, Number.MAX_SAFE_INTEGER);
   errors.integerInRange('reservedConcurrency', props.reservedConcurrency, 1, Number.MAX_SAFE_INTEGER);
-  const pc = props.provisionedConcurrency;
-  const rc = props.reservedConcurrency;
-  if (pc !== undefined && rc !== undefined && !Token.isUnresolved(pc) && !Token.isUnresolved(rc)) {
-    errors.check(
-      pc <= rc,
-      `provisionedConcurrency (${pc}) must not exceed reservedConcurrency (${rc}): Lambda rejects it at deploy. Raise reservedConcurrency to at least ${pc}, or lower provisionedConcurrency.`,
-    );
+  if (props.provisionedConcurrency !== undefined && props.reservedConcurrency !== undefined) {
+    errors.notAbove('provisionedConcurrency', props.provisionedConcurrency, 'reservedConcurrency', props.reservedConcurrency, 'Lambda rejects it at deploy');
   }
-  for (const name of Object.keys(props.environment ?? {})) {
-    const reason = RESERVED_ENVIRONMENT[name];
-    errors.check(!reason, `environment must not set ${name}: ${reason}.`);
-  }
+  errors.environmentNames('environment', props.environment, RESERVED_ENVIRONMENT);
   checkSecretArnProps(errors, props, props.environment);
   for (const origin of props.corsAllowedOrigins ?? []) {
     errors.check(
+      'cdk-mcp:corsOriginFormat',
       Token.isUnresolved(origin) || origin === '*' || /^https?:\/\/[^/]+$/.test(origin),
       `corsAllowedOrigins entry "${origin}" is not an origin: use scheme://host[:port] with no path (e.g. https://app.example.com), or '*'.`,
     );
   }
   errors.check(
+    'cdk-mcp:streamingInVpc',
     !(props.vpc && props.invokeMode === lambda.InvokeMode.RESPONSE_STREAM),
     'invokeMode is RESPONSE_STREAM with a vpc: AWS says "Lambda function URLs do not support response streaming within a VPC environment" '
       + '(https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-vpc-compatibility). '
@@ -66,6 +59,7 @@ export function validateLambdaServiceProps(
   );
   const region = Stack.of(scope).region;
   errors.check(
+    'cdk-mcp:functionUrlRegion',
     Token.isUnresolved(region) || !functionUrlUnavailable(region),
     `the stack's region ${region} has no Lambda Function URLs (https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html), `
       + 'which McpLambdaService serves MCP from. In this region use McpFargateService (an Application Load Balancer in front of Fargate tasks), '

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { checkEnvironmentSize } from '../../private/limits';
 import { checkSecretArnProps } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import { McpWebFunctionAuth, type McpWebFunctionServiceProps } from '../web-function-service-props';
@@ -16,12 +17,6 @@ const RATE_LIMITS: readonly number[] = [
   ...Array.from({ length: 9 }, (_, i) => (i + 2) * 1000),
 ];
 
-/**
- * The total size of environment variables. 4 KB is the Lambda (Event Functions) limit; the Web
- * Functions limit is UNCONFIRMED, so a revision over it would fail at deploy anyway if it holds.
- */
-const ENVIRONMENT_MAX_BYTES = 4096;
-
 export function validateWebFunctionServiceProps(
   scope: IConstruct,
   props: McpWebFunctionServiceProps,
@@ -29,12 +24,13 @@ export function validateWebFunctionServiceProps(
 ): void {
   const errors = new ValidationErrors('McpWebFunctionService', scope);
   // Ranges: Lambda Web API model ServiceConfig / EndpointConfig (see LAMBDA-WEB-FUNCTIONS.md §2).
-  errors.durationInRange('timeout', props.timeout, Duration.seconds(3), Duration.seconds(900), true);
+  errors.durationInRange('timeout', props.timeout, Duration.seconds(3), Duration.seconds(900), { wholeSeconds: true });
   errors.integerInRange('maxConcurrencyPerEnvironment', props.maxConcurrencyPerEnvironment, 1, 128);
   errors.integerInRange('maxEnvironments', props.maxEnvironments, 2, 10000);
   const rate = props.rateLimit;
   if (rate !== undefined && !Token.isUnresolved(rate)) {
     errors.check(
+      'cdk-mcp:rateLimitValue',
       RATE_LIMITS.includes(rate),
       `rateLimit must be 0, 100 to 1000 in steps of 100, or 2000 to 10000 in steps of 1000 (got ${rate}). Use the nearest of those, e.g. ${nearestRate(rate)}.`,
     );
@@ -44,30 +40,28 @@ export function validateWebFunctionServiceProps(
   // "Keys beginning AWS_LAMBDA_ are reserved and rejected" (AWS skill references/deployment.md@6837e08).
   for (const name of Object.keys(props.environment ?? {})) {
     errors.check(
+      'cdk-mcp:webFunctionReservedPrefix',
       Token.isUnresolved(name) || !name.startsWith('AWS_LAMBDA_'),
-      `environment must not set ${name}: names starting with AWS_LAMBDA_ are reserved by Web Functions (the entry file comes from McpWebFunctionCode).`,
+      `environment must not set ${name}: names starting with AWS_LAMBDA_ are reserved by Web Functions (the entry file comes from McpWebFunctionCode). Rename the variable.`,
     );
   }
   errors.environmentNames('environment', props.environment);
   checkSecretArnProps(errors, props, props.environment);
-  const size = Object.entries(props.environment ?? {})
-    .filter(([k, v]) => !Token.isUnresolved(k) && !Token.isUnresolved(v))
-    .reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-  errors.check(
-    size <= ENVIRONMENT_MAX_BYTES,
-    `environment holds ${size} bytes; Lambda allows ${ENVIRONMENT_MAX_BYTES} bytes of environment variables in total. Move large values to S3, SSM Parameter Store or secrets.`,
-  );
+  // 4 KB is the Lambda (Event Functions) limit; the Web Functions limit is UNCONFIRMED (a revision over it would fail at deploy anyway).
+  checkEnvironmentSize(errors, 'environment', props.environment ?? {}, 'Move large values to S3, SSM Parameter Store or secrets.');
 
   const homeRegion = resolved.endpointType === lambda.WebFunctionEndpointType.HOME_REGION;
   // "A function with a connector can only be served by home-Region endpoints" (aws-cdk-lib README, VPC Access).
   errors.check(
+    'cdk-mcp:egressConnectorEndpointLocation',
     props.egressNetworkConnector === undefined || homeRegion,
     `egressNetworkConnector needs a home-Region endpoint (got endpointLocation ${resolved.endpointType}): Web Functions egress into a VPC only from the home Region. Remove one of them.`,
   );
   const description = props.description;
   errors.check(
+    'cdk-mcp:descriptionLength',
     description === undefined || Token.isUnresolved(description) || description.length <= 256,
-    `description must be at most 256 characters (got ${description?.length}).`,
+    `description must be at most 256 characters (got ${description?.length}): shorten it.`,
   );
   errors.throwIfAny();
 }
