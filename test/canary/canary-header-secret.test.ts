@@ -46,7 +46,7 @@ describe('credentials in canary props are synth errors', () => {
       } catch (e) {
         message = (e as Error).message;
       }
-      expect(message).toMatch(new RegExp(`\`headers\` sets '${name}', which looks like a credential.*McpCanaryAuth\\.headerFromSecret\\('${name}', secret\\)`));
+      expect(message).toMatch(new RegExp(`headers sets "${name}", which looks like a credential.*McpCanaryAuth\\.headerFromSecret\\('${name}', secret\\).*\\[cdk-mcp:credentialHeader\\]`));
       expect(message).not.toContain('sk-live');
     });
 
@@ -62,7 +62,7 @@ describe('credentials in canary props are synth errors', () => {
       } catch (e) {
         message = (e as Error).message;
       }
-      expect(message).toMatch(new RegExp(`\`url\` has the query parameter\\(s\\) ${param}, which look like credentials.*headerFromSecret`));
+      expect(message).toMatch(new RegExp(`url has the query parameter\\(s\\) ${param}, which look like credentials.*headerFromSecret`));
       expect(message).not.toContain('QRY-9a8b7c6d5e4f');
     });
 
@@ -101,8 +101,8 @@ describe('McpCanaryAuth.headerFromSecret', () => {
   });
 
   test.each([
-    ['Bad Header', /headerName is "Bad Header", which is not a header name/],
-    ['Content-Type', /headerName is 'Content-Type', which the probe sets itself/],
+    ['Bad Header', /McpCanaryAuth.headerFromSecret: headerName is "Bad Header", which is not a header name.*\[cdk-mcp:headerNameFormat\]/],
+    ['Content-Type', /headerName is "Content-Type", which no prop may set: the probe sets it per request.*\[cdk-mcp:reservedHeader\]/],
   ])('rejects the header name %s', (name, message) => {
     const stack = new Stack();
     const secret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Key', SECRET_ARN);

@@ -58,7 +58,7 @@ describe('McpCanary schedule overlap on cron schedules', () => {
 
 describe('McpCanary deadline that is not a Duration', () => {
   test('names the prop instead of crashing with a TypeError', () => {
-    expect(() => canary({ deadline: 28 as unknown as Duration })).toThrow(/McpCanary 'Stack\/Canary': `deadline` must be a Duration, e.g. Duration.seconds\(28\) \(got 28\)/);
+    expect(() => canary({ deadline: 28 as unknown as Duration })).toThrow(/McpCanary 'Stack\/Canary': deadline must be a Duration, e.g. Duration.seconds\(30\) \(got 28\)\. \[cdk-mcp:deadlineRange\]/);
   });
 });
 

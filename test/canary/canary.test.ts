@@ -285,46 +285,46 @@ describe('McpCanary metrics', () => {
 describe('McpCanary validation', () => {
   const invalid = (props: Partial<McpCanaryProps>, message: RegExp) => expect(() => stackWith(props)).toThrow(message);
 
-  test('rejects a URL as service name', () => invalid({ serviceName: 'https://mcp.example.com/mcp' }, /`serviceName` is 'https:\/\/mcp.example.com\/mcp', which is a URL/));
+  test('rejects a URL as service name', () => invalid({ serviceName: 'https://mcp.example.com/mcp' }, /serviceName is "https:\/\/mcp.example.com\/mcp", which is a URL.*\[cdk-mcp:serviceNameIsUrl\]/));
   test('rejects an empty or too long service name', () => {
-    invalid({ serviceName: '' }, /`serviceName` is ''/);
+    invalid({ serviceName: '' }, /serviceName is "": use 1 to 255 letters.*\[cdk-mcp:serviceNameCharacters\]/);
     invalid({ serviceName: 'x'.repeat(256) }, /1 to 255/);
-    invalid({ serviceName: 'orders/mcp' }, /`serviceName` is 'orders\/mcp'/);
+    invalid({ serviceName: 'orders/mcp' }, /serviceName is "orders\/mcp"/);
   });
   test('rejects an invalid URL', () => {
-    invalid({ url: 'mcp.example.com/mcp' }, /`url` is 'mcp.example.com\/mcp', which is not an absolute URL/);
+    invalid({ url: 'mcp.example.com/mcp' }, /url is "mcp.example.com\/mcp", which is not an absolute URL.*\[cdk-mcp:urlFormat\]/);
     invalid({ url: 'ftp://mcp.example.com/mcp' }, /scheme must be https/);
     invalid({ url: 'https://user:pw@mcp.example.com/mcp' }, /carries credentials/);
   });
   test('rejects a deadline that cannot fit in a Lambda timeout', () => {
-    invalid({ deadline: Duration.millis(500) }, /`deadline` is 500 millis; it must be between 1 second and 890 seconds/);
-    invalid({ deadline: Duration.minutes(15) }, /`deadline` is 15 minutes; it must be between 1 second and 890 seconds/);
+    invalid({ deadline: Duration.millis(500) }, /deadline must be between 1 second and 14 minutes 50 seconds \(got 500 millis\).*\[cdk-mcp:deadlineRange\]/);
+    invalid({ deadline: Duration.minutes(15) }, /deadline must be between 1 second and 14 minutes 50 seconds \(got 15 minutes\)/);
   });
   test('rejects sentinel arguments that are not a JSON object, or without a tool', () => {
     invalid({ sentinelTool: 'get', sentinelToolArguments: '[1]' }, /tool arguments must be a JSON object/);
-    invalid({ sentinelTool: 'get', sentinelToolArguments: '{bad' }, /`sentinelToolArguments` is not valid JSON/);
-    invalid({ sentinelToolArguments: '{}' }, /`sentinelToolArguments` is set but `sentinelTool` is not/);
+    invalid({ sentinelTool: 'get', sentinelToolArguments: '{bad' }, /sentinelToolArguments is not valid JSON.*\[cdk-mcp:toolArgumentsJson\]/);
+    invalid({ sentinelToolArguments: '{}' }, /sentinelToolArguments is set but sentinelTool is not.*\[cdk-mcp:sentinelArgumentsWithoutTool\]/);
   });
   test('rejects an Authorization header and points to auth', () => {
-    invalid({ headers: { authorization: 'Bearer abc' } }, /`headers` sets 'authorization'; use the `auth` prop/);
+    invalid({ headers: { authorization: 'Bearer abc' } }, /headers key is "authorization", which no prop may set: use the `auth` prop.*\[cdk-mcp:reservedHeader\]/);
   });
   test('rejects headers the probe sets and invalid header names or values', () => {
     invalid({ headers: { 'Mcp-Session-Id': 'x' } }, /the probe manages sessions/);
-    invalid({ headers: { 'Bad Header': 'x' } }, /invalid header name 'Bad Header'/);
+    invalid({ headers: { 'Bad Header': 'x' } }, /headers key is "Bad Header", which is not a header name: use an RFC 9110 token.*\[cdk-mcp:headerNameFormat\]/);
     invalid({ headers: { 'X-Ok': 'a\r\nb' } }, /line break/);
   });
   test('rejects an invalid tools hash and namespace', () => {
-    invalid({ expectedToolsHash: 'not a hash' }, /`expectedToolsHash` is 'not a hash'/);
-    invalid({ metricNamespace: 'AWS/Lambda' }, /must not start with 'AWS\/'/);
+    invalid({ expectedToolsHash: 'not a hash' }, /expectedToolsHash is "not a hash", which is not a tools hash: use "sha256:" \(optional\) followed by 16 to 64 hex digits.*\[cdk-mcp:expectedToolsHashFormat\]/);
+    invalid({ metricNamespace: 'AWS/Lambda' }, /not starting with "AWS\/".*\[cdk-mcp:metricNamespaceFormat\]/);
   });
   test('rejects VPC placement without a VPC', () => {
     expect(() => stackWith({}, (stack) => ({
       securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-12345678')],
-    }))).toThrow(/`vpcSubnets` or `securityGroups` is set without `vpc`/);
+    }))).toThrow(/vpcSubnets or securityGroups is set without vpc.*\[cdk-mcp:vpcPlacementWithoutVpc\]/);
   });
   test('rejects a configuration too large for a Lambda environment', () => {
     const expectedTools = Array.from({ length: 300 }, (_, i) => `tool_number_${i}`);
-    invalid({ expectedTools }, /configuration \(its environment variables\) takes \d+ bytes .*Lambda allows 4096 bytes in all.* Shorten `headers`, `expectedTools`/);
+    invalid({ expectedTools }, /configuration \(its environment variables\) takes \d+ bytes .*Lambda allows 4096 bytes in all.* Shorten `headers`, `expectedTools`.*\[cdk-mcp:lambdaEnvironmentSize\]/);
   });
   test('reports every problem at once', () => {
     expect(() => stackWith({ serviceName: '', deadline: Duration.millis(1), headers: { Authorization: 'x' } }))
@@ -332,7 +332,7 @@ describe('McpCanary validation', () => {
   });
   test('rejects an empty JSON field for the bearer secret', () => {
     const stack = new Stack(new App(), 'S');
-    expect(() => McpCanaryAuth.bearerTokenFromSecret(new secretsmanager.Secret(stack, 'T'), { jsonField: ' ' })).toThrow(/options.jsonField is an empty string/);
+    expect(() => McpCanaryAuth.bearerTokenFromSecret(new secretsmanager.Secret(stack, 'T'), { jsonField: ' ' })).toThrow(/McpCanaryAuth.bearerTokenFromSecret: options.jsonField is an empty string.*\[cdk-mcp:jsonFieldEmpty\]/);
   });
   test('warns when a bearer token would travel over plain http', () => {
     const app = new App();

@@ -382,19 +382,19 @@ describe('McpServerCode', () => {
 
 describe('McpLambdaService validation', () => {
   test.each<[string, Partial<McpLambdaServiceProps>, RegExp]>([
-    ['memory too small', { memorySize: 64 }, /memorySize must be a whole number between 128 and 10240 MiB \(got 64\)/],
+    ['memory too small', { memorySize: 64 }, /memorySize must be a whole number between 128 and 10240 MiB \(got 64\)\. \[cdk-mcp:memorySizeRange\]/],
     ['memory not whole', { memorySize: 1000.5 }, /memorySize must be a whole number/],
-    ['timeout too long', { timeout: Duration.minutes(16) }, /timeout must be a whole number of seconds between 1 second and 15 minutes \(got 16 minutes\)/],
-    ['timeout in milliseconds', { timeout: Duration.millis(1500) }, /McpLambdaService '[^']*': timeout must be a whole number of seconds between 1 second and 15 minutes \(got 1 second 500 millis\)/],
+    ['timeout too long', { timeout: Duration.minutes(16) }, /timeout must be a whole number of seconds from 1 to 900 \(got 16 minutes\)\. \[cdk-mcp:timeoutRange\]/],
+    ['timeout in milliseconds', { timeout: Duration.millis(1500) }, /McpLambdaService '[^']*': timeout must be a whole number of seconds from 1 to 900 \(got 1 second 500 millis\)/],
     ['timeout not a Duration', { timeout: 30 as unknown as Duration }, /timeout must be a Duration, e.g. Duration.seconds\(30\) \(got 30\)/],
     ['memory as a string', { memorySize: '1024' as unknown as number }, /memorySize must be a number \(a whole number between 128 and 10240 MiB\), got a string: "1024"/],
     ['readiness path without slash', { readinessCheckPath: 'healthz' }, /readinessCheckPath must be a URL path that starts with "\/" .*got "healthz"/],
-    ['readiness path is the MCP path', { readinessCheckPath: '/mcp' }, /readinessCheckPath must not be the MCP path \(got \/mcp\).*\/healthz/],
-    ['provisioned above reserved', { provisionedConcurrency: 5, reservedConcurrency: 2 }, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\)/],
+    ['readiness path is the MCP path', { readinessCheckPath: '/mcp' }, /readinessCheckPath must not be the MCP path \(got "\/mcp"\).*never counts as ready.*\/healthz.*\[cdk-mcp:healthPathIsMcpPath\]/],
+    ['provisioned above reserved', { provisionedConcurrency: 5, reservedConcurrency: 2 }, /provisionedConcurrency \(5\) must not exceed reservedConcurrency \(2\): Lambda rejects it at deploy\. Raise reservedConcurrency to at least 5, or lower provisionedConcurrency\. \[cdk-mcp:provisionedConcurrencyAboveReservedConcurrency\]/],
     ['reserved zero', { reservedConcurrency: 0 }, /reservedConcurrency must be a whole number at least 1 \(got 0\)/],
     ['port out of range', { port: 70000 }, /port must be a whole number between 1 and 65535 \(got 70000\)/],
     ['port of the runtime API', { port: 9001 }, /port must not be 9001/],
-    ['reserved environment variable', { environment: { AWS_LWA_INVOKE_MODE: 'buffered' } }, /environment must not set AWS_LWA_INVOKE_MODE: use the invokeMode prop/],
+    ['reserved environment variable', { environment: { AWS_LWA_INVOKE_MODE: 'buffered' } }, /environment must not set AWS_LWA_INVOKE_MODE: use the invokeMode prop.*\[cdk-mcp:reservedEnvironmentName\]/],
     ['bad secret name', { secretArns: { 'my-key': secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') } }, /secretArns key "my-key" is not a valid environment variable name/],
     ['both secret props', {
       secretArns: { A: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') },

@@ -304,19 +304,19 @@ describe('McpWebFunctionService validation', () => {
       environment: { 'AWS_LAMBDA_NODEJS_ENTRYPOINT': 'x.js', 'BAD-NAME': 'x' },
     });
     expect(message).toMatch(/^McpWebFunctionService 'Stack\/Mcp' has 7 problems:/);
-    expect(message).toContain('timeout must be a whole number of seconds between 3 seconds and 15 minutes (got 1 second)');
-    expect(message).toContain('maxConcurrencyPerEnvironment must be a whole number between 1 and 128 (got 129)');
+    expect(message).toContain('timeout must be a whole number of seconds from 3 to 900 (got 1 second). [cdk-mcp:timeoutRange]');
+    expect(message).toContain('maxConcurrencyPerEnvironment must be a whole number between 1 and 128 (got 129). [cdk-mcp:maxConcurrencyPerEnvironmentRange]');
     expect(message).toContain('maxEnvironments must be a whole number between 2 and 10000 (got 1)');
     expect(message).toContain('rateLimit must be 0, 100 to 1000 in steps of 100, or 2000 to 10000 in steps of 1000 (got 150)');
     expect(message).toContain('mcpPath must be a URL path');
     expect(message).toContain('environment must not set AWS_LAMBDA_NODEJS_ENTRYPOINT: names starting with AWS_LAMBDA_ are reserved');
-    expect(message).toContain('"BAD-NAME", which is not a valid environment variable name');
+    expect(message).toContain('environment key "BAD-NAME" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit. [cdk-mcp:environmentNameFormat]');
   });
 
   test('rateLimit between the 1000 steps, fractional timeouts and too much environment', () => {
     expect(errorOf({ rateLimit: 1500 })).toMatch(/rateLimit .* \(got 1500\)\. Use the nearest of those, e\.g\. 1000/);
     expect(errorOf({ timeout: Duration.millis(3500) })).toMatch(/timeout must be a whole number of seconds/);
-    expect(errorOf({ environment: { BIG: 'x'.repeat(5000) } })).toMatch(/environment holds 5003 bytes; Lambda allows 4096/);
+    expect(errorOf({ environment: { BIG: 'x'.repeat(5000) } })).toMatch(/environment takes 5003 bytes \(names plus values\); Lambda allows 4096 bytes.*\[cdk-mcp:lambdaEnvironmentSize\]/);
   });
 
   test('secretArns keys must be variable names and must not collide with environment', () => {
@@ -386,7 +386,7 @@ describe('McpCanaryAuth.sigV4ForWebFunction', () => {
     new McpCanary(stack, 'West', { url: 'https://c.d.lambda-web.us-west-2.on.aws/mcp', serviceName: 'mcp-us-west-2', auth: McpCanaryAuth.sigV4ForWebFunction(perRegion, { region: 'us-west-2' }) });
     expect(canaryEnvironment(Template.fromStack(stack))).toMatchObject({ MCP_CANARY_AUTH_MODE: 'sigv4', MCP_CANARY_SIGV4_REGION: 'us-west-2', MCP_CANARY_SIGV4_SERVICE: 'lambda' });
     expect(() => McpCanaryAuth.sigV4ForWebFunction(home, { region: 'us-west-2' }))
-      .toThrow(/options.region is 'us-west-2', but endpoint Stack\/Home is HomeRegion and serves from us-east-1 only. Omit options.region/);
+      .toThrow(/options.region is "us-west-2", but endpoint Stack\/Home is HomeRegion and serves from us-east-1 only. Omit options.region/);
     expect(() => McpCanaryAuth.sigV4ForWebFunction(perRegion, { region: 'west' })).toThrow(/options.region is "west", which is not a Region name/);
   });
 });
