@@ -491,11 +491,11 @@ describe('McpAppRunnerService validation', () => {
     ['min above max', { minInstances: 5, maxInstances: 3 }, /minInstances \(5\) must not exceed maxInstances \(3\)/],
     ['maxConcurrency 300', { maxConcurrency: 300 }, /maxConcurrency must be a whole number between 1 and 200 \(got 300\)/],
     ['port 0', { port: 0 }, /port must be a whole number between 1 and 65535 \(got 0\)/],
-    ['health check on the MCP path', { healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got \/mcp\).*\/healthz/],
+    ['health check on the MCP path', { healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got "\/mcp"\).*\/healthz/],
     ['health check path without slash', { healthCheckPath: 'healthz' }, /healthCheckPath must be a URL path that starts with "\/"/],
     ['mcp path with a query', { mcpPath: '/mcp?x=1' }, /mcpPath must be a URL path .*got "\/mcp\?x=1"/],
-    ['interval 30 s', { healthCheckInterval: Duration.seconds(30) }, /healthCheckInterval must be a whole number of seconds between 1 and 20 \(got 30 seconds\)/],
-    ['timeout 500 ms', { healthCheckTimeout: Duration.millis(500) }, /healthCheckTimeout must be a whole number of seconds between 1 and 20 \(got 500 millis\)/],
+    ['interval 30 s', { healthCheckInterval: Duration.seconds(30) }, /healthCheckInterval must be a whole number of seconds from 1 to 20 \(got 30 seconds\).*\[cdk-mcp:healthCheckIntervalRange\]/],
+    ['timeout 500 ms', { healthCheckTimeout: Duration.millis(500) }, /healthCheckTimeout must be a whole number of seconds from 1 to 20 \(got 500 millis\)/],
     ['healthy threshold 0', { healthCheckHealthyThreshold: 0 }, /healthCheckHealthyThreshold must be a whole number between 1 and 20 \(got 0\)/],
     ['unhealthy threshold 21', { healthCheckUnhealthyThreshold: 21 }, /healthCheckUnhealthyThreshold must be a whole number between 1 and 20 \(got 21\)/],
     ['service name too short', { serviceName: 'mcp' }, /serviceName must be 4 to 40 letters, digits, hyphens or underscores.*got "mcp"/],
@@ -516,7 +516,7 @@ describe('McpAppRunnerService validation', () => {
       image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp:1'),
       environment: { API_KEY: 'x' },
       secrets: { API_KEY: secret },
-    })).toThrow(/API_KEY is set in both environment and secrets. Keep it in secrets only/);
+    })).toThrow(/API_KEY is set in both environment and secrets: remove it from environment/);
     expect(() => new McpAppRunnerService(stack, 'B', {
       image: McpAppRunnerImage.fromEcrPublic('public.ecr.aws/acme/mcp:1'),
       secrets: { PORT: secret },

@@ -266,7 +266,7 @@ describe('McpExpressService validation', () => {
     [{ cpu: 256, memoryLimitMiB: 4096 }, /memoryLimitMiB 4096 is not an Express Mode size for cpu 256: use one of 512, 1024, 2048 MiB/],
     [{ cpu: 8192, memoryLimitMiB: 16384 }, /cpu must be one of/],
     [{ containerPort: 70000 }, /containerPort must be a whole number between 1 and 65535 \(got 70000\)/],
-    [{ healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got \/mcp\).*managed load balancer's health check/],
+    [{ healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got "\/mcp"\).*managed load balancer's health check.*\[cdk-mcp:healthPathIsMcpPath\]/],
     [{ mcpPath: 'mcp' }, /mcpPath must be a URL path/],
     [{ serviceName: 'orders mcp' }, /serviceName must be 1 to 255 letters/],
     [{ canaryUrl: 'ftp://x' }, /`url` is 'ftp:\/\/x'; the scheme must be https/],
@@ -285,7 +285,7 @@ describe('McpExpressService validation', () => {
     expectError((stack) => ({
       environment: { TOKEN: 'x' },
       secrets: { TOKEN: ecs.Secret.fromSecretsManager(new secretsmanager.Secret(stack, 'S')) },
-    }), /TOKEN set in both environment and secrets/);
+    }), /TOKEN is set in both environment and secrets.*\[cdk-mcp:secretAlsoInEnvironment\]/);
   });
 
   test('a secret name that is no environment variable name is refused', () => {

@@ -90,7 +90,7 @@ describe('McpFargateService canary', () => {
   });
 
   test('an invalid service name or canary URL is a synth-time error', () => {
-    expect(() => synth({ serviceName: 'orders mcp' })).toThrow(/serviceName must be 1 to 255 letters, digits, hyphens or underscores \(got "orders mcp"\)/);
+    expect(() => synth({ serviceName: 'orders mcp' })).toThrow(/serviceName must be 1 to 255 letters, digits, hyphens or underscores, as ECS requires \(got "orders mcp"\).*\[cdk-mcp:ecsServiceNameFormat\]/);
     expect(() => synth({ canaryUrl: 'mcp.example.com' })).toThrow(/canaryUrl must be an http:\/\/ or https:\/\/ URL \(got "mcp.example.com"\)/);
   });
 

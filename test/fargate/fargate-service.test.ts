@@ -562,17 +562,17 @@ describe('McpFargateService auto scaling', () => {
 
 describe('McpFargateService validation', () => {
   test.each<[string, Partial<McpFargateServiceProps>, RegExp]>([
-    ['the health check on the MCP path', { healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got \/mcp\): a GET there answers 405 or 406/],
-    ['a path without a leading slash', { mcpPath: 'mcp' }, /mcpPath must be a URL path that starts with "\/" and has no query string \(got "mcp"\)/],
+    ['the health check on the MCP path', { healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got "\/mcp"\): a GET there answers 405 or 406, so the target group would mark every task unhealthy.*\[cdk-mcp:healthPathIsMcpPath\]/],
+    ['a path without a leading slash', { mcpPath: 'mcp' }, /mcpPath must be a URL path that starts with "\/" and has no query string, fragment or space \(got "mcp"\).*\[cdk-mcp:mcpPathFormat\]/],
     ['a CPU size Fargate does not have', { cpu: 300 }, /cpu must be one of 256, 512, 1024, 2048, 4096, 8192, 16384 \(got 300\)/],
     ['a memory size the CPU size does not allow', { cpu: 256, memoryLimitMiB: 4096 }, /memoryLimitMiB 4096 is not a Fargate size for cpu 256: use 512, 1024, 2048 MiB/],
     ['a memory size off the steps', { cpu: 1024, memoryLimitMiB: 2500 }, /memoryLimitMiB 2500 is not a Fargate size for cpu 1024: use 2048, 3072, \.\.\. 8192 \(steps of 1024\)/],
     ['a port out of range', { containerPort: 70000 }, /containerPort must be a whole number between 1 and 65535 \(got 70000\)/],
     ['no tasks', { desiredCount: 0 }, /desiredCount must be a whole number at least 1 \(got 0\)/],
-    ['a stop timeout Fargate does not allow', { stopTimeout: Duration.minutes(5) }, /stopTimeout must be a whole number of seconds between 2 and 120 \(got 5 minutes\)/],
-    ['an idle timeout above 4000 seconds', { idleTimeout: Duration.hours(2) }, /idleTimeout must be a whole number of seconds between 1 and 4000 \(got 2 hours\)/],
-    ['a deregistration delay above an hour', { deregistrationDelay: Duration.hours(2) }, /deregistrationDelay must be a whole number of seconds between 0 and 3600/],
-    ['a stickiness duration above 7 days', { sessionMode: McpSessionMode.STATEFUL, stickinessDuration: Duration.days(8) }, /stickinessDuration must be a whole number of seconds between 1 and 604800 \(got 8 days\)/],
+    ['a stop timeout Fargate does not allow', { stopTimeout: Duration.minutes(5) }, /stopTimeout must be a whole number of seconds from 2 to 120 \(got 5 minutes\): Fargate waits at most 2 minutes after SIGTERM\. \[cdk-mcp:stopTimeoutRange\]/],
+    ['an idle timeout above 4000 seconds', { idleTimeout: Duration.hours(2) }, /idleTimeout must be a whole number of seconds from 1 to 4000 \(got 2 hours\)/],
+    ['a deregistration delay above an hour', { deregistrationDelay: Duration.hours(2) }, /deregistrationDelay must be a whole number of seconds from 0 to 3600/],
+    ['a stickiness duration above 7 days', { sessionMode: McpSessionMode.STATEFUL, stickinessDuration: Duration.days(8) }, /stickinessDuration must be a whole number of seconds from 1 to 604800 \(got 8 days\)/],
     ['a stickiness duration without stickiness', { stickinessDuration: Duration.hours(2) }, /stickinessDuration is set but stickiness is off/],
     ['an SSL policy without HTTPS', { sslPolicy: elbv2.SslPolicy.TLS13_RES }, /sslPolicy applies to the HTTPS listener only/],
     ['an access log prefix without a bucket', { accessLogPrefix: 'alb' }, /accessLogPrefix is set \(got "alb"\) but accessLogBucket is not/],
@@ -587,7 +587,7 @@ describe('McpFargateService validation', () => {
     ['the same name in environment and secrets', {
       environment: { API_KEY: 'x' },
       secrets: { API_KEY: ecs.Secret.fromSecretsManager(secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x')) },
-    }, /API_KEY is set in both environment and secrets: keep it in secrets only/],
+    }, /API_KEY is set in both environment and secrets: remove it from environment.*\[cdk-mcp:secretAlsoInEnvironment\]/],
   ])('rejects %s', (_name, props, message) => {
     expect(() => synth(props)).toThrow(message);
   });

@@ -116,7 +116,7 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
   errors.path('healthCheckPath', resolved.healthCheckPath);
   errors.notMcpPath('healthCheckPath', resolved.healthCheckPath, resolved.mcpPath, 'so App Runner would never see the service healthy');
   for (const [prop, duration] of [['healthCheckInterval', resolved.healthCheckInterval], ['healthCheckTimeout', resolved.healthCheckTimeout]] as const) {
-    errors.durationInRange(prop, duration, Duration.seconds(1), Duration.seconds(20), { wholeSeconds: true, why: 'App Runner accepts 1 to 20 seconds' });
+    errors.durationInRange(prop, duration, Duration.seconds(1), Duration.seconds(20), { wholeSeconds: true, why: 'App Runner\'s limits' });
   }
   errors.integerInRange('healthCheckHealthyThreshold', props.healthCheckHealthyThreshold, 1, 20);
   errors.integerInRange('healthCheckUnhealthyThreshold', props.healthCheckUnhealthyThreshold, 1, 20);

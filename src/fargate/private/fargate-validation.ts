@@ -117,11 +117,11 @@ function validateLoadBalancing(errors: ValidationErrors, props: McpFargateServic
   errors.path('mcpPath', settings.mcpPath);
   errors.path('healthCheckPath', settings.healthCheckPath);
   errors.notMcpPath('healthCheckPath', settings.healthCheckPath, settings.mcpPath, 'so the target group would mark every task unhealthy');
-  errors.durationInRange('idleTimeout', props.idleTimeout, Duration.seconds(1), Duration.seconds(4000), { wholeSeconds: true, why: 'the load balancer accepts 1 to 4000 seconds' });
+  errors.durationInRange('idleTimeout', props.idleTimeout, Duration.seconds(1), Duration.seconds(4000), { wholeSeconds: true, why: 'the load balancer\'s limits' });
   errors.durationInRange('deregistrationDelay', props.deregistrationDelay, Duration.seconds(0), Duration.seconds(3600),
-    { wholeSeconds: true, why: 'the target group accepts 0 to 3600 seconds' });
+    { wholeSeconds: true, why: 'the target group\'s limits' });
   errors.durationInRange('healthCheckGracePeriod', props.healthCheckGracePeriod, Duration.seconds(0), Duration.seconds(2_147_483_647),
-    { wholeSeconds: true, why: 'ECS accepts 0 to 2147483647 seconds' });
+    { wholeSeconds: true, why: 'the ECS service\'s limits' });
   errors.check(
     'cdk-mcp:sslPolicyWithoutHttps',
     props.sslPolicy === undefined || settings.tls,
