@@ -269,14 +269,14 @@ describe('McpExpressService validation', () => {
     [{ healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got "\/mcp"\).*managed load balancer's health check.*\[cdk-mcp:healthPathIsMcpPath\]/],
     [{ mcpPath: 'mcp' }, /mcpPath must be a URL path/],
     [{ serviceName: 'orders mcp' }, /serviceName must be 1 to 255 letters/],
-    [{ canaryUrl: 'ftp://x' }, /`url` is 'ftp:\/\/x'; the scheme must be https/],
+    [{ canaryUrl: 'ftp://x' }, /url is "ftp:\/\/x": the scheme must be https.*\[cdk-mcp:urlScheme\]/],
     [{ minTaskCount: 4, maxTaskCount: 2 }, /minTaskCount \(4\) must not exceed maxTaskCount \(2\)/],
     [{ minTaskCount: 0 }, /minTaskCount must be a whole number at least 1/],
     [{ scalingMetric: McpExpressScalingMetric.CPU_UTILIZATION, scalingTargetValue: 95 }, /scalingTargetValue must be a whole number between 10 and 90 percent/],
     [{ scalingTargetValue: 0 }, /scalingTargetValue must be a whole number at least 1 requests per task per minute/],
     [{ publicEndpoint: false, taskSubnets: { subnetType: ec2.SubnetType.PUBLIC } }, /taskSubnets selects public subnets but publicEndpoint is false/],
     [{ publicEndpoint: true, taskSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }, /taskSubnets selects private subnets but publicEndpoint is true/],
-    [{ environment: { 'BAD-NAME': 'x' } }, /environment has "BAD-NAME", which is not a valid environment variable name/],
+    [{ environment: { 'BAD-NAME': 'x' } }, /environment key "BAD-NAME" is not a valid environment variable name.*\[cdk-mcp:environmentNameFormat\]/],
   ] as Array<[Partial<McpExpressServiceProps>, RegExp]>)('%p is refused', (props, message) => {
     expectError(props, message);
   });
@@ -290,7 +290,7 @@ describe('McpExpressService validation', () => {
 
   test('a secret name that is no environment variable name is refused', () => {
     expectError((stack) => ({ secrets: { '1TOKEN': ecs.Secret.fromSecretsManager(new secretsmanager.Secret(stack, 'S')) } }),
-      /secrets has "1TOKEN", which is not a valid environment variable name/);
+      /secrets key "1TOKEN" is not a valid environment variable name/);
   });
 
   test('every problem is reported at once, naming the construct', () => {

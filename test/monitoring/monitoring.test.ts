@@ -186,7 +186,7 @@ describe('McpServiceMonitoring thresholds', () => {
       .toThrow(/`probeLatencyAlarm.period` is 45 seconds; CloudWatch accepts 10, 20 or 30 seconds or a multiple of 60 seconds/);
     expect(() => monitoringStack({ probeFailureAlarm: { minSuccessRate: 2 } })).toThrow(/`probeFailureAlarm.minSuccessRate` is 2/);
     expect(() => monitoringStack({ certificateExpiryAlarm: { minDaysRemaining: -1 } })).toThrow(/certificateExpiryAlarm.minDaysRemaining must be a whole number between 1 and 365 days \(got -1\)/);
-    expect(() => monitoringStack({ alarmEmails: ['oncall'] })).toThrow(/`alarmEmails` contains 'oncall'/);
+    expect(() => monitoringStack({ alarmEmails: ['oncall'] })).toThrow(/alarmEmails contains "oncall", which is not an e-mail address.*\[cdk-mcp:alarmEmailFormat\]/);
     expect(() => monitoringStack({ metricNamespace: 'x'.repeat(250) })).toThrow(/CloudWatch namespaces hold at most 255/);
   });
 });
