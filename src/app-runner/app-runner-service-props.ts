@@ -196,7 +196,8 @@ export interface McpAppRunnerServiceOptions {
   readonly tracing?: boolean;
 
   /**
-   * A name for the App Runner service (4 to 40 letters, digits, `-`, `_`), unique in the account
+   * A name for the App Runner service (4 to 40 letters, digits, `-`, `_`, starting with a letter
+   * or digit), unique in the account
    * and region (App Runner requires it), also the `ServiceName` of the probe metrics: a canary
    * elsewhere with this name in the same account, Region and `metricNamespace` would write the
    * same probe metrics and fire this service's alarms. Synth fails on such a pair in one app and

@@ -48,9 +48,9 @@ export interface McpCanaryProps {
   readonly url: string;
 
   /**
-   * The name of the monitored service: the value of the `ServiceName` metric dimension. Letters,
-   * digits, space and `. _ - # :`, 1 to 255 characters. Never the URL (dimensions must stay low
-   * cardinality and free of secrets).
+   * The name of the monitored service: the value of the `ServiceName` metric dimension. 1 to 255
+   * letters, digits, spaces or `. _ - # :`, no leading or trailing space. Never the URL
+   * (dimensions must stay low cardinality and free of secrets).
    * Unique in the account and Region per `metricNamespace`: two services or canaries with one
    * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
    * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two
@@ -82,8 +82,8 @@ export interface McpCanaryProps {
   readonly expectedTools?: string[];
 
   /**
-   * The expected hash of the tool schemas, as printed by `mcp-probe`; a different hash fails the
-   * probe with `SCHEMA_DRIFT`.
+   * The expected hash of the tool schemas, as printed by `mcp-probe` (`sha256:`, optional, then 16
+   * to 64 hex digits: a prefix of the digest); a different hash fails the probe with `SCHEMA_DRIFT`.
    *
    * @default - schemas are not compared
    */
@@ -112,8 +112,11 @@ export interface McpCanaryProps {
   readonly transport?: McpTransport;
 
   /**
-   * Extra, non-secret request headers (they are stored in the function's environment). Use `auth`
-   * for credentials: an `Authorization` header here is rejected.
+   * Extra, non-secret request headers (they are stored in the function's environment). A name is
+   * an HTTP header name (an RFC 9110 token: letters, digits and ``! # $ % & ' * + - . ^ _ ` | ~``),
+   * a value one line. Use `auth` for credentials: `Authorization`, names that look like
+   * credentials (`X-Api-Key`, `...Token...`, `Cookie`, ...) and the headers the probe sets itself
+   * (`Content-Type`, `Accept`, `Host`, `Mcp-Session-Id`, ...) are rejected.
    *
    * @default - no extra headers
    */
@@ -148,7 +151,8 @@ export interface McpCanaryProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
-   * The CloudWatch namespace of the probe metrics.
+   * The CloudWatch namespace of the probe metrics: 1 to 255 letters, digits, spaces or
+   * `. _ - / # :`, no leading or trailing space, not starting with `AWS/`.
    *
    * @default 'MCP'
    */

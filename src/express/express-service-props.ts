@@ -108,8 +108,8 @@ export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpress
   readonly logEncryptionKey?: kms.IKey;
 
   /**
-   * The Express service's name, also the `ServiceName` of the metrics. Letters, digits, hyphens
-   * and underscores. Changing it replaces the service (and its URL): the name is create-only.
+   * The Express service's name, also the `ServiceName` of the metrics: 1 to 255 letters, digits,
+   * hyphens and underscores (ECS's rule). Changing it replaces the service (and its URL): the name is create-only.
    * Unique in the account and Region per `metricNamespace`: two services or canaries with one
    * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
    * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two

@@ -173,7 +173,7 @@ export interface McpFargateTaskOptions {
 export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonitoringOptions, McpFargateAlarmOptions {
   /**
    * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
-   * log-metric namespace. Letters, digits, hyphens and underscores.
+   * log-metric namespace: 1 to 255 letters, digits, hyphens and underscores (ECS's rule).
    * Unique in the account and Region per `metricNamespace`: two services or canaries with one
    * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
    * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two

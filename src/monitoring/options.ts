@@ -49,7 +49,8 @@ export interface McpMonitoringOptions {
   readonly canaryExpectedTools?: string[];
 
   /**
-   * The expected tool-schema hash, as printed by `mcp-probe`.
+   * The expected tool-schema hash, as printed by `mcp-probe`: `sha256:` (optional) followed by
+   * 16 to 64 hex digits.
    *
    * @default - schemas are not compared
    */
@@ -77,7 +78,8 @@ export interface McpMonitoringOptions {
   readonly canaryTransport?: McpTransport;
 
   /**
-   * Extra, non-secret headers the canary sends.
+   * Extra, non-secret headers the canary sends, with the rules of `McpCanaryProps.headers`
+   * (HTTP header names; no credentials and none of the headers the probe sets itself).
    *
    * @default - no extra headers
    */
@@ -92,7 +94,9 @@ export interface McpMonitoringOptions {
 
   /**
    * The CloudWatch namespace of the probe metrics; log-derived metrics go to
-   * `<metricNamespace>/<serviceName>`.
+   * `<metricNamespace>/<serviceName>`. 1 to 255 letters, digits, spaces or `. _ - / # :`, no
+   * leading or trailing space, not starting with `AWS/`; with `/<serviceName>` at most 255
+   * characters.
    *
    * @default 'MCP'
    */

@@ -26,7 +26,8 @@ import { ValidationErrors } from '../private/validation';
 export interface McpServiceMonitoringProps extends McpMonitoringOptions {
   /**
    * The name of the monitored service: the `ServiceName` metric dimension and a segment of the
-   * log-metric namespace. Letters, digits, space and `. _ - # :`, 1 to 255 characters.
+   * log-metric namespace: 1 to 255 letters, digits, spaces or `. _ - # :`, no leading or trailing
+   * space, never a URL.
    * Unique in the account and Region per `metricNamespace`: two services or canaries with one
    * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
    * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two

@@ -184,7 +184,8 @@ export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpMo
 
   /**
    * The service's name in the probe metrics (`ServiceName` dimension) and in the namespace of its
-   * log metrics. It does not name the function.
+   * log metrics: 1 to 255 letters, digits, spaces or `. _ - # :`, no leading or trailing space,
+   * never a URL. It does not name the function.
    * Unique in the account and Region per `metricNamespace`: two services or canaries with one
    * name write the same probe metrics and fire each other's alarms. Synth fails on such a pair in
    * one app and environment, and warns (`cdk-mcp:serviceNameNotUnique`) for two

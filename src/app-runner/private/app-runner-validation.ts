@@ -28,7 +28,7 @@ export const APP_RUNNER_DEFAULT_MAX_INSTANCES = 25;
 /** The most concurrent requests one App Runner instance can be configured to take. */
 export const APP_RUNNER_MAX_CONCURRENCY = 200;
 
-/** App Runner's service name rule: 4 to 40 characters, letters, digits, `-` and `_`. */
+/** App Runner's service name rule: 4 to 40 letters, digits, `-` and `_`, starting with a letter or digit. */
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 
 
