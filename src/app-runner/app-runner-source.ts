@@ -105,9 +105,8 @@ class AssetImage extends McpAppRunnerImage {
   public bind(scope: Construct): McpAppRunnerImageConfig {
     const platform = this.options.platform;
     if (platform && platform.platform !== ecrAssets.Platform.LINUX_AMD64.platform) {
-      throw new Error(
-        `McpAppRunnerImage.fromAsset: platform ${platform.platform} is not supported; App Runner runs linux/amd64 images only. Remove the platform option.`,
-      );
+      ValidationErrors.fail('cdk-mcp:appRunnerImagePlatform', 'McpAppRunnerImage.fromAsset',
+        `platform ${platform.platform} is not supported; App Runner runs linux/amd64 images only. Remove the platform option.`);
     }
     const asset = new ecrAssets.DockerImageAsset(scope, 'ImageAsset', {
       ...this.options,
@@ -145,8 +144,8 @@ class EcrPublicImage extends McpAppRunnerImage {
 
   public bind(_scope: Construct): McpAppRunnerImageConfig {
     if (!Token.isUnresolved(this.imageUri) && !this.imageUri.startsWith('public.ecr.aws/')) {
-      throw new Error(
-        `McpAppRunnerImage.fromEcrPublic: "${this.imageUri}" is not an ECR Public image; App Runner pulls public images from public.ecr.aws only. ` +
+      ValidationErrors.fail('cdk-mcp:appRunnerPublicImageUri', 'McpAppRunnerImage.fromEcrPublic',
+        `"${this.imageUri}" is not an ECR Public image; App Runner pulls public images from public.ecr.aws only. ` +
           'Use a public.ecr.aws/... URI, or push the image to ECR and use fromEcrRepository.',
       );
     }
@@ -200,7 +199,8 @@ class SecretsManagerSecret extends McpAppRunnerSecret {
   constructor(private readonly secret: secretsmanager.ISecret, field?: string) {
     super();
     if (field !== undefined && !Token.isUnresolved(field) && (field === '' || field.includes(':'))) {
-      throw new Error(`McpAppRunnerSecret.fromSecretsManager: field "${field}" must be a non-empty JSON key without ":".`);
+      ValidationErrors.fail('cdk-mcp:appRunnerSecretField', 'McpAppRunnerSecret.fromSecretsManager',
+        `field "${field}" must be a non-empty JSON key without ":": name the key of the JSON secret that holds the value, or omit field for the whole secret.`);
     }
     // App Runner takes the full ARN (with the random suffix): a partial ARN followed by
     // `:<field>::` cannot be resolved (the field reads as part of the name).

@@ -5,6 +5,7 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ValidationErrors } from '../private/validation';
 
 /** The start script name `McpServerCode.fromEntry` writes, and the default for directories. */
 const DEFAULT_START_SCRIPT = 'run.sh';
@@ -154,14 +155,13 @@ class DirectoryServerCode extends McpServerCode {
   public bind(_scope: Construct, _architecture?: lambda.Architecture): McpServerCodeConfig {
     const startScript = this.options.startScript ?? DEFAULT_START_SCRIPT;
     if (!fs.existsSync(this.directory) || !fs.statSync(this.directory).isDirectory()) {
-      throw new Error(
-        `McpServerCode.fromDirectory: ${this.directory} is not a directory. Pass the folder that holds the built server and its start script.`,
-      );
+      ValidationErrors.fail('cdk-mcp:serverDirectoryMissing', 'McpServerCode.fromDirectory',
+        `${this.directory} is not a directory. Pass the folder that holds the built server and its start script.`);
     }
     const scriptPath = path.join(this.directory, startScript);
     if (!fs.existsSync(scriptPath)) {
-      throw new Error(
-        `McpServerCode.fromDirectory: no start script ${startScript} in ${this.directory}. ` +
+      ValidationErrors.fail('cdk-mcp:startScriptMissing', 'McpServerCode.fromDirectory',
+        `no start script ${startScript} in ${this.directory}. ` +
           'Add an executable script that execs your server (e.g. "#!/bin/sh\\nexec node server.js"), or set startScript.',
       );
     }
@@ -182,10 +182,12 @@ class EntryServerCode extends McpServerCode {
   public bind(_scope: Construct, _architecture?: lambda.Architecture): McpServerCodeConfig {
     const entry = path.resolve(this.entry);
     if (!/\.(c|m)?(j|t)sx?$/.test(entry)) {
-      throw new Error(`McpServerCode.fromEntry: ${this.entry} is not a JavaScript or TypeScript file (.js, .mjs, .cjs, .ts, .mts, .cts).`);
+      ValidationErrors.fail('cdk-mcp:serverEntryExtension', 'McpServerCode.fromEntry',
+        `${this.entry} is not a JavaScript or TypeScript file: pass a .js, .mjs, .cjs, .ts, .mts or .cts file.`);
     }
     if (!fs.existsSync(entry)) {
-      throw new Error(`McpServerCode.fromEntry: entry file ${this.entry} does not exist (resolved to ${entry}).`);
+      ValidationErrors.fail('cdk-mcp:serverEntryMissing', 'McpServerCode.fromEntry',
+        `entry file ${this.entry} does not exist (resolved to ${entry}): pass the path of the server's entry file, relative to the working directory or absolute.`);
     }
     const sourceMap = this.options.sourceMap ?? true;
     const buildOptions = {
@@ -247,21 +249,16 @@ class ImageAssetServerCode extends McpServerCode {
 
 /** A start script must be executable and must not have CRLF line endings (`/bin/sh^M: not found`). */
 function checkStartScript(scriptPath: string): void {
-  const problems: string[] = [];
+  const errors = new ValidationErrors('McpServerCode.fromDirectory');
   const content = fs.readFileSync(scriptPath, 'utf8');
-  if (content.includes('\r\n')) {
-    problems.push('it has CRLF line endings (convert it to LF, e.g. with dos2unix, or set "* text eol=lf" in .gitattributes)');
-  }
-  if (!content.startsWith('#!')) {
-    problems.push('it has no shebang line (start it with #!/bin/sh)');
-  }
+  const cannotRun = `start script ${scriptPath} cannot run on Lambda`;
+  errors.check('cdk-mcp:startScriptLineEndings', !content.includes('\r\n'),
+    `${cannotRun}: it has CRLF line endings (convert it to LF, e.g. with dos2unix, or set "* text eol=lf" in .gitattributes).`);
+  errors.check('cdk-mcp:startScriptShebang', content.startsWith('#!'), `${cannotRun}: it has no shebang line (start it with #!/bin/sh).`);
   // eslint-disable-next-line no-bitwise
-  if (process.platform !== 'win32' && (fs.statSync(scriptPath).mode & 0o111) === 0) {
-    problems.push(`it is not executable (run chmod 755 ${scriptPath})`);
-  }
-  if (problems.length > 0) {
-    throw new Error(`McpServerCode.fromDirectory: start script ${scriptPath} cannot run on Lambda: ${problems.join('; ')}.`);
-  }
+  errors.check('cdk-mcp:startScriptNotExecutable', process.platform === 'win32' || (fs.statSync(scriptPath).mode & 0o111) !== 0,
+    `${cannotRun}: it is not executable (run chmod 755 ${scriptPath}).`);
+  errors.throwIfAny();
 }
 
 function writeStartScript(file: string, sourceMap: boolean): void {
@@ -295,8 +292,8 @@ function loadEsbuild(projectRoot: string): Esbuild {
   try {
     resolved = require.resolve('esbuild', { paths: [projectRoot, process.cwd()] });
   } catch {
-    throw new Error(
-      `McpServerCode.fromEntry bundles with esbuild, which was not found from ${projectRoot}. ` +
+    ValidationErrors.fail('cdk-mcp:esbuildNotFound', 'McpServerCode.fromEntry',
+      `bundles with esbuild, which was not found from ${projectRoot}. ` +
         'Install it in your CDK project (npm install --save-dev esbuild), or use McpServerCode.fromDirectory with a prebuilt server.',
     );
   }

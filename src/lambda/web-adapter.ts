@@ -2,6 +2,7 @@ import { CfnCondition, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { Construct } from 'constructs';
+import { ValidationErrors } from '../private/validation';
 
 /** AWS account that publishes the Lambda Web Adapter layers in the commercial partition. */
 const COMMERCIAL_PUBLISHER = '753240598075';
@@ -93,10 +94,9 @@ export class LambdaWebAdapter {
   public static layerArn(scope: Construct, architecture: lambda.Architecture, version?: number): string {
     const layerVersion = version ?? LambdaWebAdapter.DEFAULT_LAYER_VERSION;
     if (!Token.isUnresolved(layerVersion) && (!Number.isInteger(layerVersion) || layerVersion < 1)) {
-      throw new Error(
+      ValidationErrors.fail('cdk-mcp:webAdapterLayerVersion', 'LambdaWebAdapter.layerArn',
         `webAdapterLayerVersion must be a positive integer (got ${layerVersion}). ` +
-          `Use the version listed in the Lambda Web Adapter release notes, e.g. ${LambdaWebAdapter.DEFAULT_LAYER_VERSION}.`,
-      );
+          `Use the version listed in the Lambda Web Adapter release notes, e.g. ${LambdaWebAdapter.DEFAULT_LAYER_VERSION}.`, scope);
     }
     const layerName = LambdaWebAdapter.layerName(architecture);
     const region = Stack.of(scope).region;
@@ -109,32 +109,31 @@ export class LambdaWebAdapter {
     const release = LAYER_RELEASES[layerVersion];
     if (partition === 'aws') {
       if (release && !release.regions.includes(region)) {
-        throw new Error(unpublishedMessage(region, layerVersion, release));
+        ValidationErrors.fail('cdk-mcp:webAdapterLayerNotInRegion', 'LambdaWebAdapter.layerArn', unpublishedMessage(region, layerVersion, release), scope);
       }
       return `arn:aws:lambda:${region}:${COMMERCIAL_PUBLISHER}:layer:${layerName}:${layerVersion}`;
     }
     if (partition === 'aws-cn') {
       const publisher = CHINA_PUBLISHERS[region];
       if (!publisher) {
-        throw new Error(`No Lambda Web Adapter layer is known for region ${region}. Use a container image (McpServerCode.fromImageAsset).`);
+        ValidationErrors.fail('cdk-mcp:webAdapterNoChinaPublisher', 'LambdaWebAdapter.layerArn',
+          `No Lambda Web Adapter layer is known for region ${region}. Use a container image (McpServerCode.fromImageAsset).`, scope);
       }
       if (release && !release.chinaRegions.includes(region)) {
-        throw new Error(unpublishedMessage(region, layerVersion, release));
+        ValidationErrors.fail('cdk-mcp:webAdapterLayerNotInChinaRegion', 'LambdaWebAdapter.layerArn', unpublishedMessage(region, layerVersion, release), scope);
       }
       if (!release && architecture.name === lambda.Architecture.ARM_64.name) {
-        throw new Error(
+        ValidationErrors.fail('cdk-mcp:webAdapterUnknownChinaArm64', 'LambdaWebAdapter.layerArn',
           `Layer version ${layerVersion} is not one the library knows; the China regions had x86_64 layers only before Lambda Web Adapter 1.0.0 ` +
-            `(stack region ${region}). Use the default webAdapterLayerVersion (${LambdaWebAdapter.DEFAULT_LAYER_VERSION}), or set architecture: lambda.Architecture.X86_64.`,
-        );
+            `(stack region ${region}). Use the default webAdapterLayerVersion (${LambdaWebAdapter.DEFAULT_LAYER_VERSION}), or set architecture: lambda.Architecture.X86_64.`, scope);
       }
       return `arn:aws-cn:lambda:${region}:${publisher}:layer:${layerName}:${layerVersion}`;
     }
     // No prod pipeline targets these partitions (aws/aws-lambda-web-adapter .github/workflows/prod.json, cn-prod.json).
-    throw new Error(
+    ValidationErrors.fail('cdk-mcp:webAdapterPartition', 'LambdaWebAdapter.layerArn',
       `No Lambda Web Adapter layer is published in the ${partition} partition (stack region ${region}). ` +
         'For a function of your own, build a container image whose Dockerfile copies the adapter into /opt/extensions/lambda-adapter. ' +
-        'For an MCP server, use McpFargateService: McpLambdaService also needs a Lambda Function URL, which this region does not offer.',
-    );
+        'For an MCP server, use McpFargateService: McpLambdaService also needs a Lambda Function URL, which this region does not offer.', scope);
   }
 
   private static layerName(architecture: lambda.Architecture): string {

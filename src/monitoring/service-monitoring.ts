@@ -263,7 +263,8 @@ export class McpServiceMonitoring extends Construct {
 
     if (props.deployGate ?? false) {
       if (!this.canary) {
-        throw new Error(`McpServiceMonitoring '${this.node.path}': deployGate: true needs the canary (canary: true): the gate probes with its configuration. Turn the canary on, or remove deployGate.`);
+        ValidationErrors.fail('cdk-mcp:deployGateWithoutCanary', 'McpServiceMonitoring',
+          'deployGate: true needs the canary (canary: true): the gate probes with its configuration. Turn the canary on, or remove deployGate.', this);
       }
       this.deployGate = new McpDeployGate(this, 'DeployGate', {
         canary: this.canary,

@@ -46,6 +46,17 @@ export interface DurationRangeOptions {
  * props never drop resources either: see the callers).
  */
 export class ValidationErrors {
+  /**
+   * Throw the one problem `id` at once, in the form of {@link throwIfAny}: for a factory or a bind
+   * step that cannot go on (a missing directory, a missing bundler).
+   */
+  public static fail(id: ProblemId, constructName: string, message: string, scope?: IConstruct): never {
+    const errors = new ValidationErrors(constructName, scope);
+    errors.check(id, false, message);
+    errors.throwIfAny();
+    throw new Error('unreachable');
+  }
+
   private readonly problems: Array<{ readonly id?: ProblemId; readonly message: string }> = [];
 
   /**

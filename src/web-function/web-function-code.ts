@@ -3,6 +3,7 @@ import * as path from 'path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ValidationErrors } from '../private/validation';
 
 /** Options for `McpWebFunctionCode.fromEntry`. */
 export interface McpWebFunctionEntryOptions {
@@ -126,11 +127,12 @@ class DirectoryWebFunctionCode extends McpWebFunctionCode {
   public bind(): McpWebFunctionCodeConfig {
     const entryPoint = this.options.entryPoint ?? 'index.js';
     if (!fs.existsSync(this.directory) || !fs.statSync(this.directory).isDirectory()) {
-      throw new Error(`McpWebFunctionCode.fromDirectory: ${this.directory} is not a directory. Pass the folder that holds the built server.`);
+      ValidationErrors.fail('cdk-mcp:webFunctionDirectoryMissing', 'McpWebFunctionCode.fromDirectory',
+        `${this.directory} is not a directory. Pass the folder that holds the built server.`);
     }
     if (!fs.existsSync(path.join(this.directory, entryPoint))) {
-      throw new Error(
-        `McpWebFunctionCode.fromDirectory: no ${entryPoint} in ${this.directory}. The runtime starts index.js unless entryPoint names another file ` +
+      ValidationErrors.fail('cdk-mcp:webFunctionEntryPointMissing', 'McpWebFunctionCode.fromDirectory',
+        `no ${entryPoint} in ${this.directory}. The runtime starts index.js unless entryPoint names another file ` +
           '(https://docs.aws.amazon.com/lambda/latest/dg/web-functions-runtimes.html).',
       );
     }
@@ -149,7 +151,8 @@ class EntryWebFunctionCode extends McpWebFunctionCode {
   public bind(): McpWebFunctionCodeConfig {
     const entry = path.resolve(this.entry);
     if (!/\.(c|m)?(j|t)sx?$/.test(entry) || !fs.existsSync(entry)) {
-      throw new Error(`McpWebFunctionCode.fromEntry: ${this.entry} is not an existing JavaScript or TypeScript file (resolved to ${entry}).`);
+      ValidationErrors.fail('cdk-mcp:webFunctionEntryMissing', 'McpWebFunctionCode.fromEntry',
+        `${this.entry} is not an existing JavaScript or TypeScript file (resolved to ${entry}): pass the server's entry file, e.g. "src/server.ts".`);
     }
     const sourceMap = this.options.sourceMap ?? true;
     const buildOptions = {
@@ -194,6 +197,7 @@ function requireEsbuild(fromDir: string): EsbuildApi {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(require.resolve('esbuild', { paths: [fromDir, process.cwd()] })) as EsbuildApi;
   } catch {
-    throw new Error(`McpWebFunctionCode.fromEntry needs esbuild, not found from ${fromDir}: npm install --save-dev esbuild, or use fromDirectory with a built server.`);
+    ValidationErrors.fail('cdk-mcp:esbuildMissing', 'McpWebFunctionCode.fromEntry',
+      `esbuild is needed to bundle the entry, and was not found from ${fromDir}: npm install --save-dev esbuild, or use fromDirectory with a built server.`);
   }
 }

@@ -43,7 +43,7 @@ function collect(pattern: RegExp, toId: (m: RegExpMatchArray) => string | undefi
 }
 
 /** Error ids written at their call site. */
-const WRITTEN = collect(/(?:\bcheck\(\s*|\bid:\s*)'(cdk-mcp:[^']*)'/g);
+const WRITTEN = collect(/(?:\b(?:check|fail)\(\s*|\bid:\s*)'(cdk-mcp:[^']*)'/g);
 /** Error ids helpers derive from a literal prop. */
 const DERIVED = [
   ...collect(/\.(?:integerInRange|durationInRange)\(\s*'([^']+)'/g, (m) => derivedId(m[1], 'Range')),

@@ -364,7 +364,7 @@ describe('McpServerCode', () => {
     test('CRLF line endings, no shebang, not executable', () => {
       fs.writeFileSync(path.join(dir, 'start.sh'), 'exec node server.js\r\n', { mode: 0o644 });
       expect(() => synth({ code: McpServerCode.fromDirectory(dir, { startScript: 'start.sh' }) })).toThrow(
-        /cannot run on Lambda: it has CRLF line endings.*; it has no shebang line.*; it is not executable \(run chmod 755/,
+        /McpServerCode.fromDirectory has 3 problems:\n- start script .* cannot run on Lambda: it has CRLF line endings.*\[cdk-mcp:startScriptLineEndings\]\n- .*it has no shebang line.*\n- .*it is not executable \(run chmod 755 .*\[cdk-mcp:startScriptNotExecutable\]/,
       );
     });
 
@@ -522,7 +522,7 @@ describe('Regions without Function URLs', () => {
   test('LambdaWebAdapter.layerArn alone in GovCloud names the container image way and McpFargateService', () => {
     const stack = new Stack(new App(), 'Gov', { env: { region: 'us-gov-west-1' } });
     expect(() => LambdaWebAdapter.layerArn(stack, lambda.Architecture.X86_64)).toThrow(
-      /No Lambda Web Adapter layer is published in the aws-us-gov partition.*\/opt\/extensions\/lambda-adapter.*McpFargateService/,
+      /No Lambda Web Adapter layer is published in the aws-us-gov partition.*\/opt\/extensions\/lambda-adapter.*McpFargateService.*\[cdk-mcp:webAdapterPartition\]/,
     );
   });
 
