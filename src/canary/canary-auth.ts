@@ -143,7 +143,7 @@ export class McpCanaryAuth {
         `options.region is ${JSON.stringify(region)}, which is not a Region name: use one such as "eu-west-1".`);
       errors.check('cdk-mcp:signingRegionNotServed', !REGION_NAME.test(region) || endpoint.endpointType === lambda.WebFunctionEndpointType.PER_REGION
         || Token.isUnresolved(endpoint.env.region) || region === endpoint.env.region,
-        `options.region is "${region}", but endpoint ${endpoint.node.path} is ${endpoint.endpointType} and serves from ${endpoint.env.region} only. Omit options.region (it is for perRegion replicas).`);
+      `options.region is "${region}", but endpoint ${endpoint.node.path} is ${endpoint.endpointType} and serves from ${endpoint.env.region} only. Omit options.region (it is for perRegion replicas).`);
     }
     errors.throwIfAny();
     return new McpCanaryAuth('sigv4', (grantee) => {

@@ -188,7 +188,9 @@ export class ValidationErrors {
    * @param names the variables (or secrets) by name; only the names are checked
    * @param reserved reserved names, each with the reason (what to use instead)
    */
-  public environmentNames(prop: string, names: { readonly [name: string]: unknown } | undefined, reserved: { readonly [name: string]: string } = {}): void {
+  public environmentNames(
+    prop: string, names: { readonly [name: string]: unknown } | undefined, reserved: { readonly [name: string]: string } = {},
+  ): void {
     for (const name of Object.keys(names ?? {})) {
       if (Token.isUnresolved(name)) {
         continue;

@@ -32,7 +32,6 @@ export const APP_RUNNER_MAX_CONCURRENCY = 200;
 const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{3,39}$/;
 
 
-
 /** `cpu` and `memoryLimitMiB` must form one of App Runner's instance sizes. */
 export function checkCpuMemory(errors: ValidationErrors, cpu: number, memoryLimitMiB: number): void {
   if (Token.isUnresolved(cpu) || Token.isUnresolved(memoryLimitMiB)) {

@@ -22,7 +22,9 @@ export const PROBE_HEADERS: { readonly [lowerCaseName: string]: string } = {
  * @param reserved lower-case names with the reason each is refused
  * @returns whether the name passed
  */
-export function checkHeaderName(errors: ValidationErrors, prop: string, name: string, reserved: { readonly [lowerCaseName: string]: string }): boolean {
+export function checkHeaderName(
+  errors: ValidationErrors, prop: string, name: string, reserved: { readonly [lowerCaseName: string]: string },
+): boolean {
   if (Token.isUnresolved(name) || !isHeaderName(name)) {
     // A token is refused too: the canary's environment needs the name at synth time.
     errors.check('cdk-mcp:headerNameFormat', false, `${prop} is ${describeValue(name)}, which is not a header name: use ${HEADER_NAME_DESCRIPTION}, e.g. "X-Api-Key".`);

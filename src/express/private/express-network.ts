@@ -127,7 +127,9 @@ export function resolveExpressNetwork(vpc: ec2.IVpc, props: McpExpressServicePro
 }
 
 /** The subnets the tasks get when `taskSubnets` is not given, or undefined after a problem. */
-function defaultSelection(vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven: boolean, problems: ValidationProblem[]): ec2.SubnetSelection | undefined {
+function defaultSelection(
+  vpc: ec2.IVpc, explicit: boolean | undefined, vpcGiven: boolean, problems: ValidationProblem[],
+): ec2.SubnetSelection | undefined {
   const PUBLIC: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PUBLIC };
   const PRIVATE: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
   const hasPublic = vpc.publicSubnets.length > 0;
