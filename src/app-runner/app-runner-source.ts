@@ -207,7 +207,7 @@ class SecretsManagerSecret extends McpAppRunnerSecret {
     // https://docs.aws.amazon.com/apprunner/latest/api/API_ImageConfiguration.html (RuntimeEnvironmentSecrets:
     // "the full Amazon Resource Name (ARN) of the Secrets Manager secret")
     const errors = new ValidationErrors('McpAppRunnerSecret.fromSecretsManager');
-    errors.check(field === undefined || secret.secretFullArn !== undefined,
+    errors.check('cdk-mcp:appRunnerSecretFieldNeedsFullArn', field === undefined || secret.secretFullArn !== undefined,
       `field "${field}" of a secret known only by name or partial ARN (${secret.node.path}): `
       + 'App Runner addresses a JSON key as <full ARN>:<key>:: and needs the full ARN, with its random suffix, for it. '
       + 'Import the secret with Secret.fromSecretCompleteArn, or use a secret created in this app.');

@@ -7,8 +7,8 @@
  *   helper (`notMcpPath`, `environmentNames`, `checkEcsServiceName`, ...).
  * - A helper given a prop derives its id (`integerInRange('memorySize', ...)` is
  *   `cdk-mcp:memorySizeRange`); a derived id never collides with a written one.
- * - Warnings (`addWarningV2('cdk-mcp:...')`) may be raised from several places, but never share an
- *   id with an error.
+ * - Warnings (`addWarningV2('cdk-mcp:...')`) may be raised from several places; one shares an id
+ *   with an error only when both are one rule, in one file.
  * - Every id a doc comment names exists.
  */
 import * as fs from 'fs';
@@ -73,11 +73,13 @@ test('an error id is written at one call site: one id, one rule', () => {
   expect(repeated).toEqual([]);
 });
 
-test('a derived id is never also written, and no error shares an id with a warning', () => {
+test('a derived id is never also written, and an error shares an id only with the warning of its own rule', () => {
   const written = new Set(WRITTEN.map((s) => s.id));
-  const errors = new Set([...written, ...DERIVED.map((s) => s.id)]);
   expect(DERIVED.filter((s) => written.has(s.id))).toEqual([]);
-  expect(WARNINGS.filter((s) => errors.has(s.id))).toEqual([]);
+  // One rule may be an error where synth knows enough and a warning where it does not
+  // (serviceNameNotUnique: same account and Region, or two environment-agnostic stacks): then both are in one file.
+  const errorFile = new Map([...WRITTEN, ...DERIVED].map((s) => [s.id, s.file]));
+  expect(WARNINGS.filter((s) => errorFile.has(s.id) && errorFile.get(s.id) !== s.file)).toEqual([]);
 });
 
 test('every id a comment names is a rule or a warning of the code', () => {

@@ -45,7 +45,7 @@ export function imageForArchitecture(scope: Construct, image: ecs.ContainerImage
   }
   if (props.platform.platform !== expected.platform) {
     const errors = new ValidationErrors('McpFargateService', scope);
-    errors.check(false, `cpuArchitecture is ${architecture._cpuArchitecture} but the image asset is built for platform ${props.platform.platform}: `
+    errors.check('cdk-mcp:imagePlatformMismatch', false, `cpuArchitecture is ${architecture._cpuArchitecture} but the image asset is built for platform ${props.platform.platform}: `
       + `the tasks would exit at start with "exec format error". Build the image for ${expected.platform} (platform: Platform.${platformMember(expected)}), `
       + 'or leave platform out and the service builds it for cpuArchitecture, or change cpuArchitecture.');
     errors.throwIfAny();
