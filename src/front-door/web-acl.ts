@@ -111,6 +111,7 @@ export class McpWebAcl extends Construct implements IMcpWebAcl {
   public static fromWebAclArn(scope: Construct, id: string, webAclArn: string): IMcpWebAcl {
     const errors = new ValidationErrors('McpWebAcl.fromWebAclArn');
     errors.check(
+      'cdk-mcp:webAclArnFormat',
       Token.isUnresolved(webAclArn) || /^arn:[\w-]+:wafv2:[a-z0-9-]+:\d{12}:(regional|global)\/webacl\/[\w-]+\/[\w-]+$/.test(webAclArn),
       `webAclArn must be a WAFv2 web ACL ARN, arn:aws:wafv2:<region>:<account>:regional|global/webacl/<name>/<id> (got ${JSON.stringify(webAclArn)}).`,
     );
@@ -155,11 +156,13 @@ export class McpWebAcl extends Construct implements IMcpWebAcl {
     const errors = new ValidationErrors('McpWebAcl', this);
     const region = Stack.of(this).region;
     errors.check(
+      'cdk-mcp:cloudFrontWebAclRegion',
       aclScope !== McpWebAclScope.CLOUDFRONT || Token.isUnresolved(region) || region === 'us-east-1',
       `scope is CLOUDFRONT but the stack's region is ${region}: AWS WAF creates web ACLs for CloudFront only in us-east-1. `
       + 'Put the McpWebAcl in a stack with env.region us-east-1 and pass its webAclArn to the distribution\'s stack (crossRegionReferences: true), or pass an existing ARN with McpWebAcl.fromWebAclArn.',
     );
     errors.check(
+      'cdk-mcp:webAclMetricName',
       Token.isUnresolved(serviceName) || METRIC_NAME.test(serviceName),
       `serviceName must be 1 to 100 letters, digits or - _ . # : (it names the web ACL's metrics) (got ${JSON.stringify(serviceName)}).`,
     );
@@ -167,30 +170,35 @@ export class McpWebAcl extends Construct implements IMcpWebAcl {
     if (!rateLimitWindow.isUnresolved()) {
       const seconds = rateLimitWindow.toSeconds({ integral: false });
       errors.check(
+        'cdk-mcp:rateLimitWindow',
         (WAF.rateLimitWindowsSeconds as readonly number[]).includes(seconds),
         `rateLimitWindow must be 1, 2, 5 or 10 minutes, the evaluation windows AWS WAF offers (got ${rateLimitWindow.toHumanString()}).`,
       );
     }
     const maxBodyBytes = maxBodySize.isUnresolved() ? undefined : maxBodySize.toBytes({ rounding: SizeRoundingBehavior.NONE });
     errors.check(
+      'cdk-mcp:maxBodySize',
       maxBodyBytes === undefined || (Number.isInteger(maxBodyBytes) && maxBodyBytes >= 1),
       `maxBodySize must be at least 1 byte, a whole number of bytes (got ${maxBodySize.isUnresolved() ? 'a token' : maxBodySize.toBytes({ rounding: SizeRoundingBehavior.NONE })} bytes).`,
     );
     for (const rule of counted) {
-      errors.check(/^[A-Za-z0-9_-]{1,128}$/.test(rule), `commonRuleSetCountedRules has ${JSON.stringify(rule)}, which is not a rule name of the core rule set such as "SizeRestrictions_BODY".`);
+      errors.check('cdk-mcp:countedRuleName', /^[A-Za-z0-9_-]{1,128}$/.test(rule), `commonRuleSetCountedRules has ${JSON.stringify(rule)}, which is not a rule name of the core rule set such as "SizeRestrictions_BODY".`);
     }
     for (const agent of userAgents) {
       errors.check(
+        'cdk-mcp:mcpClientUserAgent',
         agent.trim().length > 0 && Buffer.byteLength(agent, 'utf8') <= WAF.maxSearchStringBytes,
         `mcpClientUserAgents has ${JSON.stringify(agent)}: each user agent must be 1 to ${WAF.maxSearchStringBytes} bytes, not blank.`,
       );
     }
     const logGroupName = props.logGroup?.logGroupName;
     errors.check(
+      'cdk-mcp:wafLogGroupName',
       !props.logGroup || logGroupName === undefined || Token.isUnresolved(logGroupName) || logGroupName.startsWith(WAF.logGroupPrefix),
       `logGroup is named ${JSON.stringify(logGroupName)}, but AWS WAF only logs to a log group whose name starts with "${WAF.logGroupPrefix}": create one named "${WAF.logGroupPrefix}${logGroupName}", or omit logGroup and set logging: true.`,
     );
     errors.check(
+      'cdk-mcp:logGroupWithoutLogging',
       !(props.logging === false && props.logGroup),
       'logging is false but a logGroup is given: remove logGroup, or set logging: true.',
     );
@@ -335,10 +343,12 @@ function managedGroup(ruleName: string, groupName: string, countedRules: string[
 function associateWebAcl(owner: Construct, webAclArn: string, aclScope: McpWebAclScope | undefined, resourceArn: string): wafv2.CfnWebACLAssociation {
   const errors = new ValidationErrors('McpWebAcl.associate', owner);
   errors.check(
+    'cdk-mcp:associateCloudFrontAcl',
     aclScope !== McpWebAclScope.CLOUDFRONT,
     'the web ACL has scope CLOUDFRONT, which is not associated with resources: set the distribution\'s webAclId to its webAclArn instead.',
   );
   errors.check(
+    'cdk-mcp:associateCloudFrontResource',
     Token.isUnresolved(resourceArn) || !/^arn:[\w-]+:cloudfront:/.test(resourceArn),
     `resourceArn ${JSON.stringify(resourceArn)} is a CloudFront distribution: set the distribution's webAclId to a CLOUDFRONT web ACL's webAclArn instead.`,
   );

@@ -368,17 +368,17 @@ function isSet(value: number | undefined): boolean {
 function validate(errors: ValidationErrors, props: McpLambdaAlarmsProps): void {
   const memory = props.memorySizeMiB;
   if (!Token.isUnresolved(memory) && (!Number.isInteger(memory) || memory < 128 || memory > 10240)) {
-    errors.check(false, `\`memorySizeMiB\` is ${memory}; Lambda memory is a whole number of MiB from 128 to 10240.`);
+    errors.check('cdk-mcp:alarmMemorySize', false, `\`memorySizeMiB\` is ${memory}; Lambda memory is a whole number of MiB from 128 to 10240.`);
   }
   for (const [name, value] of [
     ['reservedConcurrentExecutions', props.reservedConcurrentExecutions],
     ['provisionedConcurrentExecutions', props.provisionedConcurrentExecutions],
   ] as const) {
     if (value !== undefined && !Token.isUnresolved(value) && (!Number.isInteger(value) || value < 0)) {
-      errors.check(false, `\`${name}\` is ${value}; use a whole number of at least 0.`);
+      errors.check('cdk-mcp:alarmConcurrency', false, `\`${name}\` is ${value}; use a whole number of at least 0.`);
     }
   }
-  errors.check(!props.timeout.isUnresolved(), '`timeout` is a token; the duration alarm\'s threshold is derived from it at synth time. Pass a concrete Duration.');
-  errors.check(!(props.provisionedConcurrentExecutions && props.serverAlias === undefined),
+  errors.check('cdk-mcp:alarmTimeoutToken', !props.timeout.isUnresolved(), '`timeout` is a token; the duration alarm\'s threshold is derived from it at synth time. Pass a concrete Duration.');
+  errors.check('cdk-mcp:provisionedWithoutAlias', !(props.provisionedConcurrentExecutions && props.serverAlias === undefined),
     '`provisionedConcurrentExecutions` is set without `serverAlias`; provisioned concurrency lives on an alias, pass it.');
 }

@@ -5,19 +5,20 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpLambdaAlarms, McpLambdaAlarmOptions } from './lambda-alarms';
 import { McpFunctionUrlAuth, McpLambdaServiceProps } from './lambda-service-props';
-import { zipRuntimeProblem } from './private/lambda-runtime';
+import { checkRuntime } from './private/lambda-runtime';
 import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
-import { describePath, environmentTooLarge } from '../private/limits';
+import { checkEnvironmentSize, describePath } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
+import { ValidationErrors } from '../private/validation';
 import { McpServiceBase } from '../service';
 import { LAMBDA_ALARM_OPTION_KEYS } from './private/lambda-alarm-option-keys';
 
@@ -84,13 +85,9 @@ export class McpLambdaService extends McpServiceBase {
     this.auth = auth;
 
     const code = props.code.bind(this, architecture);
-    if (code.isContainerImage && props.runtime) {
-      throw new Error('runtime applies to zip code only: a container image brings its own runtime. Remove runtime, or use McpServerCode.fromDirectory/fromEntry.');
-    }
-    const runtimeProblem = zipRuntimeProblem(code, props.runtime ?? lambda.Runtime.NODEJS_24_X);
-    if (runtimeProblem !== undefined) {
-      throw new Error(`McpLambdaService '${this.node.path}': ${runtimeProblem}`);
-    }
+    const codeErrors = new ValidationErrors('McpLambdaService', this);
+    checkRuntime(codeErrors, code, props.runtime);
+    codeErrors.throwIfAny();
 
     if (props.logEncryptionKey) {
       allowLogsToUseKey(this, props.logEncryptionKey);
@@ -162,11 +159,10 @@ export class McpLambdaService extends McpServiceBase {
       fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', LambdaWebAdapter.EXEC_WRAPPER);
       environment.AWS_LAMBDA_EXEC_WRAPPER = LambdaWebAdapter.EXEC_WRAPPER;
     }
-    const tooLarge = environmentTooLarge('the server function\'s environment (environment, the secret ARNs and the Web Adapter settings)', environment,
+    const environmentErrors = new ValidationErrors('McpLambdaService', this);
+    checkEnvironmentSize(environmentErrors, 'the server function\'s environment (environment, the secret ARNs and the Web Adapter settings)', environment,
       'Move large configuration into the code or a file it reads, or into secrets (each costs only its ARN).');
-    if (tooLarge !== undefined) {
-      throw new Error(`McpLambdaService '${this.node.path}': ${tooLarge}`);
-    }
+    environmentErrors.throwIfAny();
     for (const secret of Object.values(secretArnsOf(props))) {
       secret.grantRead(fn);
     }

@@ -57,7 +57,7 @@ export class ValidationErrors {
     throw new Error('unreachable');
   }
 
-  private readonly problems: Array<{ readonly id?: ProblemId; readonly message: string }> = [];
+  private readonly problems: ValidationProblem[] = [];
 
   /**
    * @param constructName the construct's class name, e.g. `McpLambdaService`, or the static
@@ -76,16 +76,6 @@ export class ValidationErrors {
   /** Record problems found elsewhere (e.g. while resolving the network), each with its id. */
   public addProblems(problems: readonly ValidationProblem[]): void {
     this.problems.push(...problems);
-  }
-
-  /**
-   * Record messages without an id.
-   *
-   * @deprecated every problem has an id: use {@link check} or {@link addProblems}. Kept only until
-   * the alarm constructs are converted.
-   */
-  public addAll(messages: readonly string[]): void {
-    this.problems.push(...messages.map((message) => ({ message })));
   }
 
   /**
@@ -237,7 +227,7 @@ export class ValidationErrors {
       return;
     }
     const who = this.scope && this.scope.node.path ? `${this.constructName} '${this.scope.node.path}'` : this.constructName;
-    const lines = this.problems.map((p) => (p.id ? `${p.message} [${p.id}]` : p.message));
+    const lines = this.problems.map((p) => `${p.message} [${p.id}]`);
     if (lines.length === 1) {
       throw new Error(`${who}: ${lines[0]}`);
     }

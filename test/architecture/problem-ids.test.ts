@@ -87,12 +87,6 @@ test('every id a comment names is a rule or a warning of the code', () => {
   expect(MENTIONED.filter((s) => !known.has(s.id))).toEqual([]);
 });
 
-test('only the files awaiting conversion record problems without an id', () => {
-  // The deprecated addAll keeps the alarm constructs compiling until they are converted to check(id, ...).
-  const users = FILES.filter(({ text }) => /\.addAll\(/.test(text)).map(({ file }) => file);
-  expect(users).toEqual(['src/lambda/lambda-alarms.ts']);
-});
-
 describe('ValidationErrors', () => {
   test('derives camelCase ids from dotted and indexed props', () => {
     expect(derivedId('certificateExpiryAlarm.minDaysRemaining', 'Range')).toEqual('cdk-mcp:certificateExpiryAlarmMinDaysRemainingRange');

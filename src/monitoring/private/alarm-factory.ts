@@ -6,7 +6,7 @@
 import { Duration, Names, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { ValidationErrors } from '../../private/validation';
+import { ValidationErrors, ValidationProblem } from '../../private/validation';
 import { McpAlarmThresholdBase } from '../thresholds';
 
 /** A metric an alarm can watch, with a period that can be overridden. */
@@ -36,7 +36,7 @@ export interface AlarmSpec {
   /** Whether the alarm is created: `enabled`, or for an opt-in alarm `enabled: true`. */
   readonly enabled: boolean;
   /** What is wrong with the user's thresholds, each naming the setting, the value and the fix. */
-  readonly problems: readonly string[];
+  readonly problems: readonly ValidationProblem[];
 }
 
 /** What the factory needs from its monitoring construct. */
@@ -70,7 +70,7 @@ export class AlarmFactory {
     const evaluationPeriods = thresholds.evaluationPeriods ?? spec.evaluationPeriods;
     const datapointsToAlarm = thresholds.datapointsToAlarm ?? Math.min(spec.datapointsToAlarm, evaluationPeriods);
     const problems = [...spec.problems, ...thresholdProblems(spec.propName, evaluationPeriods, datapointsToAlarm, thresholds.period)];
-    errors.addAll(problems);
+    errors.addProblems(problems);
     if (!spec.enabled || problems.length > 0) {
       return undefined;
     }
@@ -102,21 +102,32 @@ export function alarmNameOf(construct: Construct): string {
   return Names.uniqueResourceName(construct, { maxLength: 255, separator: '-' });
 }
 
-function thresholdProblems(propName: string, evaluationPeriods: number, datapointsToAlarm: number, period: Duration | undefined): string[] {
-  const problems: string[] = [];
+function thresholdProblems(
+  propName: string, evaluationPeriods: number, datapointsToAlarm: number, period: Duration | undefined,
+): ValidationProblem[] {
+  const problems: ValidationProblem[] = [];
   if (!Number.isInteger(evaluationPeriods) || evaluationPeriods < 1) {
-    problems.push(`\`${propName}.evaluationPeriods\` is ${evaluationPeriods}; use a whole number of at least 1.`);
+    problems.push({ id: 'cdk-mcp:alarmEvaluationPeriods', message: `\`${propName}.evaluationPeriods\` is ${evaluationPeriods}; use a whole number of at least 1.` });
   }
   if (!Number.isInteger(datapointsToAlarm) || datapointsToAlarm < 1 || datapointsToAlarm > evaluationPeriods) {
-    problems.push(`\`${propName}.datapointsToAlarm\` is ${datapointsToAlarm}; use a whole number from 1 to evaluationPeriods (${evaluationPeriods}).`);
+    problems.push({
+      id: 'cdk-mcp:alarmDatapointsToAlarm',
+      message: `\`${propName}.datapointsToAlarm\` is ${datapointsToAlarm}; use a whole number from 1 to evaluationPeriods (${evaluationPeriods}).`,
+    });
   }
   if (period !== undefined && !period.isUnresolved()) {
     const seconds = period.toSeconds({ integral: false });
     if (![10, 20, 30].includes(seconds) && (seconds < 60 || seconds % 60 !== 0)) {
-      problems.push(`\`${propName}.period\` is ${period.toHumanString()}; CloudWatch accepts 10, 20 or 30 seconds or a multiple of 60 seconds.`);
+      problems.push({
+        id: 'cdk-mcp:alarmPeriod',
+        message: `\`${propName}.period\` is ${period.toHumanString()}; CloudWatch accepts 10, 20 or 30 seconds or a multiple of 60 seconds.`,
+      });
     }
     if (!Number.isNaN(seconds) && seconds * evaluationPeriods > 86_400 * 7) {
-      problems.push(`\`${propName}\`: period x evaluationPeriods is ${seconds * evaluationPeriods} s; CloudWatch evaluates at most 7 days. Lower one of them.`);
+      problems.push({
+        id: 'cdk-mcp:alarmEvaluationWindow',
+        message: `\`${propName}\`: period x evaluationPeriods is ${seconds * evaluationPeriods} s; CloudWatch evaluates at most 7 days. Lower one of them.`,
+      });
     }
   }
   return problems;

@@ -7,6 +7,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmMetric, AlarmSpec } from './alarm-factory';
+import type { ValidationProblem } from '../../private/validation';
 import {
   McpAlarmThresholdBase,
   McpCertificateExpiryThreshold,
@@ -73,7 +74,10 @@ export interface UtilizationOptions {
 export function utilizationAlarm(meaning: AlarmMeaning, thresholds: McpUtilizationThreshold = {}, options: UtilizationOptions): AlarmSpec {
   const percent = thresholds.maxUtilizationPercent ?? options.defaultPercent;
   const valid = Token.isUnresolved(percent) || (percent > 0 && percent <= 100);
-  const problems = valid ? [] : [`\`${meaning.propName}.maxUtilizationPercent\` is ${percent}; use a percentage above 0 and at most 100.`];
+  const problems: ValidationProblem[] = valid ? [] : [{
+    id: 'cdk-mcp:alarmMaxUtilizationPercent',
+    message: `\`${meaning.propName}.maxUtilizationPercent\` is ${percent}; use a percentage above 0 and at most 100.`,
+  }];
   return {
     ...spec(meaning, thresholds, 1, problems),
     comparisonOperator: options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -108,7 +112,10 @@ export function latencyAlarm(meaning: AlarmMeaning, thresholds: McpLatencyThresh
 export function successAlarm(meaning: AlarmMeaning, thresholds: McpProbeSuccessThreshold = {}): AlarmSpec {
   const minSuccessRate = thresholds.minSuccessRate ?? 1;
   const valid = Token.isUnresolved(minSuccessRate) || (minSuccessRate > 0 && minSuccessRate <= 1);
-  const problems = valid ? [] : [`\`${meaning.propName}.minSuccessRate\` is ${minSuccessRate}; use a fraction above 0 and at most 1 (1 = every probe must pass).`];
+  const problems: ValidationProblem[] = valid ? [] : [{
+    id: 'cdk-mcp:alarmMinSuccessRate',
+    message: `\`${meaning.propName}.minSuccessRate\` is ${minSuccessRate}; use a fraction above 0 and at most 1 (1 = every probe must pass).`,
+  }];
   return {
     ...spec(meaning, thresholds, 3, problems),
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -130,7 +137,7 @@ export function expiryAlarm(meaning: AlarmMeaning, thresholds: McpCertificateExp
 }
 
 /** What every family shares: the meaning, the user's settings, whether it is on, default M of N. */
-function spec(meaning: AlarmMeaning, thresholds: McpAlarmThresholdBase, defaultMofN: number, problems: string[]) {
+function spec(meaning: AlarmMeaning, thresholds: McpAlarmThresholdBase, defaultMofN: number, problems: ValidationProblem[]) {
   return {
     id: meaning.id,
     propName: meaning.propName,
@@ -154,6 +161,6 @@ function shareOf(limit: number, percent: number, wholeNumber: boolean): number {
   return wholeNumber ? Math.max(1, Math.ceil(share)) : Math.round(share * 100) / 100;
 }
 
-function nonNegative(propName: string, value: number): string[] {
-  return Token.isUnresolved(value) || value >= 0 ? [] : [`\`${propName}\` is ${value}; use a number of at least 0.`];
+function nonNegative(propName: string, value: number): ValidationProblem[] {
+  return Token.isUnresolved(value) || value >= 0 ? [] : [{ id: 'cdk-mcp:alarmThresholdNegative', message: `\`${propName}\` is ${value}; use a number of at least 0.` }];
 }
