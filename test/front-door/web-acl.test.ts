@@ -209,7 +209,7 @@ describe('McpWebAcl validation', () => {
 
   test('a rate limit out of range, a window AWS WAF does not offer and a body limit of 0 are all reported at once', () => {
     expect(() => webAclWith({ rateLimit: 5, rateLimitWindow: Duration.minutes(3), maxBodySize: Size.bytes(0) })).toThrow(
-      /McpWebAcl '.*' has 3 problems:\n- rateLimit must be a whole number between 10 and 2000000000 requests per window \(got 5\)\.\n- rateLimitWindow must be 1, 2, 5 or 10 minutes.*\(got 3 minutes\)\.\n- maxBodySize must be at least 1 byte/,
+      /McpWebAcl '.*' has 3 problems:\n- rateLimit must be a whole number between 10 and 2000000000 requests per window \(got 5\)\. \[cdk-mcp:rateLimitRange\]\n- rateLimitWindow must be 1, 2, 5 or 10 minutes.*\(got 3 minutes\)\. \[cdk-mcp:rateLimitWindow\]\n- maxBodySize must be at least 1 byte/,
     );
   });
 
