@@ -4,6 +4,7 @@
  * throw on any input. Decisions in the probe's context: ./era-verdict (era), ./verdicts (tools).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { HttpEvidence, Interpretation, JsonRpcError } from './evidence';
 import { withFrontDoorAnswer } from './front-door-answers';
 import { isJsonObject, MAX_JSON_DEPTH, parseJson, previewJson } from './json';
 import { escapeControls, redact } from './redact';
@@ -11,35 +12,7 @@ import type { SseEvent } from './sse';
 import type { Failure } from './types';
 import type { FailureClass } from '../../src/contract/failure-classes';
 
-/** A JSON-RPC error object. */
-export interface JsonRpcError {
-  readonly code: number;
-  readonly message: string;
-  readonly data?: unknown;
-}
-
-/** A JSON-RPC response: exactly one of `result` and `error`. */
-export interface JsonRpcResponse {
-  readonly id: number | string | null;
-  readonly result?: Record<string, unknown>;
-  readonly error?: JsonRpcError;
-}
-
-/** What an HTTP exchange produced, as far as the classifier needs it. */
-export interface HttpEvidence {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  /** The body (capped) for non-SSE responses. */
-  readonly body: string;
-  /** Known secret values, removed from body excerpts before they are cut. @default - none */
-  readonly secrets?: readonly string[];
-}
-
-/** The result of interpreting a response: the awaited message, an acknowledgement, or a failure. */
-export type Interpretation =
-  | { readonly kind: 'message'; readonly message: JsonRpcResponse }
-  | { readonly kind: 'accepted' }
-  | { readonly kind: 'failure'; readonly failure: Failure; readonly rpcError?: JsonRpcError };
+export type { HttpEvidence, Interpretation, JsonRpcError, JsonRpcResponse } from './evidence';
 
 /** Protocol revisions of the legacy eras this probe speaks, newest first. */
 export const LEGACY_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const;

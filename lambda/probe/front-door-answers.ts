@@ -6,7 +6,7 @@
  * (test/probe/fixtures/front-door-answers.ts).
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { HttpEvidence, Interpretation } from './classify';
+import type { HttpEvidence, Interpretation } from './evidence';
 import { detectFrontDoor, hasRemappedHeader, type FrontDoor } from './front-door';
 import type { FailureClass } from '../../src/contract/failure-classes';
 
