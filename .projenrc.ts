@@ -42,9 +42,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'zod@^4',
     'fast-check@^4',
     'esbuild@^0.28',
-    // Bundled into the mcp-probe CLI asset only (status, maintenance, canary); never into the canary.
+    // Bundled into the mcp-probe CLI's operations bundle only (status, maintenance, canary, the
+    // credential chain of --sigv4); never into the canary, nor into the CLI's main bundle.
+    '@aws-sdk/client-cloudformation@^3.1164.0',
     '@aws-sdk/client-cloudwatch@^3.1164.0',
     '@aws-sdk/client-lambda@^3.1164.0',
+    '@aws-sdk/credential-provider-node@^3.972.99',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
   gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
@@ -102,8 +105,15 @@ const runtimeBundle = {
 project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
 // The deploy gate uses the AWS SDK of the Lambda runtime (CloudWatch, CloudFormation): not bundled.
 project.bundler.addBundle('lambda/gate/handler.ts', runtimeBundle);
-// The CLI bundles the AWS SDK clients it uses, so `npx cdk-mcp`-style installs need nothing else.
-project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20', externals: [] });
+// The CLI bundles the AWS SDK clients it uses, so `npx cdk-mcp`-style installs need nothing else,
+// in a second bundle: a probe loads only the main one (the AWS SDK tripled its start-up time).
+// main.ts requires assets/lambda/cli/ops/index/index.js at run time for the operator commands
+// and --sigv4/--sigv4a; the main bundle keeps @aws-sdk/* external, so an import of the SDK
+// that slips into it fails loudly instead of bloating every probe.
+const cliBundle = project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBundle, target: 'node20' });
+const cliOpsBundle = project.bundler.addBundle('lambda/cli/ops/index.ts', { ...runtimeBundle, target: 'node20', externals: [] });
+// Building the CLI builds both halves (the tests spawn bin/mcp-probe after `bundle:lambda/cli/main`).
+cliBundle.bundleTask.spawn(cliOpsBundle.bundleTask);
 // bin/mcp-probe (requires the bundled CLI) is registered as the package's `mcp-probe` bin by projen.
 project.addPackageIgnore('/lambda/'); // run-time sources: they ship bundled in assets/
 project.addPackageIgnore('/examples/');

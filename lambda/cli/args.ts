@@ -2,33 +2,41 @@
  * Command-line parsing of `mcp-probe`, pure: argv and environment in, probe options or a usage
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
+import { OPS_COMMANDS, OPS_SUMMARIES } from './ops/usage';
+import { closest, didYouMean } from './suggest';
 import { PROBE_LIMITS } from '../../src/contract/canary-env';
-import { describeOptionProblem, validateProbeOptions, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
+import { checkProbeOptions, describeOptionProblem, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: mcp-probe <url> [options]
+       mcp-probe <command> <service> [options]
 
 Probes an MCP server as a client would: detects the protocol era, handshakes, lists tools,
 optionally calls a read-only sentinel tool, ends its session, and names the first failure.
+
+Commands (each has its own --help; they call AWS with the standard AWS configuration):
+${OPS_COMMANDS.map((c) => `  ${c.padEnd(13)} ${OPS_SUMMARIES[c]}`).join('\n')}
 
 Options:
   --json                  Print the result as one JSON object (for pipelines) instead of text.
   --timeout <ms>          Overall deadline in milliseconds (default 10000).
   --expect-tools <a,b>    Comma-separated tool names that must be listed (MISSING_TOOLS if not).
   --expect-hash <hash>    Expected tools hash, as printed by a previous run (SCHEMA_DRIFT if not).
-  --call <tool>           Call this read-only tool after listing (TOOL_ERROR, TOOL_CREDENTIALS,
-                          TOOL_TIMEOUT if it fails).
+  --call <tool>           Call this read-only tool after listing and print its text result,
+                          redacted and cut (TOOL_ERROR, TOOL_CREDENTIALS, TOOL_TIMEOUT if it fails).
   --args <json>           JSON object of arguments for --call (default {}).
   --header 'Name: value'  Extra request header; repeatable. Not for Authorization: use --bearer-env.
   --bearer-env <VAR>      Send "Authorization: Bearer <token>" with the token read from the
                           environment variable VAR (never from the command line).
   --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs
-                          and IAM Web Function endpoints, using AWS_ACCESS_KEY_ID,
-                          AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
+                          and IAM Web Function endpoints, with the credentials of the standard
+                          AWS chain (environment, --profile / AWS_PROFILE, SSO, config files).
   --sigv4a <region-set>   Sign requests with AWS SigV4a (service lambda, same credentials) for the
                           Region set: '*' (quoted) for every Region, as a multi-Region IAM Web
                           Function endpoint (*.lambda-web.global.on.aws) needs, or Regions
                           separated by commas. Not together with --sigv4.
+  --profile <name>        The AWS profile whose credentials --sigv4/--sigv4a sign with
+                          (default: AWS_PROFILE, then the default chain).
   --transport <kind>      auto (default: modern, then legacy, then HTTP+SSE), modern, legacy or sse.
   --max-tool-pages <n>    Most tools/list pages read (default ${PROBE_LIMITS.maxToolPages.default}); a longer list is TOOLS_TRUNCATED.
   --max-response-bytes <n>
@@ -36,6 +44,7 @@ Options:
   --max-tools-bytes <n>   Largest total of the tools/list responses (default ${PROBE_LIMITS.maxToolsBytes.default});
                           a longer list is TOOLS_TRUNCATED.
   -h, --help              Show this help.
+  -V, --version           Print the version of mcp-probe.
 
 Exit status: 0 the server is healthy, 1 the probe failed (see the failure class),
 2 bad usage (the message says what to fix).`;
@@ -43,7 +52,14 @@ Exit status: 0 the server is healthy, 1 the probe failed (see the failure class)
 /** What the command line asks for. */
 export type ParsedArgs =
   | { readonly kind: 'help' }
-  | { readonly kind: 'run'; readonly json: boolean; readonly options: ProbeOptions }
+  | { readonly kind: 'version' }
+  | {
+    readonly kind: 'run';
+    readonly json: boolean;
+    readonly options: ProbeOptions;
+    /** The AWS profile to sign with (`--profile`); unset: the default chain (AWS_PROFILE included). */
+    readonly profile?: string;
+  }
   | { readonly kind: 'usage-error'; readonly message: string };
 
 /** The size and page flags, each bound to its probe option and limits. */
@@ -69,15 +85,33 @@ const OPTION_FLAGS: Partial<Record<ProbeOptionName, string>> = {
 };
 
 const VALUE_FLAGS = new Set([
-  '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--transport',
+  '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--profile', '--transport',
   ...Object.keys(LIMIT_FLAGS),
 ]);
+
+/** Every flag of the probe, for the did-you-mean of an unknown one. */
+const ALL_FLAGS = [...VALUE_FLAGS, '--json', '--help', '--version'];
+
+/**
+ * A first word that is a mistyped command rather than a URL: `statuss svc`, `canry`. A URL has a
+ * scheme (`://`); a word close to a command with no scheme is taken for the command.
+ */
+function unknownCommand(positional: readonly string[]): string | undefined {
+  const first = positional[0];
+  if (first === undefined || first.includes('://') || first.includes('/')) return undefined;
+  const match = closest(first, OPS_COMMANDS);
+  if (match !== undefined) return `unknown command ${JSON.stringify(first)}; did you mean ${JSON.stringify(match)}?`;
+  if (positional.length > 1) {
+    return `unknown command ${JSON.stringify(first)}: the commands are ${OPS_COMMANDS.join(', ')}; to probe a server, give its URL (mcp-probe https://example.com/mcp)`;
+  }
+  return undefined;
+}
 
 /**
  * Parses the arguments of `mcp-probe` (without `node` and the script path).
  *
  * @param argv the arguments
- * @param env the environment (for --bearer-env and SigV4 credentials)
+ * @param env the environment (for --bearer-env)
  */
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): ParsedArgs {
   const error = (message: string): ParsedArgs => ({ kind: 'usage-error', message });
@@ -87,6 +121,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return { kind: 'help' };
+    if (arg === '-V' || arg === '--version') return { kind: 'version' };
     if (arg === '--json') {
       json = true;
       continue;
@@ -97,7 +132,7 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!VALUE_FLAGS.has(flag)) return error(`unknown option ${flag}; see mcp-probe --help`);
+    if (!VALUE_FLAGS.has(flag)) return error(`unknown option ${flag}${didYouMean(flag, ALL_FLAGS, false) || '; see mcp-probe --help'}`);
     let value: string | undefined;
     if (eq !== -1) {
       value = arg.slice(eq + 1);
@@ -109,6 +144,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     if (flag !== '--header' && values.has(flag)) return error(`${flag} is given twice; give it once`);
     values.set(flag, [...(values.get(flag) ?? []), value]);
   }
+  const command = unknownCommand(positional);
+  if (command !== undefined) return error(command);
   if (positional.length !== 1) {
     return error(positional.length === 0 ? 'missing <url>: give the MCP endpoint, e.g. mcp-probe https://example.com/mcp' : `expected one <url>, got ${positional.length}: ${positional.join(' ')}`);
   }
@@ -180,13 +217,16 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   }
   const transport = take('--transport', 'transport');
   if (transport !== undefined) options.transport = transport as Transport;
-  const problems = validateProbeOptions(options, env, (problem) =>
+  const profile = one('--profile');
+  if (profile !== undefined && options.sigv4 === undefined) return error('--profile names the AWS credentials to sign with: give it with --sigv4 <region> or --sigv4a <region-set>');
+  // The credentials are not checked here: they come from the AWS chain when the probe runs.
+  const problems = checkProbeOptions(options, undefined).map((problem) =>
     problem.option === 'sigv4.regionSet'
       // The Region set is this flag's own syntax: a comma list, and a * the shell would expand.
       ? `--sigv4a ${given['sigv4.regionSet']} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`
       : describeOptionProblem(problem, names[problem.option], given[problem.option]));
   if (problems.length > 0) return error(problems.join('; '));
-  return { kind: 'run', json, options };
+  return { kind: 'run', json, options, ...(profile !== undefined ? { profile } : {}) };
 }
 
 /** A flag's text as a whole number, or NaN (which the option check reports) when it is not one. */

@@ -2,7 +2,7 @@
  * The human output of `mcp-probe`: the phases with their timings, the verdict, and what to
  * look at next. Pure: a result in, text out.
  */
-import { escapeControls, nextStep, type ProbeResult } from '../probe';
+import { escapeControls, nextStep, type ProbeResult, type ToolOutput } from '../probe';
 
 /**
  * The `--json` line of a result: `JSON.stringify`, with the characters it leaves raw that a
@@ -59,7 +59,22 @@ export function formatHuman(url: string, result: ProbeResult): string {
     ].join(', ');
     lines.push(`FAIL ${result.failureClass} (${where})`);
     lines.push(`  ${e(result.message)}`);
-    if (result.failureClass !== 'OK') lines.push(`Next: ${nextStep(result.failureClass, result.frontDoor)}`);
+    if (result.failureClass !== 'OK') lines.push(`Next: ${nextStep(result.failureClass, result.frontDoor, result.message)}`);
   }
+  if (result.toolResult) lines.push(...formatToolResult(result.toolResult));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The sentinel tool's result under the verdict: its text, indented, every line made safe for a
+ * terminal (the text is the server's), and a note when it was cut.
+ */
+export function formatToolResult(output: ToolOutput): string[] {
+  const lines = [`  tool result${output.isError ? ' (isError: true)' : ''}:`];
+  const text = output.text === '' ? '(no content)' : output.text;
+  for (const line of text.split(/\r?\n/)) lines.push(`    ${escapeControls(line)}`.trimEnd());
+  if (output.truncated) {
+    lines.push(`  (cut at ${output.text.length} of ${output.totalChars} characters; the tool's whole answer is not kept by the probe)`);
+  }
+  return lines;
 }

@@ -183,7 +183,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
     const message = oneLine(result.message, secrets);
     if (!result.ok) {
       const seconds = Math.round((now() - started) / 1000);
-      const next = result.failureClass === 'OK' ? '' : ` Next: ${oneLine(nextStep(result.failureClass, result.frontDoor), secrets, 300)}`;
+      const next = result.failureClass === 'OK' ? '' : ` Next: ${oneLine(nextStep(result.failureClass, result.frontDoor, result.message), secrets, 300)}`;
       throw new Error(`MCP deploy gate: ${config.serviceName} failed its probe ${attempts} time(s) over ${seconds} s (${result.layer} layer): ${message}.${next}`);
     }
     return {

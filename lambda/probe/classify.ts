@@ -420,6 +420,12 @@ const TLS_UNTRUSTED = new Set([
   'INVALID_CA',
 ]);
 
+/**
+ * OpenSSL's errors when an https:// client gets a plain-HTTP answer to its ClientHello (Node.js
+ * raises them as EPROTO): the record header read is `HTTP/1.1 ...`, not a TLS record.
+ */
+const PLAIN_HTTP_ANSWER = /wrong version number|packet length too long|record layer failure|http request/i;
+
 /** A Node.js network error, as much of it as classification reads. */
 export interface NetworkErrorLike {
   readonly code?: string;
@@ -456,6 +462,9 @@ export function classifyNetworkError(error: NetworkErrorLike, host: string): Fai
   }
   if (TLS_UNTRUSTED.has(code)) {
     return { failureClass: 'TLS_ERROR', message: `TLS certificate of ${host} is untrusted (${detail})` };
+  }
+  if (PLAIN_HTTP_ANSWER.test(error.message ?? '')) {
+    return { failureClass: 'TLS_ERROR', message: `${host} answered the TLS handshake with something that is not TLS: the port speaks plain HTTP; try http:// instead of https:// (${detail})` };
   }
   if (code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS') || /SSL|TLS|certificate/i.test(error.message ?? '')) {
     return { failureClass: 'TLS_ERROR', message: `TLS handshake with ${host} failed (${detail})` };

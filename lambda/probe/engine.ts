@@ -14,6 +14,7 @@ import { describeAuth } from './oauth-metadata';
 import { validateProbeOptions } from './options';
 import { mcpHeaderParams, paramHeaderValues, type HeaderParam } from './param-headers';
 import { oneLine, redact, redactAll } from './redact';
+import { toolOutput, type ToolOutput } from './tool-output';
 import { canonicalTool, printedHash, toolsDigest, type CanonicalTool } from './tools-hash';
 import type { Era, Failure, ProbeOptions, ProbeResult } from './types';
 import {
@@ -44,6 +45,8 @@ class ProbeRun {
   private toolsListMs: number | null = null;
   private toolCallMs: number | null = null;
   private httpStatus: number | null = null;
+  /** What the sentinel tool returned, when it answered with a result. */
+  private toolResult: ToolOutput | undefined;
   private driver: Driver | undefined;
 
   constructor(private readonly options: ProbeOptions, private readonly started: number) {
@@ -54,7 +57,10 @@ class ProbeRun {
     const facts = this.connection.http.facts;
     const handshakeStart = Date.now();
     const handshake = await this.handshake();
-    this.handshakeMs = Math.max(0, Date.now() - handshakeStart - (facts.connectMs ?? 0) - (facts.tlsMs ?? 0));
+    // The MCP handshake ran only if a connection was made (and its TLS handshake done): a refused
+    // connection or a failed TLS handshake shows no handshake time beside a connect that never was.
+    const connected = facts.connectMs !== null && (this.connection.target.protocol !== 'https:' || facts.tlsMs !== null);
+    this.handshakeMs = connected ? Math.max(0, Date.now() - handshakeStart - (facts.connectMs ?? 0) - (facts.tlsMs ?? 0)) : null;
     if (handshake) return this.finish(handshake);
 
     if (!this.offersTools) return this.finish(noToolsOffered(this.era));
@@ -153,6 +159,7 @@ class ProbeRun {
     const args = call.arguments ?? {};
     const outcome = await this.driver!.rpc('tools/call', { name: call.name, arguments: args }, paramHeaderValues(this.paramHeaders, args));
     this.toolCallMs = Date.now() - started;
+    if (outcome.ok) this.toolResult = toolOutput(outcome.result, this.connection.secrets);
     return sentinelVerdict(outcome, call.name);
   }
 
@@ -190,7 +197,8 @@ class ProbeRun {
       toolCount: this.era ? this.tools.length : null,
       tools: redactAll(this.tools.map((t) => t.name), secrets).map((name) => clip(name, MAX_NAME)),
       toolsHash: this.hash,
-      httpStatus: this.httpStatus ?? http.lastStatus,
+      // The status of the response that failed, when one did; else of the last page or response.
+      httpStatus: failure?.httpStatus ?? this.httpStatus ?? http.lastStatus,
       frontDoor,
       certDaysRemaining: facts.certDaysRemaining,
       timings: {
@@ -202,6 +210,7 @@ class ProbeRun {
         totalMs,
       },
       message: oneLine(message, secrets),
+      ...(this.toolResult ? { toolResult: this.toolResult } : {}),
     };
   }
 }

@@ -119,12 +119,25 @@ export const FRONT_DOOR_STEPS: Readonly<Partial<Record<FrontDoor, Readonly<Parti
 };
 
 /**
- * The first thing to check for a failure class behind a front door: the front door's own step
- * when it has one, otherwise the class's.
+ * What to check first where the failure's message names a cause that changes the answer: the
+ * class's general step would send the reader the wrong way (a plain-HTTP port is not a
+ * certificate problem; an endpoint of the other transport is not a version to upgrade).
+ */
+export const CAUSE_STEPS: ReadonlyArray<{ readonly failureClass: FailureClass; readonly cause: RegExp; readonly step: string }> = [
+  { failureClass: 'TLS_ERROR', cause: /the port speaks plain HTTP/, step: 'The port speaks plain HTTP: probe it with http://, or put TLS in front of it (a load balancer listener, a custom domain).' },
+  { failureClass: 'VERSION_MISMATCH', cause: /speaks Streamable HTTP, not the 2024-11-05/, step: 'Drop --transport sse: the endpoint speaks Streamable HTTP, which --transport auto (the default) detects.' },
+];
+
+/**
+ * The first thing to check for a failure class behind a front door: the step of the cause the
+ * message names when there is one, else the front door's own step when it has one, otherwise
+ * the class's.
  *
  * @param failureClass the class of the failure
  * @param frontDoor the front door that answered, if recognised
+ * @param message the failure's message @default - the class and front door alone decide
  */
-export function nextStep(failureClass: FailureClass, frontDoor: FrontDoor | null): string {
-  return (frontDoor ? FRONT_DOOR_STEPS[frontDoor]?.[failureClass] : undefined) ?? NEXT_STEPS[failureClass];
+export function nextStep(failureClass: FailureClass, frontDoor: FrontDoor | null, message?: string): string {
+  const cause = message === undefined ? undefined : CAUSE_STEPS.find((c) => c.failureClass === failureClass && c.cause.test(message));
+  return cause?.step ?? (frontDoor ? FRONT_DOOR_STEPS[frontDoor]?.[failureClass] : undefined) ?? NEXT_STEPS[failureClass];
 }

@@ -2,7 +2,7 @@
  * The MCP probe engine: speaks MCP to a server exactly as a client would, times every step and
  * names the first thing that failed. Used by the canary Lambda, the `mcp-probe` CLI and tests.
  */
-export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure } from './types';
+export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure, ToolOutput } from './types';
 export type { FrontDoor } from './front-door';
 export { probe } from './engine';
 export { validateProbeOptions, checkProbeOptions, describeOptionProblem } from './options';
@@ -11,6 +11,6 @@ export { PROBE_CLIENT_INFO } from './drivers';
 export { escapeControls, redact, oneLine } from './redact';
 export { toolsHash } from './tools-hash';
 export { FRONT_DOORS, detectFrontDoor } from './front-door';
-export { FRONT_DOOR_STEPS, NEXT_STEPS, nextStep } from './hints';
+export { CAUSE_STEPS, FRONT_DOOR_STEPS, NEXT_STEPS, nextStep } from './hints';
 export { FAILURE_CLASSES, FAILURE_CLASSES_BY_LAYER, layerOf } from '../../src/contract/failure-classes';
 export type { FailureClass, FailureLayer } from '../../src/contract/failure-classes';

@@ -8,7 +8,7 @@ import { LEGACY_VERSIONS, MODERN_VERSION } from './classify';
 import type { Connection } from './connection';
 import { PROBE_CLIENT_INFO, SseDriver, StreamableDriver, type Driver } from './drivers';
 import { discoverVerdict, endpointVerdict, forcedModernFailure, initializeVerdict } from './era-verdict';
-import { streamOpenFailure } from './rpc-outcome';
+import { forcedSseFailure, streamOpenFailure } from './rpc-outcome';
 import type { Era, Failure, Transport } from './types';
 
 /** A successful handshake. */
@@ -74,7 +74,7 @@ async function legacyHandshake(connection: Connection, auto: boolean): Promise<{
 async function sseHandshake(connection: Connection, auto: boolean): Promise<{ negotiated: Negotiated } | { failure: Failure }> {
   const target = connection.target;
   const opened = await connection.openEventStream({ method: 'GET', url: target, headers: { accept: 'text/event-stream' } });
-  if (!('stream' in opened)) return { failure: streamOpenFailure(opened, auto) };
+  if (!('stream' in opened)) return { failure: auto ? streamOpenFailure(opened, auto) : forcedSseFailure(opened) };
   const endpoint = endpointVerdict(await opened.stream.next((event) => (event.event === 'endpoint' ? event.data.trim() : undefined)), target);
   if ('failure' in endpoint) {
     opened.stream.close();

@@ -26,12 +26,15 @@ export function outcomeOf(result: ExchangeResult): RpcOutcome {
   const interpretation = result.interpretation;
   if (interpretation.kind === 'failure') {
     const httpRpcError = interpretation.rpcError;
-    return { ok: false, failure: interpretation.failure, timedOut: false, ...(httpRpcError ? { httpRpcError } : {}) };
+    // The failure keeps the status of the response that failed: later requests (a fallback
+    // attempt, OAuth metadata) must not change the status reported with it.
+    const failure = { ...interpretation.failure, httpStatus: result.status };
+    return { ok: false, failure, timedOut: false, ...(httpRpcError ? { httpRpcError } : {}) };
   }
   if (interpretation.kind === 'accepted') return { ok: true, result: {}, bytes: result.bytes };
   const message = interpretation.message;
   if (message.error) {
-    return { ok: false, failure: { failureClass: 'PROTOCOL_ERROR', message: message.error.message }, timedOut: false, rpcError: message.error };
+    return { ok: false, failure: { failureClass: 'PROTOCOL_ERROR', message: message.error.message, httpStatus: result.status }, timedOut: false, rpcError: message.error };
   }
   return { ok: true, result: message.result ?? {}, bytes: result.bytes };
 }
@@ -44,4 +47,21 @@ export function streamOpenFailure(result: ExchangeResult, auto: boolean): Failur
   const outcome = outcomeOf(result);
   if (outcome.ok) return { failureClass: 'NOT_MCP', message: 'the GET did not open an SSE stream', fallback: auto };
   return { ...outcome.failure, fallback: auto && outcome.failure.fallback === true };
+}
+
+/**
+ * The failure of the GET of a forced 2024-11-05 transport (`--transport sse`). A Streamable HTTP
+ * endpoint answers that GET with a JSON-RPC error, a 405, or a session error: it is reported as
+ * the transport mismatch it is, not as the session or protocol problem the answer reads as.
+ */
+export function forcedSseFailure(result: ExchangeResult): Failure {
+  const failure = streamOpenFailure(result, false);
+  const outcome = outcomeOf(result);
+  if (result.kind !== 'http' || outcome.ok) return failure;
+  if (outcome.httpRpcError === undefined && result.status !== 405 && failure.failureClass !== 'SESSION_ERROR') return failure;
+  return {
+    failureClass: 'VERSION_MISMATCH',
+    message: `the endpoint speaks Streamable HTTP, not the 2024-11-05 HTTP+SSE transport: drop --transport sse (auto detects the transport); its GET answer was ${failure.message}`,
+    httpStatus: result.status,
+  };
 }

@@ -3,10 +3,12 @@
  * CLI and the tests share it; the CLI's `--json` prints a {@link ProbeResult} as is.
  */
 import type { FrontDoor } from './front-door';
+import type { ToolOutput } from './tool-output';
 import type { FailureClass, FailureLayer } from '../../src/contract/failure-classes';
 import type { Era, Transport } from '../../src/contract/transports';
 
 export type { Era, Transport } from '../../src/contract/transports';
+export type { ToolOutput } from './tool-output';
 
 /** How `sigv4` signs: SigV4 (one Region) or SigV4a (a Region set, `*` for all). */
 export type SigningAlgorithm = 'sigv4' | 'sigv4a';
@@ -104,6 +106,12 @@ export interface ProbeResult {
   timings: ProbeTimings;
   /** One redacted line a person can act on. */
   message: string;
+  /**
+   * What the sentinel tool returned (`call`): its text, redacted and cut. Present only when the
+   * tool answered with a result (an error result included).
+   * @default - absent: no call, or the call got no result
+   */
+  toolResult?: ToolOutput;
 }
 
 /** A classified failure, before it becomes a {@link ProbeResult}. */
@@ -115,4 +123,6 @@ export interface Failure {
   readonly fallback?: boolean;
   /** True when the answer shows a modern-only server (a legacy request refused with -32022 naming only 2026-07-28 or later). */
   readonly modernOnly?: boolean;
+  /** The status of the HTTP response that failed; absent when no response failed (a network error, a check of the tool list). */
+  readonly httpStatus?: number;
 }

@@ -3,6 +3,7 @@
  * chain; an endpoint override for tests and local emulators), and AWS errors turned into one
  * readable line that names the call.
  */
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { oneLine } from '../../probe';
@@ -16,6 +17,7 @@ export interface AwsSettings {
 
 /** The clients the commands use. */
 export interface AwsClients {
+  readonly cloudformation: CloudFormationClient;
   readonly cloudwatch: CloudWatchClient;
   readonly lambda: LambdaClient;
 }
@@ -29,7 +31,7 @@ export function makeClients(settings: AwsSettings): AwsClients {
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
   };
-  return { cloudwatch: new CloudWatchClient(config), lambda: new LambdaClient(config) };
+  return { cloudformation: new CloudFormationClient(config), cloudwatch: new CloudWatchClient(config), lambda: new LambdaClient(config) };
 }
 
 /** An AWS call that failed, with a message a person can act on. */

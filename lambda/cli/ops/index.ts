@@ -10,68 +10,14 @@
 import { AwsCallError, makeClients, type AwsClients, type AwsSettings } from './aws';
 import { CanaryError, findCanary, invokeCanary } from './canary';
 import { closeWindow, openWindow, readWindow, type MaintenanceTarget } from './maintenance';
-import { AWS_FLAGS_HELP, parseDuration, parseOpsArgs, type OpsArgs } from './options';
+import { parseDuration, parseOpsArgs, type OpsArgs } from './options';
 import { when } from './render';
+import { findStackService, StackServiceError } from './stack';
 import { formatStatus, serviceStatus, ServiceNotFoundError } from './status';
-import { MAINTENANCE_MAX_MINUTES } from '../../../src/contract/operations';
+import { OPS_USAGE } from './usage';
 import { oneLine } from '../../probe';
 import { formatHuman } from '../format';
-
-/** The first words that select an operator command. */
-export const OPS_COMMANDS = ['status', 'maintenance', 'canary'] as const;
-
-const NAMESPACE_HELP = '  --namespace <ns>        CloudWatch namespace of the probe metrics (default MCP).';
-const JSON_HELP = '  --json                  Print one JSON object (for pipelines) instead of text.';
-
-/** Usage of each command. */
-export const OPS_USAGE = {
-  status: `Usage: mcp-probe status <service> [options]
-
-Shows a deployed MCP service's health from CloudWatch: its health (composite) alarm and every
-alarm under it with state and since when, its maintenance window, availability and p90 probe
-latency over the last hour, day and week with a trend, and the top failure classes.
-
-Options:
-${JSON_HELP}
-${NAMESPACE_HELP}
-  -h, --help              Show this help.
-${AWS_FLAGS_HELP}
-
-Exit status: 0 healthy, 1 unhealthy (the health alarm is in ALARM), 2 cannot tell (service not
-found, AWS error, alarm in INSUFFICIENT_DATA) or bad usage.`,
-  maintenance: `Usage: mcp-probe maintenance start <service> --for <duration> [options]
-       mcp-probe maintenance stop <service> [options]
-       mcp-probe maintenance status <service> [options]
-
-Opens, closes or shows a service's maintenance window: while it is open, the service's alarm
-actions are suppressed. The window is a CloudWatch metric (MaintenanceWindow) written ahead
-of time, so it ends by itself: no process stays running.
-New datapoints can take a minute or two to show in 'status'.
-
-Options:
-  --for <duration>        start: how long, 1m to ${MAINTENANCE_MAX_MINUTES / 60}h (30m, 90m, 1h30m). Run start again to extend.
-${JSON_HELP}
-${NAMESPACE_HELP}
-  -h, --help              Show this help.
-${AWS_FLAGS_HELP}
-
-Exit status: start/stop 0 written; status 0 in maintenance, 1 not in maintenance;
-2 AWS error or bad usage.`,
-  canary: `Usage: mcp-probe canary <service> [options]
-
-Runs the service's deployed canary function once, now, and prints its probe result exactly as a
-local 'mcp-probe <url>' does: the probe from inside AWS, with the canary's network, auth and
-configuration. The run is a datapoint of the service's probe metrics like any other.
-
-Options:
-  --function <name|arn>   Invoke this function instead of looking the canary up by service name.
-${JSON_HELP}
-  -h, --help              Show this help.
-${AWS_FLAGS_HELP}
-
-Exit status: 0 the probe passed, 1 the probe failed (see the failure class), 2 canary not found,
-the canary function failed, AWS error or bad usage.`,
-} as const;
+import { didYouMean } from '../suggest';
 
 /** Output streams. */
 interface Io {
@@ -169,18 +115,28 @@ export async function runOps(argv: readonly string[], env: NodeJS.ProcessEnv, ou
       return 0;
     }
     command = MAINTENANCE[rest[0]];
-    if (!command) return fail(`unknown action ${JSON.stringify(rest[0])}: use start, stop or status; see mcp-probe maintenance --help`);
+    if (!command) {
+      return fail(`unknown action ${JSON.stringify(rest[0])}${didYouMean(rest[0], Object.keys(MAINTENANCE)) || ': use start, stop or status; see mcp-probe maintenance --help'}`);
+    }
     name = `${name} ${rest[0]}`;
     rest = rest.slice(1);
   }
   const args = parseOpsArgs(rest, env, command.flags);
-  if (typeof args === 'string') return fail(`${args}; see ${name.split(' ').slice(0, 2).join(' ')} --help`);
+  // A did-you-mean is the whole answer; any other problem points at the command's help.
+  if (typeof args === 'string') return fail(args.endsWith('?') ? args : `${args}; see ${name.split(' ').slice(0, 2).join(' ')} --help`);
   if (args.help) {
     out.write(`${usage}\n`);
     return 0;
   }
-  if (args.positional.length !== 1 || args.positional[0].trim() === '') {
-    return fail(args.positional.length === 0 ? 'missing <service>: give the service name (the ServiceName of its metrics)' : `expected one <service>, got ${args.positional.length}: ${args.positional.join(' ')}`);
+  const stack = args.values.get('stack');
+  if (stack !== undefined && args.positional.length > 0) {
+    return fail(`give the service as <service> or find it with --stack ${stack}, not both (with --stack, choose among several with --service)`);
+  }
+  if (stack === undefined && args.values.has('service')) return fail('--service chooses among the services of a stack: give it with --stack <name>, or give the service name as <service>');
+  if (stack === undefined && (args.positional.length !== 1 || args.positional[0].trim() === '')) {
+    return fail(args.positional.length === 0
+      ? 'missing <service>: give the service name (the ServiceName of its metrics), or --stack <name> to find it from its stack'
+      : `expected one <service>, got ${args.positional.length}: ${args.positional.join(' ')}`);
   }
   if (name.endsWith('start')) {
     if (!args.values.has('for')) return fail('missing --for <duration>, e.g. --for 30m');
@@ -188,9 +144,19 @@ export async function runOps(argv: readonly string[], env: NodeJS.ProcessEnv, ou
     if (typeof minutes === 'string') return fail(minutes);
   }
   try {
-    return await command.run(args, args.positional[0], clients(args.aws), io);
+    const aws = clients(args.aws);
+    let service = args.positional[0];
+    if (stack !== undefined) {
+      const found = await findStackService(aws.cloudformation, stack, args.values.get('service'));
+      service = found.serviceName;
+      if (!args.json) err.write(`(service ${service} of the stack ${stack}${found.url ? `, MCP URL ${found.url}` : ''})\n`);
+    }
+    return await command.run(args, service, aws, io);
   } catch (e) {
-    if (e instanceof AwsCallError || e instanceof ServiceNotFoundError || e instanceof CanaryError) return fail(e.message);
+    if (e instanceof AwsCallError || e instanceof ServiceNotFoundError || e instanceof CanaryError || e instanceof StackServiceError) return fail(e.message);
     return fail(`unexpected error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
   }
 }
+
+export { CredentialsError, signingCredentials } from './credentials';
+export type { SigningCredentials } from './credentials';

@@ -3,6 +3,7 @@
  * name, the AWS settings every command shares, and each command's own flags. Pure.
  */
 import type { AwsSettings } from './aws';
+import { didYouMean } from '../suggest';
 import { DEFAULT_METRIC_NAMESPACE } from '../../../src/contract/canary-env';
 import { MAINTENANCE_MAX_MINUTES } from '../../../src/contract/operations';
 
@@ -11,6 +12,11 @@ export const AWS_FLAGS_HELP = `AWS options (the standard AWS configuration appli
   --region <region>       AWS region (default: AWS_REGION, then the profile's region).
   --profile <name>        Named profile of ~/.aws/config (default: AWS_PROFILE).
   --endpoint-url <url>    Send the AWS calls to this endpoint (default: AWS_ENDPOINT_URL).`;
+
+/** The flags that find a service from its stack, shared by every command. */
+export const STACK_FLAGS_HELP = `  --stack <name>          Find the service from this CloudFormation stack's outputs instead of
+                          naming it (the outputs cdk deploy printed; needs cloudformation:DescribeStacks).
+  --service <name>        With --stack: the service to use when the stack has several.`;
 
 /** A parsed command line of an operator command. */
 export interface OpsArgs {
@@ -23,7 +29,7 @@ export interface OpsArgs {
   readonly values: ReadonlyMap<string, string>;
 }
 
-const SHARED = ['region', 'profile', 'endpoint-url', 'namespace'];
+const SHARED = ['region', 'profile', 'endpoint-url', 'namespace', 'stack', 'service'];
 
 /**
  * Parses the arguments after the command words.
@@ -47,7 +53,7 @@ export function parseOpsArgs(argv: readonly string[], env: NodeJS.ProcessEnv, ex
       positional.push(arg);
     } else {
       const [flag, inline] = arg.includes('=') ? [arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg.slice(2), undefined];
-      if (!accepted.has(flag)) return `unknown option --${flag}`;
+      if (!accepted.has(flag)) return `unknown option --${flag}${didYouMean(flag, [...accepted, 'json', 'help'].map((f) => `--${f}`), false)}`;
       const value = inline ?? argv[++i];
       if (value === undefined || value === '') return `--${flag} needs a value`;
       if (values.has(flag)) return `--${flag} is given twice; give it once`;
