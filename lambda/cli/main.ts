@@ -14,17 +14,22 @@ import { formatHuman, jsonLine } from './format';
 import { OPS_COMMANDS } from './ops/usage';
 import { probe } from '../probe';
 
-/** The operator commands' bundle, next to this one in assets/ (see .projenrc.ts). */
-const OPS_BUNDLE = path.join(__dirname, '..', 'ops', 'index', 'index.js');
+/** Whether this runs as the bundle in assets/lambda/cli/main/ (else from source, under ts-node). */
+const BUNDLED = !__filename.endsWith('.ts');
 
-/** Loads the operator commands and the AWS SDK (only now: a probe without AWS never pays for them). */
+/**
+ * Loads the operator commands and the AWS SDK, only now: a probe without AWS never pays for
+ * them. Bundled, they are the bundle next to this one (assets/lambda/cli/ops/index/, see
+ * .projenrc.ts); a require esbuild cannot follow keeps them out of this bundle.
+ */
 function loadOps(): typeof import('./ops') {
-  return createRequire(__filename)(OPS_BUNDLE) as typeof import('./ops');
+  const ops = BUNDLED ? path.join(__dirname, '..', 'ops', 'index', 'index.js') : './ops';
+  return createRequire(__filename)(ops) as typeof import('./ops');
 }
 
-/** The package's version, from the package.json four levels above the bundle (assets/lambda/cli/main/). */
+/** The package's version, from its package.json (four levels above the bundle, two above the source). */
 function version(): string {
-  const file = path.join(__dirname, '..', '..', '..', '..', 'package.json');
+  const file = path.join(__dirname, ...Array<string>(BUNDLED ? 4 : 2).fill('..'), 'package.json');
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
 }
 

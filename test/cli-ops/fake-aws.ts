@@ -2,7 +2,8 @@
  * A loopback fake of the AWS endpoints the operator commands call, speaking the wire protocols
  * the real SDK clients use: CloudWatch over AWS JSON 1.0 (`X-Amz-Target:
  * GraniteServiceVersion20100801.<Op>`, query-compatible errors in `x-amzn-query-error`, gzip
- * bodies for large PutMetricData) and Lambda over REST-JSON. A small metric store answers
+ * bodies for large PutMetricData), Lambda over REST-JSON, and CloudFormation over the AWS query
+ * protocol (form-encoded `Action=DescribeStacks`, XML answers). A small metric store answers
  * PutMetricData, GetMetricData (MetricStat queries), ListMetrics; alarms are set by the test.
  * Every request is recorded; a test may script an answer per call to inject errors.
  */
@@ -12,8 +13,8 @@ import { gunzipSync } from 'node:zlib';
 
 /** A recorded request. */
 export interface FakeRequest {
-  readonly service: 'cloudwatch' | 'lambda';
-  /** CloudWatch operation (`PutMetricData`) or Lambda `METHOD /path`. */
+  readonly service: 'cloudwatch' | 'lambda' | 'cloudformation';
+  /** CloudWatch or CloudFormation operation (`PutMetricData`, `DescribeStacks`) or Lambda `METHOD /path`. */
   readonly operation: string;
   readonly headers: http.IncomingHttpHeaders;
   readonly body: string;
@@ -50,6 +51,12 @@ export interface FakeFunction {
   readonly invoke?: (payload: string) => { payload: unknown; functionError?: string; log?: string };
 }
 
+/** A fake CloudFormation stack: its name and outputs. */
+export interface FakeStack {
+  readonly StackName: string;
+  readonly Outputs: ReadonlyArray<{ readonly OutputKey: string; readonly OutputValue: string }>;
+}
+
 /** The fake. */
 export interface FakeAws {
   readonly endpoint: string;
@@ -58,6 +65,8 @@ export interface FakeAws {
   metricAlarms: Array<Record<string, unknown>>;
   compositeAlarms: Array<Record<string, unknown>>;
   functions: FakeFunction[];
+  /** Stacks DescribeStacks answers for. */
+  stacks: FakeStack[];
   /** Page sizes: DescribeAlarms records, ListMetrics metrics, GetMetricData datapoints, ListFunctions functions. */
   pageSize: { describeAlarms: number; listMetrics: number; getMetricData: number; listFunctions: number };
   /** Answers to use first, by operation, in order (then the store answers). */
@@ -111,6 +120,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     metricAlarms: [],
     compositeAlarms: [],
     functions: [],
+    stacks: [],
     pageSize: { describeAlarms: 100, listMetrics: 500, getMetricData: 100_800, listFunctions: 50 },
     script: new Map(),
     calls: (operation) => requests.filter((r) => r.service === 'cloudwatch' && r.operation === operation).map((r) => r.input!),
@@ -226,6 +236,25 @@ export async function startFakeAws(): Promise<FakeAws> {
     return lambdaError(404, 'UnknownOperationException', `fake: no route ${method} ${url.pathname}`);
   };
 
+  const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  /** CloudFormation's query protocol: form-encoded input, XML output and errors. */
+  const cloudformation = (form: URLSearchParams): FakeAnswer & { body: string } => {
+    const ns = 'http://cloudformation.amazonaws.com/doc/2010-05-15/';
+    const stack = fake.stacks.find((st) => st.StackName === form.get('StackName'));
+    if (form.get('Action') !== 'DescribeStacks' || !stack) {
+      const message = stack ? `fake: unsupported action ${form.get('Action')}` : `Stack with id ${form.get('StackName')} does not exist`;
+      return { status: 400, body: `<ErrorResponse xmlns="${ns}"><Error><Type>Sender</Type><Code>ValidationError</Code><Message>${xml(message)}</Message></Error><RequestId>fake</RequestId></ErrorResponse>` };
+    }
+    const outputs = stack.Outputs.map((o) => `<member><OutputKey>${xml(o.OutputKey)}</OutputKey><OutputValue>${xml(o.OutputValue)}</OutputValue></member>`).join('');
+    return {
+      status: 200,
+      body: `<DescribeStacksResponse xmlns="${ns}"><DescribeStacksResult><Stacks><member><StackName>${xml(stack.StackName)}</StackName>`
+        + `<StackId>arn:aws:cloudformation:us-east-1:123456789012:stack/${xml(stack.StackName)}/fake</StackId><CreationTime>2026-01-01T00:00:00Z</CreationTime>`
+        + `<StackStatus>CREATE_COMPLETE</StackStatus><Outputs>${outputs}</Outputs></member></Stacks></DescribeStacksResult>`
+        + '<ResponseMetadata><RequestId>fake</RequestId></ResponseMetadata></DescribeStacksResponse>',
+    };
+  };
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -235,6 +264,14 @@ export async function startFakeAws(): Promise<FakeAws> {
       const body = raw.toString('utf8');
       const target = req.headers['x-amz-target'];
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+        const form = new URLSearchParams(body);
+        requests.push({ service: 'cloudformation', operation: form.get('Action') ?? '', headers: req.headers, body, input: Object.fromEntries(form), url: req.url ?? '' });
+        const answer = cloudformation(form);
+        res.writeHead(answer.status, { 'content-type': 'text/xml' });
+        res.end(answer.body);
+        return;
+      }
       const isCloudWatch = typeof target === 'string';
       const operation = isCloudWatch ? target.split('.').pop()! : `${req.method} ${url.pathname}`;
       const input = isCloudWatch && body ? (JSON.parse(body) as Record<string, unknown>) : undefined;

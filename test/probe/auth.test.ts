@@ -4,33 +4,14 @@
  */
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
-import { sendJson, startScripted, startServer } from './fixtures/http-server';
+import { startScripted, startServer } from './fixtures/http-server';
+import { signatureCheckingServer, verifiesSigV4 } from './fixtures/signing';
 import { probe } from '../../lambda/probe';
-import { signRequest } from '../../lambda/probe/sigv4';
 import { sigV4aSigningInput } from '../../lambda/probe/sigv4a';
 
 /** SigV4a test credentials; their public key is aws-c-auth's published one (fixtures/sigv4a/get-vanilla). */
 const SIGV4A_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN' };
-
-/**
- * A scripted MCP server that checks every request with `valid` (as AWS checks a signature) and
- * answers 403 to one that fails; `verdicts` collects each request's result.
- */
-function signatureCheckingServer(valid: (req: IncomingMessage, headers: Record<string, string>, body: string) => boolean, verdicts: boolean[]) {
-  return startScripted({
-    '*': (_m, res, req, body) => {
-      const ok = valid(req, req.headers as Record<string, string>, body);
-      verdicts.push(ok);
-      if (!ok) {
-        sendJson(res, 403, { message: 'The request signature we calculated does not match the signature you provided.' });
-        return true;
-      }
-      return false;
-    },
-  });
-}
 
 /**
  * Verifies a received request's SigV4a signature as AWS does: the canonical request re-computed
@@ -98,24 +79,7 @@ describe('probe authentication', () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN' };
     const verdicts: boolean[] = [];
     // Re-sign what arrived (its signed headers, body and date) and compare, as AWS does.
-    const server = await signatureCheckingServer((req, headers, body) => {
-      const d = headers['x-amz-date'];
-      const date = new Date(Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15)));
-      const signed = /SignedHeaders=([^,]+)/.exec(headers.authorization ?? '')?.[1].split(';') ?? [];
-      const own = ['host', 'x-amz-date', 'x-amz-content-sha256', 'x-amz-security-token'];
-      const toSign = Object.fromEntries(signed.filter((h) => !own.includes(h)).map((h) => [h, headers[h]]));
-      const expected = signRequest({
-        method: req.method!,
-        url: new URL(req.url!, `http://${headers.host}`),
-        headers: { ...toSign, host: headers.host },
-        body,
-        region: 'eu-west-1',
-        service: 'lambda',
-        credentials,
-        date,
-      });
-      return expected.authorization === headers.authorization && headers['x-amz-security-token'] === credentials.sessionToken;
-    }, verdicts);
+    const server = await signatureCheckingServer(verifiesSigV4(credentials, 'eu-west-1'), verdicts);
     try {
       const res = await probe({ url: server.url, sigv4: { region: 'eu-west-1', credentials } });
       expect(res.ok).toBe(true);

@@ -73,7 +73,8 @@ describe('parseArgs', () => {
 
   test.each([
     [[], /missing <url>/],
-    [['a', 'b'], /expected one <url>, got 2/],
+    [['http://h/mcp', 'b'], /expected one <url>, got 2/],
+    [['a', 'b'], /unknown command "a": the commands are status, maintenance, canary/],
     [['u', '--bogus'], /unknown option --bogus/],
     [['http://h/mcp', '--timeout'], /--timeout needs a value/],
     [['http://h/mcp', '--timeout', '0'], /--timeout "0" must be a whole number/],
@@ -86,13 +87,12 @@ describe('parseArgs', () => {
     [['http://h/mcp', '--bearer-env', 'UNSET_VAR_X'], /UNSET_VAR_X is unset or empty/],
     [['http://h/mcp', '--transport', 'grpc'], /--transport "grpc" is unknown/],
     [['http://h/mcp', '--expect-hash', 'abc'], /is not a tools hash/],
-    [['http://h/mcp', '--sigv4', 'us-east-1'], /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
     [['http://h/mcp', '--sigv4', 'Mars'], /sigv4.region "Mars" is not an AWS region/],
     [['http://h/mcp', '--sigv4a', 'Mars'], /--sigv4a "Mars" is not a Region set: give '\*' \(quoted, so the shell does not expand it\) for every Region, or Region names separated by commas/],
     [['http://h/mcp', '--sigv4a', 'README.md'], /--sigv4a "README.md" is not a Region set/],
     [['http://h/mcp', '--sigv4a', 'us-east-1,'], /--sigv4a "us-east-1," is not a Region set/],
     [['http://h/mcp', '--sigv4a', '*', '--sigv4', 'us-east-1'], /--sigv4 and --sigv4a are both given: give --sigv4 <region> .* or --sigv4a '\*'/],
-    [['http://h/mcp', '--sigv4a', '*'], /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY/],
+    [['http://h/mcp', '--profile', 'dev'], /--profile names the AWS credentials to sign with/],
     [['http://h/mcp', '--sigv4a'], /--sigv4a needs a value/],
     [['ftp://h/mcp'], /only http:\/\/ and https:\/\/ are supported/],
     [['not a url'], /is not a valid URL/],
@@ -103,7 +103,7 @@ describe('parseArgs', () => {
   });
 
   test('the usage text documents every flag', () => {
-    for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--transport', '--help']) {
+    for (const flag of ['--json', '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--profile', '--transport', '--help', '--version']) {
       expect(USAGE).toContain(flag);
     }
   });
@@ -180,7 +180,7 @@ describe('the mcp-probe binary', () => {
       const result = JSON.parse(run.stdout);
       expect(Object.keys(result).sort()).toEqual([
         'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
-        'protocolVersion', 'server', 'timings', 'toolCount', 'tools', 'toolsHash',
+        'protocolVersion', 'server', 'timings', 'toolCount', 'toolResult', 'tools', 'toolsHash',
       ]);
       expect(Object.keys(result.timings).sort()).toEqual(['connectMs', 'handshakeMs', 'tlsMs', 'toolCallMs', 'toolsListMs', 'totalMs']);
       expect(result).toMatchObject({ ok: true, failureClass: 'OK', era: 'modern', toolCount: 4 });
