@@ -10,10 +10,12 @@
  *   list, and the peak memory (RSS) of a process that only probes it;
  *
  * plus a minimal client (the same requests, answers parsed, tools hashed: the floor under any
- * client), and the size and cold load time of the probe bundle against an SDK-based equivalent.
+ * client), the size and cold load time of the probe bundle against an SDK-based equivalent, and
+ * whole processes as a user runs them: `mcp-probe <url>` against a Node.js script that does the
+ * same with the SDK 1.x Client, and an empty `node -e 0`.
  * Prints medians and ratios; asserts nothing (figures depend on the machine).
  */
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -30,6 +32,8 @@ const OUT = path.join(ROOT, '.bench');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
 const WARMUP = 20;
 const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 15);
+/** Runs of each whole process (`mcp-probe`, the SDK client script, `node -e 0`). */
+const PROCESS_RUNS = Number(process.env.BENCH_PROCESS_RUNS ?? 21);
 /** Rounds against the 1,000-tool server (each moves about 2 MB). */
 const LARGE_ROUNDS = Number(process.env.BENCH_LARGE_ROUNDS ?? 40);
 /** Probe runs of the memory measurement, in one fresh process. */
@@ -330,7 +334,7 @@ async function roundTrips(): Promise<Record<string, number>> {
       ['probeLarge', () => probeOnce(urls.large, 'auto')],
       ['bareLarge', async () => (await bareModern(urls.large)).ms],
     ]);
-    return { ...legacy, ...modern, ...large, ...await hashing(urls.large), ...peakMemory(urls.large) };
+    return { ...legacy, ...modern, ...large, ...await hashing(urls.large), ...peakMemory(urls.large), ...await processes(urls.legacy) };
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.send('stop');
@@ -382,6 +386,58 @@ function peakMemory(url: URL): Record<string, number> {
   return { largeRssBeforeMb: out.before / 2 ** 20, largeRssPeakMb: out.peak / 2 ** 20 };
 }
 
+/** Milliseconds of one whole Node.js process, spawn to exit; it must exit 0. */
+function processMs(args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = now();
+    execFile(process.execPath, args, { cwd: ROOT, timeout: 30_000 }, (error) => (error ? reject(error) : resolve(now() - started)));
+  });
+}
+
+/**
+ * Whole processes against the legacy server, interleaved, medians: `mcp-probe <url>` as a user
+ * runs it (bin/mcp-probe and its bundle: start-up, module loading, the probe, exit), a script that
+ * does the same with the SDK 1.x Client from node_modules, and an empty `node -e 0` (the floor).
+ */
+async function processes(url: URL): Promise<Record<string, number>> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const script = path.join(OUT, 'sdk-client-script.js');
+  fs.writeFileSync(script, [
+    "const { Client } = require('@modelcontextprotocol/sdk/client/index.js');",
+    "const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');",
+    '(async () => {',
+    '  const transport = new StreamableHTTPClientTransport(new URL(process.argv[2]));',
+    "  const client = new Client({ name: 'bench', version: '1' });",
+    '  await client.connect(transport);',
+    '  await client.listTools();',
+    '  await transport.terminateSession();',
+    '  await client.close();',
+    '})();',
+  ].join('\n'));
+  const bin = path.join(ROOT, 'bin', 'mcp-probe');
+  const runs = await interleavedProcesses(PROCESS_RUNS, [
+    ['mcpProbeProcess', () => processMs([bin, url.toString()])],
+    ['sdkScriptProcess', () => processMs([script, url.toString()])],
+    ['emptyProcess', () => processMs(['-e', '0'])],
+  ]);
+  return runs;
+}
+
+/** Like {@link interleaved}, without warm-up or CPU figures: each run is a fresh process anyway. */
+async function interleavedProcesses(rounds: number, contenders: Array<[string, () => Promise<number>]>): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(contenders.map(([name]) => [name, []]));
+  const random = seeded(0x70726f63);
+  const order = [...contenders];
+  for (let i = 0; i < rounds; i++) {
+    for (let k = order.length - 1; k > 0; k--) {
+      const j = Math.floor(random() * (k + 1));
+      [order[k], order[j]] = [order[j], order[k]];
+    }
+    for (const [name, run] of order) samples[name].push(await run());
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
 async function bundle(name: string, contents: string): Promise<string> {
   const outfile = path.join(OUT, `${name}.js`);
   await esbuild.build({
@@ -415,10 +471,12 @@ async function bundles(): Promise<Record<string, number>> {
     "export { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';",
   ].join('\n'));
   const cliFile = path.join(ROOT, 'assets', 'lambda', 'cli', 'main', 'index.js');
+  const opsFile = path.join(ROOT, 'assets', 'lambda', 'cli', 'ops', 'index', 'index.js');
   return {
     probeBytes: fs.statSync(probeFile).size,
     sdkBytes: fs.statSync(sdkFile).size,
     cliBytes: fs.existsSync(cliFile) ? fs.statSync(cliFile).size : NaN,
+    cliOpsBytes: fs.existsSync(opsFile) ? fs.statSync(opsFile).size : NaN,
     probeLoadMs: coldLoad(probeFile),
     sdkLoadMs: coldLoad(sdkFile),
   };
@@ -467,8 +525,15 @@ async function main(): Promise<void> {
     `tools hash / JSON.parse (2 MB list):          ${f(rt.largeHashMs / rt.largeParseMs)}x   (stringify + sha256 alone: ${f(rt.largePlainHashMs / rt.largeParseMs)}x)`,
     `probe (legacy) / SDK client:                  ${f(rt.probeLegacy / rt.sdkClient)}x   (goal: < 1, faster)`,
     '',
+    `Whole processes against the legacy server (${PROCESS_RUNS} runs each, interleaved, medians; spawn to exit)`,
+    `  mcp-probe <url> (bin/mcp-probe, auto mode)                                   ${f(rt.mcpProbeProcess)} ms`,
+    `  SDK 1.x Client script (node_modules, connect + listTools + terminateSession)  ${f(rt.sdkScriptProcess)} ms`,
+    `  node -e 0 (an empty process)                                                 ${f(rt.emptyProcess)} ms`,
+    `mcp-probe process / SDK client script:        ${f(rt.mcpProbeProcess / rt.sdkScriptProcess)}x   (goal: <= 0.30)`,
+    `mcp-probe process / node -e 0:                ${f(rt.mcpProbeProcess / rt.emptyProcess)}x`,
+    '',
     `probe bundle (minified, with SigV4 and SigV4a): ${kb(b.probeBytes)}   (goal: < 60 KB)`,
-    `mcp-probe CLI bundle (assets/):       ${kb(b.cliBytes)}`,
+    `mcp-probe CLI main bundle (assets/):  ${kb(b.cliBytes)}   (operations bundle with the AWS SDK, loaded only by status/maintenance/canary/--sigv4: ${kb(b.cliOpsBytes)})`,
     `SDK 1.x client bundle (minified):     ${kb(b.sdkBytes)}   -> probe is ${f(b.sdkBytes / b.probeBytes)}x smaller`,
     `cold load, probe bundle:              ${f(b.probeLoadMs)} ms`,
     `cold load, SDK client bundle:         ${f(b.sdkLoadMs)} ms   -> probe loads ${f(b.sdkLoadMs / b.probeLoadMs)}x faster`,

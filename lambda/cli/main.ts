@@ -13,6 +13,7 @@ import { parseArgs, USAGE } from './args';
 import { formatHuman, jsonLine } from './format';
 import { OPS_COMMANDS } from './ops/usage';
 import { probe } from '../probe';
+import { credentialsFromEnv, type AwsCredentials } from '../probe/sigv4';
 
 /** Whether this runs as the bundle in assets/lambda/cli/main/ (else from source, under ts-node). */
 const BUNDLED = !__filename.endsWith('.ts');
@@ -33,6 +34,27 @@ function version(): string {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string }).version ?? 'unknown';
 }
 
+/**
+ * The credentials `--sigv4`/`--sigv4a` sign with, in the order of the AWS SDK's default chain:
+ * the environment's keys first, unless a profile is named (`--profile`, AWS_PROFILE: the SDK's
+ * chain then skips them too), without loading the SDK; otherwise the SDK's chain (profiles,
+ * SSO, config files, container and instance credentials), loaded only now.
+ *
+ * @returns the credentials, or why there are none
+ */
+async function signingCredentials(profile: string | undefined, env: NodeJS.ProcessEnv): Promise<AwsCredentials | string> {
+  const named = profile ?? (env.AWS_PROFILE || undefined);
+  const fromEnv = named === undefined ? credentialsFromEnv(env) : undefined;
+  if (fromEnv) return fromEnv;
+  const ops = loadOps();
+  try {
+    return await ops.signingCredentials(named, profile === undefined && named !== undefined ? 'AWS_PROFILE' : '--profile');
+  } catch (e) {
+    if (e instanceof ops.CredentialsError) return e.message;
+    throw e;
+  }
+}
+
 /** Runs the CLI and resolves with its exit status. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if ((OPS_COMMANDS as readonly string[]).includes(argv[0])) return loadOps().runOps(argv, env, out, err);
@@ -51,14 +73,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
   }
   const options = parsed.options;
   if (options.sigv4) {
-    const ops = loadOps();
-    try {
-      options.sigv4 = { ...options.sigv4, credentials: await ops.signingCredentials(parsed.profile) };
-    } catch (e) {
-      if (!(e instanceof ops.CredentialsError)) throw e;
-      err.write(`mcp-probe: ${options.sigv4.algorithm === 'sigv4a' ? '--sigv4a' : '--sigv4'}: ${e.message}\n`);
+    const credentials = await signingCredentials(parsed.profile, env);
+    if (typeof credentials === 'string') {
+      err.write(`mcp-probe: ${options.sigv4.algorithm === 'sigv4a' ? '--sigv4a' : '--sigv4'}: ${credentials}\n`);
       return 2;
     }
+    options.sigv4 = { ...options.sigv4, credentials };
   }
   const result = await probe(options);
   out.write(parsed.json ? `${jsonLine(result)}\n` : formatHuman(options.url, result));

@@ -24,10 +24,12 @@ async function probeServer(server: TestServer, options: Partial<ProbeOptions> = 
 function record(res: ProbeResult): ProbeResult {
   produced.add(res.failureClass);
   // Every result, whatever the failure, is a complete contract object with a one-line message.
-  expect(Object.keys(res).sort()).toEqual([
+  // toolResult is there only when the sentinel tool answered with a result.
+  expect(Object.keys(res).filter((k) => k !== 'toolResult').sort()).toEqual([
     'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
     'protocolVersion', 'server', 'timings', 'toolCount', 'tools', 'toolsHash',
   ]);
+  if (res.toolResult) expect(Object.keys(res.toolResult).sort()).toEqual(['isError', 'text', 'totalChars', 'truncated']);
   expect(res.message).not.toMatch(/\n/);
   expect(res.ok).toBe(res.failureClass === 'OK');
   return res;

@@ -29,9 +29,10 @@ export class CredentialsError extends Error {
  * Resolves credentials from the default chain.
  *
  * @param profile the profile to use @default - AWS_PROFILE, then the default profile and the rest of the chain
+ * @param source where the profile's name came from, for the message @default '--profile'
  * @throws CredentialsError when the chain yields none
  */
-export async function signingCredentials(profile?: string): Promise<SigningCredentials> {
+export async function signingCredentials(profile?: string, source = '--profile'): Promise<SigningCredentials> {
   // The SDK warns about Node 20 on stderr at first use; the CLI's stderr is for its own messages.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
@@ -39,7 +40,7 @@ export async function signingCredentials(profile?: string): Promise<SigningCrede
     return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
   } catch (error) {
     const detail = oneLine(error instanceof Error ? error.message : String(error), [], 240);
-    const where = profile !== undefined ? `the profile ${JSON.stringify(profile)} (--profile)` : process.env.AWS_PROFILE ? `the profile ${JSON.stringify(process.env.AWS_PROFILE)} (AWS_PROFILE)` : 'the default AWS credential chain';
+    const where = profile !== undefined ? `the profile ${JSON.stringify(profile)} (${source})` : 'the default AWS credential chain';
     throw new CredentialsError(`no AWS credentials to sign with from ${where} (${detail}): `
       + 'run aws sso login or aws configure for that profile, give another with --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
   }
