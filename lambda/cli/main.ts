@@ -11,8 +11,8 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { parseArgs, USAGE } from './args';
 import { formatHuman, jsonLine } from './format';
-import { OPS_COMMANDS } from './ops/usage';
 import { probe } from '../probe';
+import { OPS_COMMANDS } from './ops/usage';
 import { credentialsFromEnv, type AwsCredentials } from '../probe/sigv4';
 
 /** Whether this runs as the bundle in assets/lambda/cli/main/ (else from source, under ts-node). */

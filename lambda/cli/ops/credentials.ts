@@ -37,7 +37,8 @@ export async function signingCredentials(profile?: string, source = '--profile')
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   try {
     const found = await defaultProvider(profile !== undefined ? { profile } : {})();
-    return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
+    const { accessKeyId, secretAccessKey, sessionToken } = found;
+    return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
   } catch (error) {
     const detail = oneLine(error instanceof Error ? error.message : String(error), [], 240);
     const where = profile !== undefined ? `the profile ${JSON.stringify(profile)} (${source})` : 'the default AWS credential chain';

@@ -132,7 +132,9 @@ export async function runOps(argv: readonly string[], env: NodeJS.ProcessEnv, ou
   if (stack !== undefined && args.positional.length > 0) {
     return fail(`give the service as <service> or find it with --stack ${stack}, not both (with --stack, choose among several with --service)`);
   }
-  if (stack === undefined && args.values.has('service')) return fail('--service chooses among the services of a stack: give it with --stack <name>, or give the service name as <service>');
+  if (stack === undefined && args.values.has('service')) {
+    return fail('--service chooses among the services of a stack: give it with --stack <name>, or give the service name as <service>');
+  }
   if (stack === undefined && (args.positional.length !== 1 || args.positional[0].trim() === '')) {
     return fail(args.positional.length === 0
       ? 'missing <service>: give the service name (the ServiceName of its metrics), or --stack <name> to find it from its stack'
@@ -153,7 +155,8 @@ export async function runOps(argv: readonly string[], env: NodeJS.ProcessEnv, ou
     }
     return await command.run(args, service, aws, io);
   } catch (e) {
-    if (e instanceof AwsCallError || e instanceof ServiceNotFoundError || e instanceof CanaryError || e instanceof StackServiceError) return fail(e.message);
+    const known = [AwsCallError, ServiceNotFoundError, CanaryError, StackServiceError];
+    if (known.some((type) => e instanceof type)) return fail((e as Error).message);
     return fail(`unexpected error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
   }
 }

@@ -3,9 +3,9 @@
  * name, the AWS settings every command shares, and each command's own flags. Pure.
  */
 import type { AwsSettings } from './aws';
-import { didYouMean } from '../suggest';
 import { DEFAULT_METRIC_NAMESPACE } from '../../../src/contract/canary-env';
 import { MAINTENANCE_MAX_MINUTES } from '../../../src/contract/operations';
+import { didYouMean } from '../suggest';
 
 /** Flags that take a value, shared by every command. */
 export const AWS_FLAGS_HELP = `AWS options (the standard AWS configuration applies when they are not given):

@@ -40,7 +40,12 @@ export function servicesOfOutputs(outputs: readonly Output[]): StackService[] {
   }
   return [...byPrefix.entries()]
     .filter(([, e]) => e.serviceName !== undefined)
-    .map(([prefix, e]) => ({ prefix, serviceName: e.serviceName!, ...(e.url ? { url: e.url } : {}), ...(e.healthAlarm ? { healthAlarm: e.healthAlarm } : {}) }));
+    .map(([prefix, e]) => ({
+      prefix,
+      serviceName: e.serviceName!,
+      ...(e.url ? { url: e.url } : {}),
+      ...(e.healthAlarm ? { healthAlarm: e.healthAlarm } : {}),
+    }));
 }
 
 /**
