@@ -37,7 +37,7 @@ const REASONS = {
   pullImage: 'ecr:GetAuthorizationToken, which the role needs to pull the image from ECR, supports no resource-level permissions.',
   xray: 'The X-Ray write actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions.',
   publicLoadBalancer: 'The load balancer is internet-facing on purpose: MCP clients reach it on its listener port only; the tasks admit the load balancer only.',
-  internalLoadBalancer: 'The load balancer is internal: 0.0.0.0/0 on its listener port is reachable only from the VPC and networks connected to it; the tasks admit the load balancer only.',
+  internalLoadBalancer: 'The load balancer is internal and admits the VPC\'s CIDR block on its listener port (a CloudFormation reference cdk-nag cannot evaluate, so it reports it as open); the tasks admit the load balancer only.',
   accessLogs: 'Load balancer access logs are opt-in (accessLogBucket, which needs a concrete region); with a bucket this finding is gone.',
   environment: 'The container\'s environment is plain configuration (PORT and the environment prop); secrets go through the secrets prop, and names that look like secrets raise cdk-mcp:secretInEnvironment.',
   expressInfrastructure: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
@@ -107,7 +107,7 @@ export class McpNagAcknowledgements {
     acks.push(...wildcardResource(service.executionRole, REASONS.pullImage));
     const internal = resolvedProperty(service.loadBalancer, (lb) => lb.scheme) === 'internal';
     for (const group of service.loadBalancer.connections.securityGroups) {
-      if (opensToTheWorld(group)) acks.push(acknowledge(group, 'AwsSolutions-EC23', internal ? REASONS.internalLoadBalancer : REASONS.publicLoadBalancer));
+      if (admitsTheWorldOrUnknown(group)) acks.push(acknowledge(group, 'AwsSolutions-EC23', internal ? REASONS.internalLoadBalancer : REASONS.publicLoadBalancer));
     }
     const attributes: any[] = resolvedProperty(service.loadBalancer, (lb) => lb.loadBalancerAttributes) ?? [];
     if (!attributes.some((a) => a.key === 'access_logs.s3.enabled' && a.value === 'true')) {
@@ -180,9 +180,14 @@ function wildcardResource(role: iam.IRole | undefined, reason: string): McpNagAc
   return [acknowledge(role, WILDCARD_RESOURCE, reason)];
 }
 
-/** Whether a security group of this app admits 0.0.0.0/0 or ::/0 (cdk-nag's EC23). */
-function opensToTheWorld(group: ec2.ISecurityGroup): boolean {
+/**
+ * Whether cdk-nag's EC23 reports a security group of this app: an ingress rule from 0.0.0.0/0 or
+ * ::/0, or from a CIDR that is a CloudFormation reference (such as a VPC's `CidrBlock`), which the
+ * rule cannot evaluate and reports too.
+ */
+function admitsTheWorldOrUnknown(group: ec2.ISecurityGroup): boolean {
   if (!(group instanceof ec2.SecurityGroup)) return false;
   const ingress: any[] = resolvedProperty(group, (sg) => sg.securityGroupIngress) ?? [];
-  return ingress.some((rule) => rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0');
+  return ingress.some((rule) => rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0'
+    || (rule.cidrIp !== undefined && typeof rule.cidrIp !== 'string'));
 }
