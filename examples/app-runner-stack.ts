@@ -1,8 +1,8 @@
 import * as path from 'path';
-import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { McpAppRunnerImage, McpAppRunnerService, McpSessionMode } from '../src';
+import { McpAppRunnerImage, McpAppRunnerService, McpNagAcknowledgements, McpSessionMode } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the
@@ -16,16 +16,12 @@ const EXAMPLE_TOOLS = ['echo', 'get_time', 'health'];
 
 /** Acknowledgements both example stacks share, each with its reason. */
 function acknowledgeExampleFindings(service: McpAppRunnerService): void {
+  // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+  McpNagAcknowledgements.acknowledgeAppRunnerService(service);
   Annotations.of(service).acknowledgeWarning(
     'cdk-mcp:appRunnerClosedToNewCustomers',
     'This example is for accounts that already use App Runner; new accounts deploy examples/fargate-app.ts instead.',
   );
-  if (service.accessRole) {
-    Validations.of(service.accessRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ecr:GetAuthorizationToken, which the access role needs to pull the image from ECR, has no resource-level permissions.',
-    });
-  }
 }
 
 /**
@@ -48,12 +44,6 @@ export class McpAppRunnerExampleStack extends Stack {
       maxInstances: 5,
       canaryExpectedTools: EXAMPLE_TOOLS,
       canarySentinelTool: 'health',
-    });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
     acknowledgeExampleFindings(this.service);
   }
@@ -87,17 +77,7 @@ export class McpAppRunnerStatefulExampleStack extends Stack {
       canaryExpectedTools: EXAMPLE_TOOLS,
       canarySentinelTool: 'health',
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
     acknowledgeExampleFindings(this.service);
-    Validations.of(this.service.instanceRole).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'The X-Ray write actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) have no resource-level permissions.',
-    });
     Annotations.of(this.service).acknowledgeWarning(
       'cdk-mcp:appRunnerStatefulSessions',
       'The example shows the stateful variant on purpose: one instance, sessions lost on deploys, clients re-initialize.',

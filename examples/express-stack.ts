@@ -1,22 +1,10 @@
-import { Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import { EXAMPLE_SERVER_CONTEXT } from './fargate-stack';
 import { PYTHON_SERVER_CONTEXT } from './lambda-stack';
-import { McpExpressService } from '../src';
-
-/** The cdk-nag findings on the roles every Express Mode service has, acknowledged with their reasons. */
-function acknowledgeExpressRoles(service: McpExpressService): void {
-  Validations.of(service.infrastructureRole).acknowledge({
-    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]',
-    reason: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
-  });
-  Validations.of(service.executionRole).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, has no resource-level permissions.',
-  });
-}
+import { McpExpressService, McpNagAcknowledgements } from '../src';
 
 /**
  * The example MCP server as a stateless service on ECS Express Mode: two to six tasks scaling on
@@ -39,13 +27,8 @@ export class McpExpressExampleStack extends Stack {
       canaryExpectedTools: ['echo', 'get_time', 'health'],
       canarySentinelTool: 'health',
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
-    acknowledgeExpressRoles(this.service);
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeExpressService(this.service);
   }
 }
 
@@ -67,6 +50,7 @@ export class McpExpressPythonExampleStack extends Stack {
       canaryExpectedTools: ['echo', 'get_time', 'health'],
       canarySentinelTool: 'health',
     });
-    acknowledgeExpressRoles(this.service);
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeExpressService(this.service);
   }
 }

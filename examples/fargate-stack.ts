@@ -4,7 +4,7 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { McpFargateService, McpSessionMode } from '../src';
+import { McpFargateService, McpNagAcknowledgements, McpSessionMode } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the
@@ -27,16 +27,8 @@ function exampleServerImage(): ecs.ContainerImage {
  */
 export const EXAMPLE_SERVER_USER = 'node';
 
-/** Acknowledgements both example stacks share, each with its reason. */
-function acknowledgeExampleFindings(service: McpFargateService): void {
-  Validations.of(service).acknowledge({
-    id: 'AwsSolutions-EC23',
-    reason: 'The load balancer is public on purpose: MCP clients on the internet reach it on its listener port only; the tasks admit the load balancer only.',
-  });
-  Validations.of(service).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
-    reason: 'ecr:GetAuthorizationToken, which the execution role needs to pull the image, has no resource-level permissions.',
-  });
+/** The warning both example stacks acknowledge, with its reason. */
+function acknowledgePlainHttp(service: McpFargateService): void {
   Annotations.of(service).acknowledgeWarning(
     'cdk-mcp:plainHttp',
     'The example has no domain. Deploy it with domainName and domainZone (or certificate) for HTTPS before real clients send tokens.',
@@ -81,13 +73,9 @@ export class McpFargateExampleStack extends Stack {
       accessLogBucket: accessLogs,
       accessLogPrefix: 'mcp-alb',
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
-    acknowledgeExampleFindings(this.service);
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeFargateService(this.service);
+    acknowledgePlainHttp(this.service);
   }
 }
 
@@ -111,21 +99,9 @@ export class McpFargateStatefulExampleStack extends Stack {
       stickinessDuration: Duration.hours(1),
       environment: { MCP_SESSION_MODE: 'stateful', MCP_SESSION_TTL_SECONDS: '3600' },
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
-    acknowledgeExampleFindings(this.service);
-    Validations.of(this.service).acknowledge({
-      id: 'AwsSolutions-ECS2',
-      reason: 'MCP_SESSION_MODE and MCP_SESSION_TTL_SECONDS are plain configuration, not secrets (secrets go through ecs.Secret).',
-    });
-    Validations.of(this.service).acknowledge({
-      id: 'AwsSolutions-ELB2',
-      reason: 'The stateful example is environment-agnostic, and access logs need a concrete region; the stateless example shows them.',
-    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeFargateService(this.service);
+    acknowledgePlainHttp(this.service);
     Annotations.of(this.service).acknowledgeWarning(
       'cdk-mcp:statefulNeedsCookies',
       'The example demonstrates stickiness for clients that keep cookies; cookie-less clients should use the stateless example.',

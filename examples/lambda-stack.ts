@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { McpFunctionUrlAuth, McpLambdaService, McpServerCode } from '../src';
+import { McpFunctionUrlAuth, McpLambdaService, McpNagAcknowledgements, McpServerCode } from '../src';
 
 /** The example MCP server's entry file, bundled with esbuild at synth. */
 export const EXAMPLE_SERVER_ENTRY = path.join(__dirname, 'server', 'src', 'main.ts');
@@ -29,12 +29,8 @@ export class McpLambdaExampleStack extends Stack {
       code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
       environment: { LOG_LEVEL: 'info' },
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeLambdaService(this.service);
   }
 }
 
@@ -56,12 +52,8 @@ export class McpLambdaPublicExampleStack extends Stack {
       provisionedConcurrency: 1,
       reservedConcurrency: 10,
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeLambdaService(this.service);
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedUrl', 'public on purpose: echo, get_time and health only');
   }

@@ -1,7 +1,7 @@
-import { Annotations, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { Construct, IConstruct } from 'constructs';
+import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
 import { EXAMPLE_SERVER_ENTRY } from './lambda-stack';
-import { McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService } from '../src';
+import { McpNagAcknowledgements, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService } from '../src';
 
 /**
  * The example MCP server on a Lambda Web Function with an IAM endpoint (the default): only
@@ -21,14 +21,9 @@ export class McpWebFunctionExampleStack extends Stack {
       maxConcurrencyPerEnvironment: 32,
       maxEnvironments: 4,
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeWebFunctionService(this.service);
     new CfnOutput(this, 'McpUrl', { value: this.service.url });
-    suppressCodeStagingFindings(this);
   }
 }
 
@@ -49,37 +44,10 @@ export class McpWebFunctionPublicExampleStack extends Stack {
       auth: McpWebFunctionAuth.APPLICATION_MANAGED,
       rateLimit: 100,
     });
-    // cloudwatch:PutMetricData (the gate's maintenance window) has no resource-level permissions;
-    // the statement is narrowed by the cloudwatch:namespace condition instead.
-    Validations.of(this.service.monitoring.deployGate!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
-    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeWebFunctionService(this.service);
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedWebFunctionEndpoint', 'public on purpose: echo, get_time and health only');
     new CfnOutput(this, 'McpUrl', { value: this.service.url });
-    suppressCodeStagingFindings(this);
-  }
-}
-
-/**
- * Findings on what aws-cdk-lib's `WebFunctionCode.fromAssetToManagedBucket` creates to stage code
- * (Web Functions read zips only from a versioned bucket that the Lambda service may read, so the
- * bootstrap bucket cannot be used): the per-stack code bucket and its copy custom resource.
- */
-function suppressCodeStagingFindings(stack: Stack): void {
-  const staging = stack.node.children.filter((c: IConstruct) =>
-    c.node.id === 'AWSCDKWebFunctionAssetBucket' || c.node.id.startsWith('Custom::S3ObjectCopy'));
-  const s3Reason = 'The aws-cdk-lib copy provider reads staged assets and writes under web-function/ of the code bucket (object keys are content hashes).';
-  const findings: Array<[string, string]> = [
-    ['AwsSolutions-S1', 'The code bucket holds only deployment packages written by CloudFormation; CloudTrail audits its access.'],
-    ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', 'The aws-cdk-lib copy provider writes its own logs.'],
-    ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]', s3Reason],
-    ['AwsSolutions-IAM5[Action::s3:Abort*]', s3Reason],
-    ['AwsSolutions-IAM5[Resource::<AWSCDKWebFunctionAssetBucket5B596593.Arn>/web-function/*]', s3Reason],
-    ['AwsSolutions-IAM5[Action::s3:DeleteObject*]', s3Reason],
-  ];
-  for (const construct of staging) {
-    for (const [id, reason] of findings) Validations.of(construct).acknowledge({ id, reason });
   }
 }

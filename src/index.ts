@@ -9,3 +9,4 @@ export * from './app-runner';
 export * from './web-function';
 export * from './express';
 export * from './front-door';
+export * from './nag';

@@ -15,7 +15,7 @@ import { parseCanaryConfig } from '../../lambda/canary/config';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import {
   McpAppRunnerImage, McpAppRunnerService, McpCanary, McpExpressService, McpFargateService, McpLambdaService, McpServerCode,
-  McpWebFunctionCode, McpWebFunctionService,
+  McpServiceMonitoring, McpWebFunctionCode, McpWebFunctionService,
 } from '../../src';
 import { exampleStackClasses } from '../../test/support/example-stacks';
 
@@ -221,6 +221,8 @@ export function constructCosts(emf: { metrics: number; bytes: number }): StackCo
     make('McpExpressService', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
     make('McpExpressService { publicEndpoint: false }', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server), publicEndpoint: false })),
     make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
+    // Watching an MCP server this app does not deploy: canary, probe alarms, health alarm, topic.
+    make('McpServiceMonitoring', (s) => new McpServiceMonitoring(s, 'Watch', { url: 'https://mcp.example.com/mcp', serviceName: 'cost', alarmEmails: ['oncall@example.com'] })),
   ];
 }
 

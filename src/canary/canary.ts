@@ -213,7 +213,10 @@ const RESERVED_HEADERS: { readonly [lowerCaseName: string]: string } = {
  * `tools/call`) and writes one Embedded Metric Format log line per run. No CloudWatch API call,
  * no `cloudwatch:PutMetricData` permission.
  *
- * Usable alone for any MCP URL; every service construct of this library attaches one.
+ * Usable alone for any MCP URL; every service construct of this library attaches one. It is the
+ * probe and its metrics only: no alarm, topic or `alarmEmails`. For alarms and notifications
+ * (e-mail, or Slack and Teams through AWS Chatbot on its topic) use `McpServiceMonitoring`, which
+ * creates this canary, its alarms, a composite health alarm and the topic for any URL.
  */
 export class McpCanary extends Construct {
   /** The canary function. */

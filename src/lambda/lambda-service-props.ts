@@ -133,15 +133,9 @@ export interface McpLambdaFunctionOptions {
    * `ec2:DescribeSubnets`, `ec2:DeleteNetworkInterface`, `ec2:AssignPrivateIpAddresses` and
    * `ec2:UnassignPrivateIpAddresses` on `*` (what AWS's `AWSLambdaVPCAccessExecutionRole` grants;
    * these actions support no resource-level permissions). cdk-nag reports it as
-   * `AwsSolutions-IAM5[Resource::*]` on the role's policy; acknowledge exactly that finding on
-   * the role:
-   *
-   * ```ts
-   * Validations.of(service.serverFunction.role!).acknowledge({
-   *   id: 'AwsSolutions-IAM5[Resource::*]',
-   *   reason: 'Lambda creates the function\'s network interfaces with its role; the EC2 network-interface actions support no resource-level permissions.',
-   * });
-   * ```
+   * `AwsSolutions-IAM5[Resource::*]` on the role's policy;
+   * `McpNagAcknowledgements.acknowledgeLambdaService(service)` acknowledges exactly that finding
+   * on the role, with its reason.
    *
    * @default - not in a VPC
    * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions

@@ -71,6 +71,16 @@ export class LambdaWebAdapter {
    */
   public static readonly DEFAULT_LAYER_VERSION = 30;
 
+  /**
+   * The Lambda Web Adapter release of `DEFAULT_LAYER_VERSION`: '1.1.0'. A container image should
+   * copy the adapter of the same release
+   * (`COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:1.1.0 /lambda-adapter /opt/extensions/lambda-adapter`),
+   * since earlier releases ignore the 2xx readiness range the construct sets.
+   *
+   * @see https://github.com/aws/aws-lambda-web-adapter/releases
+   */
+  public static readonly DEFAULT_RELEASE: string = LAYER_RELEASES[LambdaWebAdapter.DEFAULT_LAYER_VERSION].release;
+
   /** The path of the adapter's wrapper script in the layer (`AWS_LAMBDA_EXEC_WRAPPER`). */
   public static readonly EXEC_WRAPPER = '/opt/bootstrap';
 

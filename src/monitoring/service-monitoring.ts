@@ -94,6 +94,10 @@ export interface McpServiceMonitoringProps extends McpMonitoringOptions {
  * the endpoint, alarms on what it measures, a log alarm for AWS credential failures, one
  * composite "service health" alarm over all of them (the only alarm that notifies, unless an
  * alarm asks for `actionsEnabled`), an SNS topic, and an optional dashboard.
+ *
+ * Use it alone to watch an MCP server this app does not deploy (a partner's, a SaaS endpoint):
+ * `new McpServiceMonitoring(this, 'Watch', { url, serviceName, alarmEmails })`. Subscribe chat
+ * channels to `alarmTopic` (aws-cdk-lib's `aws-chatbot`) for Slack or Microsoft Teams.
  */
 export class McpServiceMonitoring extends Construct {
   /** The canary, unless `canary: false`. */

@@ -19,7 +19,7 @@ const serviceTotal = (c: StackCost) => c.service.reduce((n, l) => n + l.monthly,
 const byName = (name: string) => costs.find((c) => c.name === name)!;
 
 describe('npm run cost', () => {
-  test.each(['McpLambdaService', 'McpFargateService', 'McpAppRunnerService', 'McpWebFunctionService', 'McpExpressService'])(
+  test.each(['McpLambdaService', 'McpFargateService', 'McpAppRunnerService', 'McpWebFunctionService', 'McpExpressService', 'McpServiceMonitoring'])(
     '%s at defaults costs at most $2.00 of monitoring a month', (name) => {
       expect(total(byName(name))).toBeLessThanOrEqual(2.0);
     });

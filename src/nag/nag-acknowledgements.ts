@@ -1,0 +1,193 @@
+import { Stack, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { IConstruct } from 'constructs';
+import { McpAppRunnerService } from '../app-runner/app-runner-service';
+import { McpCanary } from '../canary/canary';
+import { McpExpressService } from '../express/express-service';
+import { McpFargateService } from '../fargate/fargate-service';
+import { McpLambdaService } from '../lambda/lambda-service';
+import { McpServiceMonitoring } from '../monitoring/service-monitoring';
+import { McpWebFunctionService } from '../web-function/web-function-service';
+import { managedPolicyFindings, resolvedProperty, wildcardFindings } from './private/nag-findings';
+
+/** One cdk-nag finding acknowledged by {@link McpNagAcknowledgements}: what, where and why. */
+export interface McpNagAcknowledgement {
+  /** The cdk-nag rule id with its finding, as `Validations.acknowledge` takes it, e.g. `AwsSolutions-IAM5[Resource::*]`. */
+  readonly id: string;
+
+  /** The path of the construct the acknowledgement is recorded on (it covers that construct's children). */
+  readonly constructPath: string;
+
+  /** Why the finding is there by design. */
+  readonly reason: string;
+}
+
+/** `AwsSolutions-IAM5[Resource::*]`: a statement on `Resource: *`. */
+const WILDCARD_RESOURCE = 'AwsSolutions-IAM5[Resource::*]';
+
+/** The AWS managed policy Express Mode requires on its infrastructure role, as cdk-nag names it. */
+const EXPRESS_INFRASTRUCTURE_POLICY = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]';
+
+/** The reasons, one per by-design finding. */
+const REASONS = {
+  deployGate: 'cloudwatch:PutMetricData (the deploy gate\'s maintenance window) supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
+  canaryVpc: 'Lambda creates the canary\'s network interfaces in the VPC with its role; the EC2 network-interface Describe actions support no resource-level permissions.',
+  serverVpc: 'Lambda creates the server function\'s network interfaces in the VPC with its role; the EC2 network-interface actions support no resource-level permissions.',
+  pullImage: 'ecr:GetAuthorizationToken, which the role needs to pull the image from ECR, supports no resource-level permissions.',
+  xray: 'The X-Ray write actions (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) support no resource-level permissions.',
+  publicLoadBalancer: 'The load balancer is internet-facing on purpose: MCP clients reach it on its listener port only; the tasks admit the load balancer only.',
+  internalLoadBalancer: 'The load balancer is internal and admits the VPC\'s CIDR block on its listener port (a CloudFormation reference cdk-nag cannot evaluate, so it reports it as open); the tasks admit the load balancer only.',
+  accessLogs: 'Load balancer access logs are opt-in (accessLogBucket, which needs a concrete region); with a bucket this finding is gone.',
+  environment: 'The container\'s environment is plain configuration (PORT and the environment prop); secrets go through the secrets prop, and names that look like secrets raise cdk-mcp:secretInEnvironment.',
+  expressInfrastructure: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
+  codeBucket: 'aws-cdk-lib stages Web Function code in this per-stack bucket (Web Functions read zips only from a versioned bucket the Lambda service may read); it holds only deployment packages written by CloudFormation.',
+  copyProvider: 'aws-cdk-lib\'s copy provider copies staged Web Function code into the code bucket: it reads the bootstrap assets bucket and writes under web-function/ (object keys are content hashes), and writes its own logs.',
+};
+
+/** The ids aws-cdk-lib gives the constructs that stage Web Function code in a stack. */
+const WEB_FUNCTION_CODE_BUCKET_ID = 'AWSCDKWebFunctionAssetBucket';
+const WEB_FUNCTION_COPY_PROVIDER_PREFIX = 'Custom::S3ObjectCopy';
+
+/**
+ * The cdk-nag (`AwsSolutionsChecks`) findings a cdk-mcp construct causes by design, acknowledged
+ * with their reasons through aws-cdk-lib's `Validations.of(construct).acknowledge(...)`.
+ *
+ * The library acknowledges nothing by itself: call the method of your service kind, after the
+ * service is configured, to acknowledge exactly the findings its configuration has, each on the
+ * construct that causes it (a role, a load balancer, its security group, the task definition),
+ * never on the stack or the service as a whole. A finding your own code adds (another statement
+ * on `Resource: *`, a bucket of yours) stays reported. Each method returns what it acknowledged.
+ *
+ * ```ts
+ * const service = new McpFargateService(stack, 'Mcp', { image, deployGate: true });
+ * McpNagAcknowledgements.acknowledgeFargateService(service);
+ * ```
+ *
+ * @see https://github.com/cdklabs/cdk-nag
+ */
+export class McpNagAcknowledgements {
+  /**
+   * Acknowledge the by-design findings of an `McpLambdaService`: its monitoring's (see
+   * `acknowledgeMonitoring`) and, in a VPC, `AwsSolutions-IAM5[Resource::*]` on the server
+   * function's role (the network-interface actions).
+   */
+  public static acknowledgeLambdaService(service: McpLambdaService): McpNagAcknowledgement[] {
+    const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
+    if (service.serverFunction.isBoundToVpc) acks.push(...wildcardResource(service.serverFunction.role, REASONS.serverVpc));
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpWebFunctionService`: its monitoring's, and those
+   * on what aws-cdk-lib creates once per stack to stage Web Function code: `AwsSolutions-S1` on
+   * the code bucket, `AwsSolutions-IAM4` and `AwsSolutions-IAM5` on the copy provider's role.
+   */
+  public static acknowledgeWebFunctionService(service: McpWebFunctionService): McpNagAcknowledgement[] {
+    const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
+    for (const child of Stack.of(service).node.children) {
+      if (child.node.id === WEB_FUNCTION_CODE_BUCKET_ID) {
+        acks.push(acknowledge(child, 'AwsSolutions-S1', REASONS.codeBucket));
+      } else if (child.node.id.startsWith(WEB_FUNCTION_COPY_PROVIDER_PREFIX)) {
+        for (const id of [...managedPolicyFindings(child), ...wildcardFindings(child)]) acks.push(acknowledge(child, id, REASONS.copyProvider));
+      }
+    }
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpFargateService`: its monitoring's;
+   * `AwsSolutions-IAM5[Resource::*]` on the execution role (an ECR image); `AwsSolutions-EC23` on
+   * the load balancer's security group; `AwsSolutions-ELB2` on the load balancer without
+   * `accessLogBucket`; `AwsSolutions-ECS2` on the task definition when the container has
+   * environment variables.
+   */
+  public static acknowledgeFargateService(service: McpFargateService): McpNagAcknowledgement[] {
+    const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
+    acks.push(...wildcardResource(service.executionRole, REASONS.pullImage));
+    const internal = resolvedProperty(service.loadBalancer, (lb) => lb.scheme) === 'internal';
+    for (const group of service.loadBalancer.connections.securityGroups) {
+      if (admitsTheWorldOrUnknown(group)) acks.push(acknowledge(group, 'AwsSolutions-EC23', internal ? REASONS.internalLoadBalancer : REASONS.publicLoadBalancer));
+    }
+    const attributes: any[] = resolvedProperty(service.loadBalancer, (lb) => lb.loadBalancerAttributes) ?? [];
+    if (!attributes.some((a) => a.key === 'access_logs.s3.enabled' && a.value === 'true')) {
+      acks.push(acknowledge(service.loadBalancer, 'AwsSolutions-ELB2', REASONS.accessLogs));
+    }
+    const containers: any[] = resolvedProperty(service.taskDefinition, (td) => td.containerDefinitions) ?? [];
+    if (containers.some((c) => (c.environment ?? []).length > 0)) {
+      acks.push(acknowledge(service.taskDefinition, 'AwsSolutions-ECS2', REASONS.environment));
+    }
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpExpressService`: its monitoring's; the AWS
+   * managed policy on the infrastructure role (`AwsSolutions-IAM4`); `AwsSolutions-IAM5[Resource::*]`
+   * on the execution role (an ECR image).
+   */
+  public static acknowledgeExpressService(service: McpExpressService): McpNagAcknowledgement[] {
+    const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
+    if (managedPolicyFindings(service.infrastructureRole).includes(EXPRESS_INFRASTRUCTURE_POLICY)) {
+      acks.push(acknowledge(service.infrastructureRole, EXPRESS_INFRASTRUCTURE_POLICY, REASONS.expressInfrastructure));
+    }
+    acks.push(...wildcardResource(service.executionRole, REASONS.pullImage));
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpAppRunnerService`: its monitoring's;
+   * `AwsSolutions-IAM5[Resource::*]` on the access role (an ECR image) and, with `tracing: true`,
+   * on the instance role (the X-Ray write actions).
+   */
+  public static acknowledgeAppRunnerService(service: McpAppRunnerService): McpNagAcknowledgement[] {
+    const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
+    if (service.accessRole) acks.push(...wildcardResource(service.accessRole, REASONS.pullImage));
+    acks.push(...wildcardResource(service.instanceRole, REASONS.xray));
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpServiceMonitoring` (every service's `monitoring`,
+   * or one of your own): `AwsSolutions-IAM5[Resource::*]` on the deploy gate's role
+   * (`cloudwatch:PutMetricData`), and its canary's (see `acknowledgeCanary`).
+   */
+  public static acknowledgeMonitoring(monitoring: McpServiceMonitoring): McpNagAcknowledgement[] {
+    const acks = monitoring.canary ? McpNagAcknowledgements.acknowledgeCanary(monitoring.canary) : [];
+    if (monitoring.deployGate) acks.push(...wildcardResource(monitoring.deployGate.function.role, REASONS.deployGate));
+    return acks;
+  }
+
+  /**
+   * Acknowledge the by-design findings of an `McpCanary`: in a VPC, `AwsSolutions-IAM5[Resource::*]`
+   * on its role (the network-interface actions Lambda needs). Outside a VPC it has none.
+   */
+  public static acknowledgeCanary(canary: McpCanary): McpNagAcknowledgement[] {
+    return canary.function.isBoundToVpc ? wildcardResource(canary.role, REASONS.canaryVpc) : [];
+  }
+
+  private constructor() {}
+}
+
+/** Acknowledge one finding on one construct, and say so. */
+function acknowledge(construct: IConstruct, id: string, reason: string): McpNagAcknowledgement {
+  Validations.of(construct).acknowledge({ id, reason });
+  return { id, constructPath: construct.node.path, reason };
+}
+
+/** `AwsSolutions-IAM5[Resource::*]` on a role this app defines, when its policies have it. */
+function wildcardResource(role: iam.IRole | undefined, reason: string): McpNagAcknowledgement[] {
+  if (!(role instanceof iam.Role) || !wildcardFindings(role).includes(WILDCARD_RESOURCE)) return [];
+  return [acknowledge(role, WILDCARD_RESOURCE, reason)];
+}
+
+/**
+ * Whether cdk-nag's EC23 reports a security group of this app: an ingress rule from 0.0.0.0/0 or
+ * ::/0, or from a CIDR that is a CloudFormation reference (such as a VPC's `CidrBlock`), which the
+ * rule cannot evaluate and reports too.
+ */
+function admitsTheWorldOrUnknown(group: ec2.ISecurityGroup): boolean {
+  if (!(group instanceof ec2.SecurityGroup)) return false;
+  const ingress: any[] = resolvedProperty(group, (sg) => sg.securityGroupIngress) ?? [];
+  return ingress.some((rule) => rule.cidrIp === '0.0.0.0/0' || rule.cidrIpv6 === '::/0'
+    || (rule.cidrIp !== undefined && typeof rule.cidrIp !== 'string'));
+}
