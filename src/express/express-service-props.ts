@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { McpExpressAlarmOptions } from './express-alarms';
 import { McpMonitoringOptions } from '../monitoring/options';
+import { McpServiceBaseProps } from '../service';
 import { McpSessionMode } from '../service';
 
 /**
@@ -28,7 +29,7 @@ export enum McpExpressScalingMetric {
 }
 
 /** Properties for `McpExpressService`. */
-export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpressAlarmOptions {
+export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitoringOptions, McpExpressAlarmOptions {
   /**
    * The server's container image: `ecs.ContainerImage.fromAsset(dir, { platform })` (built and
    * pushed at deploy time; set `platform`, Express Mode runs x86_64 tasks),
