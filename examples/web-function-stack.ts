@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { EXAMPLE_SERVER_ENTRY } from './lambda-stack';
 import { McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService } from '../src';
@@ -27,7 +27,6 @@ export class McpWebFunctionExampleStack extends Stack {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'cloudwatch:PutMetricData supports no resource-level permissions; a cloudwatch:namespace condition limits it to the probe namespace.',
     });
-    new CfnOutput(this, 'McpUrl', { value: this.service.url });
     suppressCodeStagingFindings(this);
   }
 }
@@ -57,7 +56,6 @@ export class McpWebFunctionPublicExampleStack extends Stack {
     });
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedWebFunctionEndpoint', 'public on purpose: echo, get_time and health only');
-    new CfnOutput(this, 'McpUrl', { value: this.service.url });
     suppressCodeStagingFindings(this);
   }
 }
