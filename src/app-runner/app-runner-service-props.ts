@@ -4,8 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { McpAppRunnerAlarmOptions } from './app-runner-alarms';
 import { McpAppRunnerImage, McpAppRunnerSecret } from './app-runner-source';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpServiceBaseProps } from '../service';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /** Properties of the App Runner service that runs the MCP server. */
 export interface McpAppRunnerServiceOptions {

@@ -12,9 +12,9 @@ import { Construct } from 'constructs';
 import { McpCanaryAuth } from './canary-auth';
 import { McpProbePhase, McpTransport } from './canary-enums';
 import { checkHeaderName, PROBE_HEADERS } from './private/canary-headers';
-import { McpProbeFailuresMetricOptions } from './probe-metric-options';
 import { scheduleIntervalMinutes } from './private/canary-validation';
 import { probeFailuresMetric, probeMetric } from './private/probe-metrics';
+import { McpProbeFailuresMetricOptions } from './probe-metric-options';
 import {
   CANARY_ENV,
   CANARY_METRICS,

@@ -5,8 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { McpExpressAlarmOptions } from './express-alarms';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpServiceBaseProps } from '../service';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /**
  * The metric Express Mode's target-tracking auto scaling follows. The values are the ones the

@@ -10,8 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { McpFargateAlarmOptions } from './fargate-alarms';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpServiceBaseProps } from '../service';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /** The metric that drives task auto scaling. */
 export enum McpFargateScalingMetric {

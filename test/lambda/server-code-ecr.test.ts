@@ -1,5 +1,5 @@
-import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { McpServerCode } from '../../src';
 import { onlyResource, testStack } from '../support/kit';
 import { minimalService } from '../support/service-kinds';

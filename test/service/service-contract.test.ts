@@ -1,7 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Template } from 'aws-cdk-lib/assertions';
 import { IMcpService, McpFailureClass } from '../../src';
 import { testStack } from '../support/kit';
 import { minimalService } from '../support/service-kinds';
