@@ -102,6 +102,7 @@ export interface McpServiceBaseProps {
    * secret. CloudFormation allows 200 outputs in a template; every service writes 3.
    *
    * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (200 outputs)
    * @default true
    */
   readonly stackOutputs?: boolean;
