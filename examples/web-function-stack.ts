@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { EXAMPLE_SERVER_ENTRY } from './lambda-stack';
 import { McpNagAcknowledgements, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService } from '../src';
@@ -23,7 +23,6 @@ export class McpWebFunctionExampleStack extends Stack {
     });
     // The cdk-nag findings the service causes by design, each on its construct, with its reason.
     McpNagAcknowledgements.acknowledgeWebFunctionService(this.service);
-    new CfnOutput(this, 'McpUrl', { value: this.service.url });
   }
 }
 
@@ -48,6 +47,5 @@ export class McpWebFunctionPublicExampleStack extends Stack {
     McpNagAcknowledgements.acknowledgeWebFunctionService(this.service);
     // The example server is public on purpose: it exposes only echo, get_time and a health check.
     Annotations.of(this.service).acknowledgeWarning('cdk-mcp:unauthenticatedWebFunctionEndpoint', 'public on purpose: echo, get_time and health only');
-    new CfnOutput(this, 'McpUrl', { value: this.service.url });
   }
 }

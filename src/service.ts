@@ -1,9 +1,13 @@
+import { CfnOutput } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
 import { McpCanary } from './canary/canary';
-import { McpFailureClass } from './canary/canary-enums';
+import { McpProbeFailuresMetricOptions } from './canary/probe-metric-options';
+import { STACK_OUTPUT_SUFFIXES } from './contract/stack-outputs';
 import { McpServiceMonitoring, McpServiceMonitoringProps } from './monitoring/service-monitoring';
+import { describePath, OUTPUT_DESCRIPTION_MAX } from './private/limits';
 
 /**
  * How the MCP server keeps state between requests.
@@ -34,10 +38,14 @@ export enum McpSessionMode {
  *
  * ```ts
  * declare const services: IMcpService[];
- * for (const s of services) { s.healthAlarm; s.metricProbeSuccess(); s.monitoring.serviceName; }
+ * declare const bucket: s3.IBucket;
+ * for (const s of services) { s.healthAlarm; s.metricProbeSuccess(); s.monitoring.serviceName; bucket.grantRead(s); }
  * ```
+ *
+ * Every service is an `iam.IGrantable`: its `grantPrincipal` is the role the server runs as, so
+ * a grant on the service (`bucket.grantRead(service)`) gives the server's code that access.
  */
-export interface IMcpService extends IConstruct {
+export interface IMcpService extends IConstruct, iam.IGrantable {
   /** The MCP endpoint URL clients connect to (it may hold tokens until deploy). */
   readonly url: string;
 
@@ -74,11 +82,30 @@ export interface IMcpService extends IConstruct {
   metricProbeLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric;
 
   /**
-   * Failed probes: all of them, or those of one failure class.
+   * Failed probes: all of them, or those of one failure class (`props.failureClass`).
    *
-   * @default - statistic Sum, period 1 minute
+   * @default - statistic Sum, period 1 minute, all failure classes
    */
-  metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric;
+  metricProbeFailures(props?: McpProbeFailuresMetricOptions): cloudwatch.Metric;
+}
+
+/**
+ * Properties every MCP service construct shares beyond monitoring; each kind's props extend it.
+ */
+export interface McpServiceBaseProps {
+  /**
+   * Write CloudFormation outputs for the service, shown after `cdk deploy` and read by
+   * `mcp-probe status|maintenance|canary --stack <stack>`: the MCP endpoint URL
+   * (`<id>McpUrl`), the service name the operator commands take (`<id>McpServiceName`) and the
+   * name of the health alarm (`<id>McpHealthAlarm`). Their logical ids come from the service's
+   * construct path, so two services in one stack write distinct outputs. No output holds a
+   * secret. CloudFormation allows 200 outputs in a template; every service writes 3.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html (200 outputs)
+   * @default true
+   */
+  readonly stackOutputs?: boolean;
 }
 
 /**
@@ -91,7 +118,23 @@ export abstract class McpServiceBase extends Construct implements IMcpService {
   /** The MCP endpoint URL clients connect to. */
   public abstract readonly url: string;
 
+  /**
+   * The principal the server runs as (the Lambda or Web Function execution role, the Fargate or
+   * Express task role, the App Runner instance role): grants on the service land on its policy.
+   */
+  public abstract readonly grantPrincipal: iam.IPrincipal;
+
   private attachedMonitoring?: McpServiceMonitoring;
+
+  private readonly stackOutputs: boolean;
+
+  /**
+   * @param props what every kind shares (pass the kind's whole props)
+   */
+  constructor(scope: Construct, id: string, props: McpServiceBaseProps = {}) {
+    super(scope, id);
+    this.stackOutputs = props.stackOutputs ?? true;
+  }
 
   /** The outside-in monitoring: canary, canary and log alarms, the composite health alarm, topic, dashboard. */
   public get monitoring(): McpServiceMonitoring {
@@ -145,23 +188,48 @@ export abstract class McpServiceBase extends Construct implements IMcpService {
   }
 
   /**
-   * Failed probes: all of them, or those of one failure class.
+   * Failed probes: all of them, or those of one failure class (`props.failureClass`).
    *
-   * @default - statistic Sum, period 1 minute
+   * @default - statistic Sum, period 1 minute, all failure classes
    */
-  public metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.monitoring.metricProbeFailures(failureClass, props);
+  public metricProbeFailures(props?: McpProbeFailuresMetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricProbeFailures(props);
   }
 
   /**
-   * Creates the service's monitoring (construct id `Monitoring`) once; every service calls it
-   * after creating its server, then adds its platform alarms to it.
+   * Creates the service's monitoring (construct id `Monitoring`) once, and the stack outputs
+   * unless `stackOutputs: false`; every service calls it after creating its server, then adds
+   * its platform alarms to it.
    */
   protected attachMonitoring(props: McpServiceMonitoringProps): McpServiceMonitoring {
     if (this.attachedMonitoring) {
       throw new Error(`${this.node.path}: attachMonitoring was called twice (a bug in the service construct).`);
     }
-    this.attachedMonitoring = new McpServiceMonitoring(this, 'Monitoring', props);
-    return this.attachedMonitoring;
+    const monitoring = new McpServiceMonitoring(this, 'Monitoring', props);
+    this.attachedMonitoring = monitoring;
+    if (this.stackOutputs) {
+      this.writeStackOutputs(props.url, monitoring);
+    }
+    return monitoring;
+  }
+
+  /**
+   * The outputs of src/contract/stack-outputs.ts, children of this construct: their logical ids
+   * are this construct's path followed by the suffix (and CDK's hash), distinct per service.
+   */
+  private writeStackOutputs(url: string, monitoring: McpServiceMonitoring): void {
+    const describe = (what: string) => describePath(what, this.node.path, OUTPUT_DESCRIPTION_MAX);
+    new CfnOutput(this, STACK_OUTPUT_SUFFIXES.URL, {
+      value: url,
+      description: describe('The MCP endpoint URL of '),
+    });
+    new CfnOutput(this, STACK_OUTPUT_SUFFIXES.SERVICE_NAME, {
+      value: monitoring.serviceName,
+      description: describe('The service name mcp-probe status|maintenance|canary take (the ServiceName of the probe metrics) for '),
+    });
+    new CfnOutput(this, STACK_OUTPUT_SUFFIXES.HEALTH_ALARM, {
+      value: monitoring.healthAlarm.alarmName,
+      description: describe('The health alarm (composite, it notifies) of '),
+    });
   }
 }

@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { McpAppRunnerAlarmOptions } from './app-runner-alarms';
 import { McpAppRunnerImage, McpAppRunnerSecret } from './app-runner-source';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /** Properties of the App Runner service that runs the MCP server. */
 export interface McpAppRunnerServiceOptions {
@@ -217,7 +217,7 @@ export interface McpAppRunnerServiceOptions {
  * alarm. `credentialErrorsAlarm` does not apply: App Runner creates the server's log groups
  * itself, named after the service ID, after the service exists, so no metric filter is attached.
  */
-export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions, McpMonitoringOptions, McpAppRunnerAlarmOptions {
+export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions, McpServiceBaseProps, McpMonitoringOptions, McpAppRunnerAlarmOptions {
   /** The server's container image. */
   readonly image: McpAppRunnerImage;
 }

@@ -107,7 +107,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
 
 
   constructor(scope: Construct, id: string, props: McpAppRunnerServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
 
     const port = props.port ?? 8080;
     const mcpPath = props.mcpPath ?? '/mcp';

@@ -10,10 +10,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpCanaryAuth } from './canary-auth';
-import { McpFailureClass, McpProbePhase, McpTransport } from './canary-enums';
+import { McpProbePhase, McpTransport } from './canary-enums';
 import { checkHeaderName, PROBE_HEADERS } from './private/canary-headers';
 import { scheduleIntervalMinutes } from './private/canary-validation';
 import { probeFailuresMetric, probeMetric } from './private/probe-metrics';
+import { McpProbeFailuresMetricOptions } from './probe-metric-options';
 import {
   CANARY_ENV,
   CANARY_METRICS,
@@ -444,14 +445,13 @@ export class McpCanary extends Construct {
   }
 
   /**
-   * Failed probes: all of them, or those of one failure class (`TIMEOUT`, `GATEWAY_TIMEOUT`,
-   * `TOOL_CREDENTIALS`, ... as named by the probe and `mcp-probe`).
+   * Failed probes: all of them, or those of one failure class (`props.failureClass`: `TIMEOUT`,
+   * `GATEWAY_TIMEOUT`, `TOOL_CREDENTIALS`, ... as named by the probe and `mcp-probe`).
    *
-   * @param failureClass a failure class to count alone
-   * @default - statistic Sum, period 1 minute
+   * @default - statistic Sum, period 1 minute, all failure classes
    */
-  public metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return probeFailuresMetric(this.metricNamespace, this.serviceName, failureClass, props);
+  public metricProbeFailures(props?: McpProbeFailuresMetricOptions): cloudwatch.Metric {
+    return probeFailuresMetric(this.metricNamespace, this.serviceName, props);
   }
 
 

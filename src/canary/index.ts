@@ -1,3 +1,4 @@
 export * from './canary-enums';
 export * from './canary-auth';
 export * from './canary';
+export * from './probe-metric-options';

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { McpExpressAlarmOptions } from './express-alarms';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /**
  * The metric Express Mode's target-tracking auto scaling follows. The values are the ones the
@@ -28,7 +28,7 @@ export enum McpExpressScalingMetric {
 }
 
 /** Properties for `McpExpressService`. */
-export interface McpExpressServiceProps extends McpMonitoringOptions, McpExpressAlarmOptions {
+export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitoringOptions, McpExpressAlarmOptions {
   /**
    * The server's container image: `ecs.ContainerImage.fromAsset(dir, { platform })` (built and
    * pushed at deploy time; set `platform`, Express Mode runs x86_64 tasks),

@@ -94,7 +94,7 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
   public readonly platformAlarms: McpExpressAlarms;
 
   constructor(scope: Construct, id: string, props: McpExpressServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
 
     const sessionMode = props.sessionMode ?? McpSessionMode.STATELESS;
     const stateful = sessionMode === McpSessionMode.STATEFUL;

@@ -10,7 +10,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { McpFargateAlarmOptions } from './fargate-alarms';
 import { McpMonitoringOptions } from '../monitoring/options';
-import { McpSessionMode } from '../service';
+import { McpServiceBaseProps, McpSessionMode } from '../service';
 
 /** The metric that drives task auto scaling. */
 export enum McpFargateScalingMetric {
@@ -170,7 +170,7 @@ export interface McpFargateTaskOptions {
 }
 
 /** Properties for `McpFargateService`. */
-export interface McpFargateServiceProps extends McpFargateTaskOptions, McpMonitoringOptions, McpFargateAlarmOptions {
+export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServiceBaseProps, McpMonitoringOptions, McpFargateAlarmOptions {
   /**
    * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
    * log-metric namespace: 1 to 255 letters, digits, hyphens and underscores (ECS's rule).

@@ -106,7 +106,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
   public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: McpFargateServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
 
     const sessionMode = props.sessionMode ?? McpSessionMode.STATELESS;
     const settings: ResolvedFargateSettings = {

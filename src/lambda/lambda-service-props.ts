@@ -7,6 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpLambdaAlarmOptions } from './lambda-alarms';
 import { McpServerCode } from './server-code';
 import { McpMonitoringOptions } from '../monitoring/options';
+import { McpServiceBaseProps } from '../service';
 
 /** Who may call the Function URL. */
 export enum McpFunctionUrlAuth {
@@ -165,7 +166,7 @@ export interface McpLambdaFunctionOptions {
 }
 
 /** Properties for `McpLambdaService`. */
-export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpMonitoringOptions, McpLambdaAlarmOptions {
+export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpLambdaAlarmOptions {
   /**
    * The MCP server: a directory with a start script, an entry file to bundle, or a container
    * image with the Lambda Web Adapter extension.

@@ -62,13 +62,16 @@ export class McpLambdaService extends McpServiceBase {
   /** The Function URL's auth type. */
   public readonly auth: McpFunctionUrlAuth;
 
+  /** The function's execution role: `bucket.grantRead(service)` lets the server read the bucket. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
 
   /** The Lambda platform alarms and log metric filters (throttles, errors, duration, memory, ...). */
   public readonly platformAlarms: McpLambdaAlarms;
 
 
   constructor(scope: Construct, id: string, props: McpLambdaServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
 
     const auth = props.auth ?? McpFunctionUrlAuth.AWS_IAM;
     // AWS: "Lambda function URLs do not support response streaming within a VPC environment"
@@ -100,6 +103,7 @@ export class McpLambdaService extends McpServiceBase {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: describePath('Execution role of the MCP server ', this.node.path, 1000),
     });
+    this.grantPrincipal = role;
     // Least privilege instead of AWSLambdaBasicExecutionRole: write to this log group only.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

@@ -30,6 +30,22 @@ export interface McpServerDirectoryOptions {
   readonly exclude?: string[];
 }
 
+/**
+ * Options for `McpServerCode.fromEcrImage`, as `lambda.EcrImageCodeProps` for
+ * `lambda.Code.fromEcrImage`.
+ */
+export interface McpServerEcrImageOptions {
+  /**
+   * The image tag or digest to run. A digest (`sha256:...`) pins the exact image; a tag is
+   * resolved when the function is deployed, so pushing a new image under the same tag changes
+   * nothing until the next deployment that updates the function.
+   *
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/images-create.html
+   * @default 'latest'
+   */
+  readonly tagOrDigest?: string;
+}
+
 /** Options for `McpServerCode.fromEntry`. */
 export interface McpServerEntryOptions {
   /**
@@ -132,11 +148,15 @@ export abstract class McpServerCode {
    * A container image in an ECR repository. The image must contain the Lambda Web Adapter
    * extension in `/opt/extensions/lambda-adapter`.
    *
+   * ```ts
+   * McpServerCode.fromEcrImage(repository, { tagOrDigest: 'v1.2.3' });
+   * ```
+   *
    * @param repository the repository
-   * @param tagOrDigest an image tag or a digest (`sha256:...`) @default 'latest'
+   * @param options the tag or digest to run (`'latest'` unless given)
    */
-  public static fromEcrImage(repository: ecr.IRepository, tagOrDigest?: string): McpServerCode {
-    return new ImageServerCode(lambda.Code.fromEcrImage(repository, { tagOrDigest }));
+  public static fromEcrImage(repository: ecr.IRepository, options: McpServerEcrImageOptions = {}): McpServerCode {
+    return new ImageServerCode(lambda.Code.fromEcrImage(repository, { tagOrDigest: options.tagOrDigest }));
   }
 
   /**

@@ -11,7 +11,8 @@ import { Construct, IDependable } from 'constructs';
 import { McpDeployGate } from './deploy-gate';
 import { McpMonitoringOptions } from './options';
 import { McpCanary } from '../canary/canary';
-import { McpFailureClass, McpProbePhase } from '../canary/canary-enums';
+import { McpProbePhase } from '../canary/canary-enums';
+import { McpProbeFailuresMetricOptions } from '../canary/probe-metric-options';
 import { AlarmFactory } from './private/alarm-factory';
 import { countAlarm, expiryAlarm, LatencyUnit, latencyAlarm, successAlarm } from './private/alarm-families';
 import { AlarmSet } from './private/alarm-set';
@@ -333,12 +334,12 @@ export class McpServiceMonitoring extends Construct {
   }
 
   /**
-   * Failed probes: all of them, or those of one failure class.
+   * Failed probes: all of them, or those of one failure class (`props.failureClass`).
    *
-   * @default - statistic Sum, period 1 minute
+   * @default - statistic Sum, period 1 minute, all failure classes
    */
-  public metricProbeFailures(failureClass?: McpFailureClass, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return probeFailuresMetric(this.metricNamespace, this.serviceName, failureClass, props);
+  public metricProbeFailures(props?: McpProbeFailuresMetricOptions): cloudwatch.Metric {
+    return probeFailuresMetric(this.metricNamespace, this.serviceName, props);
   }
 
   /**

@@ -85,3 +85,9 @@ export const TAG_VALUE_MAX = 256;
 
 /** An IAM role's description: at most 1000 characters (see {@link describePath}). */
 export const ROLE_DESCRIPTION_MAX = 1000;
+
+/**
+ * A stack output's description: "a literal string that's between 0 and 1024 bytes in length"
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/outputs-section-structure.html).
+ */
+export const OUTPUT_DESCRIPTION_MAX = 1024;

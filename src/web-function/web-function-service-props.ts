@@ -6,6 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpWebFunctionAlarmOptions } from './web-function-alarms';
 import { McpWebFunctionCode } from './web-function-code';
 import { McpMonitoringOptions } from '../monitoring/options';
+import { McpServiceBaseProps } from '../service';
 
 /**
  * Who may call the Web Function endpoint.
@@ -162,7 +163,7 @@ export interface McpWebFunctionOptions {
 }
 
 /** Properties for `McpWebFunctionService`. */
-export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpMonitoringOptions, McpWebFunctionAlarmOptions {
+export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpWebFunctionAlarmOptions {
   /** The MCP server: an entry file bundled at synth, a built directory, or a zip in S3. */
   readonly code: McpWebFunctionCode;
 

@@ -54,11 +54,14 @@ export class McpWebFunctionService extends McpServiceBase {
   /** The endpoint's auth. */
   public readonly auth: McpWebFunctionAuth;
 
+  /** The Web Function's execution role: `bucket.grantRead(service)` lets the server read the bucket. */
+  public readonly grantPrincipal: iam.IPrincipal;
+
   /** The Web Function platform alarms and log metric filters. */
   public readonly platformAlarms: McpWebFunctionAlarms;
 
   constructor(scope: Construct, id: string, props: McpWebFunctionServiceProps) {
-    super(scope, id);
+    super(scope, id, props);
 
     const auth = props.auth ?? McpWebFunctionAuth.IAM;
     const mcpPath = props.mcpPath ?? '/mcp';
@@ -80,6 +83,7 @@ export class McpWebFunctionService extends McpServiceBase {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: describePath('Execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
     });
+    this.grantPrincipal = role;
     // Least privilege instead of AWSLambdaBasicExecutionRole (the L2's default): this log group only.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],

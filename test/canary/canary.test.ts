@@ -269,10 +269,19 @@ describe('McpCanary metrics', () => {
     expect(resolve(canary.metricProbeFailures())).toEqual(expect.objectContaining({
       metricName: 'ProbeFailures', statistic: 'Sum', dimensions: [{ name: 'ServiceName', value: 'orders-mcp' }],
     }));
-    expect(resolve(canary.metricProbeFailures(McpFailureClass.GATEWAY_TIMEOUT)).dimensions).toEqual(expect.arrayContaining([
+    expect(resolve(canary.metricProbeFailures({ failureClass: McpFailureClass.GATEWAY_TIMEOUT })).dimensions).toEqual(expect.arrayContaining([
       { name: 'ServiceName', value: 'orders-mcp' }, { name: 'FailureClass', value: 'GATEWAY_TIMEOUT' },
     ]));
-    expect(resolve(canary.metricProbeFailures(McpFailureClass.GATEWAY_TIMEOUT)).dimensions).toHaveLength(2);
+    expect(resolve(canary.metricProbeFailures({ failureClass: McpFailureClass.GATEWAY_TIMEOUT })).dimensions).toHaveLength(2);
+  });
+
+  test('failures: the failure class and metric options go in one object; the class is a dimension, not a metric property', () => {
+    const metric = canary.metricProbeFailures({ failureClass: McpFailureClass.TIMEOUT, period: Duration.minutes(5), statistic: 'Maximum' });
+    const rendered = resolve(metric);
+    expect(rendered).toEqual(expect.objectContaining({ metricName: 'ProbeFailures', statistic: 'Maximum', period: Duration.minutes(5) }));
+    expect(rendered.dimensions).toHaveLength(2);
+    expect(rendered.dimensions).toEqual(expect.arrayContaining([{ name: 'ServiceName', value: 'orders-mcp' }, { name: 'FailureClass', value: 'TIMEOUT' }]));
+    expect(Object.keys(metric)).not.toContain('failureClass');
   });
 
   test('options override the defaults', () => {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { parseStackOutputKey, STACK_OUTPUT_SUFFIXES } from '../../src/contract/stack-outputs';
 
 const ROOT = path.join(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -167,8 +168,17 @@ describe('the README is one page for Construct Hub', () => {
       expect({ status: run.status, error: run.status === 0 ? '' : `${run.stderr}${run.error ?? ''}` }).toEqual({ status: 0, error: '' });
       const templates = fs.readdirSync(outdir).filter((f) => f.endsWith('.template.json'));
       expect(templates.length).toBeGreaterThanOrEqual(1);
-      const types = templates.flatMap((f) => Object.values<{ Type: string }>(JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')).Resources ?? {}).map((r) => r.Type));
+      const parsed = templates.map((f) => JSON.parse(fs.readFileSync(path.join(outdir, f), 'utf8')));
+      const types = parsed.flatMap((t) => Object.values<{ Type: string }>(t.Resources ?? {}).map((r) => r.Type));
       expect(types).toEqual(expect.arrayContaining(['AWS::Lambda::Function', 'AWS::Lambda::Url', 'AWS::CloudWatch::CompositeAlarm']));
+
+      // After `cdk deploy` the user reads the MCP URL from the stack's outputs: the Function URL plus the MCP path.
+      const urlOutputs = parsed.flatMap((t) => Object.entries<{ Value: unknown }>(t.Outputs ?? {})
+        .filter(([key]) => parseStackOutputKey(key)?.suffix === STACK_OUTPUT_SUFFIXES.URL)
+        .map(([, output]) => ({ value: output.Value, urls: Object.keys(t.Resources).filter((id) => t.Resources[id].Type === 'AWS::Lambda::Url') })));
+      expect(urlOutputs).toHaveLength(1);
+      expect(urlOutputs[0].urls).toHaveLength(1);
+      expect(urlOutputs[0].value).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [urlOutputs[0].urls[0], 'FunctionUrl'] }, 'mcp']] });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

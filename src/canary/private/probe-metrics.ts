@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { CANARY_DIMENSIONS, CANARY_METRICS } from '../../contract/canary-env';
-import { McpFailureClass } from '../canary-enums';
+import { McpProbeFailuresMetricOptions } from '../probe-metric-options';
 
 /** A probe metric of one service, dimensioned by `ServiceName` (Average, 1 minute unless overridden). */
 export function probeMetric(namespace: string, serviceName: string, metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
@@ -19,9 +19,10 @@ export function probeMetric(namespace: string, serviceName: string, metricName: 
 export function probeFailuresMetric(
   namespace: string,
   serviceName: string,
-  failureClass: McpFailureClass | undefined,
-  props?: cloudwatch.MetricOptions,
+  options: McpProbeFailuresMetricOptions = {},
 ): cloudwatch.Metric {
+  // failureClass selects the dimension; the rest are cloudwatch.MetricOptions.
+  const { failureClass, ...props } = options;
   const dimensionsMap: { [name: string]: string } = { [CANARY_DIMENSIONS.SERVICE_NAME]: serviceName };
   if (failureClass !== undefined) {
     dimensionsMap[CANARY_DIMENSIONS.FAILURE_CLASS] = failureClass;
