@@ -114,6 +114,17 @@ const cliBundle = project.bundler.addBundle('lambda/cli/main.ts', { ...runtimeBu
 const cliOpsBundle = project.bundler.addBundle('lambda/cli/ops/index.ts', { ...runtimeBundle, target: 'node20', externals: [] });
 // Building the CLI builds both halves (the tests spawn bin/mcp-probe after `bundle:lambda/cli/main`).
 cliBundle.bundleTask.spawn(cliOpsBundle.bundleTask);
+// The start code in front of the user's server (PORT on Web Functions, `secrets` on Lambda and Web
+// Functions): the Web Functions start file, and the Lambda start layer (start.sh, its Node.js and
+// Python resolvers) assembled in assets/lambda/start/layer/cdk-mcp (a layer is extracted to /opt).
+project.bundler.addBundle('lambda/start/web-function-start.ts', runtimeBundle);
+project.bundler.addBundle('lambda/start/resolve-secrets.ts', runtimeBundle);
+project.tasks.tryFind('bundle')!.exec(
+  'mkdir -p assets/lambda/start/layer/cdk-mcp && ' +
+    'cp assets/lambda/start/resolve-secrets/index.js assets/lambda/start/layer/cdk-mcp/resolve-secrets.js && ' +
+    'cp lambda/start/resolve_secrets.py lambda/start/start.sh assets/lambda/start/layer/cdk-mcp/ && ' +
+    'chmod 755 assets/lambda/start/layer/cdk-mcp/start.sh',
+);
 // bin/mcp-probe (requires the bundled CLI) is registered as the package's `mcp-probe` bin by projen.
 project.addPackageIgnore('/lambda/'); // run-time sources: they ship bundled in assets/
 project.addPackageIgnore('/examples/');
