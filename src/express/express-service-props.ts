@@ -39,7 +39,8 @@ export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitori
 
   /**
    * The port the server listens on inside the container; the managed load balancer forwards
-   * there. The construct does not set `PORT`: the image must listen on it.
+   * there. The construct sets `PORT` to it in the container's environment (a contradicting
+   * `environment.PORT` is a synth error). A server with a fixed port: set this to it.
    *
    * @default 8080
    */
@@ -179,7 +180,8 @@ export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitori
 
   /**
    * The path the managed load balancer's health check requests. It must answer 200 when the task
-   * can serve, and must not be the MCP path.
+   * can serve, and must not be the MCP path. A server without `/healthz`: point this at a path it
+   * answers without MCP headers.
    *
    * @default '/healthz'
    */

@@ -151,7 +151,8 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       secret.grantRead(this.executionRole);
       return { name, valueFrom: secret.arn };
     });
-    const environment = Object.entries(props.environment ?? {}).map(([name, value]) => ({ name, value }));
+    // The one server contract: listen on $PORT (https://github.com/cdk-mcp/cdk-mcp#the-server-contract).
+    const environment = Object.entries({ ...props.environment, PORT: String(settings.containerPort) }).map(([name, value]) => ({ name, value }));
 
     // Property shapes: node_modules/aws-cdk-lib/aws-ecs/lib/ecs.generated.d.ts (CfnExpressGatewayServiceProps);
     // https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ecs-expressgatewayservice.html

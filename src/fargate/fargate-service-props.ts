@@ -35,8 +35,9 @@ export interface McpFargateTaskOptions {
   readonly image: ecs.ContainerImage;
 
   /**
-   * The port the server listens on inside the container. The construct does not set `PORT` for
-   * the server: the image must listen there (the example server's image sets `PORT=8080`).
+   * The port the server listens on inside the container. The construct sets `PORT` to it in the
+   * container's environment (a contradicting `environment.PORT` is a synth error), so a server
+   * that listens on `$PORT` needs nothing else. A server with a fixed port: set this to it.
    *
    * @default 8080
    */
@@ -279,9 +280,10 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServic
   readonly mcpPath?: string;
 
   /**
-   * The path of the target group's health check. It must answer 200 when the task can serve, and
-   * must not be the MCP path: a GET there answers 405 or 406, which would mark every task
-   * unhealthy.
+   * The path of the target group's health check. It must answer a 2xx (`200-299`) when the task
+   * can serve, and must not be the MCP path: a GET there answers 405 or 406, which would mark
+   * every task unhealthy. A server without `/healthz`: point this at a path it answers 2xx on
+   * without MCP headers.
    *
    * @default '/healthz'
    */

@@ -166,7 +166,8 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       image: imageForArchitecture(this, props.image, cpuArchitecture),
       essential: true,
       portMappings: [{ containerPort: settings.containerPort, protocol: ecs.Protocol.TCP, name: 'mcp' }],
-      environment: props.environment && Object.keys(props.environment).length > 0 ? props.environment : undefined,
+      // The one server contract: listen on $PORT (https://github.com/cdk-mcp/cdk-mcp#the-server-contract).
+      environment: { ...props.environment, PORT: String(settings.containerPort) },
       secrets: props.secrets,
       // The task's memory as the container's hard limit (a single-container task): the limit
       // Control Tower control CT.ECS.PR.7 asks for, at no cost.
@@ -247,7 +248,8 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
         enabled: true,
         path: settings.healthCheckPath,
         protocol: elbv2.Protocol.HTTP,
-        healthyHttpCodes: '200',
+        // The contract says 2xx, as the Web Adapter's readiness check on Lambda reads it.
+        healthyHttpCodes: '200-299',
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),
         healthyThresholdCount: 2,

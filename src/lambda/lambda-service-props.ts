@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -75,29 +76,39 @@ export interface McpLambdaFunctionOptions {
   readonly timeout?: Duration;
 
   /**
-   * Plain, non-secret configuration for the server. Never put secrets here: use `secretArns`.
+   * Plain, non-secret configuration for the server. Never put secrets here: use `secrets`.
    *
    * @default - no extra variables
    */
   readonly environment?: { [name: string]: string };
 
   /**
-   * Secrets Manager secrets the server needs. Each entry grants the function read access and sets
-   * `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value at run
-   * time (AWS SDK `GetSecretValue`, or the Parameters and Secrets Lambda Extension).
-   * (The container services' `secrets` inject the values instead; hence the different name.)
+   * Secrets Manager secrets the server reads itself. Each entry grants the function read access
+   * and sets `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value
+   * at run time (AWS SDK `GetSecretValue`, or the Parameters and Secrets Lambda Extension). To
+   * have the value in a variable instead, use `secrets`.
    *
-   * @default - no secrets
+   * @default - no secret ARNs
    */
   readonly secretArns?: { [name: string]: secretsmanager.ISecret };
 
   /**
-   * The former name of `secretArns`, which it works exactly like.
+   * Secrets the server reads from its environment, as on every service kind:
+   * `{ API_KEY: ecs.Secret.fromSecretsManager(secret) }`, or `(secret, 'jsonKey')` for one key of
+   * a JSON secret. Resolved when the function starts, by a start wrapper the construct adds as a
+   * layer (`AWS_LAMBDA_EXEC_WRAPPER`, before the Web Adapter's): the template and the function's
+   * configuration hold only the ARNs (`CDK_MCP_SECRETS`), never a value. The function gets read
+   * access to each. The wrapper runs on Node.js and Python runtimes (zip code); a secret that
+   * cannot be read fails the start with a log line naming the variable and the ARN. Secrets Manager
+   * only (no Parameter Store); not with a container image, which cannot take the layer: use
+   * `secretArns` there.
    *
-   * @deprecated use `secretArns`: the name says that the server gets the ARN, not the value
+   * Until this release `secrets` here was the deprecated name of `secretArns` (the ARN, not the
+   * value): move such entries to `secretArns`.
+   *
    * @default - no secrets
    */
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+  readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
    * AWS X-Ray tracing.
@@ -196,7 +207,9 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServ
   readonly invokeMode?: lambda.InvokeMode;
 
   /**
-   * The port the server listens on inside the function (`PORT` and `AWS_LWA_PORT`).
+   * The port the server listens on inside the function; the construct sets `PORT` and
+   * `AWS_LWA_PORT` to it (a contradicting `environment.PORT` is a synth error). A server with a
+   * fixed port: set this to it.
    *
    * @default 8080
    */

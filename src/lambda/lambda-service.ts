@@ -18,7 +18,9 @@ import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
+import { checkSecretValues, grantSecretsRead, lambdaStartLayer, startSecretsValue } from '../private/server-start';
 import { ValidationErrors } from '../private/validation';
+import { LAMBDA_START_WRAPPER, START_ENV } from '../contract/server-start';
 import { McpServiceBase } from '../service';
 import { LAMBDA_ALARM_OPTION_KEYS } from './private/lambda-alarm-option-keys';
 
@@ -90,7 +92,13 @@ export class McpLambdaService extends McpServiceBase {
     const code = props.code.bind(this, architecture);
     const codeErrors = new ValidationErrors('McpLambdaService', this);
     checkRuntime(codeErrors, code, props.runtime);
+    checkSecretValues(codeErrors, this, props.secrets, props.environment, code.isContainerImage
+      ? 'a container image cannot take the start layer that resolves them. Use secretArns and read them in the server, or run the image on ' +
+        'McpFargateService or McpExpressService, which inject secret values natively.'
+      : undefined);
     codeErrors.throwIfAny();
+    const secrets = props.secrets ?? {};
+    const hasSecrets = Object.keys(secrets).length > 0;
 
     if (props.logEncryptionKey) {
       allowLogsToUseKey(this, props.logEncryptionKey);
@@ -127,6 +135,9 @@ export class McpLambdaService extends McpServiceBase {
     for (const [name, secret] of Object.entries(secretArnsOf(props))) {
       environment[`${name}_SECRET_ARN`] = secret.secretArn;
     }
+    if (hasSecrets) {
+      environment[START_ENV.SECRETS] = startSecretsValue(this, secrets);
+    }
 
     const fn = new lambda.Function(this, 'Function', {
       code: code.code,
@@ -145,6 +156,7 @@ export class McpLambdaService extends McpServiceBase {
             'WebAdapterLayer',
             LambdaWebAdapter.layerArn(this, architecture, props.webAdapterLayerVersion),
           ),
+          ...(hasSecrets ? [lambdaStartLayer(this, 'StartLayer', architecture)] : []),
         ],
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -159,9 +171,11 @@ export class McpLambdaService extends McpServiceBase {
       description: props.description ?? describePath('MCP server ', this.node.path, 256),
     });
     if (!code.isContainerImage) {
-      // The adapter's wrapper starts the start script (the handler) and proxies events to it.
-      fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', LambdaWebAdapter.EXEC_WRAPPER);
-      environment.AWS_LAMBDA_EXEC_WRAPPER = LambdaWebAdapter.EXEC_WRAPPER;
+      // The adapter's wrapper starts the start script (the handler) and proxies events to it. With
+      // secrets, the start layer's wrapper runs first: it resolves them, then execs the adapter's.
+      const wrapper = hasSecrets ? LAMBDA_START_WRAPPER : LambdaWebAdapter.EXEC_WRAPPER;
+      fn.addEnvironment('AWS_LAMBDA_EXEC_WRAPPER', wrapper);
+      environment.AWS_LAMBDA_EXEC_WRAPPER = wrapper;
     }
     const environmentErrors = new ValidationErrors('McpLambdaService', this);
     checkEnvironmentSize(environmentErrors, 'the server function\'s environment (environment, the secret ARNs and the Web Adapter settings)', environment,
@@ -170,6 +184,7 @@ export class McpLambdaService extends McpServiceBase {
     for (const secret of Object.values(secretArnsOf(props))) {
       secret.grantRead(fn);
     }
+    grantSecretsRead(secrets, fn);
     if (props.vpc) {
       // Lambda names the group it creates after the path: cut under a deep path.
       fitSecurityGroupDescriptions(fn);
@@ -238,7 +253,7 @@ export class McpLambdaService extends McpServiceBase {
       serverLogGroup: this.logGroup,
     });
 
-    warnOnSecretLikeEnvironment(this, props.environment, 'the secretArns prop (Secrets Manager, by ARN)');
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (ecs.Secret.fromSecretsManager, resolved at start)');
   }
 
   /**

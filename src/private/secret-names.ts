@@ -4,29 +4,19 @@ import { ValidationErrors } from './validation';
 /** The props of a service that passes Secrets Manager secrets by ARN. */
 export interface SecretArnProps {
   readonly secretArns?: { [name: string]: secretsmanager.ISecret };
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
 }
 
-/**
- * The secrets a function-based service passes as `<NAME>_SECRET_ARN`: `secretArns`, or the
- * deprecated `secrets` it replaces (the container services' `secrets` inject values; the new name
- * says the difference). Setting both is reported by {@link checkSecretArnProps}.
- */
+/** The secrets a function-based service passes as `<NAME>_SECRET_ARN` (`secretArns`). */
 export function secretArnsOf(props: SecretArnProps): { [name: string]: secretsmanager.ISecret } {
-  return { ...props.secrets, ...props.secretArns };
+  return { ...props.secretArns };
 }
 
-/** Problems with `secretArns` / `secrets`: both set, or keys {@link checkSecretNames} refuses. */
+/** Problems with `secretArns`: keys {@link checkSecretNames} refuses. */
 export function checkSecretArnProps(
   errors: ValidationErrors,
   props: SecretArnProps,
   environment: { readonly [name: string]: string } | undefined,
 ): void {
-  errors.check(
-    'cdk-mcp:secretsAndSecretArns',
-    props.secrets === undefined || props.secretArns === undefined,
-    'secrets and secretArns are both set: secrets is the deprecated name of secretArns. Move every entry to secretArns.',
-  );
   checkSecretNames(errors, secretArnsOf(props), environment);
 }
 

@@ -1,9 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, IgnoreStrategy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ValidationErrors } from '../private/validation';
+import { WEB_FUNCTION_START_FILE } from '../contract/server-start';
+
+/** The bundled Web Functions start file (lambda/start/web-function-start.ts). */
+const START_FILE_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'start', 'web-function-start', 'index.js');
 
 /** Options for `McpWebFunctionCode.fromEntry`. */
 export interface McpWebFunctionEntryOptions {
@@ -35,10 +39,11 @@ export interface McpWebFunctionEntryOptions {
 /** Options for `McpWebFunctionCode.fromDirectory`. */
 export interface McpWebFunctionDirectoryOptions {
   /**
-   * The JavaScript file the runtime starts, relative to the directory
-   * (`AWS_LAMBDA_NODEJS_ENTRYPOINT`).
+   * The server's JavaScript file (CommonJS or ES module), relative to the directory. The
+   * construct's start file (`cdk-mcp-start.js`, added to the package) loads it once `PORT`, `HOST`
+   * and the `secrets` are set.
    *
-   * @default 'index.js' (the runtime's default)
+   * @default 'index.js'
    */
   readonly entryPoint?: string;
 
@@ -56,18 +61,31 @@ export interface McpWebFunctionCodeConfig {
   readonly code: lambda.WebFunctionCode;
 
   /**
-   * The entry file, when it is not the runtime's default `index.js`.
+   * The file the runtime starts (`AWS_LAMBDA_NODEJS_ENTRYPOINT`), when it is not the runtime's
+   * default `index.js`: `cdk-mcp-start.js` for `fromEntry` and `fromDirectory`.
    *
    * @default - index.js
    */
   readonly entryPoint?: string;
+
+  /**
+   * The server's module that the start file (`entryPoint`) loads, relative to it. Set when the
+   * package has the construct's start file, which sets `PORT` and `HOST` from
+   * `AWS_LAMBDA_HTTP_ENDPOINT` and resolves the service's `secrets` before the server loads.
+   *
+   * @default - the package has no start file (`fromBucket`): the server is the entry point itself
+   */
+  readonly serverEntry?: string;
 }
 
 /**
- * The MCP server's code for a Web Function: a plain Node.js HTTP server that listens on
- * `AWS_LAMBDA_HTTP_ENDPOINT` (no adapter, no start script). Web Functions run zip packages from a
- * versioned S3 bucket only (no container images), so local code is staged into a bucket the
- * construct creates (`WebFunctionCode.fromAssetToManagedBucket`).
+ * The MCP server's code for a Web Function: a plain Node.js HTTP server. Web Functions give the
+ * server `AWS_LAMBDA_HTTP_ENDPOINT` (`host:port`) and no `PORT`; `fromEntry` and `fromDirectory`
+ * add a start file (`cdk-mcp-start.js`, the package's entry point) that sets `PORT` and `HOST`
+ * from it and resolves the service's `secrets` into variables before it loads the server, so a
+ * server that listens on `$PORT` runs unchanged. Web Functions run zip packages from a versioned S3
+ * bucket only (no container images), so local code is staged into a bucket the construct creates
+ * (`WebFunctionCode.fromAssetToManagedBucket`).
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/web-functions-runtimes.html
  */
@@ -94,7 +112,9 @@ export abstract class McpWebFunctionCode {
 
   /**
    * A zip package already in a versioned S3 bucket that grants `lambda.amazonaws.com` read access
-   * (see the aws-cdk-lib `WebFunctionCode.fromBucket` requirements).
+   * (see the aws-cdk-lib `WebFunctionCode.fromBucket` requirements). The construct cannot add its
+   * start file to it: the server must listen on `AWS_LAMBDA_HTTP_ENDPOINT` itself, and the
+   * service's `secrets` (values) are refused (use `secretArns`).
    *
    * @param bucket the versioned bucket
    * @param key the object key of the zip
@@ -132,14 +152,28 @@ class DirectoryWebFunctionCode extends McpWebFunctionCode {
     }
     if (!fs.existsSync(path.join(this.directory, entryPoint))) {
       ValidationErrors.fail('cdk-mcp:webFunctionEntryPointMissing', 'McpWebFunctionCode.fromDirectory',
-        `no ${entryPoint} in ${this.directory}. The runtime starts index.js unless entryPoint names another file ` +
-          '(https://docs.aws.amazon.com/lambda/latest/dg/web-functions-runtimes.html).',
+        `no ${entryPoint} in ${this.directory}. The start file loads the server from index.js unless entryPoint names another file.`,
       );
     }
-    return {
-      code: lambda.WebFunctionCode.fromAssetToManagedBucket(this.directory, { exclude: this.options.exclude }),
-      entryPoint: this.options.entryPoint,
-    };
+    const directory = path.resolve(this.directory);
+    const exclude = this.options.exclude ?? [];
+    const ignore = IgnoreStrategy.glob(directory, exclude);
+    const code = lambda.WebFunctionCode.fromAssetToManagedBucket(directory, {
+      exclude,
+      assetHashType: AssetHashType.OUTPUT,
+      bundling: {
+        // Only a required placeholder: the local copy below always succeeds or throws.
+        image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+        local: {
+          tryBundle(outputDir: string): boolean {
+            fs.cpSync(directory, outputDir, { recursive: true, verbatimSymlinks: true, filter: (file) => file === directory || !ignore.ignores(file) });
+            addStartFile(outputDir);
+            return true;
+          },
+        },
+      },
+    });
+    return { code, entryPoint: WEB_FUNCTION_START_FILE, serverEntry: entryPoint };
   }
 }
 
@@ -176,15 +210,23 @@ class EntryWebFunctionCode extends McpWebFunctionCode {
         environment: { CDK_MCP_WEB_BUNDLE: JSON.stringify(buildOptions) },
         local: {
           tryBundle(outputDir: string): boolean {
-            // `index.js` at the package root is what the runtime starts without AWS_LAMBDA_NODEJS_ENTRYPOINT.
             requireEsbuild(path.dirname(entry)).buildSync({ ...buildOptions, outfile: path.join(outputDir, 'index.js') });
+            addStartFile(outputDir);
             return true;
           },
         },
       },
     });
-    return { code };
+    return { code, entryPoint: WEB_FUNCTION_START_FILE, serverEntry: 'index.js' };
   }
+}
+
+/** Puts the construct's start file into a package being staged. */
+function addStartFile(outputDir: string): void {
+  if (fs.existsSync(path.join(outputDir, WEB_FUNCTION_START_FILE))) {
+    throw new Error(`McpWebFunctionCode: the package already has a ${WEB_FUNCTION_START_FILE}, the name of the start file the construct adds. Rename yours.`);
+  }
+  fs.copyFileSync(START_FILE_ASSET, path.join(outputDir, WEB_FUNCTION_START_FILE));
 }
 
 interface EsbuildApi {

@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -91,29 +92,39 @@ export interface McpWebFunctionOptions {
 
   /**
    * Plain, non-secret configuration for the server. Names starting with `AWS_LAMBDA_` are reserved
-   * by Web Functions. Never put secrets here: use `secretArns`.
+   * by Web Functions; `PORT` and `HOST` are set by the construct's start file from
+   * `AWS_LAMBDA_HTTP_ENDPOINT` (not with `McpWebFunctionCode.fromBucket`, whose server reads
+   * `AWS_LAMBDA_HTTP_ENDPOINT` itself). Never put secrets here: use `secrets`.
    *
    * @default - no extra variables
    */
   readonly environment?: { [name: string]: string };
 
   /**
-   * Secrets Manager secrets the server needs. Each entry grants the function read access and sets
-   * `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value at run
-   * time with the AWS SDK (Web Functions have no extensions).
-   * (The container services' `secrets` inject the values instead; hence the different name.)
+   * Secrets Manager secrets the server reads itself. Each entry grants the function read access
+   * and sets `<NAME>_SECRET_ARN` to the secret's ARN (never the value); the server reads the value
+   * at run time with the AWS SDK. To have the value in a variable instead, use `secrets`.
    *
-   * @default - no secrets
+   * @default - no secret ARNs
    */
   readonly secretArns?: { [name: string]: secretsmanager.ISecret };
 
   /**
-   * The former name of `secretArns`, which it works exactly like.
+   * Secrets the server reads from its environment, as on every service kind:
+   * `{ API_KEY: ecs.Secret.fromSecretsManager(secret) }`, or `(secret, 'jsonKey')` for one key of
+   * a JSON secret. Resolved by the construct's start file before the server module loads (Web
+   * Functions have no extensions or layers): the template and the revision's configuration hold
+   * only the ARNs (`CDK_MCP_SECRETS`), never a value. The function gets read access to each. A
+   * secret that cannot be read fails the start with a log line naming the variable and the ARN
+   * (the init-failure alarm sees it). Secrets Manager only; not with `McpWebFunctionCode.fromBucket`,
+   * whose package the construct cannot add the start file to.
    *
-   * @deprecated use `secretArns`: the name says that the server gets the ARN, not the value
+   * Until this release `secrets` here was the deprecated name of `secretArns` (the ARN, not the
+   * value): move such entries to `secretArns`.
+   *
    * @default - no secrets
    */
-  readonly secrets?: { [name: string]: secretsmanager.ISecret };
+  readonly secrets?: { [name: string]: ecs.Secret };
 
   /**
    * A KMS key for the environment variables of the revision.

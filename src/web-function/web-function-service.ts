@@ -15,6 +15,9 @@ import { allowLogsToUseKey } from '../private/log-encryption';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
+import { checkSecretValues, grantSecretsRead, startSecretsValue } from '../private/server-start';
+import { ValidationErrors } from '../private/validation';
+import { START_ENV } from '../contract/server-start';
 import { McpServiceBase } from '../service';
 
 /**
@@ -69,6 +72,15 @@ export class McpWebFunctionService extends McpServiceBase {
     validateWebFunctionServiceProps(this, props, { mcpPath, auth, endpointType: location.endpointType });
     this.auth = auth;
     const code = props.code.bind();
+    const secrets = props.secrets ?? {};
+    const startProblems = new ValidationErrors('McpWebFunctionService', this);
+    checkSecretValues(startProblems, this, props.secrets, props.environment,
+      code.serverEntry === undefined ? 'McpWebFunctionCode.fromBucket has no start file to resolve them. Use fromEntry or fromDirectory, or secretArns.' : undefined);
+    for (const name of ['PORT', 'HOST']) {
+      startProblems.check('cdk-mcp:webFunctionListenVariable', (props.environment ?? {})[name] === undefined || code.serverEntry === undefined,
+        `environment must not set ${name}: the start file sets it from AWS_LAMBDA_HTTP_ENDPOINT, where Web Functions send requests. Remove it.`);
+    }
+    startProblems.throwIfAny();
 
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -104,6 +116,12 @@ export class McpWebFunctionService extends McpServiceBase {
     for (const [name, secret] of Object.entries(secretArnsOf(props))) {
       environment[`${name}_SECRET_ARN`] = secret.secretArn;
     }
+    if (code.serverEntry !== undefined && code.serverEntry !== 'index.js') {
+      environment[START_ENV.SERVER_ENTRY] = code.serverEntry;
+    }
+    if (Object.keys(secrets).length > 0) {
+      environment[START_ENV.SECRETS] = startSecretsValue(this, secrets);
+    }
 
     const fn = new lambda.WebFunction(this, 'WebFunction', {
       code: code.code,
@@ -134,6 +152,7 @@ export class McpWebFunctionService extends McpServiceBase {
     for (const secret of Object.values(secretArnsOf(props))) {
       secret.grantRead(role);
     }
+    grantSecretsRead(secrets, role);
     this.webFunction = fn;
     this.endpoint = fn.endpoint;
     this.url = `https://${fn.endpoint.domainName}${mcpPath}`;
@@ -171,7 +190,7 @@ export class McpWebFunctionService extends McpServiceBase {
       serverLogGroup: logGroup,
     });
 
-    warnOnSecretLikeEnvironment(this, props.environment, 'the secretArns prop (Secrets Manager, by ARN)');
+    warnOnSecretLikeEnvironment(this, props.environment, 'the secrets prop (ecs.Secret.fromSecretsManager, resolved at start)');
   }
 
   /**

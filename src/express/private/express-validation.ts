@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
+import { checkPortEnvironment } from '../../private/server-start';
 import { ValidationErrors, ValidationProblem } from '../../private/validation';
 import { McpExpressScalingMetric, McpExpressServiceProps } from '../express-service-props';
 
@@ -65,6 +66,7 @@ export function validateExpressServiceProps(
   errors.addProblems(networkProblems);
   validateNetwork(errors, props);
   validateScaling(errors, props, settings);
+  checkPortEnvironment(errors, props.environment, 'containerPort', settings.containerPort);
   errors.throwIfAny();
 }
 

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
+import { checkPortEnvironment } from '../../private/server-start';
 import { ValidationErrors, describeValue } from '../../private/validation';
 import { McpFargateScalingMetric, McpFargateServiceProps } from '../fargate-service-props';
 
@@ -69,6 +70,7 @@ export function validateFargateServiceProps(scope: Construct, props: McpFargateS
   validateNetworkAndDomain(errors, scope, props);
   validateCreatedVpc(errors, props, settings);
   validateScaling(errors, props, settings);
+  checkPortEnvironment(errors, props.environment, 'containerPort', settings.containerPort);
   errors.throwIfAny();
 }
 

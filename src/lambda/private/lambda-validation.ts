@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
 import { functionUrlUnavailable } from './lambda-regions';
 import { checkSecretArnProps } from '../../private/secret-names';
+import { checkPortEnvironment } from '../../private/server-start';
 import { ValidationErrors } from '../../private/validation';
 import type { McpLambdaServiceProps } from '../lambda-service-props';
 
@@ -65,5 +66,6 @@ export function validateLambdaServiceProps(
       + 'which McpLambdaService serves MCP from. In this region use McpFargateService (an Application Load Balancer in front of Fargate tasks), '
       + 'or deploy this stack to a region with Function URLs.',
   );
+  checkPortEnvironment(errors, props.environment, 'port', resolved.port);
   errors.throwIfAny();
 }
