@@ -100,7 +100,7 @@ export class McpNagAcknowledgements {
    * `AwsSolutions-IAM5[Resource::*]` on the execution role (an ECR image); `AwsSolutions-EC23` on
    * the load balancer's security group; `AwsSolutions-ELB2` on the load balancer without
    * `accessLogBucket`; `AwsSolutions-ECS2` on the task definition when the container has
-   * environment variables.
+   * environment variables (always: the construct sets `PORT`).
    */
   public static acknowledgeFargateService(service: McpFargateService): McpNagAcknowledgement[] {
     const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);

@@ -229,6 +229,6 @@ describe('McpExpressService container posture', () => {
   test('the task size is the memory limit: memoryLimitMiB is the task\'s Memory', () => {
     const svc = onlyResource(synth(() => ({ cpu: 512, memoryLimitMiB: 2048 })).template, 'AWS::ECS::ExpressGatewayService');
     expect(svc).toMatchObject({ Cpu: '512', Memory: '2048' });
-    expect(Object.keys(svc.PrimaryContainer).sort()).toEqual(['AwsLogsConfiguration', 'ContainerPort', 'Image']);
+    expect(Object.keys(svc.PrimaryContainer).sort()).toEqual(['AwsLogsConfiguration', 'ContainerPort', 'Environment', 'Image']);
   });
 });

@@ -55,7 +55,8 @@ describe('McpExpressService defaults', () => {
     const svc = expressService(synth().template);
     expect(svc).toMatchObject({ Cpu: '256', Memory: '512', HealthCheckPath: '/healthz' });
     expect(svc.PrimaryContainer).toMatchObject({ ContainerPort: 8080, AwsLogsConfiguration: { LogStreamPrefix: 'mcp' } });
-    expect(svc.PrimaryContainer.Environment).toBeUndefined();
+    // PORT, the one server contract, and nothing else.
+    expect(svc.PrimaryContainer.Environment).toEqual([{ Name: 'PORT', Value: '8080' }]);
     expect(svc.PrimaryContainer.Secrets).toBeUndefined();
     expect(svc.ServiceName).toBeUndefined();
   });
@@ -198,7 +199,7 @@ describe('McpExpressService props', () => {
       },
     }));
     const container = expressService(template).PrimaryContainer;
-    expect(container.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'debug' }]);
+    expect(container.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'debug' }, { Name: 'PORT', Value: '8080' }]);
     expect(container.Secrets.map((s: any) => s.Name)).toEqual(['API_TOKEN', 'UPSTREAM_URL']);
     expect(JSON.stringify(container.Secrets[0].ValueFrom)).toContain(':token::');
     const actions = statementsOf(template, 'McpExecutionRole').map((s) => JSON.stringify(s.Action));

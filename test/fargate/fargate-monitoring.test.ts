@@ -307,7 +307,7 @@ describe('fatal-error filter patterns against real crash output', () => {
 });
 
 describe('cdk-nag on the bare service', () => {
-  test('leaves only the findings the examples acknowledge: the public ingress, the ECR token wildcard, access logs', () => {
+  test('leaves only the findings the examples acknowledge: the public ingress, the ECR token wildcard, access logs, PORT', () => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     new McpFargateService(stack, 'Mcp', { image: ecs.ContainerImage.fromAsset(path.join(__dirname, '..', '..', 'examples', 'server')) });
@@ -315,6 +315,8 @@ describe('cdk-nag on the bare service', () => {
     const findings = report.violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
     expect(findings.sort()).toEqual([
       'AwsSolutions-EC23 Stack/Mcp/LoadBalancerSecurityGroup/Resource',
+      // PORT, the one server contract: plain configuration, not a secret.
+      'AwsSolutions-ECS2 Stack/Mcp/TaskDefinition/Resource',
       'AwsSolutions-ELB2 Stack/Mcp/LoadBalancer/Resource',
       'AwsSolutions-IAM5[Resource::*] Stack/Mcp/ExecutionRole/DefaultPolicy/Resource',
     ]);

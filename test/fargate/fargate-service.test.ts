@@ -70,9 +70,15 @@ describe('McpFargateService defaults', () => {
     expect(server.StopTimeout).toBe(60);
   });
 
-  test('sets no plain environment variable of its own (cdk-nag ECS2 stays clean)', () => {
-    const { template } = synth();
-    expect(container(template).Environment).toBeUndefined();
+  test('a server that reads only PORT gets containerPort there (the one server contract); nothing else is set', () => {
+    expect(container(synth().template).Environment).toEqual([{ Name: 'PORT', Value: '8080' }]);
+    expect(container(synth({ containerPort: 3000 }).template).Environment).toEqual([{ Name: 'PORT', Value: '3000' }]);
+  });
+
+  test('an environment.PORT that contradicts containerPort is an error naming both; an equal one is accepted', () => {
+    expect(() => synth({ containerPort: 3000, environment: { PORT: '8080' } }))
+      .toThrow(/environment.PORT is "8080" but containerPort is 3000: .*Remove PORT from environment, or set containerPort: 8080/);
+    expect(container(synth({ containerPort: 3000, environment: { PORT: '3000' } }).template).Environment).toEqual([{ Name: 'PORT', Value: '3000' }]);
   });
 
   test('logs through awslogs into its own log group, one event per line, non-blocking, kept a month', () => {
@@ -154,7 +160,7 @@ describe('McpFargateService defaults', () => {
     template.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
   });
 
-  test('health-checks /healthz every 15 seconds, healthy after 2, unhealthy after 3, expecting 200', () => {
+  test('health-checks /healthz every 15 seconds, healthy after 2, unhealthy after 3, expecting a 2xx (the contract)', () => {
     const { template } = synth();
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       TargetType: 'ip',
@@ -167,7 +173,7 @@ describe('McpFargateService defaults', () => {
       HealthCheckTimeoutSeconds: 5,
       HealthyThresholdCount: 2,
       UnhealthyThresholdCount: 3,
-      Matcher: { HttpCode: '200' },
+      Matcher: { HttpCode: '200-299' },
     });
   });
 
@@ -391,7 +397,7 @@ describe('McpFargateService configuration and roles', () => {
     });
     const server = container(template);
     expect(server.Secrets).toEqual([{ Name: 'UPSTREAM_API_KEY', ValueFrom: { Ref: expect.stringMatching(/^ApiKey/) } }]);
-    expect(server.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'info' }]);
+    expect(server.Environment).toEqual([{ Name: 'LOG_LEVEL', Value: 'info' }, { Name: 'PORT', Value: '8080' }]);
     template.hasResourceProperties('AWS::IAM::Policy', {
       Roles: [{ Ref: Match.stringLikeRegexp('^McpExecutionRole') }],
       PolicyDocument: {

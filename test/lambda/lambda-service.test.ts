@@ -142,7 +142,7 @@ describe('McpLambdaService options', () => {
     template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
   });
 
-  test.each(['secretArns', 'secrets'])('%s are granted and passed by ARN, never by value (secrets is the deprecated name)', (prop) => {
+  test.each(['secretArns'])('%s are granted and passed by ARN, never by value', (prop) => {
     const app = new App();
     const stack = new Stack(app, 'Stack');
     const secret = new secretsmanager.Secret(stack, 'ApiKey');
@@ -397,9 +397,8 @@ describe('McpLambdaService validation', () => {
     ['reserved environment variable', { environment: { AWS_LWA_INVOKE_MODE: 'buffered' } }, /environment must not set AWS_LWA_INVOKE_MODE: use the invokeMode prop.*\[cdk-mcp:reservedEnvironmentName\]/],
     ['bad secret name', { secretArns: { 'my-key': secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') } }, /secretArns key "my-key" is not a valid environment variable name/],
     ['both secret props', {
-      secretArns: { A: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'S', 'x') },
-      secrets: { B: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'T', 'y') },
-    }, /secrets and secretArns are both set: secrets is the deprecated name of secretArns\. Move every entry to secretArns/],
+      secrets: { B: secretsmanager.Secret.fromSecretNameV2(new Stack(), 'T', 'y') as any },
+    }, /secrets.B is not an ecs.Secret: secrets now hands the server the value .* or move it to secretArns to get B_SECRET_ARN as before/],
     ['origin with a path', { corsAllowedOrigins: ['https://app.example.com/x'] }, /corsAllowedOrigins entry "https:\/\/app.example.com\/x" is not an origin/],
     ['runtime with an image', { code: McpServerCode.fromImageAsset(IMAGE_DIR), runtime: lambda.Runtime.NODEJS_22_X }, /runtime applies to zip code only/],
     ['bad layer version', { webAdapterLayerVersion: 0 }, /webAdapterLayerVersion must be a positive integer \(got 0\)/],

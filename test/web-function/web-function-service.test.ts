@@ -42,7 +42,8 @@ describe('McpWebFunctionService defaults', () => {
     expect(props.BuildConfig.RuntimeConfig).toEqual({ Runtime: 'nodejs24.x' });
     expect(props.ServiceConfig.TimeoutSeconds).toBe(300);
     expect(props.ServiceConfig.MaxConcurrencyPerEnvironment).toBeUndefined();
-    expect(props.ServiceConfig.EnvironmentVariables).toBeUndefined();
+    // The start file (PORT and HOST from AWS_LAMBDA_HTTP_ENDPOINT) loads the server from index.js.
+    expect(props.ServiceConfig.EnvironmentVariables).toEqual({ AWS_LAMBDA_NODEJS_ENTRYPOINT: 'cdk-mcp-start.js' });
     expect(props.ServiceConfig.TelemetryConfig.LoggingConfig).toEqual({
       ApplicationLogLevel: 'INFO',
       SystemLogLevel: 'INFO',
@@ -167,7 +168,11 @@ describe('McpWebFunctionService props', () => {
       secretArns: { API: secret },
     });
     const template = Template.fromStack(stack);
-    expect(revision(template).ServiceConfig.EnvironmentVariables).toEqual({ LOG_LEVEL: 'info', API_SECRET_ARN: { Ref: expect.stringMatching(/^Token/) } });
+    expect(revision(template).ServiceConfig.EnvironmentVariables).toEqual({
+      LOG_LEVEL: 'info',
+      API_SECRET_ARN: { Ref: expect.stringMatching(/^Token/) },
+      AWS_LAMBDA_NODEJS_ENTRYPOINT: 'cdk-mcp-start.js',
+    });
     const statements = policyStatements(template, 'McpServiceRole');
     expect(statements).toContainEqual(expect.objectContaining({
       Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -218,11 +223,14 @@ describe('McpWebFunctionService props', () => {
     expect(revision(Template.fromStack(stack)).ServiceConfig.EgressNetworkConnectorArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^Egress/), 'LatestVersionArn'] });
   });
 
-  test('fromDirectory entryPoint sets AWS_LAMBDA_NODEJS_ENTRYPOINT; fromEntry bundles to index.js (the runtime default)', () => {
+  test('the runtime starts the start file, which loads fromDirectory\'s entryPoint, or the index.js fromEntry bundles', () => {
     const dir = synth({ code: McpWebFunctionCode.fromDirectory(path.dirname(SERVER_DIR), { entryPoint: 'web-function-server/index.js' }) });
-    expect(revision(dir.template).ServiceConfig.EnvironmentVariables).toEqual({ AWS_LAMBDA_NODEJS_ENTRYPOINT: 'web-function-server/index.js' });
+    expect(revision(dir.template).ServiceConfig.EnvironmentVariables).toEqual({
+      AWS_LAMBDA_NODEJS_ENTRYPOINT: 'cdk-mcp-start.js',
+      CDK_MCP_SERVER_ENTRY: 'web-function-server/index.js',
+    });
     const entry = synth({ code: McpWebFunctionCode.fromEntry(ENTRY) });
-    expect(revision(entry.template).ServiceConfig.EnvironmentVariables).toBeUndefined();
+    expect(revision(entry.template).ServiceConfig.EnvironmentVariables).toEqual({ AWS_LAMBDA_NODEJS_ENTRYPOINT: 'cdk-mcp-start.js' });
     entry.template.resourceCountIs('Custom::S3ObjectCopy', 1);
   });
 
@@ -356,7 +364,7 @@ describe('McpWebFunctionService validation', () => {
 
   test('code problems name the fix', () => {
     expect(() => McpWebFunctionCode.fromDirectory('/nonexistent').bind()).toThrow(/is not a directory/);
-    expect(() => McpWebFunctionCode.fromDirectory(path.dirname(SERVER_DIR)).bind()).toThrow(/no index\.js .* starts index\.js unless entryPoint/);
+    expect(() => McpWebFunctionCode.fromDirectory(path.dirname(SERVER_DIR)).bind()).toThrow(/no index\.js .* loads the server from index\.js unless entryPoint/);
     expect(() => McpWebFunctionCode.fromEntry('/nonexistent.ts').bind()).toThrow(/not an existing JavaScript or TypeScript file/);
   });
 });
