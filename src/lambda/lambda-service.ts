@@ -9,6 +9,7 @@ import { checkRuntime } from './private/lambda-runtime';
 import { validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { LAMBDA_START_WRAPPER, START_ENV } from '../contract/server-start';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
@@ -20,7 +21,6 @@ import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
 import { checkSecretValues, grantSecretsRead, lambdaStartLayer, startSecretsValue } from '../private/server-start';
 import { ValidationErrors } from '../private/validation';
-import { LAMBDA_START_WRAPPER, START_ENV } from '../contract/server-start';
 import { McpServiceBase } from '../service';
 import { LAMBDA_ALARM_OPTION_KEYS } from './private/lambda-alarm-option-keys';
 

@@ -91,7 +91,12 @@ export function checkSecretValues(
  * An `environment.PORT` must be the port the construct sets `PORT` to from `portProp` (else the
  * server would listen where nothing forwards).
  */
-export function checkPortEnvironment(errors: ValidationErrors, environment: { readonly [name: string]: string } | undefined, portProp: string, port: number): void {
+export function checkPortEnvironment(
+  errors: ValidationErrors,
+  environment: { readonly [name: string]: string } | undefined,
+  portProp: string,
+  port: number,
+): void {
   const given = (environment ?? {}).PORT;
   errors.check('cdk-mcp:portContradictsEnvironment',
     given === undefined || Token.isUnresolved(given) || Token.isUnresolved(port) || given === String(port),

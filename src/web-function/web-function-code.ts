@@ -3,8 +3,8 @@ import * as path from 'path';
 import { AssetHashType, DockerImage, IgnoreStrategy } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ValidationErrors } from '../private/validation';
 import { WEB_FUNCTION_START_FILE } from '../contract/server-start';
+import { ValidationErrors } from '../private/validation';
 
 /** The bundled Web Functions start file (lambda/start/web-function-start.ts). */
 const START_FILE_ASSET = path.join(__dirname, '..', '..', 'assets', 'lambda', 'start', 'web-function-start', 'index.js');
@@ -166,7 +166,8 @@ class DirectoryWebFunctionCode extends McpWebFunctionCode {
         image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
         local: {
           tryBundle(outputDir: string): boolean {
-            fs.cpSync(directory, outputDir, { recursive: true, verbatimSymlinks: true, filter: (file) => file === directory || !ignore.ignores(file) });
+            const keep = (file: string) => file === directory || !ignore.ignores(file);
+            fs.cpSync(directory, outputDir, { recursive: true, verbatimSymlinks: true, filter: keep });
             addStartFile(outputDir);
             return true;
           },

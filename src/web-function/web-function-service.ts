@@ -8,6 +8,7 @@ import { validateWebFunctionServiceProps } from './private/web-function-validati
 import { McpWebFunctionAlarms, McpWebFunctionAlarmOptions } from './web-function-alarms';
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
+import { START_ENV } from '../contract/server-start';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
@@ -17,7 +18,6 @@ import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
 import { checkSecretValues, grantSecretsRead, startSecretsValue } from '../private/server-start';
 import { ValidationErrors } from '../private/validation';
-import { START_ENV } from '../contract/server-start';
 import { McpServiceBase } from '../service';
 
 /**

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -83,7 +84,7 @@ describe('PORT on every kind', () => {
 
   test('McpWebFunctionService: the packaged start file gives a server that reads only PORT the Web Functions endpoint', async () => {
     // GIVEN the package fromEntry stages, with a server that reads only PORT
-    const app = new App({ outdir: fs.mkdtempSync(path.join(require('os').tmpdir(), 'cdk-mcp-wf-')) });
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-wf-')) });
     const s = new Stack(app, 'Stack');
     new McpWebFunctionService(s, 'Mcp', { code: McpWebFunctionCode.fromEntry(PORT_ONLY_ENTRY) });
     const assembly = app.synth();
