@@ -183,7 +183,7 @@ describe('packaging', () => {
   test('the Dockerfile runs run.sh as a non-root user with the adapter extension and a /healthz check', () => {
     const dockerfile = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'server', 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM \S+node:22\S*$/m);
-    expect(dockerfile).toContain(`COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:1.1.0 /lambda-adapter /opt/extensions/lambda-adapter`);
+    expect(dockerfile).toContain('COPY --from=public.ecr.aws/awsguru/aws-lambda-adapter:1.1.0 /lambda-adapter /opt/extensions/lambda-adapter');
     expect(dockerfile).toMatch(/HOST=0\.0\.0\.0/);
     expect(dockerfile).toMatch(/PORT=8080/);
     expect(dockerfile).toMatch(/^USER node$/m);
