@@ -1,14 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { McpFargateAlarmOptions } from './fargate-alarms';
+import { McpFrontDoorOptions } from '../front-door/front-door-options';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { McpServiceBaseProps, McpSessionMode } from '../service';
 
@@ -171,7 +170,7 @@ export interface McpFargateTaskOptions {
 }
 
 /** Properties for `McpFargateService`. */
-export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServiceBaseProps, McpMonitoringOptions, McpFargateAlarmOptions {
+export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServiceBaseProps, McpMonitoringOptions, McpFargateAlarmOptions, McpFrontDoorOptions {
   /**
    * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
    * log-metric namespace: 1 to 255 letters, digits, hyphens and underscores (ECS's rule).
@@ -183,14 +182,6 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServic
    * @default - a name CloudFormation generates; the metrics use it
    */
   readonly serviceName?: string;
-
-  /**
-   * The URL the canary probes instead of `url`: a public front door in front of the load
-   * balancer (a CloudFront distribution, a custom domain you manage).
-   *
-   * @default - `url`; for an internal load balancer the canary then runs in the VPC
-   */
-  readonly canaryUrl?: string;
 
   /**
    * The VPC to run in. Give `vpc` or `cluster`, not both.
@@ -340,30 +331,6 @@ export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServic
    * @default Duration.hours(1)
    */
   readonly stickinessDuration?: Duration;
-
-  /**
-   * A certificate for HTTPS. With it the listener is HTTPS on 443 and HTTP on 80 redirects
-   * there. Needs `domainName`, a name the certificate covers: the load balancer's own DNS name
-   * never matches a certificate, so without it clients and the canary fail TLS verification.
-   *
-   * @default - a new DNS-validated certificate when `domainName` and `domainZone` are given, else plain HTTP
-   */
-  readonly certificate?: acm.ICertificate;
-
-  /**
-   * A custom domain for the service; `url` uses it. Needs `domainZone` (an alias record and, unless
-   * `certificate` is given, a certificate are created) or `certificate` (you manage DNS).
-   *
-   * @default - the load balancer's DNS name
-   */
-  readonly domainName?: string;
-
-  /**
-   * The hosted zone of `domainName`.
-   *
-   * @default - no DNS record
-   */
-  readonly domainZone?: route53.IHostedZone;
 
   /**
    * The TLS policy of the HTTPS listener.

@@ -1,2 +1,3 @@
 export * from './web-acl-props';
 export * from './web-acl';
+export * from './front-door-options';

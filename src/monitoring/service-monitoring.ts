@@ -11,6 +11,7 @@ import { Construct, IDependable } from 'constructs';
 import { McpDeployGate } from './deploy-gate';
 import { McpMonitoringOptions } from './options';
 import { McpCanary } from '../canary/canary';
+import { McpCanaryAuth } from '../canary/canary-auth';
 import { McpProbePhase } from '../canary/canary-enums';
 import { McpProbeFailuresMetricOptions } from '../canary/probe-metric-options';
 import { AlarmFactory } from './private/alarm-factory';
@@ -38,6 +39,23 @@ export interface McpServiceMonitoringProps extends McpMonitoringOptions {
 
   /** The MCP endpoint URL the canary probes (tokens allowed). */
   readonly url: string;
+
+  /**
+   * The origin behind the front door at `url` (the Function URL, the Web Function endpoint, the
+   * load balancer, ...). When given, the canary probes it after a failed probe of `url`, so the
+   * result says which side broke (see `McpFrontDoorOptions.canaryProbesOrigin`).
+   *
+   * @default - the origin is not probed
+   */
+  readonly originUrl?: string;
+
+  /**
+   * How the canary authenticates to `originUrl` (an origin behind CloudFront or API Gateway is
+   * often IAM-only while the front door is public).
+   *
+   * @default - the canary's `canaryAuth`
+   */
+  readonly originAuth?: McpCanaryAuth;
 
   /**
    * The server's log group, searched for AWS credential failures in tool calls.
