@@ -14,6 +14,7 @@ import { McpFargateScalingMetric, McpFargateServiceProps } from './fargate-servi
 import { FARGATE_ALARM_OPTION_KEYS } from './private/fargate-alarm-option-keys';
 import { ResolvedFargateSettings, validateFargateServiceProps } from './private/fargate-validation';
 import { imageForArchitecture, warnOnForeignImageAsset } from './private/image-platform';
+import { canaryTargets } from '../front-door/private/canary-targets';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
@@ -21,6 +22,7 @@ import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions, fitVpcNameTags } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { ValidationErrors } from '../private/validation';
 import { McpServiceBase, McpSessionMode } from '../service';
 
 
@@ -296,13 +298,18 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       this.scalableTaskCount = this.configureAutoScaling(props, settings);
     }
 
-    const canaryUrl = props.canaryUrl ?? this.url;
+    const targetErrors = new ValidationErrors('McpFargateService', this);
+    const targets = canaryTargets(targetErrors, props, { url: this.url });
+    targetErrors.throwIfAny();
+    const canaryUrl = targets.url;
     const canaryInVpc = !settings.publicLoadBalancer && props.canaryUrl === undefined;
     // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
       ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? this.service.serviceName,
       url: canaryUrl,
+      originUrl: targets.originUrl,
+      originAuth: targets.originAuth,
       serverLogGroup: this.logGroup,
       canaryLogEncryptionKey: props.canaryLogEncryptionKey ?? props.logEncryptionKey,
       canaryLogRetention: props.canaryLogRetention ?? props.logRetention,

@@ -90,12 +90,6 @@ function validateTask(errors: ValidationErrors, props: McpFargateServiceProps, s
   }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
   checkEcsServiceName(errors, props.serviceName);
-  const canaryUrl = props.canaryUrl;
-  errors.check(
-    'cdk-mcp:canaryUrlFormat',
-    canaryUrl === undefined || Token.isUnresolved(canaryUrl) || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(canaryUrl),
-    `canaryUrl must be an http:// or https:// URL (got "${canaryUrl}"), e.g. https://mcp.example.com/mcp.`,
-  );
   errors.durationInRange('stopTimeout', props.stopTimeout, Duration.seconds(2), Duration.minutes(2), { wholeSeconds: true, why: 'Fargate waits at most 2 minutes after SIGTERM' });
   // The ECS Exec agent writes to the container's root file system.
   // https://github.com/aws/containers-roadmap/issues/1359
