@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -64,6 +65,16 @@ export interface McpLambdaAlarmOptions {
    * @default - Url5xxCount Sum above 0 for 1 of 1 five-minute datapoints
    */
   readonly url5xxAlarm?: McpCountThreshold;
+
+  /**
+   * 5xx responses of the API Gateway front door's stage (only with a front door: `domainName` or
+   * `webAcl`): the gateway's own (502 when the integration fails, 504 "Endpoint request timed
+   * out") and those of the server, as the `AWS/ApiGateway` `5XXError` metric counts them.
+   *
+   * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
+   * @default - 5XXError Sum above 0 for 1 of 1 five-minute datapoints
+   */
+  readonly apiGateway5xxAlarm?: McpCountThreshold;
 
   /**
    * Memory used against memory size, from the JSON platform report (no Lambda Insights needed).
@@ -133,6 +144,13 @@ export interface McpLambdaAlarmsProps extends McpLambdaAlarmOptions {
   readonly functionUrl?: lambda.IFunctionUrl;
 
   /**
+   * The API Gateway stage in front of the function.
+   *
+   * @default - no API Gateway 5xx alarm
+   */
+  readonly restApiStage?: apigateway.Stage;
+
+  /**
    * The function's log group, in Lambda's JSON log format (platform reports are JSON records).
    *
    * @default - no log-based alarms (memory, timeouts, out of memory)
@@ -167,6 +185,9 @@ export class McpLambdaAlarms extends Construct {
 
   /** Function URL 5xx responses, when the function has a URL. */
   public readonly url5xxAlarm?: cloudwatch.Alarm;
+
+  /** 5xx responses of the API Gateway stage, when there is one. */
+  public readonly apiGateway5xxAlarm?: cloudwatch.Alarm;
 
   /** Memory utilization from the platform report, when a log group is given. */
   public readonly memoryAlarm?: cloudwatch.Alarm;
@@ -251,6 +272,15 @@ export class McpLambdaAlarms extends Construct {
       firstCheck: 'the function\'s Errors and the timeout alarms (a function error or timeout is a 502 at the URL), then the web adapter\'s start-up logs.',
     }, props.url5xxAlarm), props.functionUrl !== undefined);
 
+    this.apiGateway5xxAlarm = alarms.add(countAlarm({
+      id: 'ApiGateway5xx',
+      propName: 'apiGateway5xxAlarm',
+      metric: props.restApiStage?.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM })
+        ?? new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: '5XXError' }),
+      summary: 'The MCP server\'s API Gateway front door returns 5xx responses',
+      firstCheck: 'the stage\'s access log group (status, integrationLatency): a 504 is the integration timeout, a 502 a function error; then the Errors alarm.',
+    }, props.apiGateway5xxAlarm), props.restApiStage !== undefined);
+
     // No log group, no log alarms (their thresholds are still checked).
     const logGroup = props.serverLogGroup;
     // Opt-in: its filter publishes on every invocation ($0.30 a month).
@@ -327,6 +357,15 @@ function dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction
     leftYAxis: { min: 0, max: 100 },
     width: 6,
   }));
+  const stage = props.restApiStage;
+  if (stage !== undefined) {
+    const sum = { ...minute, statistic: cloudwatch.Stats.SUM };
+    widgets.push(new cloudwatch.GraphWidget({
+      title: 'API Gateway requests, 4xx, 5xx',
+      left: [stage.metricCount(sum), stage.metricClientError(sum), stage.metricServerError(sum)],
+      width: 6,
+    }));
+  }
   return widgets;
 }
 

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpLambdaAlarmOptions } from './lambda-alarms';
 import { McpServerCode } from './server-code';
+import { McpFrontDoorOptions } from '../front-door/front-door-options';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { McpServiceBaseProps } from '../service';
 
@@ -176,8 +177,17 @@ export interface McpLambdaFunctionOptions {
   readonly description?: string;
 }
 
-/** Properties for `McpLambdaService`. */
-export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpLambdaAlarmOptions {
+/**
+ * Properties for `McpLambdaService`.
+ *
+ * The front door (`McpFrontDoorOptions`): with `domainName` or `webAcl` the service puts a
+ * REGIONAL API Gateway REST API in front of the `live` alias (a streaming Lambda proxy
+ * integration, the domain at its root, the web ACL on its stage), and `url` becomes
+ * `https://<domainName>/<mcpPath>` (or the execute-api URL without a domain). The Function URL
+ * stays, IAM-authenticated, as the origin the canary probes with SigV4 to tell which side broke.
+ * See docs/lambda.md, "Custom domain and WAF".
+ */
+export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpLambdaAlarmOptions, McpFrontDoorOptions {
   /**
    * The MCP server: a directory with a start script, an entry file to bundle, or a container
    * image with the Lambda Web Adapter extension.
@@ -187,7 +197,9 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServ
   /**
    * Who may call the Function URL. `NONE` makes the endpoint public: the server must then
    * authenticate requests itself, and synth raises the acknowledgeable warning
-   * `cdk-mcp:unauthenticatedUrl`.
+   * `cdk-mcp:unauthenticatedUrl`. Behind a front door (`domainName` or `webAcl`) the Function URL
+   * is the origin and must stay `AWS_IAM`: a public one would let clients go around the domain
+   * and the web ACL. The front door itself passes `Authorization` through to the server.
    *
    * @default McpFunctionUrlAuth.AWS_IAM
    * @see https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html
@@ -201,6 +213,8 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServ
    * support response streaming within a VPC environment",
    * https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html#config-rs-vpc-compatibility):
    * with `vpc` the default is `BUFFERED` and `RESPONSE_STREAM` is a synth error.
+   * Behind a front door the API Gateway integration follows it too: `RESPONSE_STREAM` streams
+   * (`ResponseTransferMode.STREAM`, up to 15 minutes), `BUFFERED` buffers (at most 29 seconds).
    *
    * @default - lambda.InvokeMode.RESPONSE_STREAM; lambda.InvokeMode.BUFFERED with `vpc`
    */
@@ -256,7 +270,8 @@ export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServ
    * Browser origins allowed to call the URL. When set, CORS allows the MCP request headers
    * (`Mcp-Session-Id`, `MCP-Protocol-Version`, `Mcp-Method`, `Mcp-Name`, `Authorization`,
    * `Last-Event-ID`) and exposes `Mcp-Session-Id`. CORS only affects browsers; it rejects
-   * nothing for other clients.
+   * nothing for other clients. It configures the Function URL, so it is not available behind a
+   * front door (`domainName` or `webAcl`): there the server answers CORS itself.
    *
    * @default - no CORS configuration
    */

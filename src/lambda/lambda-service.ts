@@ -1,15 +1,19 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
+import * as apigateway from 'aws-cdk-lib/aws-apigateway';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { McpLambdaAlarms, McpLambdaAlarmOptions } from './lambda-alarms';
 import { McpFunctionUrlAuth, McpLambdaServiceProps } from './lambda-service-props';
+import { ApiGatewayFrontDoor, buildApiGatewayFrontDoor } from './private/api-gateway-front-door';
 import { checkRuntime } from './private/lambda-runtime';
-import { validateLambdaServiceProps } from './private/lambda-validation';
+import { hasFrontDoor, validateLambdaServiceProps } from './private/lambda-validation';
 import { LambdaWebAdapter } from './web-adapter';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { LAMBDA_START_WRAPPER, START_ENV } from '../contract/server-start';
+import { canaryTargets } from '../front-door/private/canary-targets';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
@@ -44,6 +48,10 @@ const MCP_CORS_ALLOWED_HEADERS = [
  * publishes a version on every change and serves the URL from the `live` alias (so provisioned
  * concurrency really serves URL traffic), streams responses by default, checks readiness on a
  * real health path, and keeps secrets out of the environment.
+ *
+ * With `domainName` or `webAcl`, a REGIONAL API Gateway REST API stands in front of the alias
+ * (streaming Lambda proxy integration, the custom domain at its root, the web ACL on its stage);
+ * the IAM-authenticated Function URL stays as the origin the canary can probe.
  */
 export class McpLambdaService extends McpServiceBase {
   /** The function that runs the server. */
@@ -55,8 +63,27 @@ export class McpLambdaService extends McpServiceBase {
   /** The Function URL on the alias. */
   public readonly functionUrl: lambda.IFunctionUrl;
 
-  /** The MCP endpoint URL (the Function URL plus `mcpPath`). */
+  /**
+   * The MCP endpoint URL clients use: `https://<domainName>/<mcpPath>` with a domain, the API
+   * Gateway stage's URL plus `mcpPath` with a web ACL and no domain, else the Function URL plus
+   * `mcpPath`.
+   */
   public readonly url: string;
+
+  /** The Function URL plus `mcpPath`: `url` without a front door, the origin behind one. */
+  public readonly functionUrlEndpoint: string;
+
+  /**
+   * The API Gateway REST API in front of the alias, when there is a front door (`domainName` or
+   * `webAcl`).
+   */
+  public readonly restApi?: apigateway.RestApi;
+
+  /** The log group of the API Gateway stage's access logs, when there is a front door. */
+  public readonly apiAccessLogGroup?: logs.ILogGroup;
+
+  /** The certificate of `domainName` (given, or created with `domainZone`), when there is a domain. */
+  public readonly certificate?: acm.ICertificate;
 
   /** The server's log group. */
   public readonly logGroup: logs.ILogGroup;
@@ -224,21 +251,54 @@ export class McpLambdaService extends McpServiceBase {
       );
     }
     this.functionUrl = functionUrl;
-    this.url = `${functionUrl.url}${mcpPath.replace(/^\//, '')}`;
+    this.functionUrlEndpoint = `${functionUrl.url}${mcpPath.replace(/^\//, '')}`;
+    // An IAM-authenticated URL answers 403 to unsigned requests: the canary signs with SigV4.
+    const functionUrlCanaryAuth = auth === McpFunctionUrlAuth.AWS_IAM ? McpCanaryAuth.sigV4(functionUrl) : undefined;
 
+    let frontDoor: ApiGatewayFrontDoor | undefined;
+    if (hasFrontDoor(props)) {
+      frontDoor = buildApiGatewayFrontDoor(this, {
+        alias,
+        mcpPath,
+        streaming: invokeMode === lambda.InvokeMode.RESPONSE_STREAM,
+        functionTimeout: timeout,
+        domainName: props.domainName,
+        domainZone: props.domainZone,
+        certificate: props.certificate,
+        webAcl: props.webAcl,
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+        logEncryptionKey: props.logEncryptionKey,
+      });
+      this.restApi = frontDoor.restApi;
+      this.apiAccessLogGroup = frontDoor.accessLogGroup;
+      this.certificate = frontDoor.certificate;
+    }
+    this.url = frontDoor?.url ?? this.functionUrlEndpoint;
+
+    const targetErrors = new ValidationErrors('McpLambdaService', this);
+    const targets = canaryTargets(targetErrors, props, {
+      url: this.url,
+      // The Function URL is the origin behind the front door built here, or behind one of the
+      // user's own (canaryUrl).
+      origin: frontDoor || props.canaryUrl !== undefined ? { url: this.functionUrlEndpoint, auth: functionUrlCanaryAuth } : undefined,
+    });
+    targetErrors.throwIfAny();
     // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
       ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? fn.functionName,
-      url: this.url,
+      url: targets.url,
+      originUrl: targets.originUrl,
+      originAuth: targets.originAuth,
       serverLogGroup: this.logGroup,
       canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
-      // An IAM-authenticated URL answers 403 to unsigned requests: the canary signs with SigV4.
-      canaryAuth: props.canaryAuth ?? (auth === McpFunctionUrlAuth.AWS_IAM ? McpCanaryAuth.sigV4(functionUrl) : undefined),
+      // The front door has no authorizer (Authorization reaches the server): the canary signs only
+      // for the Function URL it probes directly.
+      canaryAuth: props.canaryAuth ?? (targets.url === this.functionUrlEndpoint ? functionUrlCanaryAuth : undefined),
       // Every change publishes a new version; the gate probes once the alias serves it, and a
       // failure rolls the alias back to the previous version.
       deployGateTrigger: fn.currentVersion.version,
-      deployGateDependencies: [alias, functionUrl],
+      deployGateDependencies: [alias, functionUrl, ...(frontDoor?.dependencies ?? [])],
     });
     this.platformAlarms = new McpLambdaAlarms(this, 'Alarms', {
       ...pickOptions<McpLambdaAlarmOptions>(props, LAMBDA_ALARM_OPTION_KEYS),
@@ -250,6 +310,7 @@ export class McpLambdaService extends McpServiceBase {
       reservedConcurrentExecutions: props.reservedConcurrency,
       provisionedConcurrentExecutions: props.provisionedConcurrency,
       functionUrl,
+      restApiStage: frontDoor?.restApi.deploymentStage,
       serverLogGroup: this.logGroup,
     });
 

@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
+import { checkDomainOptions } from '../../front-door/private/domain-checks';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { checkPortEnvironment } from '../../private/server-start';
@@ -155,23 +156,7 @@ function validateNetworkAndDomain(errors: ValidationErrors, scope: Construct, pr
     props.vpc === undefined || props.cluster === undefined,
     'vpc and cluster are both set: the service runs in the cluster\'s VPC. Pass only cluster, or only vpc (a cluster is then created).',
   );
-  errors.check(
-    'cdk-mcp:domainZoneWithoutDomainName',
-    props.domainZone === undefined || props.domainName !== undefined,
-    'domainZone is set but domainName is not: pass the domain name to create in the zone (e.g. mcp.example.com), or remove domainZone.',
-  );
-  errors.check(
-    'cdk-mcp:certificateWithoutDomainName',
-    props.certificate === undefined || props.domainName !== undefined,
-    'certificate is set but domainName is not: url and the canary would use https://<load balancer DNS name>, which no certificate covers, so every client and ' +
-      'every probe fails TLS verification (the canary reports TLS_ERROR every minute). Pass domainName, the name the certificate covers (e.g. mcp.example.com; ' +
-      'with domainZone an alias record is created, else point your DNS at the load balancer), or remove certificate.',
-  );
-  errors.check(
-    'cdk-mcp:domainNameWithoutZoneOrCertificate',
-    props.domainName === undefined || props.domainZone !== undefined || props.certificate !== undefined,
-    `domainName ${props.domainName} needs domainZone (a record and a certificate are created) or certificate (a certificate for ${props.domainName}; you manage DNS).`,
-  );
+  checkDomainOptions(errors, props, { defaultHost: 'https://<load balancer DNS name>', dnsTarget: 'the load balancer' });
   if (props.accessLogBucket) {
     errors.check(
       'cdk-mcp:accessLogBucketNeedsRegion',

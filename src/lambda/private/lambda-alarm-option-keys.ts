@@ -9,6 +9,7 @@ export const LAMBDA_ALARM_OPTION_KEYS: KeysOf<McpLambdaAlarmOptions> = {
   concurrencyAlarm: true,
   spilloverAlarm: true,
   url5xxAlarm: true,
+  apiGateway5xxAlarm: true,
   memoryAlarm: true,
   timeoutsAlarm: true,
   outOfMemoryAlarm: true,
