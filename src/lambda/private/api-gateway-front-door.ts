@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -100,6 +100,8 @@ export function buildApiGatewayFrontDoor(scope: Construct, props: ApiGatewayFron
   const restApi = new apigateway.LambdaRestApi(scope, 'RestApi', {
     handler: props.alias,
     proxy: true,
+    // A label in the console (REST API names need not be unique): the service's path.
+    restApiName: Names.uniqueResourceName(scope, { maxLength: 255, separator: '-' }),
     description: 'Front door of the MCP server: custom domain, web ACL, Lambda proxy integration',
     endpointConfiguration: { types: [apigateway.EndpointType.REGIONAL] },
     integrationOptions: {
