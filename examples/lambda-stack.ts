@@ -1,7 +1,8 @@
 import * as path from 'path';
 import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
-import { McpFunctionUrlAuth, McpLambdaService, McpNagAcknowledgements, McpServerCode } from '../src';
+import { McpFunctionUrlAuth, McpLambdaService, McpNagAcknowledgements, McpServerCode, McpWebAcl } from '../src';
 
 /** The example MCP server's entry file, bundled with esbuild at synth. */
 export const EXAMPLE_SERVER_ENTRY = path.join(__dirname, 'server', 'src', 'main.ts');
@@ -79,5 +80,38 @@ export class McpLambdaPythonExampleStack extends Stack {
       canaryExpectedTools: ['echo', 'get_time', 'health'],
       canarySentinelTool: 'health',
     });
+  }
+}
+
+/**
+ * The example MCP server behind its own domain and a web ACL: an API Gateway REST API (streaming
+ * Lambda proxy integration to the `live` alias) answers `https://mcp.example.com/mcp`, the
+ * `McpWebAcl` (rate limit, AWS managed rules, MCP clients' user agents let through) guards its
+ * stage, and the execute-api endpoint is closed. The Function URL stays, IAM-authenticated, as the
+ * origin the canary probes with SigV4 when the domain fails. The hosted zone is read without a
+ * lookup, so synth needs no account; replace its id and name with yours.
+ */
+export class McpLambdaCustomDomainExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpLambdaService;
+
+  /** The web ACL on the API Gateway stage. */
+  public readonly webAcl: McpWebAcl;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const zone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: 'Z0123456789EXAMPLE', zoneName: 'example.com' });
+    this.webAcl = new McpWebAcl(this, 'WebAcl', { serviceName: 'lambda-mcp-example' });
+    this.service = new McpLambdaService(this, 'Mcp', {
+      // Probe every deployment before it counts; a failing one rolls back (docs/monitoring.md, "Deploy gate").
+      deployGate: true,
+      code: McpServerCode.fromEntry(EXAMPLE_SERVER_ENTRY),
+      environment: { LOG_LEVEL: 'info' },
+      domainName: 'mcp.example.com',
+      domainZone: zone,
+      webAcl: this.webAcl,
+    });
+    // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeLambdaService(this.service);
   }
 }

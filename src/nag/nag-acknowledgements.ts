@@ -26,6 +26,9 @@ export interface McpNagAcknowledgement {
 /** `AwsSolutions-IAM5[Resource::*]`: a statement on `Resource: *`. */
 const WILDCARD_RESOURCE = 'AwsSolutions-IAM5[Resource::*]';
 
+/** The AWS managed policy of API Gateway's account-level logging role, as cdk-nag names it. */
+const API_GATEWAY_LOGS_POLICY = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]';
+
 /** The AWS managed policy Express Mode requires on its infrastructure role, as cdk-nag names it. */
 const EXPRESS_INFRASTRUCTURE_POLICY = 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonECSInfrastructureRoleforExpressGatewayServices]';
 
@@ -42,6 +45,9 @@ const REASONS = {
   environment: 'The container\'s environment is plain configuration (PORT and the environment prop); secrets go through the secrets prop, and names that look like secrets raise cdk-mcp:secretInEnvironment.',
   expressInfrastructure: 'Express Mode requires this AWS managed policy on its infrastructure role; AWS maintains it as the service adds resources it manages.',
   codeBucket: 'aws-cdk-lib stages Web Function code in this per-stack bucket (Web Functions read zips only from a versioned bucket the Lambda service may read); it holds only deployment packages written by CloudFormation.',
+  apiRequestValidation: 'The REST API is a Lambda proxy in front of one MCP endpoint: the server validates every JSON-RPC request against its own tool schemas, which API Gateway request models cannot express.',
+  apiAuthorization: 'Authorization passes through the front door to the MCP server, which authenticates requests itself (OAuth bearer tokens per the MCP authorization spec, or its own scheme); a Cognito authorizer would refuse tokens of any other authorization server.',
+  apiCloudWatchRole: 'API Gateway writes access and execution logs with its account-level CloudWatch Logs role, which aws-cdk-lib creates with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs that API Gateway documents for it.',
   copyProvider: 'aws-cdk-lib\'s copy provider copies staged Web Function code into the code bucket: it reads the bootstrap assets bucket and writes under web-function/ (object keys are content hashes), and writes its own logs.',
 };
 
@@ -69,12 +75,24 @@ const WEB_FUNCTION_COPY_PROVIDER_PREFIX = 'Custom::S3ObjectCopy';
 export class McpNagAcknowledgements {
   /**
    * Acknowledge the by-design findings of an `McpLambdaService`: its monitoring's (see
-   * `acknowledgeMonitoring`) and, in a VPC, `AwsSolutions-IAM5[Resource::*]` on the server
-   * function's role (the network-interface actions).
+   * `acknowledgeMonitoring`); in a VPC, `AwsSolutions-IAM5[Resource::*]` on the server
+   * function's role (the network-interface actions); with a front door (`domainName` or
+   * `webAcl`), on `restApi` `AwsSolutions-APIG2` (no request validation: a proxy),
+   * `AwsSolutions-APIG4` and `AwsSolutions-COG4` (no authorizer: the server authenticates), and
+   * `AwsSolutions-IAM4` on its CloudWatch role (API Gateway's logging policy). Without `webAcl`,
+   * `AwsSolutions-APIG3` (no web ACL on the stage) stays reported.
    */
   public static acknowledgeLambdaService(service: McpLambdaService): McpNagAcknowledgement[] {
     const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
     if (service.serverFunction.isBoundToVpc) acks.push(...wildcardResource(service.serverFunction.role, REASONS.serverVpc));
+    const api = service.restApi;
+    if (api) {
+      acks.push(acknowledge(api, 'AwsSolutions-APIG2', REASONS.apiRequestValidation));
+      acks.push(acknowledge(api, 'AwsSolutions-APIG4', REASONS.apiAuthorization));
+      acks.push(acknowledge(api, 'AwsSolutions-COG4', REASONS.apiAuthorization));
+      const role = api.node.tryFindChild('CloudWatchRole');
+      if (role && managedPolicyFindings(role).includes(API_GATEWAY_LOGS_POLICY)) acks.push(acknowledge(role, API_GATEWAY_LOGS_POLICY, REASONS.apiCloudWatchRole));
+    }
     return acks;
   }
 

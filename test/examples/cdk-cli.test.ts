@@ -11,7 +11,7 @@ test('the pinned aws-cdk CLI synthesizes examples/lambda-app.ts offline', () => 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-mcp-synth-'));
   try {
     const stacks = synthApp('lambda-app', outdir);
-    expect(stacks.map((s) => s.stack).sort()).toEqual(['McpLambdaExample', 'McpLambdaPublicExample', 'McpLambdaPythonExample']);
+    expect(stacks.map((s) => s.stack).sort()).toEqual(['McpLambdaCustomDomainExample', 'McpLambdaExample', 'McpLambdaPublicExample', 'McpLambdaPythonExample']);
     for (const stack of stacks) {
       const types = new Map(stack.byType);
       expect(types.get('AWS::Lambda::Url')).toBe(1);

@@ -4,11 +4,12 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   McpAppRunnerImage, McpAppRunnerService, McpCanary, McpExpressService, McpFargateService, McpLambdaService, McpNagAcknowledgement,
-  McpNagAcknowledgements, McpServerCode, McpServiceMonitoring, McpWebFunctionCode, McpWebFunctionService,
+  McpNagAcknowledgements, McpServerCode, McpServiceMonitoring, McpWebAcl, McpWebFunctionCode, McpWebFunctionService,
 } from '../../src';
 
 const REPO_ROOT = path.join(__dirname, '..', '..');
@@ -37,6 +38,19 @@ const CASES: Case[] = [
     construct: 'McpLambdaService',
     build: (stack) => {
       const service = new McpLambdaService(stack, 'Mcp', { code: McpServerCode.fromDirectory(SERVER), vpc: vpcOf(stack), deployGate: true });
+      return () => McpNagAcknowledgements.acknowledgeLambdaService(service);
+    },
+  },
+  {
+    name: 'McpLambdaService behind its API Gateway front door (custom domain, web ACL)',
+    construct: 'McpLambdaService',
+    build: (stack) => {
+      const service = new McpLambdaService(stack, 'Mcp', {
+        code: McpServerCode.fromDirectory(SERVER),
+        domainName: 'mcp.example.com',
+        domainZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
+        webAcl: new McpWebAcl(stack, 'WebAcl'),
+      });
       return () => McpNagAcknowledgements.acknowledgeLambdaService(service);
     },
   },
