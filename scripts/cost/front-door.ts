@@ -18,6 +18,12 @@ export const CANARY_REQUESTS_PER_MONTH = PROBES_PER_MONTH * REQUESTS_PER_PROBE;
  */
 export const RESPONSE_BYTES = 4096;
 
+/**
+ * Bytes of one API Gateway access log event (the JSON standard fields with typical values, plus
+ * CloudWatch Logs' 26 bytes of event overhead): an assumption.
+ */
+export const ACCESS_LOG_EVENT_BYTES = 400;
+
 /** Client request volumes `npm run cost` prices each front door at. */
 export const CLIENT_REQUEST_VOLUMES = [0, 1_000_000, 10_000_000];
 
@@ -71,6 +77,14 @@ export function frontDoorCosts(clientRequests: number, webAclRules = defaultWebA
       name: 'API Gateway REST API',
       clientRequests,
       lines: requestLines('requests', PRICES.apiGatewayRestRequestMillion / 1e6, clientRequests),
+    },
+    {
+      name: 'API Gateway access logs and 5xx alarm (`McpLambdaService` front door)',
+      clientRequests,
+      lines: [
+        { item: 'the stage\'s 5xx alarm', monthly: PRICES.alarmMetricMonth },
+        ...requestLines(`access log events of ${ACCESS_LOG_EVENT_BYTES} B ingested`, (ACCESS_LOG_EVENT_BYTES / 1e9) * PRICES.logIngestGb, clientRequests),
+      ],
     },
     {
       name: 'Route 53 hosted zone with alias records',
