@@ -148,7 +148,7 @@ export interface McpLambdaAlarmsProps extends McpLambdaAlarmOptions {
    *
    * @default - no API Gateway 5xx alarm
    */
-  readonly restApiStage?: apigateway.Stage;
+  readonly restApiStage?: apigateway.IStage;
 
   /**
    * The function's log group, in Lambda's JSON log format (platform reports are JSON records).
@@ -275,8 +275,7 @@ export class McpLambdaAlarms extends Construct {
     this.apiGateway5xxAlarm = alarms.add(countAlarm({
       id: 'ApiGateway5xx',
       propName: 'apiGateway5xxAlarm',
-      metric: props.restApiStage?.metricServerError({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM })
-        ?? new cloudwatch.Metric({ namespace: 'AWS/ApiGateway', metricName: '5XXError' }),
+      metric: stageMetric(props.restApiStage, '5XXError', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
       summary: 'The MCP server\'s API Gateway front door returns 5xx responses',
       firstCheck: 'the stage\'s access log group (status, integrationLatency): a 504 is the integration timeout, a 502 a function error; then the Errors alarm.',
     }, props.apiGateway5xxAlarm), props.restApiStage !== undefined);
@@ -362,11 +361,25 @@ function dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction
     const sum = { ...minute, statistic: cloudwatch.Stats.SUM };
     widgets.push(new cloudwatch.GraphWidget({
       title: 'API Gateway requests, 4xx, 5xx',
-      left: [stage.metricCount(sum), stage.metricClientError(sum), stage.metricServerError(sum)],
+      left: ['Count', '4XXError', '5XXError'].map((name) => stageMetric(stage, name, sum)),
       width: 6,
     }));
   }
   return widgets;
+}
+
+/**
+ * A metric of a REST API stage: `AWS/ApiGateway`, dimensions `ApiName` and `Stage`
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html).
+ * Without a stage, the metric without dimensions (its alarm is not created).
+ */
+function stageMetric(stage: apigateway.IStage | undefined, metricName: string, options: cloudwatch.MetricOptions): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/ApiGateway',
+    metricName,
+    dimensionsMap: stage ? { ApiName: stage.restApi.restApiName, Stage: stage.stageName } : undefined,
+    ...options,
+  });
 }
 
 /**

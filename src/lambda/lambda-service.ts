@@ -262,6 +262,7 @@ export class McpLambdaService extends McpServiceBase {
         mcpPath,
         streaming: invokeMode === lambda.InvokeMode.RESPONSE_STREAM,
         functionTimeout: timeout,
+        tracing: (props.tracing ?? lambda.Tracing.DISABLED) === lambda.Tracing.ACTIVE,
         domainName: props.domainName,
         domainZone: props.domainZone,
         certificate: props.certificate,

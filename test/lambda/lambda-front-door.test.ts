@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import {
   McpCanaryAuth,
@@ -98,7 +99,16 @@ describe('with domainName and domainZone', () => {
     expect((Object.values(permissions)[0] as any).Properties).toMatchObject({
       Action: 'lambda:InvokeFunction',
       FunctionName: stack.resolve((service.alias.node.defaultChild as any).ref),
+      SourceAccount: '111111111111',
+      SourceArn: Match.anyValue(),
     });
+  });
+
+  test('traces the stage with X-Ray only when the function is traced', () => {
+    const off = synth(withDomain).template;
+    off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: Match.absent() });
+    const on = synth((stack) => ({ ...withDomain(stack), tracing: lambda.Tracing.ACTIVE })).template;
+    on.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
   });
 
   test('maps the domain at the root with a DNS-validated regional certificate and an A alias record', () => {

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -55,6 +55,8 @@ export interface ApiGatewayFrontDoorProps {
   readonly certificate?: acm.ICertificate;
   /** The REGIONAL web ACL to associate with the stage, if any. */
   readonly webAcl?: IMcpWebAcl;
+  /** X-Ray tracing on the stage (follows the function's `tracing`). */
+  readonly tracing: boolean;
   /** The access log group's retention. */
   readonly logRetention: logs.RetentionDays;
   /** The access log group's key, if any. */
@@ -133,10 +135,17 @@ export function buildApiGatewayFrontDoor(scope: Construct, props: ApiGatewayFron
       // Execution logs of errors only, never request or response bodies (tokens, tool results).
       loggingLevel: apigateway.MethodLoggingLevel.ERROR,
       dataTraceEnabled: false,
+      tracingEnabled: props.tracing,
       throttlingRateLimit: API_GATEWAY.throttlingRateLimit,
       throttlingBurstLimit: API_GATEWAY.throttlingBurstLimit,
     },
   });
+
+  // The invoke permission names the API in SourceArn; SourceAccount also pins the account (the
+  // Control Tower rule CT.LAMBDA.PR.2 reads only a literal or a reference in SourceArn).
+  for (const permission of restApi.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
+    permission.sourceAccount = Stack.of(scope).account;
+  }
 
   const dependencies: IDependable[] = [restApi.deploymentStage];
   if (props.domainName !== undefined && props.domainZone !== undefined) {
