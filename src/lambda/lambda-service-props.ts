@@ -187,7 +187,8 @@ export interface McpLambdaFunctionOptions {
  * stays, IAM-authenticated, as the origin the canary probes with SigV4 to tell which side broke.
  * See docs/lambda.md, "Custom domain and WAF".
  */
-export interface McpLambdaServiceProps extends McpLambdaFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpLambdaAlarmOptions, McpFrontDoorOptions {
+export interface McpLambdaServiceProps
+  extends McpLambdaFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpLambdaAlarmOptions, McpFrontDoorOptions {
   /**
    * The MCP server: a directory with a start script, an entry file to bundle, or a container
    * image with the Lambda Web Adapter extension.

@@ -91,7 +91,9 @@ export class McpNagAcknowledgements {
       acks.push(acknowledge(api, 'AwsSolutions-APIG4', REASONS.apiAuthorization));
       acks.push(acknowledge(api, 'AwsSolutions-COG4', REASONS.apiAuthorization));
       const role = api.node.tryFindChild('CloudWatchRole');
-      if (role && managedPolicyFindings(role).includes(API_GATEWAY_LOGS_POLICY)) acks.push(acknowledge(role, API_GATEWAY_LOGS_POLICY, REASONS.apiCloudWatchRole));
+      if (role && managedPolicyFindings(role).includes(API_GATEWAY_LOGS_POLICY)) {
+        acks.push(acknowledge(role, API_GATEWAY_LOGS_POLICY, REASONS.apiCloudWatchRole));
+      }
     }
     return acks;
   }

@@ -100,13 +100,13 @@ describe('with domainName and domainZone', () => {
       Action: 'lambda:InvokeFunction',
       FunctionName: stack.resolve((service.alias.node.defaultChild as any).ref),
       SourceAccount: '111111111111',
-      SourceArn: Match.anyValue(),
+      SourceArn: expect.objectContaining({ 'Fn::Join': expect.anything() }),
     });
   });
 
   test('traces the stage with X-Ray only when the function is traced', () => {
     const off = synth(withDomain).template;
-    off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: Match.absent() });
+    off.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: false });
     const on = synth((stack) => ({ ...withDomain(stack), tracing: lambda.Tracing.ACTIVE })).template;
     on.hasResourceProperties('AWS::ApiGateway::Stage', { TracingEnabled: true });
   });
@@ -134,6 +134,13 @@ describe('with domainName and domainZone', () => {
       AliasTarget: { DNSName: { 'Fn::GetAtt': [Match.anyValue(), 'RegionalDomainName'] } },
     });
     expect(service.certificate).toBeDefined();
+  });
+
+  test('writes no output of the closed execute-api URL: the service\'s own URL output names the domain', () => {
+    const { template } = synth(withDomain);
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs).filter((id) => /RestApi/.test(id))).toEqual([]);
+    expect(JSON.stringify(outputs)).toContain('https://mcp.example.com/mcp');
   });
 
   test('url is https://<domainName>/<mcpPath>', () => {

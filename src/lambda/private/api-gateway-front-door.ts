@@ -141,6 +141,10 @@ export function buildApiGatewayFrontDoor(scope: Construct, props: ApiGatewayFron
     },
   });
 
+  // aws-cdk-lib adds an `Endpoint` output of the execute-api URL: closed with a domain, and the
+  // service writes its own URL output (`stackOutputs`).
+  restApi.node.tryRemoveChild('Endpoint');
+
   // The invoke permission names the API in SourceArn; SourceAccount also pins the account (the
   // Control Tower rule CT.LAMBDA.PR.2 reads only a literal or a reference in SourceArn).
   for (const permission of restApi.node.findAll().filter((c): c is lambda.CfnPermission => c instanceof lambda.CfnPermission)) {
