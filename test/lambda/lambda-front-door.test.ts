@@ -64,6 +64,22 @@ describe('without domainName or webAcl', () => {
   });
 });
 
+describe('with canaryUrl (a front door of the user\'s own)', () => {
+  test('the canary probes canaryUrl unsigned, and the Function URL with SigV4 as the origin', () => {
+    const props = monitoringProps(() => ({ canaryUrl: 'https://mcp.example.org/mcp' }));
+    expect(props.url).toBe('https://mcp.example.org/mcp');
+    expect(props.canaryAuth).toBeUndefined();
+    expect(props.originUrl).toMatch(/mcp$/);
+    expect(props.originAuth).toBeInstanceOf(McpCanaryAuth);
+  });
+
+  test('without canaryUrl the canary signs its probes of the Function URL, and probes no origin', () => {
+    const props = monitoringProps(() => ({}));
+    expect(props.canaryAuth).toBeInstanceOf(McpCanaryAuth);
+    expect(props.originUrl).toBeUndefined();
+  });
+});
+
 describe('with domainName and domainZone', () => {
   test('builds a REGIONAL REST API with the execute-api endpoint closed', () => {
     const { template } = synth(withDomain);
