@@ -9,4 +9,5 @@ export * from './app-runner';
 export * from './web-function';
 export * from './express';
 export * from './front-door';
+export * from './auth';
 export * from './nag';

@@ -1,0 +1,4 @@
+export * from './authorization-server';
+export * from './cognito-authorization-server';
+export * from './oauth-client';
+export * from './auth';
