@@ -67,6 +67,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Develop and test against the latest aws-cdk-lib while the peer range stays at the minimum.
 project.addDevDeps(`aws-cdk-lib@${TESTED_CDK_VERSION}`, 'constructs@10.8.1');
+// The example server's OAuth token checks (jose, bundled into examples/server/dist) and the real
+// OAuth server its tests mint tokens with (oauth2-mock-server 8.x: the last line that runs on Node 20).
+project.addDevDeps('jose@^6.2.17', 'oauth2-mock-server@8.2.2');
 // jsii warns (JSII6) when the dev dependency is not the peer minimum: here that is on purpose.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 

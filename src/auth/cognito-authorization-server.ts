@@ -160,12 +160,24 @@ export class McpCognitoAuthorizationServer extends Construct implements IMcpAuth
 
   /** The issuer, `https://cognito-idp.<region>.amazonaws.com/<userPoolId>`. */
   public readonly issuer: string;
-  /** The JWKS URL, `<issuer>/.well-known/jwks.json`. */
-  public readonly jwksUrl: string;
-  /** The token endpoint, `https://<domain>/oauth2/token`. */
-  public readonly tokenUrl: string;
-  /** The authorization endpoint, `https://<domain>/oauth2/authorize`. */
-  public readonly authorizationUrl: string;
+  /**
+   * The JWKS URL, `<issuer>/.well-known/jwks.json` (always set; optional in the interface).
+   *
+   * @default - always set
+   */
+  public readonly jwksUrl?: string;
+  /**
+   * The token endpoint, `https://<domain>/oauth2/token` (always set).
+   *
+   * @default - always set
+   */
+  public readonly tokenUrl?: string;
+  /**
+   * The authorization endpoint, `https://<domain>/oauth2/authorize` (always set).
+   *
+   * @default - always set
+   */
+  public readonly authorizationUrl?: string;
 
   /**
    * The dynamic client registration endpoint, `https://<domain>/oauth2/register`.

@@ -71,10 +71,10 @@ describe('McpCognitoAuthorizationServer at defaults', () => {
     const { stack, server } = serverWith();
     const r = (value: string) => JSON.stringify(stack.resolve(value));
     expect(r(server.issuer)).toMatch(/https:\/\/cognito-idp\.".*AWS::Region.*AWS::URLSuffix.*\/"/);
-    expect(r(server.jwksUrl)).toMatch(/\/\.well-known\/jwks\.json"/);
+    expect(r(server.jwksUrl!)).toMatch(/\/\.well-known\/jwks\.json"/);
     expect(r(server.metadataUrl)).toMatch(/\/\.well-known\/openid-configuration"/);
-    expect(r(server.tokenUrl)).toMatch(/auth\..*amazoncognito\.com\/oauth2\/token"/);
-    expect(r(server.authorizationUrl)).toMatch(/\/oauth2\/authorize"/);
+    expect(r(server.tokenUrl!)).toMatch(/auth\..*amazoncognito\.com\/oauth2\/token"/);
+    expect(r(server.authorizationUrl!)).toMatch(/\/oauth2\/authorize"/);
     expect(r(server.registrationUrl!)).toMatch(/\/oauth2\/register"/);
     expect(server.metadataComplete).toBe(false);
   });

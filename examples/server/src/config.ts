@@ -6,6 +6,8 @@
  * problems are reported together so one restart fixes them all.
  */
 
+import { type OAuthConfig, parseOAuthConfig } from './auth-config';
+
 /** How 2025-era (legacy) clients are served. */
 export type SessionMode = 'stateless' | 'stateful';
 
@@ -38,6 +40,8 @@ export interface ServerConfig {
   readonly shutdownGraceMs: number;
   /** Lowest level written to the log. */
   readonly logLevel: LogLevel;
+  /** OAuth token checks on `/mcp` (`MCP_OAUTH_*`, see auth-config.ts); `undefined`: none. */
+  readonly oauth?: OAuthConfig;
 }
 
 /** Names of the environment variables the server reads. */
@@ -162,10 +166,13 @@ export function parseConfig(env: NodeJS.ProcessEnv): ServerConfig {
     }
   }
 
+  const oauth = parseOAuthConfig(env, problems);
+
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   return {
+    oauth,
     port,
     host,
     sessionMode,

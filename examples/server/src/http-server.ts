@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { isJsonContentType, isLegacyRequest } from '@modelcontextprotocol/server';
 import { AccessPolicy } from './access-policy';
+import { OAuthGate } from './auth';
 import type { ServerConfig } from './config';
 import {
   BodyTimeoutError, BodyTooLargeError, header, hostHeaderCount, readBody, RPC_ERROR, sendJson, sendJsonRpcError,
@@ -53,6 +54,8 @@ export class ExampleMcpServer {
   private readonly http: Server;
   private readonly endpoint: McpEndpoint;
   private readonly policy: AccessPolicy;
+  /** Bearer-token checks and OAuth discovery documents, when `MCP_OAUTH_ISSUER` is set. */
+  private readonly oauth: OAuthGate | undefined;
   private readonly inFlight = new Set<RequestRecord>();
   private readonly startedAt = performance.now();
   private readonly loopDelay = monitorEventLoopDelay({ resolution: 20 });
@@ -74,6 +77,7 @@ export class ExampleMcpServer {
     void factory().close();
     this.endpoint = createMcpEndpoint(config, factory, logger);
     this.policy = new AccessPolicy(config.allowedHosts, config.allowedOrigins);
+    this.oauth = config.oauth !== undefined ? new OAuthGate(config.oauth) : undefined;
     // headersTimeout bounds a request's headers, requestTimeout the whole request (headers and
     // body, not the response: tool calls and streams may take longer); node:http answers 408.
     // readJsonBody also bounds the body itself, to answer 408 with a JSON-RPC error.
@@ -220,6 +224,9 @@ export class ExampleMcpServer {
       this.serveHealth(req, res);
       return;
     }
+    if (this.oauth?.serveMetadata(req, res, path)) {
+      return;
+    }
     if (path !== MCP_PATH) {
       sendJson(res, 404, { error: `Not found: ${path}. The MCP endpoint is POST ${MCP_PATH}; readiness is GET ${HEALTH_PATH}.` });
       return;
@@ -234,7 +241,7 @@ export class ExampleMcpServer {
     const corsOrigin = this.policy.corsOrigin(origin);
     if (corsOrigin !== undefined) {
       res.setHeader('Access-Control-Allow-Origin', corsOrigin);
-      res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, MCP-Protocol-Version');
+      res.setHeader('Access-Control-Expose-Headers', 'Mcp-Session-Id, MCP-Protocol-Version, WWW-Authenticate');
       res.setHeader('Vary', 'Origin');
     }
     if (req.method === 'OPTIONS') {
@@ -250,6 +257,13 @@ export class ExampleMcpServer {
       sendJsonRpcError(res, 405, RPC_ERROR.SERVER_ERROR, `Method not allowed: ${req.method}. Use POST (or GET/DELETE for sessions).`,
         { Allow: 'GET, POST, DELETE, OPTIONS' });
       return;
+    }
+    if (this.oauth !== undefined) {
+      const authorized = await this.oauth.authorize(req, res);
+      if (typeof authorized === 'string') {
+        this.logger.info('request_unauthorized', { method: req.method, path, reason: authorized });
+        return;
+      }
     }
     let parsedBody: unknown;
     if (req.method === 'POST') {
