@@ -14,7 +14,7 @@ import { HOURS_PER_MONTH, PRICES, PROBES_PER_MONTH, REQUESTS_PER_PROBE } from '.
 import { parseCanaryConfig } from '../../lambda/canary/config';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import {
-  McpAppRunnerImage, McpAppRunnerService, McpCanary, McpExpressService, McpFargateService, McpLambdaService, McpServerCode,
+  McpAppRunnerImage, McpAppRunnerService, McpCanary, McpCognitoAuthorizationServer, McpExpressService, McpFargateService, McpLambdaService, McpServerCode,
   McpServiceMonitoring, McpWebFunctionCode, McpWebFunctionService,
 } from '../../src';
 import { exampleStackClasses } from '../../test/support/example-stacks';
@@ -186,6 +186,19 @@ function serviceLines(template: Template): CostLine[] {
       monthly: (requests / 1e6) * PRICES.lambdaRequestMillion + requests * 0.05 * gb * PRICES.lambdaArmGbSecond,
     });
   }
+  // An McpCognitoAuthorizationServer's canary client: billed per client, and per token request
+  // (the canary caches its token until shortly before it expires: about one request per validity).
+  for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient')) as any[]) {
+    if ((client.Properties.AllowedOAuthFlows ?? []).includes('client_credentials')) {
+      const validityHours = (client.Properties.AccessTokenValidity ?? 60) / 60;
+      const tokenRequests = HOURS_PER_MONTH / validityHours;
+      lines.push({ item: 'Cognito machine-to-machine client of the canary (UNCONFIRMED price)', monthly: PRICES.cognitoM2mClientMonth });
+      lines.push({
+        item: `Cognito token requests of the canary (${Math.round(tokenRequests)}: one per ${validityHours} h token)`,
+        monthly: (tokenRequests / 1000) * PRICES.cognitoM2mTokenRequestThousand,
+      });
+    }
+  }
   for (const svc of Object.values(template.findResources('AWS::AppRunner::Service')) as any[]) {
     // App Runner memory is "2 GB" or "2048" (MB); anything above 64 is MB.
     const raw = parseFloat(String(svc.Properties.InstanceConfiguration?.Memory ?? '2 GB'));
@@ -220,6 +233,7 @@ export function constructCosts(emf: { metrics: number; bytes: number }): StackCo
     make('McpFargateService { natGateways: 0 }', (s) => new McpFargateService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server), natGateways: 0 })),
     make('McpExpressService', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server) })),
     make('McpExpressService { publicEndpoint: false }', (s) => new McpExpressService(s, 'Mcp', { image: ecs.ContainerImage.fromAsset(server), publicEndpoint: false })),
+    make('McpCognitoAuthorizationServer', (s) => new McpCognitoAuthorizationServer(s, 'Auth', { resources: ['https://mcp.example.com/mcp'] })),
     make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
     // Watching an MCP server this app does not deploy: canary, probe alarms, health alarm, topic.
     make('McpServiceMonitoring', (s) => new McpServiceMonitoring(s, 'Watch', { url: 'https://mcp.example.com/mcp', serviceName: 'cost', alarmEmails: ['oncall@example.com'] })),

@@ -70,6 +70,13 @@ export const PRICES = {
   route53QueryMillion: 0.40,
   /** https://aws.amazon.com/certificate-manager/pricing/ : public certificates (not exportable) are free. */
   acmPublicCertificateMonth: 0,
+  /**
+   * https://aws.amazon.com/cognito/pricing/ : machine-to-machine (client_credentials) app client per
+   * month and token requests per 1,000, with no free tier. UNCONFIRMED: the figures are from
+   * secondary sources (vantage, classmethod), not read on the pricing page itself.
+   */
+  cognitoM2mClientMonth: 6.00,
+  cognitoM2mTokenRequestThousand: 2.25,
 } as const;
 
 /** Hours in the average month CloudWatch and the others bill by. */
