@@ -14,7 +14,8 @@ import { HOURS_PER_MONTH, PRICES, PROBES_PER_MONTH, REQUESTS_PER_PROBE } from '.
 import { parseCanaryConfig } from '../../lambda/canary/config';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import {
-  McpAppRunnerImage, McpAppRunnerService, McpCanary, McpCognitoAuthorizationServer, McpExpressService, McpFargateService, McpLambdaService, McpServerCode,
+  McpAppRunnerImage, McpAppRunnerService, McpCanary, McpCognitoAuthorizationServer, McpExpressService, McpFargateService, McpLambdaService,
+  McpServerCode,
   McpServiceMonitoring, McpWebFunctionCode, McpWebFunctionService,
 } from '../../src';
 import { exampleStackClasses } from '../../test/support/example-stacks';

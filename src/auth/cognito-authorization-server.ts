@@ -255,15 +255,16 @@ export class McpCognitoAuthorizationServer extends Construct implements IMcpAuth
         + '(they count toward its quota). Prefer clients: [McpOAuthClient.claude(), ...] (CIMD), or acknowledge this warning.');
     }
 
+    const stack = Stack.of(this);
+    const defaultPrefix = cognitoDomainPrefix(Names.uniqueResourceName(this, { maxLength: 40 }), stack.account);
     this.userPoolDomain = userPool.addDomain('Domain', {
       ...(props.customDomain !== undefined
         ? { customDomain: props.customDomain }
-        : { cognitoDomain: { domainPrefix: props.domainPrefix ?? cognitoDomainPrefix(Names.uniqueResourceName(this, { maxLength: 40 }), Stack.of(this).account) } }),
+        : { cognitoDomain: { domainPrefix: props.domainPrefix ?? defaultPrefix } }),
       // Managed login (version 2): resource binding (`aud` = the RFC 8707 resource) works with it only.
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     const base = this.userPoolDomain.baseUrl();
-    const stack = Stack.of(this);
     this.issuer = `https://cognito-idp.${stack.region}.${stack.urlSuffix}/${userPool.userPoolId}`;
     this.jwksUrl = `${this.issuer}/.well-known/jwks.json`;
     this.metadataUrl = `${this.issuer}/.well-known/openid-configuration`;

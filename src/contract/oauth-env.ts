@@ -107,7 +107,8 @@ export function protectedResourceMetadataUrl(resource: string): string {
  * The protected-resource metadata document of `resource`: `bearer_methods_supported` is
  * `header` only (MCP: tokens never in the query string); `scopes_supported` is left out when empty.
  */
-export function protectedResourceMetadata(resource: string, authorizationServers: readonly string[], scopesSupported: readonly string[]): ProtectedResourceMetadata {
+export function protectedResourceMetadata(resource: string, authorizationServers: readonly string[],
+  scopesSupported: readonly string[]): ProtectedResourceMetadata {
   return {
     resource,
     authorization_servers: [...authorizationServers],

@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { McpCognitoAuthorizationServer, McpCognitoAuthorizationServerProps, McpOAuthClient } from '../../src';
+import { cognitoDomainPrefix } from '../../src/auth/private/cognito';
 import { testStack } from '../support/kit';
 
 const RESOURCE = 'https://mcp.example.com/mcp';
@@ -187,5 +188,11 @@ describe('raw CloudFormation that aws-cdk-lib does not model yet', () => {
 
   test('aws-cdk-lib has no CfnCIMDPolicy yet (a CfnResource stands in)', () => {
     expect(Object.keys(cognito).filter((name) => /cimd/i.test(name))).toEqual([]);
+  });
+});
+
+describe('the default Cognito domain prefix', () => {
+  test('is mcp-<name>-<account>, lowercase, without the words Cognito refuses', () => {
+    expect(cognitoDomainPrefix('MyAwsStackCognitoAuth1234ABCD', '123456789012')).toBe('mcp-mystackauth1234abcd-123456789012');
   });
 });

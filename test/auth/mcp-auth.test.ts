@@ -126,6 +126,8 @@ describe('McpAuth.oauth with Cognito', () => {
 describe('McpAuth.none', () => {
   test('an explicitly public endpoint: no environment, no metadata, no challenge', () => {
     const config = McpAuth.none().configFor(testStack(), RESOURCE);
-    expect(config).toEqual({ kind: McpAuthKind.NONE, environment: {}, protectedResourceMetadataPaths: [], authorizationServerMetadataPaths: [], requiredScopes: [] });
+    expect(config).toEqual({
+      kind: McpAuthKind.NONE, environment: {}, protectedResourceMetadataPaths: [], authorizationServerMetadataPaths: [], requiredScopes: [],
+    });
   });
 });

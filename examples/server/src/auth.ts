@@ -17,12 +17,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AuthInfo, OAuthError, OAuthErrorCode, type OAuthTokenVerifier, requireBearerAuth } from '@modelcontextprotocol/server';
+import type { OAuthConfig } from './auth-config';
+import { sendJson } from './http-util';
 import {
   AUTHORIZATION_SERVER_WELL_KNOWN, OAUTH_ENV, protectedResourceMetadata, protectedResourceMetadataPaths, protectedResourceMetadataUrl,
   splitOAuthList,
 } from '../../../src/contract/oauth-env';
-import type { OAuthConfig } from './auth-config';
-import { sendJson } from './http-util';
 
 /** `jose` is ESM only: loaded with `import()` (esbuild bundles it like a static import). */
 type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });

@@ -106,7 +106,8 @@ export function oauthEndpointConfig(input: OAuthEndpointInput): OAuthEndpointCon
  * they built the URL from), the endpoints are the real server's, PKCE is `S256` only, and the
  * token endpoint auth methods include `none`, which CIMD and public clients use.
  */
-export function augmentedAuthorizationServerMetadata(issuer: string, scopes: readonly string[], input: AugmentedMetadataInput): AuthorizationServerMetadata {
+export function augmentedAuthorizationServerMetadata(issuer: string, scopes: readonly string[],
+  input: AugmentedMetadataInput): AuthorizationServerMetadata {
   return {
     issuer,
     authorization_endpoint: input.authorizationUrl,
