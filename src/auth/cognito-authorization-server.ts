@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CfnResource, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -110,6 +110,16 @@ export interface McpCognitoAuthorizationServerProps {
    * @default false: an administrator creates users
    */
   readonly selfSignUpEnabled?: boolean;
+
+  /**
+   * Whether to add stack outputs (not exported): the issuer (`<id>McpOAuthIssuer`), the JWKS URL
+   * (`<id>McpOAuthJwksUrl`), the token URL (`<id>McpOAuthTokenUrl`) and the URL of Cognito's
+   * OpenID discovery document (`<id>McpOAuthMetadataUrl`). Services protected with
+   * `McpAuth.oauth` serve the augmented authorization-server metadata on their own domain.
+   *
+   * @default true
+   */
+  readonly stackOutputs?: boolean;
 
   /**
    * What happens to the user pool (and its users) when it leaves the stack.
@@ -271,6 +281,18 @@ export class McpCognitoAuthorizationServer extends Construct implements IMcpAuth
     this.tokenUrl = `${base}/oauth2/token`;
     this.authorizationUrl = `${base}/oauth2/authorize`;
     this.registrationUrl = dcr ? `${base}/oauth2/register` : undefined;
+
+    if (props.stackOutputs ?? true) {
+      const outputs: Array<[string, string, string]> = [
+        ['McpOAuthIssuer', this.issuer, 'The OAuth issuer (the iss of its access tokens)'],
+        ['McpOAuthJwksUrl', this.jwksUrl, 'The JSON Web Key Set the access tokens are signed with'],
+        ['McpOAuthTokenUrl', this.tokenUrl, 'The OAuth token endpoint'],
+        ['McpOAuthMetadataUrl', this.metadataUrl, 'Cognito\'s OpenID discovery document (MCP services serve augmented metadata on their own domain)'],
+      ];
+      for (const [outputId, value, description] of outputs) {
+        new CfnOutput(this, outputId, { value, description });
+      }
+    }
 
     this.resourceServers = this.resources.map((resource, i) => userPool.addResourceServer(i === 0 ? 'ResourceServer' : `ResourceServer${i + 1}`, {
       identifier: resource,

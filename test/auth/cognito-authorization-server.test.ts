@@ -89,6 +89,16 @@ describe('McpCognitoAuthorizationServer at defaults', () => {
 });
 
 describe('McpCognitoAuthorizationServer options', () => {
+  test('stack outputs: issuer, JWKS, token and metadata URLs, none exported; stackOutputs: false leaves them out', () => {
+    const outputs = serverWith().template.toJSON().Outputs as Record<string, { Description: string; Export?: unknown }>;
+    const keys = Object.keys(outputs);
+    for (const suffix of ['McpOAuthIssuer', 'McpOAuthJwksUrl', 'McpOAuthTokenUrl', 'McpOAuthMetadataUrl']) {
+      expect(keys.some((key) => key.startsWith(`Auth${suffix}`))).toBe(true);
+    }
+    expect(Object.values(outputs).every((o) => o.Export === undefined)).toBe(true);
+    expect(serverWith({ stackOutputs: false }).template.toJSON().Outputs).toBeUndefined();
+  });
+
   test('open registration is opt-in, grants the code grant only, and warns that anyone can register clients', () => {
     const { template, server } = serverWith({ openDynamicClientRegistration: true });
     expect(userPoolProps(template).DcrConfiguration).toMatchObject({ OpenDcrEnabled: true, OpenDcrGrantTypes: ['authorization_code'] });
