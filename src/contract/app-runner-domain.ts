@@ -5,8 +5,8 @@
  *
  * App Runner custom domains exist only through its API, not in CloudFormation:
  * `AssociateCustomDomain` returns the service's DNS target and, shortly after, the certificate
- * validation records; the domain's status goes `pending_certificate_dns_validation` →
- * `binding_certificate` → `active` (https://docs.aws.amazon.com/apprunner/latest/api/API_CustomDomain.html).
+ * validation records; the domain's status goes `PENDING_CERTIFICATE_DNS_VALIDATION` →
+ * `BINDING_CERTIFICATE` → `ACTIVE` (https://docs.aws.amazon.com/apprunner/latest/api/API_CustomDomain.html).
  * The handler is the `onEvent` and `isComplete` pair of a CDK custom-resource Provider framework.
  *
  * Internal: not exported from the package's public API. No aws-cdk-lib imports (bundled into the
@@ -26,9 +26,9 @@ export const APP_RUNNER_DOMAIN_PROPERTIES = {
 /** Attributes of the resource (`getAttString`), set when it answers CloudFormation. */
 export const APP_RUNNER_DOMAIN_ATTRIBUTES = {
   /**
-   * The domain's App Runner status when the resource answered: `active`, or, when certificate
-   * binding outlasted {@link APP_RUNNER_DOMAIN_WAIT.activeWaitMs}, `pending_certificate_dns_validation`
-   * or `binding_certificate` (App Runner goes on; the records are in place).
+   * The domain's App Runner status when the resource answered, upper case: `ACTIVE`, or, when certificate
+   * binding outlasted {@link APP_RUNNER_DOMAIN_WAIT.activeWaitMs}, `PENDING_CERTIFICATE_DNS_VALIDATION`
+   * or `BINDING_CERTIFICATE` (App Runner goes on; the records are in place).
    */
   STATUS: 'Status',
   /** The service's DNS target the domain's CNAME points at, e.g. `abc.us-east-1.awsapprunner.com`. */
@@ -36,16 +36,17 @@ export const APP_RUNNER_DOMAIN_ATTRIBUTES = {
 } as const;
 
 /**
- * The waits. The Provider framework calls `isComplete` every `queryIntervalSeconds` for at most
- * `totalTimeoutMinutes` (its limit is one hour, CloudFormation's for a custom resource); the
- * handler answers before that on its own clock: once the domain is `active`, or once
- * `activeWaitMs` have passed since the association with the records written (success, the status
- * still pending), or fails at that point when App Runner listed no validation records.
+ * The waits. The Provider framework calls `isComplete` every `queryIntervalSeconds`, at most
+ * `totalTimeoutMinutes / queryIntervalSeconds` times (aws-cdk-lib `ProviderProps.totalTimeout`,
+ * at most one hour), so at least 30 minutes; the handler answers before that on its own clock:
+ * once the domain is `ACTIVE`, or once `activeWaitMs` have passed since the association with the
+ * records written (success, the status still pending), or fails at that point when App Runner
+ * listed no validation records.
  */
 export const APP_RUNNER_DOMAIN_WAIT = {
   queryIntervalSeconds: 30,
   totalTimeoutMinutes: 30,
-  /** How long the handler waits for `active` after associating the domain: 20 minutes. */
+  /** How long the handler waits for `ACTIVE` after associating the domain: 20 minutes. */
   activeWaitMs: 20 * 60_000,
   /** How long one `isComplete` run waits for Route 53 to report its change `INSYNC`. */
   inSyncWaitMs: 90_000,
@@ -55,7 +56,7 @@ export const APP_RUNNER_DOMAIN_WAIT = {
   handlerTimeoutSeconds: 180,
 } as const;
 
-/** TTL of the records the handler writes (a DELETE must name the same TTL). */
+/** TTL of the records the handler writes. */
 export const APP_RUNNER_DOMAIN_RECORD_TTL_SECONDS = 300;
 
 /**
@@ -81,6 +82,8 @@ export const APP_RUNNER_DOMAIN_IAM_ACTIONS = {
   APP_RUNNER: ['apprunner:AssociateCustomDomain', 'apprunner:DescribeCustomDomains', 'apprunner:DisassociateCustomDomain'],
   /** On the hosted zone, limited by the record-set conditions. */
   CHANGE_RECORDS: 'route53:ChangeResourceRecordSets',
+  /** On the hosted zone: a delete first reads what a record holds now, and removes it only when it is still the handler's. */
+  LIST_RECORDS: 'route53:ListResourceRecordSets',
   /** On `change/*` (change ids are known only at run time). */
   GET_CHANGE: 'route53:GetChange',
 } as const;
