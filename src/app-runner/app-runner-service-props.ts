@@ -221,7 +221,7 @@ export interface McpAppRunnerServiceOptions {
  * The front door (`McpFrontDoorOptions`): `domainName` with `domainZone` associates the domain
  * with the service (App Runner's `AssociateCustomDomain`, through a custom resource), writes App
  * Runner's certificate-validation records and a CNAME to the service in the zone, and waits up
- * to 20 minutes for the domain to be active; `url` is then `https://<domainName><mcpPath>`, and
+ * to 45 minutes for the domain to be active; `url` is then `https://<domainName><mcpPath>`, and
  * the canary probes it and, after a failure, the service's default URL. App Runner issues the
  * domain's certificate itself, so `certificate` is an error, and so is `domainName` without
  * `domainZone`. `webAcl` (scope `REGIONAL`) is associated with the service.

@@ -89,7 +89,7 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
    * The custom resource that associates `domainName` with the service and writes its DNS records,
    * when `domainName` is set. `getAttString('Status')` is the domain's App Runner status when the
    * resource answered: `ACTIVE`, or `PENDING_CERTIFICATE_DNS_VALIDATION` / `BINDING_CERTIFICATE`
-   * when App Runner took longer than the 20 minutes the resource waits (it goes on by itself).
+   * when App Runner took longer than the 45 minutes the resource waits (it goes on by itself).
    */
   public readonly customDomain?: CustomResource;
 

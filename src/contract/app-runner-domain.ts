@@ -38,16 +38,16 @@ export const APP_RUNNER_DOMAIN_ATTRIBUTES = {
 /**
  * The waits. The Provider framework calls `isComplete` every `queryIntervalSeconds`, at most
  * `totalTimeoutMinutes / queryIntervalSeconds` times (aws-cdk-lib `ProviderProps.totalTimeout`,
- * at most one hour), so at least 30 minutes; the handler answers before that on its own clock:
+ * at most one hour), so at least 55 minutes; the handler answers before that on its own clock:
  * once the domain is `ACTIVE`, or once `activeWaitMs` have passed since the association with the
  * records written (success, the status still pending), or fails at that point when App Runner
  * listed no validation records.
  */
 export const APP_RUNNER_DOMAIN_WAIT = {
   queryIntervalSeconds: 30,
-  totalTimeoutMinutes: 30,
-  /** How long the handler waits for `ACTIVE` after associating the domain: 20 minutes. */
-  activeWaitMs: 20 * 60_000,
+  totalTimeoutMinutes: 55,
+  /** How long the handler waits for `ACTIVE` after associating the domain: 45 minutes, within the hour the Provider allows. */
+  activeWaitMs: 45 * 60_000,
   /** How long one `isComplete` run waits for Route 53 to report its change `INSYNC`. */
   inSyncWaitMs: 90_000,
   /** Pause between two `GetChange` calls. */

@@ -131,7 +131,7 @@ describe('create', () => {
     fake.setLife([{ status: 'CREATING', records: false }]);
     // WHEN the provider runs / THEN isComplete throws after the wait, and nothing was written
     await expect(runProvider({ RequestType: 'Create', ResourceProperties: props() }))
-      .rejects.toThrow(/App Runner listed no certificate validation records for mcp\.example\.com on arn:aws:apprunner:.* within 20 minutes \(status CREATING\)/);
+      .rejects.toThrow(/App Runner listed no certificate validation records for mcp\.example\.com on arn:aws:apprunner:.* within 45 minutes \(status CREATING\)/);
     expect(fake.zone(ZONE).size).toBe(0);
   });
 

@@ -140,7 +140,7 @@ describe('custom domain', () => {
   test(`the waiter polls every ${APP_RUNNER_DOMAIN_WAIT.queryIntervalSeconds} s, at most ${APP_RUNNER_DOMAIN_WAIT.totalTimeoutMinutes} minutes' worth of polls, and the handlers run the bundled code`, () => {
     const { template } = synth(withDomain);
     const definition = JSON.stringify(onlyResource(template, 'AWS::StepFunctions::StateMachine').DefinitionString);
-    expect(definition).toMatch(/\\"IntervalSeconds\\":30,\\"MaxAttempts\\":60,/);
+    expect(definition).toMatch(/\\"IntervalSeconds\\":30,\\"MaxAttempts\\":110,/);
     for (const entry of ['onEvent', 'isComplete']) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         Handler: `index.${entry}`, Runtime: 'nodejs24.x', Timeout: APP_RUNNER_DOMAIN_WAIT.handlerTimeoutSeconds, Architectures: ['arm64'],
