@@ -169,7 +169,11 @@ export function createDomainHandlers(deps: DomainDeps = {}): {
 
   async function associate(props: DomainProps): Promise<void> {
     try {
-      await appRunner().send(new AssociateCustomDomainCommand({ ServiceArn: props.serviceArn, DomainName: props.domainName, EnableWWWSubdomain: false }));
+      await appRunner().send(new AssociateCustomDomainCommand({
+        ServiceArn: props.serviceArn,
+        DomainName: props.domainName,
+        EnableWWWSubdomain: false,
+      }));
     } catch (error) {
       throw new Error(
         `App Runner did not associate ${props.domainName} with ${props.serviceArn}: ${errorName(error)}: ${(error as Error).message}. `

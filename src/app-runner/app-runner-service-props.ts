@@ -226,7 +226,8 @@ export interface McpAppRunnerServiceOptions {
  * domain's certificate itself, so `certificate` is an error, and so is `domainName` without
  * `domainZone`. `webAcl` (scope `REGIONAL`) is associated with the service.
  */
-export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions, McpServiceBaseProps, McpMonitoringOptions, McpAppRunnerAlarmOptions, McpFrontDoorOptions {
+export interface McpAppRunnerServiceProps
+  extends McpAppRunnerServiceOptions, McpServiceBaseProps, McpMonitoringOptions, McpAppRunnerAlarmOptions, McpFrontDoorOptions {
   /** The server's container image. */
   readonly image: McpAppRunnerImage;
 }

@@ -4,11 +4,11 @@
  * the Provider framework drives it: `onEvent`, then `isComplete` every 30 seconds (a fake clock)
  * with `onEvent`'s answer merged into the event.
  */
+import { FakeAppRunnerDomains, startFakeAppRunnerDomains, TEST_REGION, USUAL_LIFE } from './support/fake-app-runner-domains';
 import { createDomainHandlers, DomainEvent, IsCompleteResponse, OnEventResponse } from '../../lambda/app-runner-domain/handler';
 import {
   APP_RUNNER_DOMAIN_RECORD_TTL_SECONDS, APP_RUNNER_DOMAIN_WAIT, APP_RUNNER_DOMAIN_WAIT_STARTED_FIELD, appRunnerDomainPhysicalId,
 } from '../../src/contract/app-runner-domain';
-import { FakeAppRunnerDomains, startFakeAppRunnerDomains, TEST_REGION, USUAL_LIFE } from './support/fake-app-runner-domains';
 
 const SERVICE = 'arn:aws:apprunner:us-east-1:123456789012:service/mcp/0123456789abcdef';
 const OTHER_SERVICE = 'arn:aws:apprunner:us-east-1:123456789012:service/mcp2/fedcba9876543210';
@@ -58,7 +58,13 @@ function props(domainName = DOMAIN, serviceArn = SERVICE, hostedZoneId = ZONE) {
 }
 
 /** The Provider framework: onEvent, then isComplete every 30 s until complete or `maxPolls`. */
-async function runProvider(event: DomainEvent, c = clock(), maxPolls = 100): Promise<{ onEvent: OnEventResponse; done: IsCompleteResponse; polls: number }> {
+interface ProviderRun {
+  readonly onEvent: OnEventResponse;
+  readonly done: IsCompleteResponse;
+  readonly polls: number;
+}
+
+async function runProvider(event: DomainEvent, c = clock(), maxPolls = 200): Promise<ProviderRun> {
   const handlers = createDomainHandlers({ now: c.now, sleep: c.sleep, log: () => undefined });
   const onEvent = await handlers.onEvent(event);
   const waiting = { ...event, ...onEvent };
@@ -162,8 +168,10 @@ describe('update', () => {
     await runProvider({ RequestType: 'Create', ResourceProperties: props() });
     // WHEN the domain changes
     const { onEvent } = await runProvider({
-      RequestType: 'Update', PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
-      ResourceProperties: props('api.example.com'), OldResourceProperties: props(),
+      RequestType: 'Update',
+      PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
+      ResourceProperties: props('api.example.com'),
+      OldResourceProperties: props(),
     });
     // THEN the new domain is associated beside the old one, under a new physical id
     expect(onEvent.PhysicalResourceId).toBe(appRunnerDomainPhysicalId('api.example.com'));
@@ -180,8 +188,10 @@ describe('update', () => {
   test('a new service for the same domain moves the association and repoints the CNAME, keeping the physical id', async () => {
     await runProvider({ RequestType: 'Create', ResourceProperties: props() });
     const { onEvent } = await runProvider({
-      RequestType: 'Update', PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
-      ResourceProperties: props(DOMAIN, OTHER_SERVICE), OldResourceProperties: props(),
+      RequestType: 'Update',
+      PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
+      ResourceProperties: props(DOMAIN, OTHER_SERVICE),
+      OldResourceProperties: props(),
     });
     expect(onEvent.PhysicalResourceId).toBe(appRunnerDomainPhysicalId(DOMAIN));
     expect(fake.domainsOf(SERVICE)).toEqual([]);
@@ -192,8 +202,10 @@ describe('update', () => {
   test('a new hosted zone gets the records and the old zone loses them, without a new association', async () => {
     await runProvider({ RequestType: 'Create', ResourceProperties: props() });
     await runProvider({
-      RequestType: 'Update', PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
-      ResourceProperties: props(DOMAIN, SERVICE, OTHER_ZONE), OldResourceProperties: props(),
+      RequestType: 'Update',
+      PhysicalResourceId: appRunnerDomainPhysicalId(DOMAIN),
+      ResourceProperties: props(DOMAIN, SERVICE, OTHER_ZONE),
+      OldResourceProperties: props(),
     });
     expect(fake.zone(ZONE).size).toBe(0);
     expect(fake.zone(OTHER_ZONE).size).toBe(2);

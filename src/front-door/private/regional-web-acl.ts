@@ -32,7 +32,8 @@ export function checkRegionalWebAcl(errors: ValidationErrors, scope: IConstruct,
   const region = Stack.of(scope).region;
   errors.check(
     'cdk-mcp:webAclRegion',
-    aclScope === McpWebAclScope.CLOUDFRONT || aclRegion === undefined || Token.isUnresolved(aclRegion) || Token.isUnresolved(region) || aclRegion === region,
+    aclScope === McpWebAclScope.CLOUDFRONT || aclRegion === undefined || Token.isUnresolved(aclRegion) || Token.isUnresolved(region)
+      || aclRegion === region,
     `webAcl is in ${aclRegion} but ${resource} is in ${region}: a regional web ACL protects resources in its own region only. Create the web ACL in ${region}.`,
   );
 }

@@ -152,7 +152,10 @@ export async function startFakeAppRunnerDomains(): Promise<FakeAppRunnerDomains>
         // Two pages when there are several domains, to exercise NextToken.
         const page = input.NextToken === 'page2' ? domains.slice(1) : domains.slice(0, 1);
         return [200, {
-          DNSTarget: service.dnsTarget, ServiceArn: input.ServiceArn, CustomDomains: page, VpcDNSTargets: [],
+          DNSTarget: service.dnsTarget,
+          ServiceArn: input.ServiceArn,
+          CustomDomains: page,
+          VpcDNSTargets: [],
           NextToken: input.NextToken === undefined && domains.length > 1 ? 'page2' : undefined,
         }];
       }
