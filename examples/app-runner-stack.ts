@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
+import { exampleDomain } from './example-domain';
 import { McpAppRunnerImage, McpAppRunnerService, McpNagAcknowledgements, McpSessionMode, McpWebAcl } from '../src';
 
 /**
@@ -102,18 +102,14 @@ export class McpAppRunnerCustomDomainExampleStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const zoneName: string = this.node.tryGetContext('zoneName') ?? 'example.com';
-    const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
-      hostedZoneId: this.node.tryGetContext('hostedZoneId') ?? 'Z0123456789EXAMPLE',
-      zoneName,
-    });
+    const { domainName, domainZone } = exampleDomain(this);
     this.webAcl = new McpWebAcl(this, 'WebAcl');
     this.service = new McpAppRunnerService(this, 'Mcp', {
       deployGate: true,
       image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
       environment: { MCP_SESSION_MODE: 'stateless', LOG_LEVEL: 'info' },
       maxInstances: 5,
-      domainName: `mcp.${zoneName}`,
+      domainName,
       domainZone,
       webAcl: this.webAcl,
       canaryExpectedTools: EXAMPLE_TOOLS,

@@ -2,9 +2,9 @@ import * as path from 'path';
 import { Annotations, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { exampleDomain } from './example-domain';
 import { McpFargateService, McpNagAcknowledgements, McpSessionMode, McpWebAcl } from '../src';
 
 /**
@@ -126,17 +126,13 @@ export class McpFargateCustomDomainExampleStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    const zoneName: string = this.node.tryGetContext('zoneName') ?? 'example.com';
-    const domainZone = route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
-      hostedZoneId: this.node.tryGetContext('hostedZoneId') ?? 'Z0123456789EXAMPLE',
-      zoneName,
-    });
+    const { domainName, domainZone } = exampleDomain(this);
     this.webAcl = new McpWebAcl(this, 'WebAcl');
     this.service = new McpFargateService(this, 'Mcp', {
       deployGate: true,
       image: exampleServerImage(),
       user: EXAMPLE_SERVER_USER,
-      domainName: `mcp.${zoneName}`,
+      domainName,
       domainZone,
       webAcl: this.webAcl,
     });

@@ -39,7 +39,7 @@ function synth(props: (stack: Stack, zone: route53.IHostedZone) => Partial<McpAp
   }
 }
 
-const withDomain = (stack: Stack, zone: route53.IHostedZone): Partial<McpAppRunnerServiceProps> => ({ domainName: 'mcp.example.com', domainZone: zone });
+const withDomain = (_stack: Stack, zone: route53.IHostedZone): Partial<McpAppRunnerServiceProps> => ({ domainName: 'mcp.example.com', domainZone: zone });
 
 function logicalId(template: Template, type: string, props?: object): string {
   const ids = Object.keys(template.findResources(type, props ? { Properties: Match.objectLike(props) } : undefined));

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import {
   APP_RUNNER_DOMAIN_IAM_ACTIONS, APP_RUNNER_DOMAIN_PROPERTIES, APP_RUNNER_DOMAIN_WAIT,
 } from '../../contract/app-runner-domain';
+import { lambdaRoleWritingLogs } from '../../private/lambda-role';
 
 /** Properties of an {@link AppRunnerCustomDomain}. */
 export interface AppRunnerCustomDomainProps {
@@ -35,14 +36,7 @@ export class AppRunnerCustomDomain extends Construct {
   constructor(scope: Construct, id: string, props: AppRunnerCustomDomainProps) {
     super(scope, id);
     const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: logs.RetentionDays.ONE_MONTH });
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of an MCP App Runner custom domain: associates the domain, writes its DNS records',
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
+    const role = lambdaRoleWritingLogs(this, 'ServiceRole', 'Execution role of an MCP App Runner custom domain: associates the domain, writes its DNS records', logGroup);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [...APP_RUNNER_DOMAIN_IAM_ACTIONS.APP_RUNNER],
       resources: [props.serviceArn],
@@ -97,11 +91,7 @@ export class AppRunnerCustomDomain extends Construct {
     // starts the waiter state machine. Immutable for the Provider, so it adds none of its grants.
     const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention: logs.RetentionDays.ONE_MONTH });
     const frameworkRole = (roleId: string, description: string) => {
-      const r = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-      r.addToPrincipalPolicy(new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [providerLogGroup.logGroupArn],
-      }));
+      const r = lambdaRoleWritingLogs(this, roleId, description, providerLogGroup);
       r.addToPrincipalPolicy(new iam.PolicyStatement({
         actions: ['lambda:InvokeFunction', 'lambda:GetFunction'],
         resources: [onEvent.functionArn, isComplete.functionArn],
