@@ -48,6 +48,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-cloudwatch@^3.1164.0',
     '@aws-sdk/client-lambda@^3.1164.0',
     '@aws-sdk/credential-provider-node@^3.972.99',
+    // Bundled into the App Runner custom-domain handler only (lambda/app-runner-domain).
+    '@aws-sdk/client-apprunner@^3.1142.0',
+    '@aws-sdk/client-route-53@^3.1164.0',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
   ],
   gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
@@ -108,6 +111,9 @@ const runtimeBundle = {
 project.bundler.addBundle('lambda/canary/handler.ts', runtimeBundle);
 // The deploy gate uses the AWS SDK of the Lambda runtime (CloudWatch, CloudFormation): not bundled.
 project.bundler.addBundle('lambda/gate/handler.ts', runtimeBundle);
+// The App Runner custom-domain handler bundles its two SDK clients (App Runner, Route 53), so the
+// versions it was tested with are the ones that run.
+project.bundler.addBundle('lambda/app-runner-domain/handler.ts', { ...runtimeBundle, externals: [] });
 // The CLI bundles the AWS SDK clients it uses, so `npx cdk-mcp`-style installs need nothing else,
 // in a second bundle: a probe loads only the main one (the AWS SDK tripled its start-up time).
 // main.ts requires assets/lambda/cli/ops/index/index.js at run time for the operator commands

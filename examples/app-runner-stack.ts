@@ -2,7 +2,8 @@ import * as path from 'path';
 import { Annotations, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
-import { McpAppRunnerImage, McpAppRunnerService, McpNagAcknowledgements, McpSessionMode } from '../src';
+import { exampleDomain } from './example-domain';
+import { McpAppRunnerImage, McpAppRunnerService, McpNagAcknowledgements, McpSessionMode, McpWebAcl } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the
@@ -82,5 +83,38 @@ export class McpAppRunnerStatefulExampleStack extends Stack {
       'cdk-mcp:appRunnerStatefulSessions',
       'The example shows the stateful variant on purpose: one instance, sessions lost on deploys, clients re-initialize.',
     );
+  }
+}
+
+/**
+ * The stateless example behind a custom domain and a web ACL: the service answers at
+ * `https://mcp.<zone>/mcp` (App Runner validates and binds the domain's certificate; the stack
+ * writes the records into the Route 53 zone), and AWS WAF filters every request. The zone is read
+ * without a lookup from the context values `hostedZoneId` and `zoneName` (placeholders by
+ * default: pass yours with `-c hostedZoneId=Z... -c zoneName=example.org` to deploy).
+ */
+export class McpAppRunnerCustomDomainExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpAppRunnerService;
+
+  /** The web ACL in front of the service. */
+  public readonly webAcl: McpWebAcl;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const { domainName, domainZone } = exampleDomain(this);
+    this.webAcl = new McpWebAcl(this, 'WebAcl');
+    this.service = new McpAppRunnerService(this, 'Mcp', {
+      deployGate: true,
+      image: McpAppRunnerImage.fromAsset(EXAMPLE_SERVER_CONTEXT),
+      environment: { MCP_SESSION_MODE: 'stateless', LOG_LEVEL: 'info' },
+      maxInstances: 5,
+      domainName,
+      domainZone,
+      webAcl: this.webAcl,
+      canaryExpectedTools: EXAMPLE_TOOLS,
+      canarySentinelTool: 'health',
+    });
+    acknowledgeExampleFindings(this.service);
   }
 }

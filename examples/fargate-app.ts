@@ -3,10 +3,12 @@
 // Build the server bundle first (the Dockerfile copies it): npx projen bundle:example-server
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { McpFargateExampleStack, McpFargateStatefulExampleStack } from './fargate-stack';
+import { McpFargateCustomDomainExampleStack, McpFargateExampleStack, McpFargateStatefulExampleStack } from './fargate-stack';
 
 const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 new McpFargateExampleStack(app, 'McpFargateExample');
 new McpFargateStatefulExampleStack(app, 'McpFargateStatefulExample');
+// Needs a Route 53 zone of yours: -c hostedZoneId=Z... -c zoneName=example.org
+new McpFargateCustomDomainExampleStack(app, 'McpFargateCustomDomainExample');
 app.synth();

@@ -4,7 +4,8 @@ import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { McpFargateService, McpNagAcknowledgements, McpSessionMode } from '../src';
+import { exampleDomain } from './example-domain';
+import { McpFargateService, McpNagAcknowledgements, McpSessionMode, McpWebAcl } from '../src';
 
 /**
  * The example MCP server's Docker build context. `npx projen bundle:example-server` writes the
@@ -106,5 +107,35 @@ export class McpFargateStatefulExampleStack extends Stack {
       'cdk-mcp:statefulNeedsCookies',
       'The example demonstrates stickiness for clients that keep cookies; cookie-less clients should use the stateless example.',
     );
+  }
+}
+
+/**
+ * The stateless example behind a custom domain and a web ACL: HTTPS on the load balancer with a
+ * DNS-validated certificate for `mcp.<zone>` (HTTP redirects), an alias record in the Route 53
+ * zone, and AWS WAF on the load balancer. The zone is read without a lookup from the context
+ * values `hostedZoneId` and `zoneName` (placeholders by default: pass yours with
+ * `-c hostedZoneId=Z... -c zoneName=example.org` to deploy).
+ */
+export class McpFargateCustomDomainExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpFargateService;
+
+  /** The web ACL in front of the load balancer. */
+  public readonly webAcl: McpWebAcl;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+    const { domainName, domainZone } = exampleDomain(this);
+    this.webAcl = new McpWebAcl(this, 'WebAcl');
+    this.service = new McpFargateService(this, 'Mcp', {
+      deployGate: true,
+      image: exampleServerImage(),
+      user: EXAMPLE_SERVER_USER,
+      domainName,
+      domainZone,
+      webAcl: this.webAcl,
+    });
+    McpNagAcknowledgements.acknowledgeFargateService(this.service);
   }
 }

@@ -95,6 +95,18 @@ export function frontDoorCosts(clientRequests: number, webAclRules = defaultWebA
       ],
     },
     {
+      // App Runner's pricing (https://aws.amazon.com/apprunner/pricing/) lists no charge for a
+      // custom domain or its certificate (inference from its absence); the custom resource that
+      // associates it runs once per deployment that changes it (Lambda and Step Functions, cents).
+      name: 'App Runner custom domain (CNAME in a Route 53 zone)',
+      clientRequests,
+      lines: [
+        { item: 'hosted zone (shared by every record in it)', monthly: PRICES.route53HostedZoneMonth },
+        { item: 'App Runner custom domain and its certificate (no charge listed)', monthly: 0 },
+        ...requestLines('CNAME queries, at most one a request (resolvers cache it for its 300 s TTL)', PRICES.route53QueryMillion / 1e6, clientRequests),
+      ],
+    },
+    {
       name: 'ACM public certificate',
       clientRequests,
       lines: [{ item: 'public certificate, not exportable (free)', monthly: PRICES.acmPublicCertificateMonth }],

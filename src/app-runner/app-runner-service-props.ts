@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { McpAppRunnerAlarmOptions } from './app-runner-alarms';
 import { McpAppRunnerImage, McpAppRunnerSecret } from './app-runner-source';
+import { McpFrontDoorOptions } from '../front-door/front-door-options';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { McpServiceBaseProps, McpSessionMode } from '../service';
 
@@ -216,8 +217,17 @@ export interface McpAppRunnerServiceOptions {
  * the App Runner platform alarms (`McpAppRunnerAlarmOptions`) join the composite service-health
  * alarm. `credentialErrorsAlarm` does not apply: App Runner creates the server's log groups
  * itself, named after the service ID, after the service exists, so no metric filter is attached.
+ *
+ * The front door (`McpFrontDoorOptions`): `domainName` with `domainZone` associates the domain
+ * with the service (App Runner's `AssociateCustomDomain`, through a custom resource), writes App
+ * Runner's certificate-validation records and a CNAME to the service in the zone, and waits up
+ * to 45 minutes for the domain to be active; `url` is then `https://<domainName><mcpPath>`, and
+ * the canary probes it and, after a failure, the service's default URL. App Runner issues the
+ * domain's certificate itself, so `certificate` is an error, and so is `domainName` without
+ * `domainZone`. `webAcl` (scope `REGIONAL`) is associated with the service.
  */
-export interface McpAppRunnerServiceProps extends McpAppRunnerServiceOptions, McpServiceBaseProps, McpMonitoringOptions, McpAppRunnerAlarmOptions {
+export interface McpAppRunnerServiceProps
+  extends McpAppRunnerServiceOptions, McpServiceBaseProps, McpMonitoringOptions, McpAppRunnerAlarmOptions, McpFrontDoorOptions {
   /** The server's container image. */
   readonly image: McpAppRunnerImage;
 }

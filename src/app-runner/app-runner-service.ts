@@ -1,4 +1,4 @@
-import { Annotations, Duration, Fn } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, Fn } from 'aws-cdk-lib';
 import * as apprunner from 'aws-cdk-lib/aws-apprunner';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,15 +9,18 @@ import { IMcpAppRunnerService, McpAppRunnerAlarms, McpAppRunnerAlarmOptions } fr
 import { McpAppRunnerServiceProps } from './app-runner-service-props';
 import { McpAppRunnerImageRepositoryType } from './app-runner-source';
 import { APP_RUNNER_ALARM_OPTION_KEYS } from './private/app-runner-alarm-option-keys';
+import { AppRunnerCustomDomain } from './private/app-runner-custom-domain';
 import {
   APP_RUNNER_DEFAULT_MAX_INSTANCES,
   validateAppRunnerServiceProps,
 } from './private/app-runner-validation';
+import { canaryTargets } from '../front-door/private/canary-targets';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { ValidationErrors } from '../private/validation';
 import { McpServiceBase, McpSessionMode } from '../service';
 
 /** App Runner's hard limit on one request, streams included. */
@@ -79,8 +82,16 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
   /** The service's default domain, e.g. `abc123.us-east-1.awsapprunner.com`. */
   public readonly serviceDomain: string;
 
-  /** The MCP endpoint URL: `https://<serviceDomain><mcpPath>`. */
+  /** The MCP endpoint URL: `https://<domainName><mcpPath>` with a custom domain, else `https://<serviceDomain><mcpPath>`. */
   public readonly url: string;
+
+  /**
+   * The custom resource that associates `domainName` with the service and writes its DNS records,
+   * when `domainName` is set. `getAttString('Status')` is the domain's App Runner status when the
+   * resource answered: `ACTIVE`, or `PENDING_CERTIFICATE_DNS_VALIDATION` / `BINDING_CERTIFICATE`
+   * when App Runner took longer than the 45 minutes the resource waits (it goes on by itself).
+   */
+  public readonly customDomain?: CustomResource;
 
   /**
    * The log group App Runner writes the server's stdout and stderr to
@@ -252,23 +263,43 @@ export class McpAppRunnerService extends McpServiceBase implements iam.IGrantabl
     this.serviceDomain = service.attrServiceUrl;
     // CloudFormation returns no name attribute; the ARN is arn:<partition>:apprunner:<region>:<account>:service/<name>/<id>.
     this.serviceName = props.serviceName ?? Fn.select(1, Fn.split('/', Fn.select(5, Fn.split(':', service.attrServiceArn))));
-    this.url = `https://${service.attrServiceUrl}${mcpPath}`;
+    const serviceUrl = `https://${service.attrServiceUrl}${mcpPath}`;
+    if (props.domainName && props.domainZone) {
+      this.customDomain = new AppRunnerCustomDomain(this, 'CustomDomain', {
+        serviceArn: service.attrServiceArn,
+        domainName: props.domainName,
+        zone: props.domainZone,
+      }).resource;
+    }
+    this.url = this.customDomain ? `https://${props.domainName}${mcpPath}` : serviceUrl;
+    props.webAcl?.associate(service.attrServiceArn);
     this.applicationLogGroup = logs.LogGroup.fromLogGroupName(
       this,
       'ApplicationLogGroup',
       Fn.join('', ['/aws/apprunner/', this.serviceName, '/', this.serviceId, '/application']),
     );
 
+    // The canary probes the custom domain and, after a failure, the service's own URL (the origin).
+    const targetErrors = new ValidationErrors('McpAppRunnerService', this);
+    const targets = canaryTargets(targetErrors, props, { url: this.url, origin: this.customDomain ? { url: serviceUrl } : undefined });
+    targetErrors.throwIfAny();
     // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
       ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: this.serviceName,
-      url: this.url,
+      url: targets.url,
+      originUrl: targets.originUrl,
+      originAuth: targets.originAuth,
       // A new image or configuration updates the service in place; the gate probes after the
       // update, and a failure makes CloudFormation update the service back.
-      deployGateTrigger: Fn.join('|', [image.imageIdentifier, this.url]),
-      deployGateDependencies: [service],
+      deployGateTrigger: Fn.join('|', [image.imageIdentifier, targets.url]),
+      deployGateDependencies: this.customDomain ? [service, this.customDomain] : [service],
     });
+    if (this.customDomain) {
+      // The canary starts once the custom resource answered (usually with the domain ACTIVE), not
+      // while App Runner still validates the domain.
+      this.monitoring.canary?.node.addDependency(this.customDomain);
+    }
     this.platformAlarms = new McpAppRunnerAlarms(this, 'PlatformAlarms', {
       ...pickOptions<McpAppRunnerAlarmOptions>(props, APP_RUNNER_ALARM_OPTION_KEYS),
       monitoring: this.monitoring,

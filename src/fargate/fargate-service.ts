@@ -236,6 +236,7 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
     if (props.accessLogBucket) {
       this.loadBalancer.logAccessLogs(props.accessLogBucket, props.accessLogPrefix);
     }
+    props.webAcl?.associate(this.loadBalancer.loadBalancerArn);
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc,

@@ -1,6 +1,7 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import { IConstruct } from 'constructs';
 import { McpAppRunnerService } from '../app-runner/app-runner-service';
 import { McpCanary } from '../canary/canary';
@@ -48,6 +49,9 @@ const REASONS = {
   apiRequestValidation: 'The REST API is a Lambda proxy in front of one MCP endpoint: the server validates every JSON-RPC request against its own tool schemas, which API Gateway request models cannot express.',
   apiAuthorization: 'Authorization passes through the front door to the MCP server, which authenticates requests itself (OAuth bearer tokens per the MCP authorization spec, or its own scheme); a Cognito authorizer would refuse tokens of any other authorization server.',
   apiCloudWatchRole: 'API Gateway writes access and execution logs with its account-level CloudWatch Logs role, which aws-cdk-lib creates with the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs that API Gateway documents for it.',
+  domainChange: 'The App Runner custom-domain handler polls route53:GetChange for the change it submitted; change ids exist only at run time, and a change has no other resource to scope by.',
+  domainWaiter: 'aws-cdk-lib\'s Provider framework creates its waiter state machine\'s role and grants it lambda:InvokeFunction on the framework\'s isComplete and onTimeout functions and their versions; the Provider has no prop to narrow it.',
+  domainWaiterLogs: 'The waiter state machine of aws-cdk-lib\'s Provider framework only calls the isComplete function every 30 seconds while an App Runner custom domain is created or changed; both functions log every poll, logging its executions would need a log-delivery statement on Resource: *, and the Provider has no X-Ray prop.',
   copyProvider: 'aws-cdk-lib\'s copy provider copies staged Web Function code into the code bucket: it reads the bootstrap assets bucket and writes under web-function/ (object keys are content hashes), and writes its own logs.',
 };
 
@@ -157,12 +161,21 @@ export class McpNagAcknowledgements {
   /**
    * Acknowledge the by-design findings of an `McpAppRunnerService`: its monitoring's;
    * `AwsSolutions-IAM5[Resource::*]` on the access role (an ECR image) and, with `tracing: true`,
-   * on the instance role (the X-Ray write actions).
+   * on the instance role (the X-Ray write actions); with a custom domain, `AwsSolutions-IAM5` on
+   * the domain handler's role (`route53:GetChange` on `change/*`) and on the role of aws-cdk-lib's
+   * waiter state machine, and `AwsSolutions-SF1` / `AwsSolutions-SF2` on that state machine.
    */
   public static acknowledgeAppRunnerService(service: McpAppRunnerService): McpNagAcknowledgement[] {
     const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
     if (service.accessRole) acks.push(...wildcardResource(service.accessRole, REASONS.pullImage));
     acks.push(...wildcardResource(service.instanceRole, REASONS.xray));
+    for (const node of service.customDomain?.node.scope?.node.findAll() ?? []) {
+      if (node instanceof iam.Role) {
+        for (const id of wildcardFindings(node)) acks.push(acknowledge(node, id, id.includes(':route53:::change/') ? REASONS.domainChange : REASONS.domainWaiter));
+      } else if (node instanceof cr.WaiterStateMachine) {
+        acks.push(acknowledge(node, 'AwsSolutions-SF1', REASONS.domainWaiterLogs), acknowledge(node, 'AwsSolutions-SF2', REASONS.domainWaiterLogs));
+      }
+    }
     return acks;
   }
 

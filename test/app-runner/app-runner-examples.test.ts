@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import { McpAppRunnerExampleStack, McpAppRunnerStatefulExampleStack } from '../../examples/app-runner-stack';
+import { McpAppRunnerCustomDomainExampleStack, McpAppRunnerExampleStack, McpAppRunnerStatefulExampleStack } from '../../examples/app-runner-stack';
 import { McpSessionMode } from '../../src';
 import { CANARY_ENV } from '../../src/contract/canary-env';
 
@@ -34,9 +34,22 @@ describe('App Runner example stacks', () => {
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
   });
 
+  test('the custom-domain example associates mcp.<zone> through the custom resource, probes it, and puts its web ACL on the service', () => {
+    const stack = new McpAppRunnerCustomDomainExampleStack(new App(), 'CustomDomain');
+    const template = Template.fromStack(stack);
+    expect(stack.service.url).toBe('https://mcp.example.com/mcp');
+    template.hasResourceProperties('Custom::McpAppRunnerCustomDomain', { DomainName: 'mcp.example.com', HostedZoneId: 'Z0123456789EXAMPLE' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [CANARY_ENV.URL]: 'https://mcp.example.com/mcp' }) },
+    });
+    const [service] = Object.keys(template.findResources('AWS::AppRunner::Service'));
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { 'Fn::GetAtt': [service, 'ServiceArn'] } });
+  });
+
   test.each([
     ['McpAppRunnerExampleStack', () => new McpAppRunnerExampleStack(new App(), 'Example')],
     ['McpAppRunnerStatefulExampleStack', () => new McpAppRunnerStatefulExampleStack(new App(), 'Stateful')],
+    ['McpAppRunnerCustomDomainExampleStack', () => new McpAppRunnerCustomDomainExampleStack(new App(), 'CustomDomain')],
   ])('%s acknowledges every cdk-mcp warning it raises, with a reason', (_name, create) => {
     const stack = create();
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('cdk-mcp:'));

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { McpFargateExampleStack, McpFargateStatefulExampleStack } from '../../examples/fargate-stack';
+import { McpFargateCustomDomainExampleStack, McpFargateExampleStack, McpFargateStatefulExampleStack } from '../../examples/fargate-stack';
 import { McpSessionMode } from '../../src';
 import { warningsOf } from '../support/kit';
 
@@ -73,6 +73,34 @@ describe('McpFargateStatefulExampleStack', () => {
   });
 
   test('acknowledges every cdk-mcp warning it raises', () => {
+    expect(warningsOf(stack, true)).toEqual([]);
+  });
+});
+
+describe('McpFargateCustomDomainExampleStack', () => {
+  const stack = new McpFargateCustomDomainExampleStack(new App(), 'CustomDomain');
+  const template = Template.fromStack(stack);
+
+  test('serves HTTPS at mcp.<zone> with a DNS-validated certificate and an alias record in the zone read without a lookup', () => {
+    expect(stack.service.url).toBe('https://mcp.example.com/mcp');
+    template.hasResourceProperties('AWS::CertificateManager::Certificate', { DomainName: 'mcp.example.com', ValidationMethod: 'DNS' });
+    template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'mcp.example.com.', Type: 'A', HostedZoneId: 'Z0123456789EXAMPLE' });
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+  });
+
+  test('puts its web ACL on the load balancer', () => {
+    const [lb] = Object.keys(template.findResources('AWS::ElasticLoadBalancingV2::LoadBalancer'));
+    template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: lb } });
+  });
+
+  test('takes the zone from the context', () => {
+    const app = new App({ context: { hostedZoneId: 'Z777', zoneName: 'example.org' } });
+    const custom = new McpFargateCustomDomainExampleStack(app, 'Mine');
+    expect(custom.service.url).toBe('https://mcp.example.org/mcp');
+    Template.fromStack(custom).hasResourceProperties('AWS::Route53::RecordSet', { HostedZoneId: 'Z777' });
+  });
+
+  test('acknowledges every cdk-mcp warning it raises (no plain HTTP warning: it has HTTPS)', () => {
     expect(warningsOf(stack, true)).toEqual([]);
   });
 });

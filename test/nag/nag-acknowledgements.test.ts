@@ -95,6 +95,17 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'McpAppRunnerService with a custom domain and a web ACL',
+    construct: 'McpAppRunnerService',
+    build: (stack) => {
+      const domainZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABC', zoneName: 'example.com' });
+      const service = new McpAppRunnerService(stack, 'Mcp', {
+        image: McpAppRunnerImage.fromAsset(SERVER), domainName: 'mcp.example.com', domainZone, webAcl: new McpWebAcl(stack, 'WebAcl'),
+      });
+      return () => McpNagAcknowledgements.acknowledgeAppRunnerService(service);
+    },
+  },
+  {
     name: 'McpServiceMonitoring of a private endpoint with the deploy gate',
     construct: 'McpServiceMonitoring',
     build: (stack) => {

@@ -1,5 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { checkRegionalWebAcl } from '../../front-door/private/regional-web-acl';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
 import { McpSessionMode } from '../../service';
@@ -141,10 +142,64 @@ export function validateAppRunnerServiceProps(scope: IConstruct, props: McpAppRu
     errors.check('cdk-mcp:securityGroupsWithoutVpc', !props.securityGroups, 'securityGroups is set without vpc: they belong to the VPC connector. Set vpc too, or remove securityGroups.');
     errors.check('cdk-mcp:allowAllOutboundWithoutVpc', props.allowAllOutbound === undefined, 'allowAllOutbound is set without vpc: it shapes the VPC connector\'s security group. Set vpc too, or remove allowAllOutbound.');
   }
+  checkAppRunnerFrontDoor(errors, scope, props);
   errors.check(
     'cdk-mcp:allowAllOutboundWithSecurityGroups',
     props.allowAllOutbound === undefined || !props.securityGroups,
     'allowAllOutbound is set together with securityGroups: it shapes only the security group the construct creates. Set the egress rules on your security groups, or remove securityGroups.',
   );
   errors.throwIfAny();
+}
+
+/**
+ * The front door props on App Runner: a custom domain needs its Route 53 zone (the construct
+ * writes App Runner's validation records and a CNAME there), must lie under the zone's name and
+ * not be its apex (DNS allows no CNAME beside the apex's SOA and NS records:
+ * https://www.rfc-editor.org/rfc/rfc1034#section-3.6.2), and takes no certificate (App Runner
+ * issues and tracks its own, in ACM: https://docs.aws.amazon.com/apprunner/latest/api/API_AssociateCustomDomain.html);
+ * a web ACL must be regional, in the service's region.
+ */
+function checkAppRunnerFrontDoor(errors: ValidationErrors, scope: IConstruct, props: McpAppRunnerServiceProps): void {
+  const domainName = props.domainName;
+  errors.check(
+    'cdk-mcp:appRunnerCertificate',
+    props.certificate === undefined,
+    'certificate does not apply to App Runner: App Runner issues and renews the certificate of domainName itself when the domain is associated. Remove certificate.',
+  );
+  errors.check(
+    'cdk-mcp:appRunnerDomainWithoutZone',
+    domainName === undefined || props.domainZone !== undefined,
+    `domainName ${domainName} needs domainZone on App Runner: the construct associates the domain and writes App Runner's certificate-validation records and the CNAME `
+      + 'in that Route 53 zone (HostedZone.fromHostedZoneAttributes reads one without a lookup). With DNS elsewhere, remove domainName, associate the domain yourself '
+      + `(aws apprunner associate-custom-domain), and set canaryUrl to https://${domainName}/<mcpPath> so the canary probes it.`,
+  );
+  errors.check(
+    'cdk-mcp:appRunnerZoneWithoutDomain',
+    props.domainZone === undefined || domainName !== undefined,
+    'domainZone is set but domainName is not: pass the domain to associate with the service (e.g. mcp.example.com), or remove domainZone.',
+  );
+  if (domainName !== undefined && !Token.isUnresolved(domainName)) {
+    errors.check(
+      'cdk-mcp:appRunnerDomainNameFormat',
+      /^(?!-)[A-Za-z0-9-]{1,63}(?:\.(?!-)[A-Za-z0-9-]{1,63})+\.?$/.test(domainName) && domainName.length <= 253,
+      `domainName must be a DNS name such as mcp.example.com, without scheme, path or port (got ${JSON.stringify(domainName)}).`,
+    );
+    const zoneName = props.domainZone?.zoneName;
+    if (zoneName !== undefined && !Token.isUnresolved(zoneName)) {
+      const name = domainName.toLowerCase().replace(/\.$/, '');
+      const zone = zoneName.toLowerCase().replace(/\.$/, '');
+      errors.check(
+        'cdk-mcp:appRunnerApexDomain',
+        name !== zone,
+        `domainName ${domainName} is the apex of domainZone ${zoneName}: App Runner needs a CNAME to its DNS target, and DNS allows no CNAME at a zone's apex. `
+          + `Use a name under it, e.g. mcp.${zone}.`,
+      );
+      errors.check(
+        'cdk-mcp:appRunnerDomainOutsideZone',
+        name === zone || name.endsWith(`.${zone}`),
+        `domainName ${domainName} is not in domainZone ${zoneName}: pass the zone that holds the name, or a name under ${zone}.`,
+      );
+    }
+  }
+  checkRegionalWebAcl(errors, scope, props.webAcl, 'an App Runner service');
 }

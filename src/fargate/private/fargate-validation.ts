@@ -2,6 +2,7 @@ import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
 import { checkDomainOptions } from '../../front-door/private/domain-checks';
+import { checkRegionalWebAcl } from '../../front-door/private/regional-web-acl';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { checkPortEnvironment } from '../../private/server-start';
@@ -157,6 +158,7 @@ function validateNetworkAndDomain(errors: ValidationErrors, scope: Construct, pr
     'vpc and cluster are both set: the service runs in the cluster\'s VPC. Pass only cluster, or only vpc (a cluster is then created).',
   );
   checkDomainOptions(errors, props, { defaultHost: 'https://<load balancer DNS name>', dnsTarget: 'the load balancer' });
+  checkRegionalWebAcl(errors, scope, props.webAcl, 'the load balancer');
   if (props.accessLogBucket) {
     errors.check(
       'cdk-mcp:accessLogBucketNeedsRegion',
