@@ -182,7 +182,9 @@ interface ParsedOptions {
  * The option check (../probe/options) over the values parsed from the environment, each problem
  * naming its variable. Credentials are not checked: the function's role supplies them at run time.
  */
-function optionProblems(env: Env, parsed: ParsedOptions, authNames: CanaryAuthVariables = CANARY_ENV, urlVariable: string = CANARY_ENV.URL): string[] {
+function optionProblems(
+  env: Env, parsed: ParsedOptions, authNames: CanaryAuthVariables = CANARY_ENV, urlVariable: string = CANARY_ENV.URL,
+): string[] {
   const { url, transport, expectHash, call, headers, limits, auth } = parsed;
   const options: ProbeOptions = { url, transport, ...limits };
   if (expectHash) options.expectHash = expectHash;

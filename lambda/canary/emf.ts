@@ -40,7 +40,9 @@ export const MAX_LOGGED_TOOLS = 50;
  * @param secrets known secret values to redact from the human fields
  * @param origin what the probe of the origin found, when it ran (after a failed probe of the front door)
  */
-export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timestamp: number, secrets: readonly string[] = [], origin?: ProbeResult): EmfRecord {
+export function buildEmfRecord(
+  config: CanaryConfig, result: ProbeResult, timestamp: number, secrets: readonly string[] = [], origin?: ProbeResult,
+): EmfRecord {
   const values: Record<string, number> = {};
   const metrics: EmfMetric[] = [];
   const put = (name: string, value: number | null, unit: EmfMetric['Unit']) => {

@@ -3,8 +3,8 @@
  * look at next. Pure: a result in, text out.
  */
 import { describeSide } from '../canary/side';
-import { table } from './ops/render';
 import { escapeControls, nextStep, type ProbeResult, type ToolOutput } from '../probe';
+import { table } from './ops/render';
 
 /**
  * The `--json` line of a result: `JSON.stringify`, with the characters it leaves raw that a

@@ -83,7 +83,9 @@ export function parseGateSettings(env: NodeJS.ProcessEnv): GateSettings {
 }
 
 /** The probe options of the canary's configuration for `url`, auth resolved as the canary does (../canary/auth). */
-async function gateProbeOptions(config: CanaryConfig, url: string, auth: CanaryAuthConfig, tokens: BearerTokenCache): Promise<{ options: ProbeOptions; secrets: string[] }> {
+async function gateProbeOptions(
+  config: CanaryConfig, url: string, auth: CanaryAuthConfig, tokens: BearerTokenCache,
+): Promise<{ options: ProbeOptions; secrets: string[] }> {
   const { transport, deadlineMs: timeoutMs, expectTools, expectHash, call, headers } = config;
   const base: ProbeOptions = {
     url,

@@ -14,10 +14,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../../src';
 import { CANARY_ENV, CANARY_ORIGIN_AUTH_ENV } from '../../src/contract/canary-env';
-import { extractEmfDatapoints, metricKey } from '../support/cloudwatch-emf';
 import { CLOUDFRONT_502, CLOUDFRONT_WAF_BLOCK, replay } from '../probe/fixtures/front-door-answers';
 import { sendJson, startServer, type TestServer } from '../probe/fixtures/http-server';
 import { startSdk2 } from '../probe/fixtures/sdk-servers';
+import { extractEmfDatapoints, metricKey } from '../support/cloudwatch-emf';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'canary', 'handler', 'index.js');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mcp/origin-key-AbCdEf';
@@ -136,11 +136,11 @@ async function runHandler(env: Record<string, string>): Promise<{ line: string; 
 }
 
 /** The canary's synthesized environment with the two URLs swapped for loopback ones. */
-function handlerEnv(url: string, originUrl: string, props: Partial<McpCanaryProps> = {}, tokens: Record<string, string> = {}): Record<string, string> {
+function handlerEnv(url: string, originUrl: string, props: Partial<McpCanaryProps> = {}): Record<string, string> {
   const template = canaryEnvironment(canaryStack({ originUrl: 'https://origin.example.com/mcp', deadline: Duration.seconds(6), ...props }));
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(template)) {
-    const text = typeof value === 'string' ? value : tokens[name];
+    const text = typeof value === 'string' ? value : undefined;
     if (text === undefined) throw new Error(`${name} is a token in the template; give the test a value for it`);
     env[name] = text;
   }

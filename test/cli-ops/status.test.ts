@@ -232,7 +232,14 @@ describe('pure parts', () => {
   });
 
   test('a status without data reads "no data"', () => {
-    const empty = { availability: null, p90LatencyMs: null, availabilitySeries: [null, null], latencySeries: [null, null], bucketSeconds: 300, origin: null };
+    const empty = {
+      availability: null,
+      p90LatencyMs: null,
+      availabilitySeries: [null, null],
+      latencySeries: [null, null],
+      bucketSeconds: 300,
+      origin: null,
+    };
     const text = formatStatus({
       service: 's',
       namespace: 'MCP',

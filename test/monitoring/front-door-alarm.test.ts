@@ -87,7 +87,10 @@ test('the deploy gate gets the origin and its auth, granted to the gate\'s own r
 });
 
 test('the threshold is configurable like the other canary alarms', () => {
-  const { template } = monitoringStack({ originUrl: ORIGIN, frontDoorAlarm: { maxCount: 2, datapointsToAlarm: 2, evaluationPeriods: 5, period: Duration.minutes(5) } });
+  const { template } = monitoringStack({
+    originUrl: ORIGIN,
+    frontDoorAlarm: { maxCount: 2, datapointsToAlarm: 2, evaluationPeriods: 5, period: Duration.minutes(5) },
+  });
   expect(alarmById(template, 'MonitoringFrontDoorFailing')).toEqual(expect.objectContaining({ Threshold: 2, DatapointsToAlarm: 2, EvaluationPeriods: 5, Period: 300 }));
 });
 
