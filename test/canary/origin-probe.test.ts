@@ -14,9 +14,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../../src';
 import { CANARY_ENV, CANARY_ORIGIN_AUTH_ENV } from '../../src/contract/canary-env';
-import { CLOUDFRONT_502, CLOUDFRONT_WAF_BLOCK, replay } from '../probe/fixtures/front-door-answers';
-import { sendJson, startServer, type TestServer } from '../probe/fixtures/http-server';
-import { startSdk2 } from '../probe/fixtures/sdk-servers';
+import { useFrontDoorAndOrigin } from '../probe/fixtures/front-door-and-origin';
+import { sendJson, startServer } from '../probe/fixtures/http-server';
 import { extractEmfDatapoints, metricKey } from '../support/cloudwatch-emf';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'canary', 'handler', 'index.js');
@@ -152,33 +151,21 @@ function datapoints(line: string): Record<string, number> {
 }
 
 describe('the bundled canary handler with an origin', () => {
-  let origin: TestServer;
-  let brokenOrigin: TestServer;
-  let cloudFront502: TestServer;
-  let wafBlock: TestServer;
-  beforeAll(async () => {
-    origin = await startSdk2('stateless');
-    brokenOrigin = await startServer((_req, res) => sendJson(res, 503, { message: 'Service Unavailable' }));
-    cloudFront502 = await startServer(replay(CLOUDFRONT_502));
-    wafBlock = await startServer(replay(CLOUDFRONT_WAF_BLOCK));
-  });
-  afterAll(async () => {
-    await Promise.all([origin, brokenOrigin, cloudFront502, wafBlock].map((s) => s.close()));
-  });
+  const servers = useFrontDoorAndOrigin();
 
   test('a healthy front door: the origin is not probed and no origin metric is published', async () => {
-    const before = origin.requests.length;
-    const { line, record } = await runHandler(handlerEnv(origin.url, brokenOrigin.url));
-    const requestsToBroken = brokenOrigin.requests.length;
+    const before = servers.origin.requests.length;
+    const { line, record } = await runHandler(handlerEnv(servers.origin.url, servers.brokenOrigin.url));
+    const requestsToBroken = servers.brokenOrigin.requests.length;
     expect(datapoints(line)).toEqual({ ProbeSuccess: 1, ProbeLatency: expect.any(Number) });
     expect(record.FailedSide).toBeUndefined();
     expect((record.probe as Record<string, unknown>).origin).toBeUndefined();
-    expect(origin.requests.length).toBeGreaterThan(before);
+    expect(servers.origin.requests.length).toBeGreaterThan(before);
     expect(requestsToBroken).toBe(0);
   });
 
   test('CloudFront\'s own 502 with a healthy origin: the front door is the failed side, FrontDoorFailures 1, OriginProbeSuccess 1', async () => {
-    const { line, record } = await runHandler(handlerEnv(cloudFront502.url, origin.url));
+    const { line, record } = await runHandler(handlerEnv(servers.cloudFront502.url, servers.origin.url));
     expect(extractEmfDatapoints(line).map(metricKey).sort()).toEqual([
       'MCP|FrontDoorFailures|ServiceName=orders-mcp',
       'MCP|OriginProbeSuccess|ServiceName=orders-mcp',
@@ -192,11 +179,11 @@ describe('the bundled canary handler with an origin', () => {
     const probe = record.probe as Record<string, unknown>;
     expect(probe.failedSide).toBe('front-door');
     expect(probe.sideMessage).toMatch(/^failed side: front door\. It fails \(BAD_GATEWAY\) while the origin answers/);
-    expect(probe.origin).toEqual(expect.objectContaining({ ok: true, failureClass: 'OK', target: origin.url, auth: 'none' }));
+    expect(probe.origin).toEqual(expect.objectContaining({ ok: true, failureClass: 'OK', target: servers.origin.url, auth: 'none' }));
   });
 
   test('front door and origin both broken: the origin is the failed side, OriginProbeSuccess 0 and no FrontDoorFailures', async () => {
-    const { line, record } = await runHandler(handlerEnv(cloudFront502.url, brokenOrigin.url));
+    const { line, record } = await runHandler(handlerEnv(servers.cloudFront502.url, servers.brokenOrigin.url));
     const points = datapoints(line);
     expect(points).toEqual(expect.objectContaining({ ProbeSuccess: 0, OriginProbeSuccess: 0 }));
     expect(points.FrontDoorFailures).toBeUndefined();
@@ -207,7 +194,7 @@ describe('the bundled canary handler with an origin', () => {
   });
 
   test('a WAF block is the front door\'s side even when the origin fails too, and the message names both', async () => {
-    const { line, record } = await runHandler(handlerEnv(wafBlock.url, brokenOrigin.url));
+    const { line, record } = await runHandler(handlerEnv(servers.wafBlock.url, servers.brokenOrigin.url));
     expect(datapoints(line)).toEqual(expect.objectContaining({ ProbeSuccess: 0, OriginProbeSuccess: 0, FrontDoorFailures: 1 }));
     expect(record.FailureClass).toBe('BLOCKED_BY_WAF');
     expect(record.FailedSide).toBe('front-door');
@@ -223,7 +210,7 @@ describe('the bundled canary handler with an origin', () => {
     });
     await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
     try {
-      const { record, ms } = await runHandler(handlerEnv(`http://127.0.0.1:${(stalled.address() as AddressInfo).port}/mcp`, origin.url, { deadline: Duration.seconds(3) }));
+      const { record, ms } = await runHandler(handlerEnv(`http://127.0.0.1:${(stalled.address() as AddressInfo).port}/mcp`, servers.origin.url, { deadline: Duration.seconds(3) }));
       expect(record.FailureClass).toBe('TIMEOUT');
       expect(record.FailedSide).toBe('front-door');
       const timings = (record.probe as { timings: { totalMs: number } }).timings;
@@ -241,7 +228,7 @@ describe('the bundled canary handler with an origin', () => {
     // The origin echoes the key in its error, as a careless server would.
     const guarded = await startServer((req, res) => sendJson(res, 503, { message: `down; key was ${String(req.headers['x-origin-key'])}` }));
     try {
-      const env = handlerEnv(cloudFront502.url, guarded.url);
+      const env = handlerEnv(servers.cloudFront502.url, guarded.url);
       const withKey = canaryEnvironment(canaryStack({}, (s) => ({
         originUrl: 'https://origin.example.com/mcp',
         originAuth: McpCanaryAuth.headerFromSecret('X-Origin-Key', secretsmanager.Secret.fromSecretCompleteArn(s, 'Key', SECRET_ARN)),
@@ -252,7 +239,7 @@ describe('the bundled canary handler with an origin', () => {
       expect((record.probe as { origin: { auth: string } }).origin.auth).toBe('header-secret');
       expect(guarded.requests.length).toBeGreaterThan(0);
       expect(guarded.requests.every((r) => r.headers['x-origin-key'] === ORIGIN_KEY)).toBe(true);
-      expect(cloudFront502.requests.every((r) => r.headers['x-origin-key'] === undefined)).toBe(true);
+      expect(servers.cloudFront502.requests.every((r) => r.headers['x-origin-key'] === undefined)).toBe(true);
       expect(line).not.toContain(ORIGIN_KEY);
     } finally {
       await guarded.close();

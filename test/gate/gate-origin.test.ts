@@ -5,49 +5,25 @@
  * a broken one. Also the auth the gate shares with the canary (a secret header).
  */
 import { createGateHandler, type GateDeps, type GateEvent } from '../../lambda/gate/handler';
-import { CLOUDFRONT_502, CLOUDFRONT_WAF_BLOCK, replay } from '../probe/fixtures/front-door-answers';
-import { sendJson, startServer, type TestServer } from '../probe/fixtures/http-server';
-import { startSdk2 } from '../probe/fixtures/sdk-servers';
+import { useFrontDoorAndOrigin } from '../probe/fixtures/front-door-and-origin';
+import { sendJson, startServer } from '../probe/fixtures/http-server';
+import { gateEnv } from './support';
 
 const CREATE: GateEvent = { RequestType: 'Create', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1', ResourceProperties: { Trigger: 'v2' } };
+/** A short gate without a maintenance window (no CloudWatch here). */
+const FAST = { MCP_GATE_MAX_WAIT_MS: '600', MCP_GATE_MAINTENANCE: 'false' };
 const logs: Array<Record<string, unknown>> = [];
-let origin: TestServer;
-let brokenOrigin: TestServer;
-let cloudFront502: TestServer;
-let wafBlock: TestServer;
-
-beforeAll(async () => {
-  origin = await startSdk2('stateless');
-  brokenOrigin = await startServer((_req, res) => sendJson(res, 503, { message: 'Service Unavailable' }));
-  cloudFront502 = await startServer(replay(CLOUDFRONT_502));
-  wafBlock = await startServer(replay(CLOUDFRONT_WAF_BLOCK));
-});
-afterAll(async () => {
-  await Promise.all([origin, brokenOrigin, cloudFront502, wafBlock].map((s) => s.close()));
-});
+const servers = useFrontDoorAndOrigin();
 beforeEach(() => {
   logs.length = 0;
 });
-
-function gateEnv(url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    MCP_CANARY_URL: url,
-    MCP_CANARY_SERVICE_NAME: 'orders',
-    MCP_CANARY_METRIC_NAMESPACE: 'Gate/MCP',
-    MCP_CANARY_DEADLINE_MS: '3000',
-    MCP_GATE_MAX_WAIT_MS: '600',
-    MCP_GATE_RETRY_BASE_MS: '250',
-    MCP_GATE_MAINTENANCE: 'false',
-    ...extra,
-  };
-}
 
 function gate(env: NodeJS.ProcessEnv, deps: GateDeps = {}) {
   return createGateHandler({ env, log: (r) => logs.push(r), stackStatus: async () => 'CREATE_IN_PROGRESS', ...deps });
 }
 
 test('a broken front door with a healthy origin fails the deployment, naming the front door as the failed side', async () => {
-  const error = await gate(gateEnv(cloudFront502.url, { MCP_CANARY_ORIGIN_URL: origin.url }))(CREATE).catch((e: Error) => e);
+  const error = await gate(gateEnv(servers.cloudFront502.url, { ...FAST, MCP_CANARY_ORIGIN_URL: servers.origin.url }))(CREATE).catch((e: Error) => e);
   expect(error).toBeInstanceOf(Error);
   expect((error as Error).message).toMatch(/^MCP deploy gate: orders failed its probe \d+ time\(s\) over \d+ s \(http layer\): BAD_GATEWAY: .*\. failed side: front door\. It fails \(BAD_GATEWAY\) while the origin answers: look at the front door \(CloudFront, API Gateway, AWS WAF, DNS, the custom domain's certificate\), not the server\. Next: /);
   expect(logs).toContainEqual(expect.objectContaining({ event: 'gate-origin-probe', ok: true, failureClass: 'OK' }));
@@ -55,25 +31,25 @@ test('a broken front door with a healthy origin fails the deployment, naming the
 });
 
 test('front door and origin both broken: the origin is the failed side', async () => {
-  await expect(gate(gateEnv(cloudFront502.url, { MCP_CANARY_ORIGIN_URL: brokenOrigin.url }))(CREATE))
+  await expect(gate(gateEnv(servers.cloudFront502.url, { ...FAST, MCP_CANARY_ORIGIN_URL: servers.brokenOrigin.url }))(CREATE))
     .rejects.toThrow(/\. failed side: origin\. The origin fails too \(UNAVAILABLE\): the server \(or the path from the front door to it\) broke/);
 });
 
 test('a WAF block with a broken origin: the front door is the failed side, and the message names the origin\'s failure too', async () => {
-  await expect(gate(gateEnv(wafBlock.url, { MCP_CANARY_ORIGIN_URL: brokenOrigin.url }))(CREATE))
+  await expect(gate(gateEnv(servers.wafBlock.url, { ...FAST, MCP_CANARY_ORIGIN_URL: servers.brokenOrigin.url }))(CREATE))
     .rejects.toThrow(/BLOCKED_BY_WAF: .*failed side: front door\. AWS WAF blocked the probe \(BLOCKED_BY_WAF\), and the origin fails too \(UNAVAILABLE\)/);
 });
 
 test('a passing front door is not followed by an origin probe', async () => {
-  const before = brokenOrigin.requests.length;
-  const response = await gate(gateEnv(origin.url, { MCP_CANARY_ORIGIN_URL: brokenOrigin.url }))(CREATE);
+  const before = servers.brokenOrigin.requests.length;
+  const response = await gate(gateEnv(servers.origin.url, { ...FAST, MCP_CANARY_ORIGIN_URL: servers.brokenOrigin.url }))(CREATE);
   expect(response.Data!.Attempts).toBe('1');
-  expect(brokenOrigin.requests.length).toBe(before);
+  expect(servers.brokenOrigin.requests.length).toBe(before);
   expect(logs.some((l) => l.event === 'gate-origin-probe')).toBe(false);
 });
 
 test('without an origin the message is as before (no side)', async () => {
-  const error = await gate(gateEnv(cloudFront502.url))(CREATE).catch((e: Error) => e);
+  const error = await gate(gateEnv(servers.cloudFront502.url, FAST))(CREATE).catch((e: Error) => e);
   expect((error as Error).message).not.toContain('failed side');
 });
 
@@ -82,6 +58,7 @@ test('a secret header (McpCanaryAuth.headerFromSecret) is sent by the gate as by
   const guarded = await startServer((req, res) => sendJson(res, 503, { message: `down; key was ${String(req.headers['x-api-key'])}` }));
   try {
     const error = await gate(gateEnv(guarded.url, {
+      ...FAST,
       MCP_CANARY_AUTH_MODE: 'header-secret',
       MCP_CANARY_AUTH_HEADER_NAME: 'X-Api-Key',
       MCP_CANARY_AUTH_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:key-AbCdEf',

@@ -5,8 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { CLOUDFRONT_502, CLOUDFRONT_WAF_BLOCK, replay } from './fixtures/front-door-answers';
-import { sendJson, startServer, type TestServer } from './fixtures/http-server';
+import { useFrontDoorAndOrigin } from './fixtures/front-door-and-origin';
 import { startSdk2 } from './fixtures/sdk-servers';
 import { parseArgs, USAGE } from '../../lambda/cli/args';
 
@@ -57,26 +56,16 @@ describe('parseArgs --origin', () => {
 });
 
 describe('the binary with --origin', () => {
-  let origin: TestServer;
-  let brokenOrigin: TestServer;
-  let wafBlock: TestServer;
-  let cloudFront502: TestServer;
-  beforeAll(async () => {
+  beforeAll(() => {
     execFileSync('npx', ['projen', 'bundle:lambda/cli/main'], { cwd: ROOT, stdio: 'ignore' });
-    origin = await startSdk2('stateless');
-    brokenOrigin = await startServer((_req, res) => sendJson(res, 503, { message: 'Service Unavailable' }));
-    wafBlock = await startServer(replay(CLOUDFRONT_WAF_BLOCK));
-    cloudFront502 = await startServer(replay(CLOUDFRONT_502));
   });
-  afterAll(async () => {
-    await Promise.all([origin, brokenOrigin, wafBlock, cloudFront502].map((s) => s?.close()));
-  });
+  const servers = useFrontDoorAndOrigin();
 
   test('a WAF block with a healthy origin: both verdicts, the table and the side; exit 1', async () => {
-    const run = await cli([wafBlock.url, '--origin', origin.url, '--timeout', '5000']);
+    const run = await cli([servers.wafBlock.url, '--origin', servers.origin.url, '--timeout', '5000']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`mcp-probe ${wafBlock.url}`);
-    expect(run.stdout).toContain(`mcp-probe ${origin.url}`);
+    expect(run.stdout).toContain(`mcp-probe ${servers.wafBlock.url}`);
+    expect(run.stdout).toContain(`mcp-probe ${servers.origin.url}`);
     expect(run.stdout).toMatch(/^SIDE +VERDICT +CLASS +HTTP +TOTAL$/m);
     expect(run.stdout).toMatch(/^front door +FAIL +BLOCKED_BY_WAF +403 +\d+ ms$/m);
     expect(run.stdout).toMatch(/^origin +PASS +OK +200 +\d+ ms$/m);
@@ -84,7 +73,7 @@ describe('the binary with --origin', () => {
   });
 
   test('--json adds origin and failedSide to the front door\'s result', async () => {
-    const run = await cli([cloudFront502.url, '--origin', brokenOrigin.url, '--json', '--timeout', '5000']);
+    const run = await cli([servers.cloudFront502.url, '--origin', servers.brokenOrigin.url, '--json', '--timeout', '5000']);
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout) as { ok: boolean; failureClass: string; failedSide: string; origin: { ok: boolean; failureClass: string } };
     expect(out).toEqual(expect.objectContaining({ ok: false, failureClass: 'BAD_GATEWAY', failedSide: 'origin' }));
@@ -94,7 +83,7 @@ describe('the binary with --origin', () => {
   test('both healthy: exit 0, failedSide null', async () => {
     const second = await startSdk2('stateless');
     try {
-      const run = await cli([origin.url, '--origin', second.url, '--json', '--timeout', '5000']);
+      const run = await cli([servers.origin.url, '--origin', second.url, '--json', '--timeout', '5000']);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toEqual(expect.objectContaining({ ok: true, failedSide: null, origin: expect.objectContaining({ ok: true }) }));
     } finally {
