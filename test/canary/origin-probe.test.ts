@@ -7,7 +7,6 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import * as path from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,9 +15,9 @@ import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../../src';
 import { CANARY_ENV, CANARY_ORIGIN_AUTH_ENV } from '../../src/contract/canary-env';
 import { useFrontDoorAndOrigin } from '../probe/fixtures/front-door-and-origin';
 import { sendJson, startServer } from '../probe/fixtures/http-server';
+import { runCanaryBundle } from '../support/canary-bundle';
 import { extractEmfDatapoints, metricKey } from '../support/cloudwatch-emf';
 
-const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'lambda', 'canary', 'handler', 'index.js');
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mcp/origin-key-AbCdEf';
 const ORIGIN_KEY = 'origin_key_7c1e5a9b3d';
 
@@ -108,30 +107,10 @@ describe('originUrl and originAuth at synth', () => {
   });
 });
 
-interface Handler {
-  handler(event?: unknown, context?: { getRemainingTimeInMillis(): number }): Promise<Record<string, unknown>>;
-}
-
 async function runHandler(env: Record<string, string>): Promise<{ line: string; record: Record<string, unknown>; ms: number }> {
-  const saved = { ...process.env };
-  for (const name of Object.keys(process.env)) if (name.startsWith('MCP_CANARY_')) delete process.env[name];
-  Object.assign(process.env, env);
-  const writes: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the test runs the built artifact
-    const bundle = require(BUNDLE) as Handler;
-    const started = Date.now();
-    const record = await bundle.handler({});
-    expect(writes).toHaveLength(1);
-    return { line: writes[0].slice(0, -1), record, ms: Date.now() - started };
-  } finally {
-    spy.mockRestore();
-    process.env = saved;
-  }
+  const { writes, record, ms } = await runCanaryBundle(env);
+  expect(writes).toHaveLength(1);
+  return { line: writes[0].slice(0, -1), record, ms };
 }
 
 /** The canary's synthesized environment with the two URLs swapped for loopback ones. */

@@ -8,8 +8,19 @@ import type { ProbeResult } from '../../lambda/probe';
 function result(failureClass: ProbeResult['failureClass']): ProbeResult {
   const ok = failureClass === 'OK';
   return {
-    ok, failureClass, layer: ok ? null : 'http', era: null, protocolVersion: null, server: null, toolCount: null, tools: [], toolsHash: null,
-    httpStatus: null, frontDoor: null, certDaysRemaining: null, message: failureClass,
+    ok,
+    failureClass,
+    layer: ok ? null : 'http',
+    era: null,
+    protocolVersion: null,
+    server: null,
+    toolCount: null,
+    tools: [],
+    toolsHash: null,
+    httpStatus: null,
+    frontDoor: null,
+    certDaysRemaining: null,
+    message: failureClass,
     timings: { connectMs: null, tlsMs: null, handshakeMs: null, toolsListMs: null, toolCallMs: null, totalMs: 1 },
   };
 }

@@ -4,10 +4,10 @@
  * front door answering as CloudFront (its own 502 page, a WAF block), a healthy SDK 2.x origin and
  * a broken one. Also the auth the gate shares with the canary (a secret header).
  */
+import { gateEnv } from './support';
 import { createGateHandler, type GateDeps, type GateEvent } from '../../lambda/gate/handler';
 import { useFrontDoorAndOrigin } from '../probe/fixtures/front-door-and-origin';
 import { sendJson, startServer } from '../probe/fixtures/http-server';
-import { gateEnv } from './support';
 
 const CREATE: GateEvent = { RequestType: 'Create', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1', ResourceProperties: { Trigger: 'v2' } };
 /** A short gate without a maintenance window (no CloudWatch here). */

@@ -5,12 +5,12 @@
  * (nothing listens for ~2 s), Delete, rollback, configuration errors.
  */
 import * as net from 'node:net';
+import { gateEnv } from './support';
 import { createGateHandler, type GateDeps, type GateEvent } from '../../lambda/gate/handler';
 import { cloudWatchError, type FakeAws } from '../cli-ops/fake-aws';
 import { useFakeAws } from '../cli-ops/support';
 import { sendJson, startServer, type TestServer } from '../probe/fixtures/http-server';
 import { LEAKED_ACCOUNT, startSdk2 } from '../probe/fixtures/sdk-servers';
-import { gateEnv } from './support';
 
 const fakeAws = useFakeAws();
 let fake: FakeAws;
