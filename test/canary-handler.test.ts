@@ -7,7 +7,6 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import * as path from 'node:path';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { McpServer, createMcpHandler } from '@modelcontextprotocol/server';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -16,10 +15,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as z from 'zod';
 import { McpCanary, McpCanaryAuth, McpCanaryProps } from '../src';
+import { CANARY_BUNDLE, runCanaryBundle } from './support/canary-bundle';
 import { extractEmfDatapoints, metricKey } from './support/cloudwatch-emf';
 import { CANARY_ENV } from '../src/contract/canary-env';
 
-const BUNDLE = path.join(__dirname, '..', 'assets', 'lambda', 'canary', 'handler', 'index.js');
+const BUNDLE = CANARY_BUNDLE;
 const SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111111111111:secret:mcp/token-AbCdEf';
 const TOKEN = 'tok_live_5f2c9a7e1b3d4c6a8e0f';
 
@@ -38,10 +38,6 @@ jest.mock('@aws-sdk/client-secrets-manager', () => ({
     constructor(readonly input: { SecretId: string }) {}
   },
 }), { virtual: true });
-
-interface Handler {
-  handler(event?: unknown, context?: { getRemainingTimeInMillis(): number }): Promise<Record<string, unknown>>;
-}
 
 interface LocalServer {
   readonly url: string;
@@ -117,31 +113,13 @@ function synthesizedEnvironment(props: Partial<McpCanaryProps>, build?: (stack: 
   return functions[0].Properties.Environment.Variables;
 }
 
-/** The bundle as Lambda loads it (CommonJS); one module instance, so the token cache lives across runs as in a warm environment. */
-function loadBundle(): Handler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the test runs the built artifact, not the TypeScript sources
-  return require(BUNDLE) as Handler;
-}
-
 /** Runs the bundled handler once with an environment; returns what it wrote to stdout and returned. */
-async function runHandler(env: Record<string, string>, context?: { getRemainingTimeInMillis(): number }) {
-  const saved = { ...process.env };
-  for (const name of Object.values(CANARY_ENV)) delete process.env[name];
-  Object.assign(process.env, env);
-  const writes: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  try {
-    const bundle = loadBundle();
-    const started = Date.now();
-    const record = await bundle.handler({}, context);
-    return { writes, record, ms: Date.now() - started };
-  } finally {
-    spy.mockRestore();
-    process.env = saved;
-  }
+const runHandler = runCanaryBundle;
+
+/** The bundle as Lambda loads it (CommonJS); one module instance, so the token cache lives across runs as in a warm environment. */
+function loadBundle(): { handler(event?: unknown): Promise<Record<string, unknown>> } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the test runs the built artifact, not the TypeScript sources
+  return require(BUNDLE) as { handler(event?: unknown): Promise<Record<string, unknown>> };
 }
 
 /** Template environment -> process environment: strings only, URL swapped, tokens replaced. */

@@ -6,7 +6,7 @@
  * (URL, transport, hash, limits, headers, Regions) is the option check's (../probe/options),
  * worded here with the variable's name.
  */
-import { CANARY_AUTH_MODES, CANARY_ENV, CanaryAuthMode } from '../../src/contract/canary-env';
+import { CANARY_AUTH_MODES, CANARY_ENV, CANARY_ORIGIN_AUTH_ENV, CanaryAuthMode, type CanaryAuthVariables } from '../../src/contract/canary-env';
 import { HEADER_NAME_DESCRIPTION, isHeaderName } from '../../src/contract/http-names';
 import { DEFAULT_SIGNING_SERVICE } from '../../src/contract/signing';
 import { checkProbeOptions, type OptionProblem, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
@@ -32,6 +32,11 @@ export interface CanaryConfig {
   readonly call?: { readonly name: string; readonly arguments: Record<string, unknown> };
   readonly headers?: Record<string, string>;
   readonly auth: CanaryAuthConfig;
+  /**
+   * The origin behind the front door at `url`, probed after a failed probe of `url`, with its
+   * own auth (the auth of `url` when the environment names none).
+   */
+  readonly origin?: { readonly url: string; readonly auth: CanaryAuthConfig };
   /** Whether the phase latencies, tool count and certificate days are metrics too (else log only). */
   readonly detailedMetrics: boolean;
   /** An https certificate expiring in fewer whole days fails the probe; absent: no check. */
@@ -119,7 +124,13 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     // Not a whole number: NaN, which the option check reports with the limits.
     if (text !== undefined) limits[option] = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
   }
-  const auth = parseAuth(env, problems);
+  const auth = parseAuth(env, problems, CANARY_ENV);
+  const originUrl = nonEmpty(env[CANARY_ENV.ORIGIN_URL])?.trim();
+  const originAuthNames = env[CANARY_ORIGIN_AUTH_ENV.AUTH_MODE] !== undefined ? CANARY_ORIGIN_AUTH_ENV : CANARY_ENV;
+  const originAuth = originAuthNames === CANARY_ENV ? auth : parseAuth(env, problems, originAuthNames);
+  if (originUrl === undefined && env[CANARY_ORIGIN_AUTH_ENV.AUTH_MODE] !== undefined) {
+    problems.push(`${CANARY_ORIGIN_AUTH_ENV.AUTH_MODE} is set but ${CANARY_ENV.ORIGIN_URL} is not; the origin's auth needs the origin (redeploy the stack).`);
+  }
 
   const detailedText = (env[CANARY_ENV.DETAILED_METRICS] ?? 'false').trim().toLowerCase();
   if (detailedText !== 'true' && detailedText !== 'false') {
@@ -131,6 +142,10 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
   }
 
   problems.push(...optionProblems(env, { url, transport, expectHash, call, headers, limits, auth }));
+  if (originUrl !== undefined) {
+    problems.push(...optionProblems(env, { url: originUrl, transport, limits: {}, auth: originAuth }, originAuthNames, CANARY_ENV.ORIGIN_URL)
+      .filter((problem) => !problems.includes(problem)));
+  }
   if (problems.length > 0) {
     throw new CanaryConfigError(problems);
   }
@@ -145,6 +160,7 @@ export function parseCanaryConfig(env: Env): CanaryConfig {
     ...(call ? { call } : {}),
     ...(headers ? { headers } : {}),
     auth,
+    ...(originUrl !== undefined ? { origin: { url: originUrl, auth: originAuth } } : {}),
     detailedMetrics: detailedText === 'true',
     ...(minCertText !== undefined ? { minCertDays: Number(minCertText) } : {}),
     ...limits,
@@ -166,7 +182,9 @@ interface ParsedOptions {
  * The option check (../probe/options) over the values parsed from the environment, each problem
  * naming its variable. Credentials are not checked: the function's role supplies them at run time.
  */
-function optionProblems(env: Env, parsed: ParsedOptions): string[] {
+function optionProblems(
+  env: Env, parsed: ParsedOptions, authNames: CanaryAuthVariables = CANARY_ENV, urlVariable: string = CANARY_ENV.URL,
+): string[] {
   const { url, transport, expectHash, call, headers, limits, auth } = parsed;
   const options: ProbeOptions = { url, transport, ...limits };
   if (expectHash) options.expectHash = expectHash;
@@ -175,17 +193,17 @@ function optionProblems(env: Env, parsed: ParsedOptions): string[] {
   const sigv4 = signingOptions(auth);
   // An empty Region is already reported (neither variable set).
   if (sigv4 && !(auth.mode === 'sigv4' && auth.region === '')) options.sigv4 = sigv4;
-  const regionVariable = env[CANARY_ENV.SIGV4_REGION] ? CANARY_ENV.SIGV4_REGION : 'AWS_REGION';
+  const regionVariable = env[authNames.SIGV4_REGION] ? authNames.SIGV4_REGION : 'AWS_REGION';
   const names: Partial<Record<ProbeOptionName, string>> = {
-    'url': CANARY_ENV.URL,
+    'url': urlVariable,
     'transport': CANARY_ENV.TRANSPORT,
     'expectHash': CANARY_ENV.EXPECTED_TOOLS_HASH,
     'call.name': CANARY_ENV.SENTINEL_TOOL,
     'call.arguments': CANARY_ENV.SENTINEL_TOOL_ARGUMENTS,
     'headers': CANARY_ENV.HEADERS,
     'sigv4.region': regionVariable,
-    'sigv4.regionSet': CANARY_ENV.SIGV4A_REGION_SET,
-    'sigv4.service': CANARY_ENV.SIGV4_SERVICE,
+    'sigv4.regionSet': authNames.SIGV4A_REGION_SET,
+    'sigv4.service': authNames.SIGV4_SERVICE,
     ...LIMIT_VARIABLES,
   };
   // The values shown: the variable's text, for the variables that never hold a secret.
@@ -207,45 +225,46 @@ function optionProblems(env: Env, parsed: ParsedOptions): string[] {
   return checkProbeOptions(options, undefined).filter((problem) => !(problem.option === 'url' && url === '')).map(describe);
 }
 
-function parseAuth(env: Env, problems: string[]): CanaryAuthConfig {
-  const mode = (env[CANARY_ENV.AUTH_MODE] ?? 'none') as CanaryAuthMode;
+/** The auth of `url` (names {@link CANARY_ENV}) or of the origin (names {@link CANARY_ORIGIN_AUTH_ENV}). */
+function parseAuth(env: Env, problems: string[], names: CanaryAuthVariables): CanaryAuthConfig {
+  const mode = (env[names.AUTH_MODE] ?? 'none') as CanaryAuthMode;
   switch (mode) {
     case 'none':
       return { mode };
     case 'bearer-secret': {
-      const secretArn = env[CANARY_ENV.AUTH_SECRET_ARN];
+      const secretArn = env[names.AUTH_SECRET_ARN];
       if (!secretArn) {
-        problems.push(`${CANARY_ENV.AUTH_MODE} is bearer-secret but ${CANARY_ENV.AUTH_SECRET_ARN} is not set.`);
+        problems.push(`${names.AUTH_MODE} is bearer-secret but ${names.AUTH_SECRET_ARN} is not set.`);
       }
-      const jsonField = nonEmpty(env[CANARY_ENV.AUTH_SECRET_JSON_FIELD]);
+      const jsonField = nonEmpty(env[names.AUTH_SECRET_JSON_FIELD]);
       return { mode, secretArn: secretArn ?? '', ...(jsonField ? { jsonField } : {}) };
     }
     case 'header-secret': {
-      const headerName = nonEmpty(env[CANARY_ENV.AUTH_HEADER_NAME])?.trim() ?? '';
-      const secretArn = env[CANARY_ENV.AUTH_SECRET_ARN] ?? '';
+      const headerName = nonEmpty(env[names.AUTH_HEADER_NAME])?.trim() ?? '';
+      const secretArn = env[names.AUTH_SECRET_ARN] ?? '';
       if (!isHeaderName(headerName)) {
-        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_HEADER_NAME} is not a header name (${HEADER_NAME_DESCRIPTION}).`);
+        problems.push(`${names.AUTH_MODE} is header-secret but ${names.AUTH_HEADER_NAME} is not a header name (${HEADER_NAME_DESCRIPTION}).`);
       }
       if (!secretArn) {
-        problems.push(`${CANARY_ENV.AUTH_MODE} is header-secret but ${CANARY_ENV.AUTH_SECRET_ARN} is not set.`);
+        problems.push(`${names.AUTH_MODE} is header-secret but ${names.AUTH_SECRET_ARN} is not set.`);
       }
-      const jsonField = nonEmpty(env[CANARY_ENV.AUTH_SECRET_JSON_FIELD]);
+      const jsonField = nonEmpty(env[names.AUTH_SECRET_JSON_FIELD]);
       return { mode, headerName, secretArn, ...(jsonField ? { jsonField } : {}) };
     }
     case 'sigv4': {
-      const region = env[CANARY_ENV.SIGV4_REGION] || env.AWS_REGION || '';
+      const region = env[names.SIGV4_REGION] || env.AWS_REGION || '';
       if (region === '') {
-        problems.push(`${CANARY_ENV.AUTH_MODE} is sigv4 but neither ${CANARY_ENV.SIGV4_REGION} nor AWS_REGION is set.`);
+        problems.push(`${names.AUTH_MODE} is sigv4 but neither ${names.SIGV4_REGION} nor AWS_REGION is set.`);
       }
-      return { mode, region, service: env[CANARY_ENV.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
+      return { mode, region, service: env[names.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
     }
     case 'sigv4a': {
-      const text = nonEmpty(env[CANARY_ENV.SIGV4A_REGION_SET])?.trim() ?? '*';
+      const text = nonEmpty(env[names.SIGV4A_REGION_SET])?.trim() ?? '*';
       const regionSet = text.split(',').map((r) => r.trim());
-      return { mode, regionSet, service: env[CANARY_ENV.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
+      return { mode, regionSet, service: env[names.SIGV4_SERVICE] || DEFAULT_SIGNING_SERVICE };
     }
     default:
-      problems.push(`${CANARY_ENV.AUTH_MODE} is '${mode as string}'; use one of ${CANARY_AUTH_MODES.join(', ')}.`);
+      problems.push(`${names.AUTH_MODE} is '${mode as string}'; use one of ${CANARY_AUTH_MODES.join(', ')}.`);
       return { mode: 'none' };
   }
 }

@@ -4,9 +4,10 @@
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-import { CANARY_DIMENSIONS, CANARY_METRICS, CANARY_PHASE_METRICS, CanaryPhase } from '../../src/contract/canary-env';
+import { CANARY_DIMENSIONS, CANARY_METRICS, CANARY_PHASE_METRICS, CanaryPhase, FAILED_SIDE_PROPERTY, FAILED_SIDES } from '../../src/contract/canary-env';
 import { redact, type ProbeResult } from '../probe';
 import type { CanaryConfig } from './config';
+import { describeSide, failedSide } from './side';
 
 /** A metric definition in an EMF directive. */
 interface EmfMetric {
@@ -37,8 +38,11 @@ export const MAX_LOGGED_TOOLS = 50;
  * @param result what the probe found
  * @param timestamp when the run started (ms since the epoch)
  * @param secrets known secret values to redact from the human fields
+ * @param origin what the probe of the origin found, when it ran (after a failed probe of the front door)
  */
-export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timestamp: number, secrets: readonly string[] = []): EmfRecord {
+export function buildEmfRecord(
+  config: CanaryConfig, result: ProbeResult, timestamp: number, secrets: readonly string[] = [], origin?: ProbeResult,
+): EmfRecord {
   const values: Record<string, number> = {};
   const metrics: EmfMetric[] = [];
   const put = (name: string, value: number | null, unit: EmfMetric['Unit']) => {
@@ -66,6 +70,14 @@ export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timest
   if (!result.ok) {
     put(CANARY_METRICS.PROBE_FAILURES, 1, 'Count');
   }
+  // Only runs that probed the origin publish these: they cost only in the hours the front door fails.
+  const side = origin ? failedSide(result, origin) : null;
+  if (origin) {
+    put(CANARY_METRICS.ORIGIN_PROBE_SUCCESS, origin.ok ? 1 : 0, 'None');
+  }
+  if (side === FAILED_SIDES.FRONT_DOOR) {
+    put(CANARY_METRICS.FRONT_DOOR_FAILURES, 1, 'Count');
+  }
 
   const directives: EmfDirective[] = [
     { Namespace: config.metricNamespace, Dimensions: [[CANARY_DIMENSIONS.SERVICE_NAME]], Metrics: metrics },
@@ -82,6 +94,7 @@ export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timest
     _aws: { Timestamp: timestamp, CloudWatchMetrics: directives },
     [CANARY_DIMENSIONS.SERVICE_NAME]: config.serviceName,
     [CANARY_DIMENSIONS.FAILURE_CLASS]: result.failureClass,
+    ...(side !== null ? { [FAILED_SIDE_PROPERTY]: side } : {}),
     ...values,
     probe: {
       target: describeTarget(config.url, secrets),
@@ -101,6 +114,24 @@ export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timest
       timings: result.timings,
       transport: config.transport,
       auth: config.auth.mode,
+      ...(origin && config.origin ? {
+        failedSide: side,
+        sideMessage: redact(describeSide(result, origin), secrets),
+        origin: {
+          target: describeTarget(config.origin.url, secrets),
+          ok: origin.ok,
+          failureClass: origin.failureClass,
+          layer: origin.layer,
+          message: redact(origin.message, secrets),
+          era: origin.era,
+          frontDoor: origin.frontDoor,
+          httpStatus: origin.httpStatus,
+          toolCount: origin.toolCount,
+          toolsHash: origin.toolsHash,
+          timings: origin.timings,
+          auth: config.origin.auth.mode,
+        },
+      } : {}),
     },
   };
 }

@@ -3,9 +3,11 @@
  * stdout. A failing probe is a datapoint, not an error: the handler throws only for configuration
  * errors and bugs, so the function's `Errors` metric means "the monitor is broken".
  */
+import { withAuth } from './auth';
 import { BearerTokenCache, sdkGetSecretString } from './bearer-token';
-import { CanaryConfig, parseCanaryConfig, signingOptions } from './config';
+import { CanaryConfig, parseCanaryConfig } from './config';
 import { buildEmfRecord, EmfRecord } from './emf';
+import { FRONT_DOOR_DEADLINE_SHARE } from '../../src/contract/canary-env';
 import { probe, validateProbeOptions, type ProbeOptions, type ProbeResult, type Transport } from '../probe';
 
 /** The part of the Lambda context the handler uses. */
@@ -17,9 +19,13 @@ export interface CanaryContext {
 export const WRITE_RESERVE_MS = 1_500;
 
 const tokens = new BearerTokenCache(sdkGetSecretString());
+/** The origin's own cache: a second secret would otherwise evict the front door's token every run. */
+const originTokens = new BearerTokenCache(sdkGetSecretString());
 
 /**
- * Runs one probe and writes its EMF line.
+ * Runs one probe and writes its EMF line. With an origin configured, a failed probe of the front
+ * door is followed by a probe of the origin, within the same deadline: the front door's probe
+ * may take {@link FRONT_DOOR_DEADLINE_SHARE} of it, the origin's what is left.
  *
  * @returns the record written (for tests and manual invocations)
  * @throws for configuration errors (an invalid environment, an unreadable secret), never for a failing probe
@@ -27,9 +33,20 @@ const tokens = new BearerTokenCache(sdkGetSecretString());
 export async function handler(_event?: unknown, context?: CanaryContext): Promise<EmfRecord> {
   const startedAt = Date.now();
   const config = parseCanaryConfig(process.env);
-  const { options, secrets } = await probeOptions(config, context);
+  const budgetMs = probeBudgetMs(config, context);
+  const frontDoorMs = config.origin ? Math.max(1, Math.floor(budgetMs * FRONT_DOOR_DEADLINE_SHARE)) : budgetMs;
+  const { options, secrets } = await probeOptions(config, frontDoorMs);
+  const probeStarted = Date.now();
   const result = failExpiringCertificate(config, await eras.probe(options, probe));
-  const record = buildEmfRecord(config, result, startedAt, secrets);
+  let origin: ProbeResult | undefined;
+  if (!result.ok && config.origin) {
+    const leftMs = Math.max(1, budgetMs - (Date.now() - probeStarted));
+    const authenticated = await withAuth({ ...baseOptions(config, leftMs), url: config.origin.url }, config.origin.auth, originTokens);
+    checkOptions(authenticated.options);
+    secrets.push(...authenticated.secrets);
+    origin = await originEras.probe(authenticated.options, probe);
+  }
+  const record = buildEmfRecord(config, result, startedAt, secrets, origin);
   writeLine(JSON.stringify(record));
   return record;
 }
@@ -71,6 +88,8 @@ export class EraMemory {
 }
 
 const eras = new EraMemory();
+/** The origin may speak another era than the front door shows (a proxy that translates): its own memory. */
+const originEras = new EraMemory();
 
 /**
  * A passing probe of an https endpoint whose certificate expires in fewer than
@@ -92,17 +111,17 @@ export function failExpiringCertificate(config: CanaryConfig, result: ProbeResul
   };
 }
 
-/**
- * The probe options of a run: auth resolved, deadline capped by the time Lambda has left.
- *
- * @throws when the options are invalid (a configuration error)
- */
-async function probeOptions(config: CanaryConfig, context?: CanaryContext): Promise<{ options: ProbeOptions; secrets: string[] }> {
+/** The probe's time: the configured deadline, capped by what Lambda has left (less the time to write the line). */
+function probeBudgetMs(config: CanaryConfig, context?: CanaryContext): number {
   const remaining = context?.getRemainingTimeInMillis?.();
-  const timeoutMs = remaining === undefined
+  return remaining === undefined
     ? config.deadlineMs
     : Math.max(1, Math.min(config.deadlineMs, Math.floor(remaining - WRITE_RESERVE_MS)));
-  const options: ProbeOptions = {
+}
+
+/** The probe options of the configuration, without auth. */
+function baseOptions(config: CanaryConfig, timeoutMs: number): ProbeOptions {
+  return {
     url: config.url,
     transport: config.transport,
     timeoutMs,
@@ -114,24 +133,25 @@ async function probeOptions(config: CanaryConfig, context?: CanaryContext): Prom
     ...(config.maxResponseBytes !== undefined ? { maxResponseBytes: config.maxResponseBytes } : {}),
     ...(config.maxToolsBytes !== undefined ? { maxToolsBytes: config.maxToolsBytes } : {}),
   };
-  const secrets: string[] = [];
-  if (config.auth.mode === 'bearer-secret') {
-    const token = await tokens.token(config.auth.secretArn, config.auth.jsonField);
-    options.bearerToken = token;
-    secrets.push(token);
-  } else if (config.auth.mode === 'header-secret') {
-    // The same five-minute cache and checks as the bearer token (a bare value, no spaces).
-    const value = await tokens.token(config.auth.secretArn, config.auth.jsonField);
-    options.headers = { ...options.headers, [config.auth.headerName]: value };
-    secrets.push(value);
-  } else if (config.auth.mode === 'sigv4' || config.auth.mode === 'sigv4a') {
-    options.sigv4 = signingOptions(config.auth);
-  }
+}
+
+/** @throws when the options are invalid (a configuration error) */
+function checkOptions(options: ProbeOptions): void {
   const problems = validateProbeOptions(options);
   if (problems.length > 0) {
     throw new Error(`Invalid MCP canary configuration:\n- ${problems.join('\n- ')}`);
   }
-  return { options, secrets };
+}
+
+/**
+ * The probe options of the front door's probe: auth resolved.
+ *
+ * @throws when the options are invalid (a configuration error)
+ */
+async function probeOptions(config: CanaryConfig, timeoutMs: number): Promise<{ options: ProbeOptions; secrets: string[] }> {
+  const { options, secrets } = await withAuth(baseOptions(config, timeoutMs), config.auth, tokens);
+  checkOptions(options);
+  return { options, secrets: [...secrets] };
 }
 
 /**

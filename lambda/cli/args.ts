@@ -37,6 +37,13 @@ Options:
                           separated by commas. Not together with --sigv4.
   --profile <name>        The AWS profile whose credentials --sigv4/--sigv4a sign with
                           (default: AWS_PROFILE, then the default chain).
+  --origin <url>          Also probe the origin behind the front door at <url> (the Function URL,
+                          the Web Function endpoint, the load balancer), with the same options,
+                          and say which side broke: the front door (the origin answers, or AWS
+                          WAF blocked the probe) or the origin. Exit status 0 only when both pass.
+  --origin-sigv4 <region> Sign the origin's requests with AWS SigV4 (an IAM-only Function URL or
+                          Web Function endpoint behind a public front door) instead of the front
+                          door's auth; the credentials are those of --sigv4.
   --transport <kind>      auto (default: modern, then legacy, then HTTP+SSE), modern, legacy or sse.
   --max-tool-pages <n>    Most tools/list pages read (default ${PROBE_LIMITS.maxToolPages.default}); a longer list is TOOLS_TRUNCATED.
   --max-response-bytes <n>
@@ -59,6 +66,8 @@ export type ParsedArgs =
     readonly options: ProbeOptions;
     /** The AWS profile to sign with (`--profile`); unset: the default chain (AWS_PROFILE included). */
     readonly profile?: string;
+    /** The probe of the origin behind the front door (`--origin`), when asked for. */
+    readonly origin?: ProbeOptions;
   }
   | { readonly kind: 'usage-error'; readonly message: string };
 
@@ -86,6 +95,7 @@ const OPTION_FLAGS: Partial<Record<ProbeOptionName, string>> = {
 
 const VALUE_FLAGS = new Set([
   '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--profile', '--transport',
+  '--origin', '--origin-sigv4',
   ...Object.keys(LIMIT_FLAGS),
 ]);
 
@@ -217,8 +227,13 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
   }
   const transport = take('--transport', 'transport');
   if (transport !== undefined) options.transport = transport as Transport;
+  const originUrl = one('--origin');
+  const originSigv4 = one('--origin-sigv4');
+  if (originSigv4 !== undefined && originUrl === undefined) return error('--origin-sigv4 signs the origin\'s requests: give it with --origin <origin-url>');
   const profile = one('--profile');
-  if (profile !== undefined && options.sigv4 === undefined) return error('--profile names the AWS credentials to sign with: give it with --sigv4 <region> or --sigv4a <region-set>');
+  if (profile !== undefined && options.sigv4 === undefined && originSigv4 === undefined) {
+    return error('--profile names the AWS credentials to sign with: give it with --sigv4 <region>, --sigv4a <region-set> or --origin-sigv4 <region>');
+  }
   // The credentials are not checked here: they come from the AWS chain when the probe runs.
   const problems = checkProbeOptions(options, undefined).map((problem) =>
     problem.option === 'sigv4.regionSet'
@@ -226,7 +241,28 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
       ? `--sigv4a ${given['sigv4.regionSet']} is not a Region set: give '*' (quoted, so the shell does not expand it) for every Region, or Region names separated by commas such as us-east-1,eu-west-1`
       : describeOptionProblem(problem, names[problem.option], given[problem.option]));
   if (problems.length > 0) return error(problems.join('; '));
-  return { kind: 'run', json, options, ...(profile !== undefined ? { profile } : {}) };
+  if (originUrl === undefined) return { kind: 'run', json, options, ...(profile !== undefined ? { profile } : {}) };
+  if (originUrl === options.url) return error(`--origin ${JSON.stringify(originUrl.slice(0, 80))} is <url> itself: give the URL of the origin behind the front door (the Function URL, the endpoint, the load balancer)`);
+  const origin = originOptions(options, originUrl, originSigv4);
+  const originProblems = checkProbeOptions(origin, undefined)
+    .filter((problem) => problem.option === 'url' || problem.option.startsWith('sigv4'))
+    // The URL is shown as the check describes it (without credentials or query values).
+    .map((problem) => problem.option === 'url'
+      ? describeOptionProblem(problem, '--origin')
+      : describeOptionProblem(problem, '--origin-sigv4 region', JSON.stringify((originSigv4 ?? '').slice(0, 80))));
+  if (originProblems.length > 0) return error(originProblems.join('; '));
+  return { kind: 'run', json, options, origin, ...(profile !== undefined ? { profile } : {}) };
+}
+
+/**
+ * The origin's probe: the front door's options at the origin's URL; with `--origin-sigv4`,
+ * signed for that Region instead of the front door's auth (a signature takes the Authorization
+ * header a bearer token would use).
+ */
+function originOptions(options: ProbeOptions, url: string, sigv4Region: string | undefined): ProbeOptions {
+  if (sigv4Region === undefined) return { ...options, url };
+  const { bearerToken: _bearer, sigv4: _signing, ...rest } = options;
+  return { ...rest, url, sigv4: { region: sigv4Region } };
 }
 
 /** A flag's text as a whole number, or NaN (which the option check reports) when it is not one. */

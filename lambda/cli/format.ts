@@ -2,7 +2,9 @@
  * The human output of `mcp-probe`: the phases with their timings, the verdict, and what to
  * look at next. Pure: a result in, text out.
  */
+import { describeSide } from '../canary/side';
 import { escapeControls, nextStep, type ProbeResult, type ToolOutput } from '../probe';
+import { table } from './ops/render';
 
 /**
  * The `--json` line of a result: `JSON.stringify`, with the characters it leaves raw that a
@@ -62,6 +64,21 @@ export function formatHuman(url: string, result: ProbeResult): string {
     if (result.failureClass !== 'OK') lines.push(`Next: ${nextStep(result.failureClass, result.frontDoor, result.message)}`);
   }
   if (result.toolResult) lines.push(...formatToolResult(result.toolResult));
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The two verdicts of `--origin` side by side, and the side that broke (../canary/side).
+ *
+ * @param frontDoor the result of the probe of <url>
+ * @param origin the result of the probe of the origin
+ */
+export function formatSides(frontDoor: ProbeResult, origin: ProbeResult): string {
+  const row = (side: string, r: ProbeResult) => [side, r.ok ? 'PASS' : 'FAIL', r.failureClass, r.httpStatus === null ? '-' : String(r.httpStatus), `${r.timings.totalMs} ms`];
+  const lines = [
+    ...table([['SIDE', 'VERDICT', 'CLASS', 'HTTP', 'TOTAL'], row('front door', frontDoor), row('origin', origin)], new Set([3, 4]), ''),
+    escapeControls(describeSide(frontDoor, origin)),
+  ];
   return `${lines.join('\n')}\n`;
 }
 

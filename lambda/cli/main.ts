@@ -10,8 +10,9 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { parseArgs, USAGE } from './args';
-import { formatHuman, jsonLine } from './format';
-import { probe } from '../probe';
+import { formatHuman, formatSides, jsonLine } from './format';
+import { failedSide } from '../canary/side';
+import { probe, type ProbeOptions } from '../probe';
 import { OPS_COMMANDS } from './ops/usage';
 import { credentialsFromEnv, type AwsCredentials } from '../probe/sigv4';
 
@@ -72,17 +73,29 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
     return 2;
   }
   const options = parsed.options;
-  if (options.sigv4) {
+  const origin = parsed.origin;
+  // One credential chain for every signed probe (the front door's, the origin's).
+  const signed = [options, ...(origin ? [origin] : [])].filter((o): o is ProbeOptions & { sigv4: NonNullable<ProbeOptions['sigv4']> } => o.sigv4 !== undefined);
+  if (signed.length > 0) {
     const credentials = await signingCredentials(parsed.profile, env);
     if (typeof credentials === 'string') {
-      err.write(`mcp-probe: ${options.sigv4.algorithm === 'sigv4a' ? '--sigv4a' : '--sigv4'}: ${credentials}\n`);
+      const flag = options.sigv4 ? (options.sigv4.algorithm === 'sigv4a' ? '--sigv4a' : '--sigv4') : '--origin-sigv4';
+      err.write(`mcp-probe: ${flag}: ${credentials}\n`);
       return 2;
     }
-    options.sigv4 = { ...options.sigv4, credentials };
+    for (const o of signed) o.sigv4 = { ...o.sigv4, credentials };
   }
   const result = await probe(options);
-  out.write(parsed.json ? `${jsonLine(result)}\n` : formatHuman(options.url, result));
-  return result.ok ? 0 : 1;
+  if (!origin) {
+    out.write(parsed.json ? `${jsonLine(result)}\n` : formatHuman(options.url, result));
+    return result.ok ? 0 : 1;
+  }
+  // Asked for, the origin is probed whatever the front door did: both verdicts, then the side.
+  const originResult = await probe(origin);
+  out.write(parsed.json
+    ? `${jsonLine({ ...result, origin: originResult, failedSide: failedSide(result, originResult) })}\n`
+    : `${formatHuman(options.url, result)}\n${formatHuman(origin.url, originResult)}\n${formatSides(result, originResult)}`);
+  return result.ok && originResult.ok ? 0 : 1;
 }
 
 void main(process.argv.slice(2), process.env, process.stdout, process.stderr).then((code) => {

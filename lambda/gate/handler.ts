@@ -12,8 +12,10 @@ import {
   GATE_TIMEOUT_MARGIN_MS, gatePhysicalResourceId,
 } from '../../src/contract/gate';
 import { MAINTENANCE_MAX_MINUTES } from '../../src/contract/operations';
+import { withAuth } from '../canary/auth';
 import { BearerTokenCache, sdkGetSecretString, type GetSecretString } from '../canary/bearer-token';
-import { parseCanaryConfig, signingOptions, type CanaryConfig } from '../canary/config';
+import { parseCanaryConfig, type CanaryAuthConfig, type CanaryConfig } from '../canary/config';
+import { describeSide } from '../canary/side';
 import { closeWindow, openWindow, type MaintenanceTarget } from '../cli/ops/maintenance';
 import { nextStep, oneLine, probe as runProbe, validateProbeOptions, type ProbeOptions, type ProbeResult } from '../probe';
 
@@ -80,10 +82,12 @@ export function parseGateSettings(env: NodeJS.ProcessEnv): GateSettings {
   };
 }
 
-/** The probe options of the canary's configuration, auth resolved as the canary does. */
-async function gateProbeOptions(config: CanaryConfig, tokens: BearerTokenCache): Promise<{ options: ProbeOptions; secrets: string[] }> {
-  const { url, transport, deadlineMs: timeoutMs, expectTools, expectHash, call, headers, auth } = config;
-  const options: ProbeOptions = {
+/** The probe options of the canary's configuration for `url`, auth resolved as the canary does (../canary/auth). */
+async function gateProbeOptions(
+  config: CanaryConfig, url: string, auth: CanaryAuthConfig, tokens: BearerTokenCache,
+): Promise<{ options: ProbeOptions; secrets: string[] }> {
+  const { transport, deadlineMs: timeoutMs, expectTools, expectHash, call, headers } = config;
+  const base: ProbeOptions = {
     url,
     transport,
     timeoutMs,
@@ -92,13 +96,11 @@ async function gateProbeOptions(config: CanaryConfig, tokens: BearerTokenCache):
     headers,
     call: call && { name: call.name, arguments: call.arguments },
   };
-  for (const key of Object.keys(options) as Array<keyof ProbeOptions>) if (options[key] === undefined) delete options[key];
-  const sigv4 = signingOptions(auth);
-  if (sigv4) options.sigv4 = sigv4;
-  if (auth.mode === 'bearer-secret') options.bearerToken = await tokens.token(auth.secretArn, auth.jsonField);
+  for (const key of Object.keys(base) as Array<keyof ProbeOptions>) if (base[key] === undefined) delete base[key];
+  const { options, secrets } = await withAuth(base, auth, tokens);
   const problems = validateProbeOptions(options);
   if (problems.length > 0) throw new Error(`Invalid MCP deploy gate configuration:\n- ${problems.join('\n- ')}`);
-  return { options, secrets: options.bearerToken ? [options.bearerToken] : [] };
+  return { options, secrets };
 }
 
 interface StackModule {
@@ -125,6 +127,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
   const probe = deps.probe ?? runProbe;
   const log = deps.log ?? ((record: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(record)}\n`));
   const tokens = new BearerTokenCache(deps.getSecretString ?? sdkGetSecretString());
+  const originTokens = new BearerTokenCache(deps.getSecretString ?? sdkGetSecretString());
   let cloudwatch: CloudWatchClient | undefined;
 
   return async (event, context) => {
@@ -144,7 +147,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
     const remaining = context?.getRemainingTimeInMillis?.();
     const budget = Math.min(settings.maxWaitMs, remaining === undefined ? Infinity : remaining - GATE_TIMEOUT_MARGIN_MS);
     const deadline = started + Math.max(1, budget);
-    const { options, secrets } = await gateProbeOptions(config, tokens);
+    const { options, secrets } = await gateProbeOptions(config, config.url, config.auth, tokens);
 
     const target: MaintenanceTarget | undefined = settings.maintenance
       ? {
@@ -164,6 +167,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
 
     let attempts = 0;
     let result: ProbeResult;
+    let side = '';
     try {
       for (;;) {
         attempts++;
@@ -173,6 +177,17 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
         const delay = Math.min(settings.retryBaseMs * 2 ** (attempts - 1), GATE_MAX_RETRY_DELAY_MS);
         if (now() + delay >= deadline) break;
         await sleep(delay);
+      }
+      if (!result.ok && config.origin) {
+        // The origin's probe runs in the one canary deadline the gate function's timeout holds
+        // beyond the probing time (deploy-gate.ts), capped by what Lambda has left.
+        const left = context?.getRemainingTimeInMillis?.();
+        const timeoutMs = Math.max(1, Math.min(config.deadlineMs, left === undefined ? Infinity : left - GATE_TIMEOUT_MARGIN_MS));
+        const origin = await gateProbeOptions(config, config.origin.url, config.origin.auth, originTokens);
+        secrets.push(...origin.secrets);
+        const originResult = await probe({ ...origin.options, timeoutMs });
+        log({ event: 'gate-origin-probe', service: config.serviceName, ok: originResult.ok, failureClass: originResult.failureClass, message: oneLine(originResult.message, secrets) });
+        side = ` ${oneLine(describeSide(result, originResult), secrets, 400)}.`;
       }
     } finally {
       if (target) {
@@ -184,7 +199,7 @@ export function createGateHandler(deps: GateDeps = {}): (event: GateEvent, conte
     if (!result.ok) {
       const seconds = Math.round((now() - started) / 1000);
       const next = result.failureClass === 'OK' ? '' : ` Next: ${oneLine(nextStep(result.failureClass, result.frontDoor, result.message), secrets, 300)}`;
-      throw new Error(`MCP deploy gate: ${config.serviceName} failed its probe ${attempts} time(s) over ${seconds} s (${result.layer} layer): ${message}.${next}`);
+      throw new Error(`MCP deploy gate: ${config.serviceName} failed its probe ${attempts} time(s) over ${seconds} s (${result.layer} layer): ${message}.${side}${next}`);
     }
     return {
       PhysicalResourceId: physicalId,

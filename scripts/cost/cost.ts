@@ -238,6 +238,11 @@ export function constructCosts(emf: { metrics: number; bytes: number }): StackCo
     make('McpCanary', (s) => new McpCanary(s, 'Canary', { url: 'https://mcp.example.com/mcp', serviceName: 'cost' })),
     // Watching an MCP server this app does not deploy: canary, probe alarms, health alarm, topic.
     make('McpServiceMonitoring', (s) => new McpServiceMonitoring(s, 'Watch', { url: 'https://mcp.example.com/mcp', serviceName: 'cost', alarmEmails: ['oncall@example.com'] })),
+    // Behind a front door, the canary also probes the origin after a failed probe: one more alarm
+    // (FrontDoorFailing); its metrics are published only in the hours the front door fails.
+    make('McpServiceMonitoring { originUrl }', (s) => new McpServiceMonitoring(s, 'Watch', {
+      url: 'https://mcp.example.com/mcp', originUrl: 'https://abc.lambda-url.us-east-1.on.aws/mcp', serviceName: 'cost', alarmEmails: ['oncall@example.com'],
+    })),
   ];
 }
 

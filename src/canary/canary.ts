@@ -23,6 +23,7 @@ import {
   CanaryPhase,
   DEFAULT_METRIC_NAMESPACE,
   LAMBDA_MAX_TIMEOUT_SECONDS,
+  originAuthVariable,
 } from '../contract/canary-env';
 import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../contract/tools-hash-format';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
@@ -129,6 +130,30 @@ export interface McpCanaryProps {
    * @default McpCanaryAuth.none()
    */
   readonly auth?: McpCanaryAuth;
+
+  /**
+   * The origin behind the front door at `url` (the Function URL behind API Gateway, the Web
+   * Function endpoint or load balancer behind CloudFront), with the rules of `url`. When the
+   * probe of `url` fails, the canary probes the origin too, and its log line says which side
+   * broke (`FailedSide`: `front-door` when the origin answers or AWS WAF blocked the probe,
+   * `origin` when the origin fails too), publishes `OriginProbeSuccess` and, when the front door
+   * is the side, `FrontDoorFailures`. Both probes share `deadline`: the front door's may take two
+   * thirds of it, the origin's what is left (all of it but the front door's time when that one
+   * fails fast). The deploy gate probes the origin after a failed deployment likewise.
+   *
+   * @default - the origin is not probed
+   */
+  readonly originUrl?: string;
+
+  /**
+   * How the canary authenticates to `originUrl`: an origin behind CloudFront or API Gateway is
+   * often IAM-only (`McpCanaryAuth.sigV4(functionUrl)`, `sigV4ForWebFunction(endpoint)`) while
+   * the front door is public. Granted like `auth` (secret read, `lambda:InvokeFunctionUrl`,
+   * `lambda:InvokeWebFunctionEndpoint`). Only with `originUrl`.
+   *
+   * @default - the origin is probed with `auth`
+   */
+  readonly originAuth?: McpCanaryAuth;
 
   /**
    * The VPC to run the canary in, to probe a private endpoint.
@@ -241,6 +266,9 @@ export class McpCanary extends Construct {
   /** The probe deadline. */
   public readonly deadline: Duration;
 
+  /** The origin the canary probes after a failed probe of `url`, when one is configured. */
+  public readonly originUrl?: string;
+
   private readonly probeProps: McpCanaryProps & { readonly deadline: Duration; readonly metricNamespace: string; readonly auth: McpCanaryAuth };
 
   constructor(scope: Construct, id: string, props: McpCanaryProps) {
@@ -254,6 +282,7 @@ export class McpCanary extends Construct {
     this.serviceName = props.serviceName;
     this.metricNamespace = metricNamespace;
     this.deadline = deadline;
+    this.originUrl = props.originUrl;
     const twins = new ValidationErrors('McpCanary', this);
     checkServiceNameUnique(this, this, (c) => c instanceof McpCanary
       && c.serviceName === this.serviceName && c.metricNamespace === this.metricNamespace, twins, 'canaries');
@@ -328,9 +357,9 @@ export class McpCanary extends Construct {
         `McpCanary: the canary may run for up to ${timeout.toSeconds()} s (deadline ${deadline.toSeconds({ integral: false })} s + ${CANARY_TIMEOUT_MARGIN_SECONDS} s) `
         + `but is scheduled ${everyMinutes === 1 ? 'every minute' : `as often as every ${everyMinutes} min`} (${schedule.expressionString}); overlapping runs probe the same endpoint twice and skew its latency. Shorten \`deadline\` or lengthen \`schedule\`.`);
     }
-    if ((auth._mode === 'bearer-secret' || auth._mode === 'header-secret') && !Token.isUnresolved(props.url) && props.url.startsWith('http://')) {
-      Annotations.of(this).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
-        `McpCanary: the ${auth._mode === 'bearer-secret' ? 'bearer token' : 'secret header'} is sent in clear text to ${props.url}. Use an https URL.`);
+    warnSecretOverPlainHttp(this, auth, props.url);
+    if (props.originUrl !== undefined) {
+      warnSecretOverPlainHttp(this, props.originAuth ?? auth, props.originUrl);
     }
   }
 
@@ -350,6 +379,13 @@ export class McpCanary extends Construct {
       [CANARY_ENV.TRANSPORT]: props.transport ?? McpTransport.AUTO,
       ...props.auth._bind(grantee),
     };
+    if (props.originUrl !== undefined) {
+      environment[CANARY_ENV.ORIGIN_URL] = props.originUrl;
+      // The origin's own auth under the origin's variable names; without one, the handler uses `auth`.
+      for (const [name, value] of Object.entries(props.originAuth?._bind(grantee) ?? {})) {
+        environment[originAuthVariable(name)] = value;
+      }
+    }
     if (props.expectedTools && props.expectedTools.length > 0) {
       environment[CANARY_ENV.EXPECTED_TOOLS] = toJson(this, props.expectedTools);
     }
@@ -445,6 +481,27 @@ export class McpCanary extends Construct {
   }
 
   /**
+   * 1 when the probe of the origin (`originUrl`) passed, 0 when it failed. The origin is probed
+   * only after a failed probe of `url`, so a period without a datapoint is a period in which the
+   * front door passed (or no origin is configured).
+   *
+   * @default - statistic Average, period 1 minute
+   */
+  public metricOriginProbeSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.ORIGIN_PROBE_SUCCESS, props);
+  }
+
+  /**
+   * Runs whose failed side is the front door: the probe of `url` failed while the origin passed,
+   * or AWS WAF blocked it. Published only then.
+   *
+   * @default - statistic Sum, period 1 minute
+   */
+  public metricFrontDoorFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric(CANARY_METRICS.FRONT_DOOR_FAILURES, { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
    * Failed probes: all of them, or those of one failure class (`props.failureClass`: `TIMEOUT`,
    * `GATEWAY_TIMEOUT`, `TOOL_CREDENTIALS`, ... as named by the probe and `mcp-probe`).
    *
@@ -459,7 +516,14 @@ export class McpCanary extends Construct {
     const errors = new ValidationErrors('McpCanary', this);
     errors.metricServiceName('serviceName', props.serviceName);
     errors.metricNamespace('metricNamespace', metricNamespace);
-    checkUrl(errors, props.url);
+    checkUrl(errors, 'url', props.url);
+    if (props.originUrl !== undefined) {
+      checkUrl(errors, 'originUrl', props.originUrl);
+      errors.check('cdk-mcp:originUrlSameAsUrl', Token.isUnresolved(props.originUrl) || Token.isUnresolved(props.url) || props.originUrl !== props.url,
+        `originUrl is "${props.originUrl}", the same as url: the origin is what stands behind the front door at url. Give the origin's own URL (the Function URL, the endpoint, the load balancer), or remove originUrl.`);
+    }
+    errors.check('cdk-mcp:originAuthWithoutOriginUrl', props.originAuth === undefined || props.originUrl !== undefined,
+      'originAuth is set but originUrl is not: originAuth is how the canary reaches the origin. Give originUrl, or remove originAuth.');
 
     const maxDeadline = LAMBDA_MAX_TIMEOUT_SECONDS - CANARY_TIMEOUT_MARGIN_SECONDS;
     errors.durationInRange('deadline', deadline, Duration.seconds(1), Duration.seconds(maxDeadline),
@@ -523,8 +587,16 @@ const SECRET_HEADER_NAME = /(api[-_]?key|token|secret|passw(or)?d|cookie|^x-auth
 /** Query parameter names that carry credentials (API keys, tokens, signatures, passwords). */
 const SECRET_QUERY_NAME = /^(api[-_]?key|apikey|key|token|access[-_]?token|id[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|signature|sig|x-amz-signature|x-amz-credential|x-amz-security-token|code)$/i;
 
-/** The canary's `url`: absolute http(s), no credentials in it. Tokens are not checked. */
-function checkUrl(errors: ValidationErrors, url: string): void {
+/** Warns when a secret (bearer token, secret header) would be sent over plain http. */
+function warnSecretOverPlainHttp(scope: Construct, auth: McpCanaryAuth, url: string): void {
+  if ((auth._mode === 'bearer-secret' || auth._mode === 'header-secret') && !Token.isUnresolved(url) && url.startsWith('http://')) {
+    Annotations.of(scope).addWarningV2('cdk-mcp:canaryBearerOverPlainHttp',
+      `McpCanary: the ${auth._mode === 'bearer-secret' ? 'bearer token' : 'secret header'} is sent in clear text to ${url}. Use an https URL.`);
+  }
+}
+
+/** A URL the canary probes (`url`, `originUrl`): absolute http(s), no credentials in it. Tokens are not checked. */
+function checkUrl(errors: ValidationErrors, propName: string, url: string): void {
   if (Token.isUnresolved(url)) {
     return;
   }
@@ -532,17 +604,17 @@ function checkUrl(errors: ValidationErrors, url: string): void {
   try {
     parsed = new URL(url);
   } catch {
-    errors.check('cdk-mcp:urlFormat', false, `url is "${url}", which is not an absolute URL: use e.g. https://example.com/mcp.`);
+    errors.check('cdk-mcp:urlFormat', false, `${propName} is "${url}", which is not an absolute URL: use e.g. https://example.com/mcp.`);
     return;
   }
   errors.check('cdk-mcp:urlScheme', parsed.protocol === 'https:' || parsed.protocol === 'http:',
-    `url is "${url}": the scheme must be https (or http for a private endpoint), e.g. https://example.com/mcp.`);
+    `${propName} is "${url}": the scheme must be https (or http for a private endpoint), e.g. https://example.com/mcp.`);
   // The messages name the credentials, never their values.
   errors.check('cdk-mcp:urlCredentials', parsed.username === '' && parsed.password === '',
-    'url carries credentials (user:password@): remove them and use the auth prop.');
+    `${propName} carries credentials (user:password@): remove them and use the auth prop.`);
   const secretParameters = [...new Set([...parsed.searchParams.keys()].filter((name) => SECRET_QUERY_NAME.test(name)))];
   errors.check('cdk-mcp:urlSecretQuery', secretParameters.length === 0,
-    `url has the query parameter(s) ${secretParameters.join(', ')}, which look like credentials: the URL is stored in plain text in the template and the function's environment. `
+    `${propName} has the query parameter(s) ${secretParameters.join(', ')}, which look like credentials: the URL is stored in plain text in the template and the function's environment. `
       + 'Remove them, store the key in Secrets Manager and send it in a header: `auth: McpCanaryAuth.headerFromSecret(\'X-Api-Key\', secret)` '
       + '(or McpCanaryAuth.bearerTokenFromSecret for an Authorization: Bearer token).');
 }

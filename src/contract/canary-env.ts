@@ -64,7 +64,45 @@ export const CANARY_ENV = {
   MAX_RESPONSE_BYTES: 'MCP_CANARY_MAX_RESPONSE_BYTES',
   /** Largest total of every `tools/list` response in bytes (whole number, {@link PROBE_LIMITS}). Optional. */
   MAX_TOOLS_BYTES: 'MCP_CANARY_MAX_TOOLS_BYTES',
+  /**
+   * The origin behind the front door at URL (a Function URL behind API Gateway, a Web Function
+   * endpoint or a load balancer behind CloudFront). When set, a run whose probe of URL fails
+   * also probes the origin, to tell which side broke (see {@link FAILED_SIDES}). Optional.
+   */
+  ORIGIN_URL: 'MCP_CANARY_ORIGIN_URL',
 } as const;
+
+/** The variables that say how the canary authenticates: one auth, for URL or for the origin. */
+export interface CanaryAuthVariables {
+  readonly AUTH_MODE: string;
+  readonly AUTH_SECRET_ARN: string;
+  readonly AUTH_SECRET_JSON_FIELD: string;
+  readonly AUTH_HEADER_NAME: string;
+  readonly SIGV4_REGION: string;
+  readonly SIGV4_SERVICE: string;
+  readonly SIGV4A_REGION_SET: string;
+}
+
+/**
+ * How the canary authenticates to the origin (`ORIGIN_URL`): the auth variables of
+ * {@link CANARY_ENV} with `MCP_CANARY_ORIGIN_` for `MCP_CANARY_`, same values. When
+ * `MCP_CANARY_ORIGIN_AUTH_MODE` is not set, the origin is probed with the auth of URL.
+ */
+export const CANARY_ORIGIN_AUTH_ENV: CanaryAuthVariables = {
+  AUTH_MODE: 'MCP_CANARY_ORIGIN_AUTH_MODE',
+  AUTH_SECRET_ARN: 'MCP_CANARY_ORIGIN_AUTH_SECRET_ARN',
+  AUTH_SECRET_JSON_FIELD: 'MCP_CANARY_ORIGIN_AUTH_SECRET_JSON_FIELD',
+  AUTH_HEADER_NAME: 'MCP_CANARY_ORIGIN_AUTH_HEADER_NAME',
+  SIGV4_REGION: 'MCP_CANARY_ORIGIN_SIGV4_REGION',
+  SIGV4_SERVICE: 'MCP_CANARY_ORIGIN_SIGV4_SERVICE',
+  SIGV4A_REGION_SET: 'MCP_CANARY_ORIGIN_SIGV4A_REGION_SET',
+};
+
+/** The origin-auth variable of an auth variable of {@link CANARY_ENV} (unchanged for any other name). */
+export function originAuthVariable(name: string): string {
+  const key = (Object.keys(CANARY_ORIGIN_AUTH_ENV) as Array<keyof CanaryAuthVariables>).find((k) => CANARY_ENV[k] === name);
+  return key === undefined ? name : CANARY_ORIGIN_AUTH_ENV[key];
+}
 
 /** Default, smallest and largest value of a probe limit. */
 export interface ProbeLimit {
@@ -119,7 +157,46 @@ export const CANARY_METRICS = {
   CERT_DAYS_REMAINING: 'CertDaysRemaining',
   /** 1 per failed probe; emitted per `ServiceName` and per `ServiceName, FailureClass`. */
   PROBE_FAILURES: 'ProbeFailures',
+  /**
+   * 1 when the origin's probe passed, 0 when it failed; emitted only by runs that probed the
+   * origin (an origin is configured and the probe of the front door failed). Unit: None.
+   */
+  ORIGIN_PROBE_SUCCESS: 'OriginProbeSuccess',
+  /**
+   * 1 per run whose failed side is the front door ({@link FAILED_SIDES}: the front door failed
+   * while the origin answered, or AWS WAF blocked the probe); emitted only then. Unit: Count.
+   */
+  FRONT_DOOR_FAILURES: 'FrontDoorFailures',
 } as const;
+
+/**
+ * Which side of a front door broke, when the probe of the front door failed and the origin was
+ * probed: the value of the canary log line's `FailedSide` property, the deploy gate's message
+ * and `mcp-probe --origin`'s `failedSide`.
+ *
+ * - `front-door`: the front door (CloudFront, API Gateway, AWS WAF, DNS, the certificate of the
+ *   custom domain) fails while the origin answers; or AWS WAF blocked the probe, whatever the
+ *   origin did (the block is the front door's answer: the request never reached the origin, and
+ *   fixing the origin would not let clients in; an origin failure is reported beside it).
+ * - `origin`: the origin fails too: the server (or what is between the front door and it) broke.
+ */
+export const FAILED_SIDES = {
+  FRONT_DOOR: 'front-door',
+  ORIGIN: 'origin',
+} as const;
+
+/** One of {@link FAILED_SIDES}. */
+export type FailedSide = (typeof FAILED_SIDES)[keyof typeof FAILED_SIDES];
+
+/** The log line's property that names the failed side (not a dimension: a property for Logs Insights). */
+export const FAILED_SIDE_PROPERTY = 'FailedSide';
+
+/**
+ * The share of the probe deadline the front door's probe may use when an origin is configured;
+ * the origin's probe gets what is left of the deadline (at least the other third, all of it when
+ * the front door fails fast, as a WAF block or a CloudFront error page does).
+ */
+export const FRONT_DOOR_DEADLINE_SHARE = 2 / 3;
 
 /** The timed phases of a probe, as named in the probe result's `timings`. */
 export type CanaryPhase = 'connectMs' | 'tlsMs' | 'handshakeMs' | 'toolsListMs' | 'toolCallMs';

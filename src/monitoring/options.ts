@@ -227,6 +227,16 @@ export interface McpMonitoringOptions {
   readonly canaryErrorsAlarm?: McpCountThreshold;
 
   /**
+   * The "front door failing" alarm on `FrontDoorFailures`: the front door (CloudFront, API
+   * Gateway, AWS WAF, DNS, the custom domain's certificate) fails while the origin behind it
+   * answers, or AWS WAF blocks the probe. Only when the canary probes an origin (a front door,
+   * `canaryUrl`, `canaryProbesOrigin`). The probe alarm fires too; this one says where to look.
+   *
+   * @default - Sum above 0 for 3 of 3 one-minute datapoints, missing data not breaching
+   */
+  readonly frontDoorAlarm?: McpCountThreshold;
+
+  /**
    * The alarm on AWS credential failures (`AccessDeniedException`, `ExpiredTokenException`,
    * "not authorized to perform", expired security tokens) in the server's logs, usually from tool
    * calls that use AWS SDKs. Only when the service has a log group.

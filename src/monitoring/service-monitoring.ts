@@ -143,6 +143,12 @@ export class McpServiceMonitoring extends Construct {
   /** `CertDaysRemaining` below the minimum (https URLs only), unless disabled. */
   public readonly certificateExpiryAlarm?: cloudwatch.Alarm;
 
+  /**
+   * `FrontDoorFailures` above the maximum: the front door fails while the origin answers (or AWS
+   * WAF blocks the probe). Only when the canary probes an origin (`originUrl`), unless disabled.
+   */
+  public readonly frontDoorAlarm?: cloudwatch.Alarm;
+
   /** Errors of the canary function itself, unless disabled. */
   public readonly canaryErrorsAlarm?: cloudwatch.Alarm;
 
@@ -210,6 +216,8 @@ export class McpServiceMonitoring extends Construct {
         transport: props.canaryTransport,
         headers: props.canaryHeaders,
         auth: props.canaryAuth,
+        originUrl: props.originUrl,
+        originAuth: props.originAuth,
         metricNamespace: this.metricNamespace,
         vpc: props.canaryVpc,
         vpcSubnets: props.canaryVpcSubnets,
@@ -231,6 +239,16 @@ export class McpServiceMonitoring extends Construct {
         summary: 'The MCP probe is slow',
         firstCheck: 'the phase latencies (ConnectLatency, TlsLatency, HandshakeLatency, ToolsListLatency, ToolCallLatency) to see which step is slow; cold starts show in HandshakeLatency, then the server\'s duration and concurrency.',
       }, props.probeLatencyAlarm, Duration.seconds(10), LatencyUnit.MILLISECONDS));
+      this.frontDoorAlarm = alarms.add(countAlarm({
+        id: 'FrontDoorFailing',
+        propName: 'frontDoorAlarm',
+        metric: this.canary.metricFrontDoorFailures(),
+        summary: 'The front door (CloudFront/API Gateway/WAF/DNS) fails while the origin answers: clients cannot reach a working server',
+        firstCheck: 'the canary log line\'s probe.message and probe.origin (FailedSide front-door): a BLOCKED_BY_WAF class means the web ACL\'s sampled requests (terminatingRuleId); '
+          + 'else the distribution\'s or API\'s recent changes (origin settings, behaviors, stage), the custom domain\'s DNS record and certificate.',
+        datapointsToAlarm: 3,
+        evaluationPeriods: 3,
+      }, props.frontDoorAlarm), props.originUrl !== undefined);
       if (certificateCheck && (props.canaryDetailedMetrics ?? false)) {
         this.certificateExpiryAlarm = alarms.add(expiryAlarm({
           id: 'CertificateExpiring',
@@ -352,6 +370,26 @@ export class McpServiceMonitoring extends Construct {
   }
 
   /**
+   * 1 when the probe of the origin passed, 0 when it failed; published only by runs that probed
+   * it (after a failed probe of the front door, with `originUrl`).
+   *
+   * @default - statistic Average, period 1 minute
+   */
+  public metricOriginProbeSuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeMetric(this.metricNamespace, this.serviceName, CANARY_METRICS.ORIGIN_PROBE_SUCCESS, props);
+  }
+
+  /**
+   * Runs whose failed side is the front door (it failed while the origin passed, or AWS WAF
+   * blocked the probe).
+   *
+   * @default - statistic Sum, period 1 minute
+   */
+  public metricFrontDoorFailures(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return probeMetric(this.metricNamespace, this.serviceName, CANARY_METRICS.FRONT_DOOR_FAILURES, { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
    * Failed probes: all of them, or those of one failure class (`props.failureClass`).
    *
    * @default - statistic Sum, period 1 minute, all failure classes
@@ -444,6 +482,16 @@ export class McpServiceMonitoring extends Construct {
           leftYAxis: { min: 0, max: 1 },
           width: 6,
         }),
+        // The origin is probed only after a failed front-door probe: its points sit under the gaps of ProbeSuccess.
+        ...(canary.originUrl !== undefined ? [new cloudwatch.GraphWidget({
+          title: 'Front door vs origin (1 = pass; origin probed when the front door fails)',
+          left: [
+            canary.metricProbeSuccess({ label: 'Front door (ProbeSuccess)' }),
+            canary.metricOriginProbeSuccess({ label: 'Origin (OriginProbeSuccess)' }),
+          ],
+          leftYAxis: { min: 0, max: 1 },
+          width: 6,
+        })] : []),
         new cloudwatch.GraphWidget({
           title: 'Probe latency by phase (p90, ms)',
           left: [

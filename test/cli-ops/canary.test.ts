@@ -165,3 +165,20 @@ test('mcp-probe hands status, maintenance and canary over to the operator comman
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^Usage: mcp-probe maintenance start <service> --for <duration>/);
 });
+
+test('a canary that probed the origin: the side sentence under the FAIL output, origin and failedSide in --json', async () => {
+  const env = { MCP_CANARY_URL: server.url, MCP_CANARY_ORIGIN_URL: `${server.url}?origin`, MCP_CANARY_SERVICE_NAME: 'orders', MCP_CANARY_METRIC_NAMESPACE: 'MCP', MCP_CANARY_DEADLINE_MS: '5000' };
+  const config = parseCanaryConfig(env);
+  fake.functions = [{
+    FunctionName: 'orders-canary',
+    FunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders-canary',
+    Environment: { Variables: { MCP_CANARY_SERVICE_NAME: 'orders', MCP_CANARY_URL: server.url } },
+    invoke: () => ({ payload: buildEmfRecord(config, failing, Date.now(), [], passing) }),
+  }];
+  const run = await runCli(fake.endpoint, ['canary', 'orders']);
+  expect(run.code).toBe(1);
+  expect(run.stdout).toBe(`${formatHuman(server.url, failing)}failed side: front door. It fails (MISSING_TOOLS) while the origin answers: look at the front door (CloudFront, API Gateway, AWS WAF, DNS, the custom domain's certificate), not the server\n`);
+  const json = JSON.parse((await runCli(fake.endpoint, ['canary', 'orders', '--json'])).stdout) as { failedSide: string; origin: { ok: boolean } };
+  expect(json.failedSide).toBe('front-door');
+  expect(json.origin.ok).toBe(true);
+});

@@ -232,7 +232,14 @@ describe('pure parts', () => {
   });
 
   test('a status without data reads "no data"', () => {
-    const empty = { availability: null, p90LatencyMs: null, availabilitySeries: [null, null], latencySeries: [null, null], bucketSeconds: 300 };
+    const empty = {
+      availability: null,
+      p90LatencyMs: null,
+      availabilitySeries: [null, null],
+      latencySeries: [null, null],
+      bucketSeconds: 300,
+      origin: null,
+    };
     const text = formatStatus({
       service: 's',
       namespace: 'MCP',
@@ -241,6 +248,7 @@ describe('pure parts', () => {
       alarms: [],
       maintenance: { open: false, since: null, until: null, openedAt: null },
       metrics: { hour: empty, day: empty, week: empty },
+      originProbed: false,
       failureClasses: [],
     });
     expect(text).toContain('MCP service s: UNKNOWN (health alarm h is INSUFFICIENT_DATA since -)');

@@ -5,6 +5,7 @@
  * (nothing listens for ~2 s), Delete, rollback, configuration errors.
  */
 import * as net from 'node:net';
+import { gateEnv } from './support';
 import { createGateHandler, type GateDeps, type GateEvent } from '../../lambda/gate/handler';
 import { cloudWatchError, type FakeAws } from '../cli-ops/fake-aws';
 import { useFakeAws } from '../cli-ops/support';
@@ -28,18 +29,6 @@ beforeEach(() => {
 });
 
 const CREATE: GateEvent = { RequestType: 'Create', StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/1', ResourceProperties: { Trigger: 'v2' } };
-
-function gateEnv(url: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    MCP_CANARY_URL: url,
-    MCP_CANARY_SERVICE_NAME: 'orders',
-    MCP_CANARY_METRIC_NAMESPACE: 'Gate/MCP',
-    MCP_CANARY_DEADLINE_MS: '3000',
-    MCP_GATE_MAX_WAIT_MS: '20000',
-    MCP_GATE_RETRY_BASE_MS: '250',
-    ...extra,
-  };
-}
 
 function gate(env: NodeJS.ProcessEnv, deps: GateDeps = {}) {
   return createGateHandler({ env, log: (r) => logs.push(r), stackStatus: async () => 'UPDATE_IN_PROGRESS', ...deps });

@@ -60,6 +60,11 @@ export interface CanaryRun {
   /** The target as the canary logs it (no credentials, no query values). */
   readonly target: string;
   readonly result: ProbeResult;
+  /**
+   * When the canary probed the origin (its probe of the front door failed): the failed side, the
+   * sentence naming it, and the origin's result as the canary logged it.
+   */
+  readonly side?: { readonly failedSide: string | null; readonly message: string; readonly origin: unknown };
 }
 
 function isProbeRecord(value: unknown): value is Record<string, unknown> & { target: string; timings: ProbeResult['timings'] } {
@@ -89,7 +94,10 @@ export function probeResultOfRecord(record: unknown): CanaryRun | undefined {
     timings: p.timings,
     message: p.message as string,
   };
-  return { target: typeof p.target === 'string' ? p.target : '', result };
+  const side = typeof p.sideMessage === 'string'
+    ? { failedSide: typeof p.failedSide === 'string' ? p.failedSide : null, message: p.sideMessage, origin: p.origin ?? null }
+    : undefined;
+  return { target: typeof p.target === 'string' ? p.target : '', result, ...(side ? { side } : {}) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { when } from './render';
 import { findStackService, StackServiceError } from './stack';
 import { formatStatus, serviceStatus, ServiceNotFoundError } from './status';
 import { OPS_USAGE } from './usage';
-import { oneLine } from '../../probe';
+import { escapeControls, oneLine } from '../../probe';
 import { formatHuman } from '../format';
 import { didYouMean } from '../suggest';
 
@@ -82,7 +82,10 @@ const COMMANDS: Record<string, { readonly flags: readonly string[]; readonly run
       const named = args.values.get('function');
       const canary = named ? { name: named, arn: named, service } : await findCanary(clients.lambda, service);
       const run = await invokeCanary(clients.lambda, canary);
-      io.out.write(args.json ? `${JSON.stringify(run.result)}\n` : formatHuman(run.target, run.result));
+      const side = run.side;
+      io.out.write(args.json
+        ? `${JSON.stringify(side ? { ...run.result, origin: side.origin, failedSide: side.failedSide } : run.result)}\n`
+        : `${formatHuman(run.target, run.result)}${side ? `${escapeControls(side.message)}\n` : ''}`);
       if (!args.json) io.err.write(`(probed by the canary function ${canary.name})\n`);
       return run.result.ok ? 0 : 1;
     },

@@ -37,6 +37,13 @@ export interface WindowStatus {
   readonly latencySeries: Array<number | null>;
   /** Seconds per bucket of the series. */
   readonly bucketSeconds: number;
+  /**
+   * The origin behind the front door, from the probes of it the canary runs after a failed probe
+   * of the front door (`OriginProbeSuccess`): its availability (a run counts as up for the origin
+   * when the front door passed, or the origin's own probe did), and the runs whose failed side was
+   * the front door (`FrontDoorFailures`). Null when the window has no probe.
+   */
+  readonly origin: { readonly availability: number; readonly frontDoorFailures: number } | null;
 }
 
 /** What `status` reports (its `--json` output). */
@@ -49,6 +56,8 @@ export interface ServiceStatus {
   readonly alarms: AlarmStatus[];
   readonly maintenance: MaintenanceState;
   readonly metrics: { readonly hour: WindowStatus; readonly day: WindowStatus; readonly week: WindowStatus };
+  /** Whether the canary probed an origin behind the front door in the last week (it emitted `OriginProbeSuccess`). */
+  readonly originProbed: boolean;
   /** Failure counts per class, most frequent (over the week) first, zero classes left out. */
   readonly failureClasses: Array<{ readonly failureClass: string; readonly hour: number; readonly day: number; readonly week: number }>;
 }
@@ -194,6 +203,10 @@ async function windowMetrics(cloudwatch: CloudWatchClient, namespace: string, se
     query('availabilitySeries', CANARY_METRICS.PROBE_SUCCESS, 'Average', bucket),
     query('latencySeries', CANARY_METRICS.PROBE_LATENCY, 'p90', bucket),
     ...classes.map((c, i) => query(`failures${i}`, CANARY_METRICS.PROBE_FAILURES, 'Sum', seconds, [{ Name: CANARY_DIMENSIONS.FAILURE_CLASS, Value: c }])),
+    query('probes', CANARY_METRICS.PROBE_SUCCESS, 'SampleCount', seconds),
+    query('originProbed', CANARY_METRICS.ORIGIN_PROBE_SUCCESS, 'SampleCount', seconds),
+    query('originPassed', CANARY_METRICS.ORIGIN_PROBE_SUCCESS, 'Sum', seconds),
+    query('frontDoorFailures', CANARY_METRICS.FRONT_DOOR_FAILURES, 'Sum', seconds),
   ];
   const data = new Map<string, Series>();
   for (let i = 0; i < queries.length; i += 500) {
@@ -206,8 +219,19 @@ async function windowMetrics(cloudwatch: CloudWatchClient, namespace: string, se
     availabilitySeries: bucketed(data.get('availabilitySeries'), start, seconds, bucket),
     latencySeries: bucketed(data.get('latencySeries'), start, seconds, bucket),
     bucketSeconds: bucket,
+    origin: originWindow(sum(data.get('probes')), sum(data.get('originProbed')), sum(data.get('originPassed')), sum(data.get('frontDoorFailures'))),
   };
-  return { window, failures: classes.map((_, i) => sum(data.get(`failures${i}`))) };
+  return { window, failures: classes.map((_, i) => sum(data.get(`failures${i}`))), originProbed: sum(data.get('originProbed')) > 0 };
+}
+
+/**
+ * The origin's side of a window: every probe of the front door that passed went through the
+ * origin, and every failed one was followed by a probe of the origin, so the origin failed in
+ * `originProbed - originPassed` of `probes` runs. Pure.
+ */
+export function originWindow(probes: number, originProbed: number, originPassed: number, frontDoorFailures: number): WindowStatus['origin'] {
+  if (probes <= 0) return null;
+  return { availability: Math.max(0, 1 - (originProbed - originPassed) / probes), frontDoorFailures };
 }
 
 /**
@@ -233,6 +257,7 @@ export async function serviceStatus(cloudwatch: CloudWatchClient, namespace: str
     alarms,
     maintenance,
     metrics: { hour: hour.window, day: day.window, week: week.window },
+    originProbed: hour.originProbed || day.originProbed || week.originProbed,
     failureClasses: classes
       .map((failureClass, i) => ({ failureClass, hour: hour.failures[i], day: day.failures[i], week: week.failures[i] }))
       .filter((c) => c.week > 0 || c.day > 0 || c.hour > 0)
@@ -265,12 +290,16 @@ export function formatStatus(status: ServiceStatus, now = Date.now()): string {
     '',
     `Probes (namespace ${status.namespace})`,
     ...table([
-      ['WINDOW', 'AVAILABILITY', 'TREND', 'P90 LATENCY', 'TREND'],
+      ['WINDOW', 'AVAILABILITY', 'TREND', 'P90 LATENCY', 'TREND', ...(status.originProbed ? ['ORIGIN', 'FRONT DOOR FAILED'] : [])],
       ...(['hour', 'day', 'week'] as const).map((w) => {
         const win = status.metrics[w];
-        return [`last ${w}`, percent(win.availability), sparkline(win.availabilitySeries, 0, 1), millis(win.p90LatencyMs), sparkline(win.latencySeries)];
+        const origin = status.originProbed ? [percent(win.origin?.availability ?? null), win.origin ? String(win.origin.frontDoorFailures) : 'no data'] : [];
+        return [`last ${w}`, percent(win.availability), sparkline(win.availabilitySeries, 0, 1), millis(win.p90LatencyMs), sparkline(win.latencySeries), ...origin];
       }),
-    ], new Set([1, 3])),
+    ], new Set([1, 3, 5, 6])),
+    ...(status.originProbed
+      ? ['  AVAILABILITY is the front door\'s (what clients see); ORIGIN the server\'s behind it (probed after each failed front-door probe); FRONT DOOR FAILED counts runs where the front door failed while the origin answered (or AWS WAF blocked the probe).']
+      : []),
     '',
     'Top failure classes',
     ...(status.failureClasses.length === 0

@@ -28,5 +28,6 @@ export const MONITORING_OPTION_KEYS: KeysOf<McpMonitoringOptions> = {
   probeLatencyAlarm: true,
   certificateExpiryAlarm: true,
   canaryErrorsAlarm: true,
+  frontDoorAlarm: true,
   credentialErrorsAlarm: true,
 };
