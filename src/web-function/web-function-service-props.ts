@@ -182,7 +182,8 @@ export interface McpWebFunctionOptions {
  * the distribution may call it (origin access control), `url` is the distribution's. See
  * docs/web-function.md, "Custom domain and WAF".
  */
-export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpWebFunctionAlarmOptions, McpFrontDoorOptions {
+export interface McpWebFunctionServiceProps
+  extends McpWebFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpWebFunctionAlarmOptions, McpFrontDoorOptions {
   /** The MCP server: an entry file bundled at synth, a built directory, or a zip in S3. */
   readonly code: McpWebFunctionCode;
 

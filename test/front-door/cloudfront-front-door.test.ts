@@ -95,9 +95,9 @@ describe('the distribution', () => {
     for (const id of ['First', 'Second']) {
       new CloudFrontFrontDoor(stack, id, { options: {}, originDomainName: `${id}.example.net`, mcpPath: '/mcp', comment: id });
     }
-    const template = Template.fromStack(stack);
-    template.resourceCountIs('AWS::CloudFront::CachePolicy', 1);
-    template.resourceCountIs('AWS::CloudFront::Distribution', 2);
+    const both = Template.fromStack(stack);
+    both.resourceCountIs('AWS::CloudFront::CachePolicy', 1);
+    both.resourceCountIs('AWS::CloudFront::Distribution', 2);
   });
 
   test('origin access control with the signing asked for (a Web Function endpoint)', () => {
@@ -121,7 +121,9 @@ describe('a custom domain', () => {
     expect(config.ViewerCertificate).toMatchObject({ MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
     for (const type of ['A', 'AAAA']) {
       template.hasResourceProperties('AWS::Route53::RecordSet', {
-        Name: 'mcp.example.com.', Type: type, HostedZoneId: ZONE_ATTRS.hostedZoneId,
+        Name: 'mcp.example.com.',
+        Type: type,
+        HostedZoneId: ZONE_ATTRS.hostedZoneId,
         AliasTarget: Match.objectLike({ HostedZoneId: { 'Fn::FindInMap': Match.anyValue() } }),
       });
     }

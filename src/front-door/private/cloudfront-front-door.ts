@@ -9,6 +9,7 @@ import { ValidationErrors } from '../../private/validation';
 import { McpFrontDoorOptions } from '../front-door-options';
 import { McpWebAcl } from '../web-acl';
 import { McpWebAclScope } from '../web-acl-props';
+import { checkDomainOptions } from './domain-checks';
 
 /**
  * The CloudFront facts this front door relies on, with their sources.
@@ -66,44 +67,26 @@ export function wantsCloudFrontFrontDoor(options: McpFrontDoorOptions): boolean 
 
 /**
  * The rules of the front-door props on a kind whose front door is CloudFront, into `errors` (the
- * kind throws once). Ids: `cdk-mcp:domainZoneWithoutDomainName`, `cdk-mcp:certificateWithoutDomainName`,
- * `cdk-mcp:domainNameWithoutZoneOrCertificate`, `cdk-mcp:cloudFrontCertificateRegion`,
+ * kind throws once). Ids: the shared domain rules (`checkDomainOptions`), `cdk-mcp:cloudFrontCertificateRegion`,
  * `cdk-mcp:cloudFrontWebAclScope`. The warning `cdk-mcp:cloudFrontCertificateRegionUnknown` goes on `scope`.
  */
 export function checkCloudFrontFrontDoor(errors: ValidationErrors, scope: IConstruct, options: McpFrontDoorOptions): void {
   const { domainName, domainZone, certificate, webAcl } = options;
-  errors.check(
-    'cdk-mcp:domainZoneWithoutDomainName',
-    domainZone === undefined || domainName !== undefined,
-    'domainZone is set but domainName is not: pass the domain name to create in the zone (e.g. mcp.example.com), or remove domainZone.',
-  );
-  errors.check(
-    'cdk-mcp:certificateWithoutDomainName',
-    certificate === undefined || domainName !== undefined,
-    'certificate is set but domainName is not: the distribution only serves a certificate for its alternate domain names. Pass domainName, the name the certificate covers, or remove certificate.',
-  );
-  errors.check(
-    'cdk-mcp:domainNameWithoutZoneOrCertificate',
-    domainName === undefined || domainZone !== undefined || certificate !== undefined,
-    `domainName ${domainName} needs domainZone (alias records and, in a us-east-1 stack, a DNS-validated certificate are created) or certificate (a us-east-1 certificate for ${domainName}; you point DNS at the distribution).`,
-  );
+  checkDomainOptions(errors, options, { defaultHost: 'https://<distribution>.cloudfront.net', dnsTarget: 'the distribution' });
 
   // CloudFront takes viewer certificates from us-east-1 only: https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html
   const region = Stack.of(scope).region;
   const createsCertificate = domainName !== undefined && domainZone !== undefined && certificate === undefined;
-  errors.check(
-    'cdk-mcp:cloudFrontCertificateRegion',
-    !createsCertificate || Token.isUnresolved(region) || region === 'us-east-1',
-    `certificate is not given and the stack's region is ${region}, but CloudFront only takes certificates from us-east-1, so none can be created here for ${domainName}. `
-      + 'Create an acm.Certificate in a stack with env.region us-east-1 and pass it as certificate (crossRegionReferences: true on both stacks), '
-      + 'or pass an existing one with acm.Certificate.fromCertificateArn.',
-  );
   const certificateRegion = certificate?.env.region;
+  const fix = 'Create an acm.Certificate in a stack with env.region us-east-1 and pass it as certificate (crossRegionReferences: true on both stacks), '
+    + 'or pass an existing us-east-1 one with acm.Certificate.fromCertificateArn.';
+  const wrongRegion = createsCertificate
+    ? (!Token.isUnresolved(region) && region !== 'us-east-1' ? `certificate is not given and the stack's region is ${region}, so none can be created here for ${domainName}` : undefined)
+    : (certificateRegion !== undefined && !Token.isUnresolved(certificateRegion) && certificateRegion !== 'us-east-1' ? `certificate is in ${certificateRegion}` : undefined);
   errors.check(
     'cdk-mcp:cloudFrontCertificateRegion',
-    certificateRegion === undefined || Token.isUnresolved(certificateRegion) || certificateRegion === 'us-east-1',
-    `certificate is in ${certificateRegion}, but CloudFront only takes certificates from us-east-1. Create it in a stack with env.region us-east-1 `
-      + '(crossRegionReferences: true on both stacks), or pass an existing us-east-1 one with acm.Certificate.fromCertificateArn.',
+    wrongRegion === undefined,
+    `${wrongRegion}, but CloudFront only takes certificates from us-east-1. ${fix}`,
   );
   if (createsCertificate && Token.isUnresolved(region)) {
     Annotations.of(scope).addWarningV2(
