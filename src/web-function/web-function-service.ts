@@ -183,6 +183,7 @@ export class McpWebFunctionService extends McpServiceBase {
       : undefined;
 
     let frontDoor: CloudFrontFrontDoor | undefined;
+    let cloudFrontGrant: iam.Grant | undefined;
     if (wantsCloudFrontFrontDoor(props)) {
       // Origin access control for a Web Function endpoint: always-amz-auth, the only signing
       // behaviour Web Function origins take (it keeps the viewer's Authorization); SigV4a for a
@@ -196,7 +197,7 @@ export class McpWebFunctionService extends McpServiceBase {
         comment: describePath('MCP server ', this.node.path, 128),
       });
       // Only this distribution may call the endpoint (the README's grant, scoped by aws:SourceArn).
-      fn.endpoint.grants.invoke(new iam.ServicePrincipal('cloudfront.amazonaws.com', {
+      cloudFrontGrant = fn.endpoint.grants.invoke(new iam.ServicePrincipal('cloudfront.amazonaws.com', {
         conditions: { ArnLike: { 'aws:SourceArn': frontDoor.distribution.distributionArn } },
       }));
       this.distribution = frontDoor.distribution;
@@ -233,7 +234,8 @@ export class McpWebFunctionService extends McpServiceBase {
       serverLogGroup: logGroup,
       canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       canaryAuth: props.canaryAuth ?? (frontDoor === undefined && props.canaryUrl === undefined && props.canary !== false ? endpointAuth : undefined),
-      deployGateDependencies: frontDoor?.dependables,
+      // The gate probes through the distribution, which needs its invoke permission in place.
+      deployGateDependencies: frontDoor && cloudFrontGrant ? [...frontDoor.dependables, cloudFrontGrant] : undefined,
     });
     this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
       ...pickOptions<McpWebFunctionAlarmOptions>(props, WEB_FUNCTION_ALARM_OPTION_KEYS),

@@ -70,6 +70,16 @@ describe('with domainName and domainZone', () => {
   });
 });
 
+test('the deploy gate probes only once the distribution, the DNS records and the invoke permission exist', () => {
+  const { template } = synth((s) => ({ ...withDomain(s), deployGate: true }));
+  const gate = Object.values(template.findResources('Custom::McpDeployGate') as Record<string, any>);
+  expect(gate).toHaveLength(1);
+  const dependsOn: string[] = gate[0].DependsOn ?? [];
+  for (const prefix of ['McpFrontDoorDistribution', 'McpFrontDoorAliasRecord', 'McpFrontDoorAliasRecordIpv6', 'McpWebFunctionResourcePolicy']) {
+    expect(dependsOn.some((id) => id.startsWith(prefix))).toBe(true);
+  }
+});
+
 test('a webAcl alone puts the front door on the distribution\'s domain, with the web ACL', () => {
   const { stack, service, template } = synth((s) => ({ webAcl: new McpWebAcl(s, 'Acl', { scope: McpWebAclScope.CLOUDFRONT }) }));
   expect(stack.resolve(service.url)).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [expect.stringMatching(/^McpFrontDoorDistribution/), 'DomainName'] }, '/mcp']] });
