@@ -4,31 +4,21 @@
  * the front door and, on a failure, the Express URL; an internal endpoint cannot have one.
  */
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { McpExpressService, McpExpressServiceProps, McpServiceMonitoringProps, McpWebAcl, McpWebAclScope } from '../../src';
-import { McpServiceBase } from '../../src/service';
-import { onlyResource } from '../support/kit';
+import { McpExpressService, McpExpressServiceProps, McpWebAcl, McpWebAclScope } from '../../src';
+import { onlyResource, synthWithMonitoring } from '../support/kit';
 
 const SERVER_DIR = path.join(__dirname, '..', '..', 'examples', 'server');
 
 function synth(props: (stack: Stack) => Partial<McpExpressServiceProps>) {
-  const stack = new Stack(new App(), 'Stack', { env: { region: 'us-east-1' } });
-  const attach = jest.spyOn(McpServiceBase.prototype as any, 'attachMonitoring');
-  try {
-    const service = new McpExpressService(stack, 'Mcp', {
-      image: ecs.ContainerImage.fromAsset(SERVER_DIR, { platform: ecr_assets.Platform.LINUX_AMD64 }),
-      ...props(stack),
-    });
-    const monitoring = attach.mock.calls[0][0] as McpServiceMonitoringProps;
-    return { stack, service, monitoring, template: Template.fromStack(stack) };
-  } finally {
-    attach.mockRestore();
-  }
+  return synthWithMonitoring('us-east-1', (stack) => new McpExpressService(stack, 'Mcp', {
+    image: ecs.ContainerImage.fromAsset(SERVER_DIR, { platform: ecr_assets.Platform.LINUX_AMD64 }),
+    ...props(stack),
+  }));
 }
 
 function withDomain(stack: Stack): Partial<McpExpressServiceProps> {

@@ -5,28 +5,18 @@
  * on a failure, the endpoint, signed.
  */
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Stack } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { McpServiceMonitoringProps, McpWebAcl, McpWebAclScope, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService, McpWebFunctionServiceProps } from '../../src';
+import { McpWebAcl, McpWebAclScope, McpWebFunctionAuth, McpWebFunctionCode, McpWebFunctionService, McpWebFunctionServiceProps } from '../../src';
 import { CANARY_ENV } from '../../src/contract/canary-env';
-import { McpServiceBase } from '../../src/service';
-import { canaryEnvironment, onlyResource } from '../support/kit';
+import { canaryEnvironment, onlyResource, synthWithMonitoring } from '../support/kit';
 
 const SERVER_DIR = path.join(__dirname, '..', 'fixtures', 'web-function-server');
 
-/** A service in a us-east-1 stack, with what it passed to its monitoring. */
+/** A service in a us-east-1 stack (or `region`), with what it passed to its monitoring. */
 function synth(props: (stack: Stack) => Partial<McpWebFunctionServiceProps>, region = 'us-east-1') {
-  const stack = new Stack(new App(), 'Stack', { env: { region } });
-  const attach = jest.spyOn(McpServiceBase.prototype as any, 'attachMonitoring');
-  try {
-    const service = new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), ...props(stack) });
-    const monitoring = attach.mock.calls[0][0] as McpServiceMonitoringProps;
-    return { stack, service, monitoring, template: Template.fromStack(stack) };
-  } finally {
-    attach.mockRestore();
-  }
+  return synthWithMonitoring(region, (stack) => new McpWebFunctionService(stack, 'Mcp', { code: McpWebFunctionCode.fromDirectory(SERVER_DIR), ...props(stack) }));
 }
 
 function withDomain(stack: Stack): Partial<McpWebFunctionServiceProps> {
