@@ -1,10 +1,12 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
 import * as ecr_assets from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct } from 'constructs';
 import { EXAMPLE_SERVER_CONTEXT } from './fargate-stack';
 import { PYTHON_SERVER_CONTEXT } from './lambda-stack';
-import { McpExpressService, McpNagAcknowledgements } from '../src';
+import { EXAMPLE_ZONE } from './web-function-stack';
+import { McpExpressService, McpNagAcknowledgements, McpWebAcl, McpWebAclScope } from '../src';
 
 /**
  * The example MCP server as a stateless service on ECS Express Mode: two to six tasks scaling on
@@ -51,6 +53,31 @@ export class McpExpressPythonExampleStack extends Stack {
       canarySentinelTool: 'health',
     });
     // The cdk-nag findings the service causes by design, each on its construct, with its reason.
+    McpNagAcknowledgements.acknowledgeExpressService(this.service);
+  }
+}
+
+/**
+ * The example MCP server on ECS Express Mode behind a CloudFront front door: a custom domain with
+ * a certificate created in the zone, A and AAAA alias records, and a web ACL. The Express URL
+ * stays reachable directly, past the web ACL (docs/express.md, "Custom domain and WAF"). In
+ * us-east-1, where CloudFront takes certificates and web ACLs from.
+ */
+export class McpExpressDomainExampleStack extends Stack {
+  /** The service, for tests and outputs. */
+  public readonly service: McpExpressService;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, { ...props, env: props?.env ?? { region: 'us-east-1' } });
+    this.service = new McpExpressService(this, 'Mcp', {
+      deployGate: true,
+      image: ecs.ContainerImage.fromAsset(EXAMPLE_SERVER_CONTEXT, { platform: ecr_assets.Platform.LINUX_AMD64 }),
+      canaryExpectedTools: ['echo', 'get_time', 'health'],
+      canarySentinelTool: 'health',
+      domainName: `mcp-express.${EXAMPLE_ZONE.zoneName}`,
+      domainZone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', EXAMPLE_ZONE),
+      webAcl: new McpWebAcl(this, 'WebAcl', { scope: McpWebAclScope.CLOUDFRONT }),
+    });
     McpNagAcknowledgements.acknowledgeExpressService(this.service);
   }
 }

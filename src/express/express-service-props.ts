@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { McpExpressAlarmOptions } from './express-alarms';
+import { McpFrontDoorOptions } from '../front-door/front-door-options';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { McpServiceBaseProps, McpSessionMode } from '../service';
 
@@ -27,8 +28,14 @@ export enum McpExpressScalingMetric {
   MEMORY_UTILIZATION = 'AVERAGE_MEMORY',
 }
 
-/** Properties for `McpExpressService`. */
-export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitoringOptions, McpExpressAlarmOptions {
+/**
+ * Properties for `McpExpressService`.
+ *
+ * With `domainName` or `webAcl` the service stands behind a CloudFront distribution (Express Mode
+ * has no custom domain or web ACL input): `url` is the distribution's, and the Express URL stays
+ * reachable directly, bypassing the web ACL. See docs/express.md, "Custom domain and WAF".
+ */
+export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitoringOptions, McpExpressAlarmOptions, McpFrontDoorOptions {
   /**
    * The server's container image: `ecs.ContainerImage.fromAsset(dir, { platform })` (built and
    * pushed at deploy time; set `platform`, Express Mode runs x86_64 tasks),
@@ -120,13 +127,6 @@ export interface McpExpressServiceProps extends McpServiceBaseProps, McpMonitori
    * @see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_UpdateExpressGatewayService.html
    */
   readonly serviceName?: string;
-
-  /**
-   * The URL the canary probes instead of `url`: a front door you manage in front of the service.
-   *
-   * @default - `url`
-   */
-  readonly canaryUrl?: string;
 
   /**
    * The VPC the tasks run in. A VPC you give keeps the tasks in its private subnets (an internal

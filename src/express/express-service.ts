@@ -1,4 +1,6 @@
 import { Annotations, Fn, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -9,12 +11,15 @@ import { McpExpressScalingMetric, McpExpressServiceProps } from './express-servi
 import { EXPRESS_ALARM_OPTION_KEYS } from './private/express-alarm-option-keys';
 import { createdVpcIsInternal, resolveExpressNetwork } from './private/express-network';
 import { ResolvedExpressSettings, validateExpressServiceProps } from './private/express-validation';
+import { canaryTargets } from '../front-door/private/canary-targets';
+import { CloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../front-door/private/cloudfront-front-door';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
 import { fitVpcNameTags } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
+import { ValidationErrors } from '../private/validation';
 import { McpServiceBase, McpSessionMode } from '../service';
 
 /**
@@ -77,8 +82,23 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
   /** The task role: grants to the service go to the server's code. */
   public readonly grantPrincipal: iam.IPrincipal;
 
-  /** The MCP endpoint URL: https, the Express service's endpoint, and `mcpPath`. */
+  /**
+   * The MCP endpoint URL clients use: https, `domainName` (or the distribution's domain with
+   * `webAcl` only) and `mcpPath` behind a front door, else the Express service's endpoint and `mcpPath`.
+   */
   public readonly url: string;
+
+  /** The Express service's own MCP URL (https, its endpoint, `mcpPath`): `url` without a front door, its origin with one. */
+  public readonly endpointUrl: string;
+
+  /**
+   * The CloudFront distribution in front of the service, when `domainName` or `webAcl` is given.
+   * The Express URL stays reachable directly (see docs/express.md).
+   */
+  public readonly distribution?: cloudfront.IDistribution;
+
+  /** The distribution's certificate: `certificate`, or the one created for `domainName` in `domainZone`. */
+  public readonly certificate?: acm.ICertificate;
 
   /** The session mode the service is configured for. */
   public readonly sessionMode: McpSessionMode;
@@ -115,7 +135,7 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     const vpc = props.vpc ?? this.createVpc(createdVpcIsInternal(props));
     // The tasks' subnets decide the endpoint's scheme (private/express-network.ts).
     const network = resolveExpressNetwork(vpc, props, props.vpc !== undefined);
-    validateExpressServiceProps(this, props, settings, network.problems);
+    validateExpressServiceProps(this, props, settings, network.problems, network.publicEndpoint);
     const subnets = network.subnets!;
     this.publicEndpoint = network.publicEndpoint;
     this.sessionMode = sessionMode;
@@ -210,16 +230,40 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
     // The `Endpoint` attribute is the service's HTTPS host name on an AWS domain. Whether it
     // carries a scheme is not documented: removing any "https://" keeps the URL right either way.
     const host = Fn.join('', Fn.split('https://', this.service.attrEndpoint));
-    this.url = `https://${host}${settings.mcpPath}`;
+    this.endpointUrl = `https://${host}${settings.mcpPath}`;
+    let frontDoor: CloudFrontFrontDoor | undefined;
+    if (wantsCloudFrontFrontDoor(props)) {
+      // CloudFront in front of the Express endpoint, not a certificate and host rule on the managed
+      // load balancer: Express Mode has no domain input, does not validate out-of-band changes
+      // to its load balancer, and shares it with up to 25 services
+      // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/express-service-advanced-customization.html).
+      // The load balancer routes by host name, so the origin request policy keeps CloudFront's
+      // Host (the Express host) and its managed certificate for that host passes CloudFront's check.
+      frontDoor = new CloudFrontFrontDoor(this, 'FrontDoor', {
+        options: props,
+        originDomainName: host,
+        mcpPath: settings.mcpPath,
+        comment: describePath('MCP server ', this.node.path, 128),
+      });
+      this.distribution = frontDoor.distribution;
+      this.certificate = frontDoor.certificate;
+    }
+    this.url = frontDoor?.url ?? this.endpointUrl;
 
     // ServiceArn is arn:aws:ecs:<region>:<account>:service/<cluster>/<name>: the metrics' ServiceName.
     const serviceName = props.serviceName ?? Fn.select(2, Fn.split('/', this.service.attrServiceArn));
     const canaryInVpc = !this.publicEndpoint && props.canaryUrl === undefined;
+    // The front door clients use and, after a failure, the Express URL behind it (same auth: it is public).
+    const targetErrors = new ValidationErrors('McpExpressService', this);
+    const targets = canaryTargets(targetErrors, props, { url: this.url, origin: frontDoor ? { url: this.endpointUrl } : undefined });
+    targetErrors.throwIfAny();
     // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
       ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName,
-      url: props.canaryUrl ?? this.url,
+      url: targets.url,
+      originUrl: targets.originUrl,
+      originAuth: targets.originAuth,
       serverLogGroup: this.logGroup,
       canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
       canaryVpc: canaryInVpc ? vpc : undefined,
@@ -229,7 +273,7 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
         : undefined,
       // Every update of the Express service changes UpdatedAt, so the gate probes after each one.
       deployGateTrigger: Fn.join('|', [image.imageName, this.service.attrUpdatedAt]),
-      deployGateDependencies: [this.service],
+      deployGateDependencies: [this.service, ...frontDoor?.dependables ?? []],
     });
     this.platformAlarms = new McpExpressAlarms(this, 'Alarms', {
       ...pickOptions<McpExpressAlarmOptions>(props, EXPRESS_ALARM_OPTION_KEYS),

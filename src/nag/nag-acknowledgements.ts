@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
@@ -52,6 +53,8 @@ const REASONS = {
   domainChange: 'The App Runner custom-domain handler polls route53:GetChange for the change it submitted; change ids exist only at run time, and a change has no other resource to scope by.',
   domainWaiter: 'aws-cdk-lib\'s Provider framework creates its waiter state machine\'s role and grants it lambda:InvokeFunction on the framework\'s isComplete and onTimeout functions and their versions; the Provider has no prop to narrow it.',
   domainWaiterLogs: 'The waiter state machine of aws-cdk-lib\'s Provider framework only calls the isComplete function every 30 seconds while an App Runner custom domain is created or changed; both functions log every poll, logging its executions would need a log-delivery statement on Resource: *, and the Provider has no X-Ray prop.',
+  geoRestriction: 'MCP clients call from their vendors\' clouds and from users anywhere (Claude\'s remote connections all come from Anthropic\'s cloud): a country list would block clients, not attackers; the web ACL filters requests.',
+  distributionLogs: 'CloudFront access logs are not offered by the MCP front door (standard logs need an ACL-enabled S3 bucket): the web ACL\'s logs (McpWebAcl logging) record every request it sees, the server\'s log group every MCP request, the canary every probe.',
   copyProvider: 'aws-cdk-lib\'s copy provider copies staged Web Function code into the code bucket: it reads the bootstrap assets bucket and writes under web-function/ (object keys are content hashes), and writes its own logs.',
 };
 
@@ -103,9 +106,11 @@ export class McpNagAcknowledgements {
   }
 
   /**
-   * Acknowledge the by-design findings of an `McpWebFunctionService`: its monitoring's, and those
+   * Acknowledge the by-design findings of an `McpWebFunctionService`: its monitoring's, those
    * on what aws-cdk-lib creates once per stack to stage Web Function code: `AwsSolutions-S1` on
-   * the code bucket, `AwsSolutions-IAM4` and `AwsSolutions-IAM5` on the copy provider's role.
+   * the code bucket, `AwsSolutions-IAM4` and `AwsSolutions-IAM5` on the copy provider's role, and
+   * its CloudFront front door's `AwsSolutions-CFR1` (no geo restriction) and `AwsSolutions-CFR3`
+   * (no access logs). `AwsSolutions-CFR2` (no web ACL) stays reported: pass `webAcl`.
    */
   public static acknowledgeWebFunctionService(service: McpWebFunctionService): McpNagAcknowledgement[] {
     const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
@@ -116,6 +121,7 @@ export class McpNagAcknowledgements {
         for (const id of [...managedPolicyFindings(child), ...wildcardFindings(child)]) acks.push(acknowledge(child, id, REASONS.copyProvider));
       }
     }
+    acks.push(...frontDoorFindings(service.distribution));
     return acks;
   }
 
@@ -147,7 +153,8 @@ export class McpNagAcknowledgements {
   /**
    * Acknowledge the by-design findings of an `McpExpressService`: its monitoring's; the AWS
    * managed policy on the infrastructure role (`AwsSolutions-IAM4`); `AwsSolutions-IAM5[Resource::*]`
-   * on the execution role (an ECR image).
+   * on the execution role (an ECR image); its CloudFront front door's `AwsSolutions-CFR1` and
+   * `AwsSolutions-CFR3`, as for a Web Function.
    */
   public static acknowledgeExpressService(service: McpExpressService): McpNagAcknowledgement[] {
     const acks = McpNagAcknowledgements.acknowledgeMonitoring(service.monitoring);
@@ -155,6 +162,7 @@ export class McpNagAcknowledgements {
       acks.push(acknowledge(service.infrastructureRole, EXPRESS_INFRASTRUCTURE_POLICY, REASONS.expressInfrastructure));
     }
     acks.push(...wildcardResource(service.executionRole, REASONS.pullImage));
+    acks.push(...frontDoorFindings(service.distribution));
     return acks;
   }
 
@@ -205,6 +213,15 @@ export class McpNagAcknowledgements {
 function acknowledge(construct: IConstruct, id: string, reason: string): McpNagAcknowledgement {
   Validations.of(construct).acknowledge({ id, reason });
   return { id, constructPath: construct.node.path, reason };
+}
+
+/** The by-design findings of a CloudFront front door: no geo restriction, no access logs. */
+function frontDoorFindings(distribution: cloudfront.IDistribution | undefined): McpNagAcknowledgement[] {
+  if (distribution === undefined) return [];
+  return [
+    acknowledge(distribution, 'AwsSolutions-CFR1', REASONS.geoRestriction),
+    acknowledge(distribution, 'AwsSolutions-CFR3', REASONS.distributionLogs),
+  ];
 }
 
 /** `AwsSolutions-IAM5[Resource::*]` on a role this app defines, when its policies have it. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { McpWebFunctionAlarmOptions } from './web-function-alarms';
 import { McpWebFunctionCode } from './web-function-code';
+import { McpFrontDoorOptions } from '../front-door/front-door-options';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { McpServiceBaseProps } from '../service';
 
@@ -173,15 +174,28 @@ export interface McpWebFunctionOptions {
   readonly description?: string;
 }
 
-/** Properties for `McpWebFunctionService`. */
-export interface McpWebFunctionServiceProps extends McpWebFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpWebFunctionAlarmOptions {
+/**
+ * Properties for `McpWebFunctionService`.
+ *
+ * With `domainName` or `webAcl` the service stands behind a CloudFront distribution (Web
+ * Functions have no custom domain or web ACL of their own): the endpoint stays IAM-only and only
+ * the distribution may call it (origin access control), `url` is the distribution's. See
+ * docs/web-function.md, "Custom domain and WAF".
+ */
+export interface McpWebFunctionServiceProps
+  extends McpWebFunctionOptions, McpServiceBaseProps, McpMonitoringOptions, McpWebFunctionAlarmOptions, McpFrontDoorOptions {
   /** The MCP server: an entry file bundled at synth, a built directory, or a zip in S3. */
   readonly code: McpWebFunctionCode;
 
   /**
    * Who may call the endpoint. `APPLICATION_MANAGED` makes it public: the server must then
    * authenticate requests itself, and synth raises the acknowledgeable warning
-   * `cdk-mcp:unauthenticatedWebFunctionEndpoint`.
+   * `cdk-mcp:unauthenticatedWebFunctionEndpoint`. Behind a front door (`domainName` or `webAcl`)
+   * the endpoint is `IAM`, called by CloudFront only (`APPLICATION_MANAGED` is then an error: it
+   * would let clients bypass the distribution and its web ACL). CloudFront signs in a header of
+   * its own (`always-amz-auth`) and passes the viewer's `Authorization` on, so a server that checks
+   * bearer tokens still gets them (aws-cdk-lib `SigningBehavior.ALWAYS_AMZ_AUTH`; that the
+   * endpoint hands it to the server is UNCONFIRMED).
    *
    * @default McpWebFunctionAuth.IAM
    */

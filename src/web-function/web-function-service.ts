@@ -1,4 +1,6 @@
 import { Annotations, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +11,8 @@ import { McpWebFunctionAlarms, McpWebFunctionAlarmOptions } from './web-function
 import { McpWebFunctionAuth, McpWebFunctionServiceProps } from './web-function-service-props';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { START_ENV } from '../contract/server-start';
+import { canaryTargets } from '../front-door/private/canary-targets';
+import { CloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../front-door/private/cloudfront-front-door';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
@@ -45,11 +49,26 @@ export class McpWebFunctionService extends McpServiceBase {
   /** The Web Function that runs the server. */
   public readonly webFunction: lambda.WebFunction;
 
-  /** The endpoint clients call (the Web Function's default endpoint). */
+  /**
+   * The Web Function's default endpoint: the one clients call, or with a front door
+   * (`domainName` or `webAcl`) the distribution's origin, which only the distribution may call.
+   */
   public readonly endpoint: lambda.IWebFunctionEndpoint;
 
-  /** The MCP endpoint URL (`https://` + the endpoint's domain + `mcpPath`). */
+  /**
+   * The MCP endpoint URL clients use: `https://` + `domainName` (or the distribution's domain with
+   * `webAcl` only) + `mcpPath` behind a front door, else the endpoint's domain + `mcpPath`.
+   */
   public readonly url: string;
+
+  /** The endpoint's own MCP URL (`https://` + the endpoint's domain + `mcpPath`): `url` without a front door, its origin with one. */
+  public readonly endpointUrl: string;
+
+  /** The CloudFront distribution in front of the endpoint, when `domainName` or `webAcl` is given. */
+  public readonly distribution?: cloudfront.IDistribution;
+
+  /** The distribution's certificate: `certificate`, or the one created for `domainName` in `domainZone`. */
+  public readonly certificate?: acm.ICertificate;
 
   /** The server's log group (system records and application lines, JSON). */
   public readonly logGroup: logs.ILogGroup;
@@ -155,7 +174,36 @@ export class McpWebFunctionService extends McpServiceBase {
     grantSecretsRead(secrets, role);
     this.webFunction = fn;
     this.endpoint = fn.endpoint;
-    this.url = `https://${fn.endpoint.domainName}${mcpPath}`;
+    this.endpointUrl = `https://${fn.endpoint.domainName}${mcpPath}`;
+    const multiRegion = location.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION;
+    // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4, or with
+    // SigV4a for the Region set * on a multi-Region endpoint's global domain.
+    const endpointAuth = auth === McpWebFunctionAuth.IAM
+      ? (multiRegion ? McpCanaryAuth.sigV4aForWebFunction(fn.endpoint) : McpCanaryAuth.sigV4ForWebFunction(fn.endpoint))
+      : undefined;
+
+    let frontDoor: CloudFrontFrontDoor | undefined;
+    let cloudFrontGrant: iam.Grant | undefined;
+    if (wantsCloudFrontFrontDoor(props)) {
+      // Origin access control for a Web Function endpoint: always-amz-auth, the only signing
+      // behaviour Web Function origins take (it keeps the viewer's Authorization); SigV4a for a
+      // global (multi-Region) endpoint. aws-cdk-lib 2.276.0 aws-cloudfront-origins/README.md,
+      // "From a Lambda Web Function".
+      frontDoor = new CloudFrontFrontDoor(this, 'FrontDoor', {
+        options: props,
+        originDomainName: fn.endpoint.domainName,
+        mcpPath,
+        originAccessControlSigning: multiRegion ? cloudfront.Signing.SIGV4A_ALWAYS_AMZ_AUTH : cloudfront.Signing.SIGV4_ALWAYS_AMZ_AUTH,
+        comment: describePath('MCP server ', this.node.path, 128),
+      });
+      // Only this distribution may call the endpoint (the README's grant, scoped by aws:SourceArn).
+      cloudFrontGrant = fn.endpoint.grants.invoke(new iam.ServicePrincipal('cloudfront.amazonaws.com', {
+        conditions: { ArnLike: { 'aws:SourceArn': frontDoor.distribution.distributionArn } },
+      }));
+      this.distribution = frontDoor.distribution;
+      this.certificate = frontDoor.certificate;
+    }
+    this.url = frontDoor?.url ?? this.endpointUrl;
 
     if (auth === McpWebFunctionAuth.APPLICATION_MANAGED) {
       // One warning, this library's, instead of two: the L2's says the same.
@@ -167,20 +215,27 @@ export class McpWebFunctionService extends McpServiceBase {
       );
     }
 
+    // The canary probes the front door as clients do (unsigned unless canaryAuth says otherwise:
+    // CloudFront signs to the origin) and, after a failure, the endpoint behind it, signed; so
+    // too with canaryUrl (a front door of the user's own).
+    const targetErrors = new ValidationErrors('McpWebFunctionService', this);
+    const targets = canaryTargets(targetErrors, props, {
+      url: this.url,
+      origin: frontDoor !== undefined || props.canaryUrl !== undefined ? { url: this.endpointUrl, auth: endpointAuth } : undefined,
+    });
+    targetErrors.throwIfAny();
     // The user's monitoring options, by name; then what this service derived, which wins.
     this.attachMonitoring({
       ...pickOptions<McpMonitoringOptions>(props, MONITORING_OPTION_KEYS),
       serviceName: props.serviceName ?? fn.webFunctionName,
-      url: this.url,
+      url: targets.url,
+      originUrl: targets.originUrl,
+      originAuth: targets.originAuth,
       serverLogGroup: logGroup,
       canaryLogRetention: props.canaryLogRetention ?? props.logRetention,
-      // An IAM endpoint answers 403 to unsigned requests: the canary signs with SigV4, or with
-      // SigV4a for the Region set * on a multi-Region endpoint's global domain.
-      canaryAuth: props.canaryAuth ?? (auth === McpWebFunctionAuth.IAM && props.canary !== false
-        ? (location.endpointType === lambda.WebFunctionEndpointType.MULTI_REGION
-          ? McpCanaryAuth.sigV4aForWebFunction(fn.endpoint)
-          : McpCanaryAuth.sigV4ForWebFunction(fn.endpoint))
-        : undefined),
+      canaryAuth: props.canaryAuth ?? (frontDoor === undefined && props.canaryUrl === undefined && props.canary !== false ? endpointAuth : undefined),
+      // The gate probes through the distribution, which needs its invoke permission in place.
+      deployGateDependencies: frontDoor && cloudFrontGrant ? [...frontDoor.dependables, cloudFrontGrant] : undefined,
     });
     this.platformAlarms = new McpWebFunctionAlarms(this, 'Alarms', {
       ...pickOptions<McpWebFunctionAlarmOptions>(props, WEB_FUNCTION_ALARM_OPTION_KEYS),

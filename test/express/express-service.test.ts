@@ -270,7 +270,7 @@ describe('McpExpressService validation', () => {
     [{ healthCheckPath: '/mcp' }, /healthCheckPath must not be the MCP path \(got "\/mcp"\).*managed load balancer's health check.*\[cdk-mcp:healthPathIsMcpPath\]/],
     [{ mcpPath: 'mcp' }, /mcpPath must be a URL path/],
     [{ serviceName: 'orders mcp' }, /serviceName must be 1 to 255 letters/],
-    [{ canaryUrl: 'ftp://x' }, /url is "ftp:\/\/x": the scheme must be https.*\[cdk-mcp:urlScheme\]/],
+    [{ canaryUrl: 'ftp://x' }, /canaryUrl must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/x"\).*\[cdk-mcp:canaryUrlFormat\]/],
     [{ minTaskCount: 4, maxTaskCount: 2 }, /minTaskCount \(4\) must not exceed maxTaskCount \(2\)/],
     [{ minTaskCount: 0 }, /minTaskCount must be a whole number at least 1/],
     [{ scalingMetric: McpExpressScalingMetric.CPU_UTILIZATION, scalingTargetValue: 95 }, /scalingTargetValue must be a whole number between 10 and 90 percent/],

@@ -4,6 +4,8 @@
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { McpServiceMonitoringProps } from '../../src';
+import { McpServiceBase } from '../../src/service';
 
 /** A stack in a fresh app (env-agnostic unless a region or account is given). */
 export function testStack(env?: { region?: string; account?: string }): Stack {
@@ -85,3 +87,24 @@ export const APP_RUNNER_OPT_IN = ['latencyAlarm', 'cpuAlarm', 'memoryAlarm'] as 
 export const WEB_FUNCTION_OPT_IN = ['outOfMemoryAlarm', 'fileDescriptorsAlarm'] as const;
 /** The opt-in Express platform alarms. */
 export const EXPRESS_OPT_IN = ['cpuAlarm', 'memoryAlarm'] as const;
+
+/** A {@link Synthesized} service with the props it passed to its monitoring. */
+export interface SynthesizedWithMonitoring<T> extends Synthesized<T> {
+  readonly monitoring: McpServiceMonitoringProps;
+}
+
+/**
+ * A service made by `make` in a fresh stack of `region`, with the props it passed to its
+ * monitoring (`attachMonitoring`): what the canary probes, how, and what the deploy gate waits for.
+ */
+export function synthWithMonitoring<T>(region: string, make: (stack: Stack) => T): SynthesizedWithMonitoring<T> {
+  const stack = new Stack(new App(), 'Stack', { env: { region } });
+  const attach = jest.spyOn(McpServiceBase.prototype as any, 'attachMonitoring');
+  try {
+    const service = make(stack);
+    const monitoring = attach.mock.calls[0][0] as McpServiceMonitoringProps;
+    return { stack, service, monitoring, template: Template.fromStack(stack) };
+  } finally {
+    attach.mockRestore();
+  }
+}

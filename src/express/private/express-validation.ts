@@ -1,5 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { checkCloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../../front-door/private/cloudfront-front-door';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { checkPortEnvironment } from '../../private/server-start';
@@ -53,18 +54,29 @@ export function expressMemoryChoices(cpu: number): readonly number[] {
  * Checks every prop of `McpExpressService` and throws once with all problems.
  *
  * @param networkProblems what `resolveExpressNetwork` found wrong with `vpc`, `taskSubnets` and `publicEndpoint`
+ * @param publicEndpoint whether the endpoint faces the internet, as the network resolved it
  */
 export function validateExpressServiceProps(
   scope: Construct,
   props: McpExpressServiceProps,
   settings: ResolvedExpressSettings,
   networkProblems: readonly ValidationProblem[],
+  publicEndpoint: boolean,
 ): void {
   const errors = new ValidationErrors('McpExpressService', scope);
   validateTask(errors, props, settings);
   validatePaths(errors, settings);
   errors.addProblems(networkProblems);
   validateNetwork(errors, props);
+  checkCloudFrontFrontDoor(errors, scope, props);
+  // CloudFront reaches a custom origin over the internet: an internal load balancer is out of its
+  // reach (a VPC origin would need the managed load balancer's ARN, which Express Mode owns).
+  errors.check(
+    'cdk-mcp:expressFrontDoorInternalEndpoint',
+    !wantsCloudFrontFrontDoor(props) || publicEndpoint,
+    `${props.domainName !== undefined ? `domainName ${props.domainName}` : 'webAcl'} puts a CloudFront distribution in front of the service, but its endpoint is internal `
+      + '(private task subnets), which CloudFront cannot reach. Set publicEndpoint: true (or select public taskSubnets), or remove domainName and webAcl.',
+  );
   validateScaling(errors, props, settings);
   checkPortEnvironment(errors, props.environment, 'containerPort', settings.containerPort);
   errors.throwIfAny();

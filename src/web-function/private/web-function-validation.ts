@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { IConstruct } from 'constructs';
+import { checkCloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../../front-door/private/cloudfront-front-door';
 import { checkEnvironmentSize } from '../../private/limits';
 import { checkSecretArnProps } from '../../private/secret-names';
 import { ValidationErrors } from '../../private/validation';
@@ -62,6 +63,17 @@ export function validateWebFunctionServiceProps(
     'cdk-mcp:descriptionLength',
     description === undefined || Token.isUnresolved(description) || description.length <= 256,
     `description must be at most 256 characters (got ${description?.length}): shorten it.`,
+  );
+
+  checkCloudFrontFrontDoor(errors, scope, props);
+  // CloudFront's origin access control signs for an IamAuth endpoint only; a public endpoint
+  // behind it would let clients bypass the distribution and its web ACL.
+  errors.check(
+    'cdk-mcp:webFunctionFrontDoorAuth',
+    !wantsCloudFrontFrontDoor(props) || props.auth !== McpWebFunctionAuth.APPLICATION_MANAGED,
+    `auth is APPLICATION_MANAGED with ${props.domainName !== undefined ? `domainName ${props.domainName}` : 'webAcl'}: the endpoint would stay public, so clients could bypass `
+      + 'the CloudFront front door and its web ACL. Remove auth (the endpoint is then IAM and only the distribution may call it; the viewer\'s Authorization still '
+      + 'reaches the server), or remove domainName and webAcl.',
   );
   errors.throwIfAny();
 }
