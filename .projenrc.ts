@@ -49,6 +49,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-lambda@^3.1164.0',
     '@aws-sdk/credential-provider-node@^3.972.99',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // A real OpenID provider and the JWT library of the MCP SDKs, for the OAuth tests of the
+    // probe on 127.0.0.1 (test/fixtures/oauth/); never bundled.
+    'oidc-provider@9.13.3',
+    'jose@^6.2.17',
   ],
   gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
   jestOptions: {
