@@ -120,10 +120,10 @@ export async function accessToken(url: string, oauth: OAuthClientOptions, deps: 
   let method = oauth.tokenAuth;
   if (tokenUrl === undefined) {
     const found = await discover(url, deps.fetch);
-    const refusal = found.protected ? firstRefusal(found.steps, true) : {
+    const refusal = firstRefusal(found.steps, true) ?? (found.protected ? undefined : {
       failureClass: 'OAUTH_METADATA_MISSING' as const,
       message: `OAuth discovery: ${found.steps[0]?.detail ?? 'no challenge'}; give the token endpoint with --oauth-token-url (oauth.tokenUrl)`,
-    };
+    });
     if (refusal) return { failure: refusal };
     tokenUrl = String(found.authorizationServer!.token_endpoint);
     scope ??= found.scopes?.join(' ') || undefined;
@@ -208,12 +208,15 @@ export async function probeWithOAuth(
   const refused = result.failureClass === 'AUTH_REQUIRED'
     || (result.failureClass === 'FORBIDDEN' && /insufficient_scope/.test(result.message));
   if (refused) {
-    const why = result.failureClass === 'AUTH_REQUIRED' ? `answered HTTP ${result.httpStatus ?? 401} to a token the authorization server had just issued` : 'refused the token for its scope (403 insufficient_scope)';
+    const said = /the server refused the token: ([^;]*)/.exec(result.message)?.[1];
+    const why = result.failureClass === 'AUTH_REQUIRED'
+      ? `answered HTTP ${result.httpStatus ?? 401} to a token the authorization server had just issued${said ? ` (${said})` : ''}`
+      : 'refused the token for its scope (403 insufficient_scope)';
     result = {
       ...result,
       failureClass: 'OAUTH_TOKEN_REJECTED',
       layer: layerOf('OAUTH_TOKEN_REJECTED'),
-      message: `OAUTH_TOKEN_REJECTED: the server ${why} (resource ${oauth.resource ?? options.url}${oauth.scope ? `, scope "${oauth.scope}"` : ''}): check the audience, issuer and scopes it expects; ${result.message}`,
+      message: `OAUTH_TOKEN_REJECTED: the server ${why}; the token was asked for resource ${oauth.resource ?? options.url}${oauth.scope ? ` and scope "${oauth.scope}"` : ''}: check the audience, issuer and scopes the server expects`,
     };
   }
   const message = oneLine(redact(result.message, secrets), secrets);
