@@ -160,6 +160,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (flag === '--oauth-client-secret') {
+      return error('--oauth-client-secret would put the secret on the command line: export it in an environment variable and pass --oauth-client-secret-env VAR');
+    }
     if (!VALUE_FLAGS.has(flag)) return error(`unknown option ${flag}${didYouMean(flag, ALL_FLAGS, false) || '; see mcp-probe --help'}`);
     let value: string | undefined;
     if (eq !== -1) {

@@ -208,7 +208,7 @@ export async function probeWithOAuth(
   const refused = result.failureClass === 'AUTH_REQUIRED'
     || (result.failureClass === 'FORBIDDEN' && /insufficient_scope/.test(result.message));
   if (refused) {
-    const said = /the server refused the token: ([^;]*)/.exec(result.message)?.[1];
+    const said = /rejected by the server as ([^;]*)/.exec(result.message)?.[1];
     const why = result.failureClass === 'AUTH_REQUIRED'
       ? `answered HTTP ${result.httpStatus ?? 401} to a token the authorization server had just issued${said ? ` (${said})` : ''}`
       : 'refused the token for its scope (403 insufficient_scope)';

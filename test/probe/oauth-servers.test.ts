@@ -155,7 +155,7 @@ describe('client_credentials against oidc-provider and the SDK bearer middleware
   ])('the server refuses a static token %s: AUTH_REQUIRED naming invalid_token, the token redacted', async (_name, bad) => {
     const result = await probe({ url: good.mcpUrl, bearerToken: bad(), transport: 'legacy', timeoutMs: 10_000 });
     expect(result).toMatchObject({ ok: false, failureClass: 'AUTH_REQUIRED', httpStatus: 401 });
-    expect(result.message).toMatch(/the server refused the token: invalid_token/);
+    expect(result.message).toMatch(/rejected by the server as invalid_token/);
     expectNoSecret(result, bad());
   });
 
