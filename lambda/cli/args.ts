@@ -275,7 +275,10 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
  * (naming the flag and the fix) when the flags do not fit together or the secret's variable is
  * unset or empty.
  */
-function oauthOptions(one: (flag: string) => string | undefined, env: NodeJS.ProcessEnv): { options: OAuthClientOptions; secretEnv: string } | string | undefined {
+function oauthOptions(
+  one: (flag: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): { options: OAuthClientOptions; secretEnv: string } | string | undefined {
   const clientId = one('--oauth-client-id');
   if (clientId === undefined) {
     const stray = OAUTH_FLAGS.find((flag) => one(flag) !== undefined);

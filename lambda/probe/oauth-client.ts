@@ -76,7 +76,12 @@ export function tokenCacheKey(url: string, oauth: OAuthClientOptions): string {
 }
 
 /** The body and headers of a `client_credentials` token request. */
-export function tokenRequest(oauth: OAuthClientOptions, method: TokenAuthMethod, resource: string, scope: string | undefined): { headers: Record<string, string>; body: string } {
+export function tokenRequest(
+  oauth: OAuthClientOptions,
+  method: TokenAuthMethod,
+  resource: string,
+  scope: string | undefined,
+): { headers: Record<string, string>; body: string } {
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (scope) form.set('scope', scope);
   form.set('resource', resource);
@@ -110,7 +115,12 @@ export type TokenOutcome = { readonly token: string; readonly fresh: boolean } |
  * @param deps fetch, cache and clock
  * @param forceFresh skip the cache (after a 401 to the cached token)
  */
-export async function accessToken(url: string, oauth: OAuthClientOptions, deps: Required<OAuthDependencies>, forceFresh = false): Promise<TokenOutcome> {
+export async function accessToken(
+  url: string,
+  oauth: OAuthClientOptions,
+  deps: Required<OAuthDependencies>,
+  forceFresh = false,
+): Promise<TokenOutcome> {
   const key = tokenCacheKey(url, oauth);
   const cached = deps.tokenCache.get(key);
   if (!forceFresh && cached && cached.refreshAt > deps.now()) return { token: cached.accessToken, fresh: false };

@@ -8,8 +8,7 @@
  *
  * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
  */
-import { classifyHttp } from './classify';
-import { LEGACY_VERSIONS } from './classify';
+import { classifyHttp, LEGACY_VERSIONS } from './classify';
 import { PROBE_CLIENT_INFO } from './drivers';
 import { isJsonObject } from './json';
 import type { OAuthFetch, OAuthResponse } from './oauth-http';
@@ -84,13 +83,15 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
     steps.push({ id: 'challenge', status: 'ok', detail: `401 with WWW-Authenticate: Bearer resource_metadata=${challenge.resourceMetadata}${challenge.scope ? `, scope="${challenge.scope}"` : ''}` });
   } else if (direct === undefined && remapped !== undefined) {
     steps.push({
-      id: 'challenge', status: 'warn',
+      id: 'challenge',
+      status: 'warn',
       detail: 'the 401 carries its challenge as x-amzn-remapped-www-authenticate (API Gateway renamed WWW-Authenticate), which MCP clients do not read: they fall back to the well-known locations',
       fix: 'return the challenge from a gateway response (API Gateway addGatewayResponse UNAUTHORIZED with a WWW-Authenticate header), and serve the metadata at the well-known locations',
     });
   } else {
     steps.push({
-      id: 'challenge', status: 'warn',
+      id: 'challenge',
+      status: 'warn',
       detail: direct === undefined ? 'the 401 has no WWW-Authenticate header: clients fall back to the well-known locations' : `the 401's WWW-Authenticate has no Bearer resource_metadata (${JSON.stringify(direct.slice(0, 120))}): clients fall back to the well-known locations`,
       fix: 'add WWW-Authenticate: Bearer resource_metadata="<metadata URL>", scope="<scopes>" to every 401',
     });
@@ -110,7 +111,10 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
   }
   if (!prm) {
     steps.push({
-      id: 'protected-resource-metadata', status: 'fail', failureClass: 'OAUTH_METADATA_MISSING', blocksMachine: true,
+      id: 'protected-resource-metadata',
+      status: 'fail',
+      failureClass: 'OAUTH_METADATA_MISSING',
+      blocksMachine: true,
       detail: `no protected-resource metadata (${tried.join('; ')})`,
       fix: `serve it (RFC 9728) at ${protectedResourceLocations(target).map((u) => u.pathname).join(' and ')}, and name it in the 401 challenge`,
     });
@@ -123,8 +127,12 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
   const issuerUrl = servers[0] !== undefined ? safeUrl(servers[0]) : undefined;
   if (!issuerUrl) {
     steps.push({
-      id: 'authorization-server-metadata', status: 'fail', failureClass: 'OAUTH_METADATA_MISSING', blocksMachine: true,
-      detail: 'the protected-resource metadata lists no valid "authorization_servers"', fix: 'list the issuer URL of the authorization server in authorization_servers',
+      id: 'authorization-server-metadata',
+      status: 'fail',
+      failureClass: 'OAUTH_METADATA_MISSING',
+      blocksMachine: true,
+      detail: 'the protected-resource metadata lists no valid "authorization_servers"',
+      fix: 'list the issuer URL of the authorization server in authorization_servers',
     });
     return { steps, protected: true, ...(scopes ? { scopes } : {}) };
   }
@@ -142,7 +150,10 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
   }
   if (!metadata) {
     steps.push({
-      id: 'authorization-server-metadata', status: 'fail', failureClass: 'OAUTH_METADATA_MISSING', blocksMachine: true,
+      id: 'authorization-server-metadata',
+      status: 'fail',
+      failureClass: 'OAUTH_METADATA_MISSING',
+      blocksMachine: true,
       detail: `no authorization-server metadata for issuer ${issuer} (${asTried.join('; ')})`,
       fix: 'serve RFC 8414 or OpenID Connect discovery metadata for the issuer at one of these locations',
     });

@@ -126,8 +126,12 @@ export function resourceVerdict(named: unknown, probed: string): DiscoveryStep {
     return { id: 'resource', status: 'warn', detail: `"resource" is ${named}, a parent of the URL probed (${probed}): the TypeScript SDK accepts it, RFC 9728 §3.3 asks for the same URL`, fix };
   }
   return {
-    id: 'resource', status: 'fail', failureClass: 'OAUTH_RESOURCE_MISMATCH', blocksMachine: true,
-    detail: `"resource" is ${JSON.stringify(named.slice(0, 200))}, not the URL probed (${probed}): clients refuse metadata for another resource (RFC 9728 §3.3)`, fix,
+    id: 'resource',
+    status: 'fail',
+    failureClass: 'OAUTH_RESOURCE_MISMATCH',
+    blocksMachine: true,
+    detail: `"resource" is ${JSON.stringify(named.slice(0, 200))}, not the URL probed (${probed}): clients refuse metadata for another resource (RFC 9728 §3.3)`,
+    fix,
   };
 }
 
@@ -140,7 +144,10 @@ export function authorizationServerVerdicts(metadata: Record<string, unknown>, i
     steps.push({ id: 'issuer', status: 'ok', detail: `"issuer" is ${issuer}, the issuer the metadata URL was built from` });
   } else {
     steps.push({
-      id: 'issuer', status: 'fail', failureClass: reject, blocksMachine: true,
+      id: 'issuer',
+      status: 'fail',
+      failureClass: reject,
+      blocksMachine: true,
       detail: `"issuer" is ${JSON.stringify(String(metadata.issuer ?? '(absent)').slice(0, 200))}, not ${issuer}, the issuer the protected-resource metadata names: clients refuse (RFC 8414 §3.3; MCP 2026-07-28)`,
       fix: `list the exact issuer in "authorization_servers" (${String(metadata.issuer ?? '?').slice(0, 200)}), or serve metadata whose "issuer" is ${issuer}`,
     });
@@ -159,7 +166,9 @@ export function authorizationServerVerdicts(metadata: Record<string, unknown>, i
     steps.push({ id: 'pkce', status: 'ok', detail: `"code_challenge_methods_supported" lists S256 (${pkce.join(', ')})` });
   } else {
     steps.push({
-      id: 'pkce', status: 'fail', failureClass: reject,
+      id: 'pkce',
+      status: 'fail',
+      failureClass: reject,
       detail: pkce ? `"code_challenge_methods_supported" (${pkce.join(', ') || 'empty'}) lacks S256: Claude and ChatGPT refuse` : 'no "code_challenge_methods_supported": MCP clients must refuse without it (Claude and ChatGPT do)',
       fix: 'list "S256" in code_challenge_methods_supported; if the authorization server (Cognito) omits it, serve a corrected copy of its metadata on the service\'s domain',
     });
@@ -169,13 +178,16 @@ export function authorizationServerVerdicts(metadata: Record<string, unknown>, i
   const cimd = metadata.client_id_metadata_document_supported === true;
   if (!dcr && !cimd) {
     steps.push({
-      id: 'registration', status: 'fail', failureClass: reject,
+      id: 'registration',
+      status: 'fail',
+      failureClass: reject,
       detail: 'neither "registration_endpoint" (dynamic client registration) nor "client_id_metadata_document_supported": Claude and ChatGPT cannot register (only a client ID a user enters by hand works)',
       fix: 'enable dynamic client registration (Cognito: DcrConfiguration, its /oauth2/register) or client ID metadata documents, and publish it in the metadata',
     });
   } else if (cimd && !(authMethods ?? []).includes('none')) {
     steps.push({
-      id: 'registration', status: dcr ? 'ok' : 'warn',
+      id: 'registration',
+      status: dcr ? 'ok' : 'warn',
       detail: `${dcr ? 'dynamic client registration; ' : ''}client ID metadata documents advertised, but "token_endpoint_auth_methods_supported" lacks none: Claude chooses CIMD only with none${dcr ? ' (it registers with DCR instead)' : ''}`,
       ...(dcr ? {} : { fix: 'add "none" to token_endpoint_auth_methods_supported (CIMD clients are public)' }),
     });

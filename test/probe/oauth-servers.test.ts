@@ -9,9 +9,9 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
+import { freePort } from './fixtures/processes';
 import { runAuth } from '../../lambda/cli/auth';
 import { MemoryTokenCache, probe, tokenCacheKey, type OAuthClientOptions, type ProbeResult } from '../../lambda/probe';
-import { freePort } from './fixtures/processes';
 
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'oauth', 'oauth-servers.mjs');

@@ -56,8 +56,11 @@ describe('verdicts', () => {
   });
 
   const good = {
-    issuer: 'https://as', token_endpoint: 'https://as/token', code_challenge_methods_supported: ['S256'],
-    registration_endpoint: 'https://as/register', authorization_response_iss_parameter_supported: true,
+    issuer: 'https://as',
+    token_endpoint: 'https://as/token',
+    code_challenge_methods_supported: ['S256'],
+    registration_endpoint: 'https://as/register',
+    authorization_response_iss_parameter_supported: true,
   };
   const status = (metadata: Record<string, unknown>) => Object.fromEntries(authorizationServerVerdicts(metadata, 'https://as').map((s) => [s.id, s.status]));
 
@@ -131,7 +134,9 @@ describe('discovery through an injected fetch', () => {
   test('no metadata anywhere is OAUTH_METADATA_MISSING naming each location tried', async () => {
     const found = await discover('https://h/mcp', fakeFetch({ 'POST https://h/mcp': answer(401, {}, { 'www-authenticate': 'Bearer' }) }));
     expect(found.steps.at(-1)).toMatchObject({
-      id: 'protected-resource-metadata', status: 'fail', failureClass: 'OAUTH_METADATA_MISSING',
+      id: 'protected-resource-metadata',
+      status: 'fail',
+      failureClass: 'OAUTH_METADATA_MISSING',
       detail: '/.well-known/oauth-protected-resource/mcp HTTP 404; /.well-known/oauth-protected-resource HTTP 404'.replace(/^/, 'no protected-resource metadata (').replace(/$/, ')'),
     });
   });
