@@ -98,17 +98,10 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
   }
   const advertised = challenge?.resourceMetadata ? safeUrl(challenge.resourceMetadata, target) : undefined;
   const locations = advertised ? [advertised] : protectedResourceLocations(target);
-  const tried: string[] = [];
-  let prm: Record<string, unknown> | undefined;
-  for (const location of locations) {
-    const answer = await fetch({ method: 'GET', url: location, headers: JSON_ACCEPT });
-    if (!('failure' in answer) && answer.status === 200 && isJsonObject(answer.json)) {
-      prm = answer.json;
-      steps.push({ id: 'protected-resource-metadata', status: 'ok', detail: `found at ${describeUrl(location.href)}${tried.length ? ` (after ${tried.join('; ')})` : ''}` });
-      break;
-    }
-    tried.push(missed(location, answer));
-  }
+  const prmFound = await firstDocument(fetch, locations, 'protected-resource-metadata');
+  const prm = prmFound.document;
+  const tried = prmFound.tried;
+  if (prm) steps.push(prmFound.step);
   if (!prm) {
     steps.push({
       id: 'protected-resource-metadata',
@@ -137,17 +130,10 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
     return { steps, protected: true, ...(scopes ? { scopes } : {}) };
   }
   const issuer = servers[0];
-  const asTried: string[] = [];
-  let metadata: Record<string, unknown> | undefined;
-  for (const location of authorizationServerLocations(issuerUrl)) {
-    const answer = await fetch({ method: 'GET', url: location, headers: JSON_ACCEPT });
-    if (!('failure' in answer) && answer.status === 200 && isJsonObject(answer.json)) {
-      metadata = answer.json;
-      steps.push({ id: 'authorization-server-metadata', status: 'ok', detail: `found at ${describeUrl(location.href)}${asTried.length ? ` (after ${asTried.join('; ')})` : ''}` });
-      break;
-    }
-    asTried.push(missed(location, answer));
-  }
+  const asFound = await firstDocument(fetch, authorizationServerLocations(issuerUrl), 'authorization-server-metadata');
+  const metadata = asFound.document;
+  const asTried = asFound.tried;
+  if (metadata) steps.push(asFound.step);
   if (!metadata) {
     steps.push({
       id: 'authorization-server-metadata',
@@ -170,6 +156,19 @@ export async function discover(url: string, fetch: OAuthFetch): Promise<Discover
       : jwksVerdict(answer.json, describeUrl(jwksUri.href)));
   }
   return { steps, protected: true, issuer, authorizationServer: metadata, ...(scopes ? { scopes } : {}) };
+}
+
+/** The first location that answers a JSON object, as clients try them: the document, its OK step, and what was tried before. */
+async function firstDocument(fetch: OAuthFetch, locations: readonly URL[], id: DiscoveryStep['id']): Promise<{ document?: Record<string, unknown>; step: DiscoveryStep; tried: string[] }> {
+  const tried: string[] = [];
+  for (const location of locations) {
+    const answer = await fetch({ method: 'GET', url: location, headers: JSON_ACCEPT });
+    if (!('failure' in answer) && answer.status === 200 && isJsonObject(answer.json)) {
+      return { document: answer.json, tried, step: { id, status: 'ok', detail: `found at ${describeUrl(location.href)}${tried.length ? ` (after ${tried.join('; ')})` : ''}` } };
+    }
+    tried.push(missed(location, answer));
+  }
+  return { tried, step: { id, status: 'fail', detail: '' } };
 }
 
 function safeUrl(text: string, base?: URL): URL | undefined {
