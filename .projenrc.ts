@@ -52,6 +52,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-apprunner@^3.1142.0',
     '@aws-sdk/client-route-53@^3.1164.0',
     '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // A real OpenID provider for the OAuth tests of the probe on 127.0.0.1 (test/fixtures/oauth/;
+    // with jose, below); never bundled.
+    'oidc-provider@9.13.3',
   ],
   gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
   jestOptions: {

@@ -8,7 +8,8 @@
  * `toolCalls: [{ name, arguments }]` expects each tool to be called with those arguments.
  * mcp-probe calls one sentinel tool per run (`--call`, `--args`), so this runs the probe once
  * per tool call, each run a whole probe (handshake, tools/list, the call); with no tool calls it
- * runs the probe once. `CONFORMANCE_PROBE_ARGS` (JSON array, set by scripts/conformance.ts for a
+ * runs the probe once. A context with `client_id` and `client_secret` (the OAuth scenarios) makes
+ * mcp-probe an OAuth client (--oauth-client-id, the secret in a variable). `CONFORMANCE_PROBE_ARGS` (JSON array, set by scripts/conformance.ts for a
  * scenario whose server expects a call it does not describe) adds arguments to every run.
  *
  * Exit code: the worst probe exit code (0 OK, 1 a failure verdict, 2 a usage error).
@@ -18,6 +19,8 @@
 const { spawnSync } = require('node:child_process');
 
 const PROBE_RUN_TIMEOUT_MS = 30_000;
+/** The variable the OAuth client secret of a scenario's context is passed in. */
+const SECRET_VARIABLE = 'CONFORMANCE_OAUTH_CLIENT_SECRET';
 
 function main() {
   const argv = process.argv.slice(2);
@@ -33,13 +36,18 @@ function main() {
     process.stderr.write('CONFORMANCE_PROBE_ARGS must be a JSON array of strings\n');
     return 2;
   }
+  // OAuth scenarios hand the client its registration (`client_id`, `client_secret`): mcp-probe
+  // reads the secret from a variable it is named by, never from its command line.
+  const oauth = typeof context.client_id === 'string' && typeof context.client_secret === 'string'
+    ? ['--oauth-client-id', context.client_id, '--oauth-client-secret-env', SECRET_VARIABLE] : [];
+  const env = oauth.length > 0 ? { ...process.env, [SECRET_VARIABLE]: context.client_secret } : process.env;
   const calls = Array.isArray(context.toolCalls) ? context.toolCalls.filter((call) => call && typeof call.name === 'string') : [];
   const runs = calls.length === 0
-    ? [[...rest, ...extra]]
-    : calls.map((call) => [...rest, ...extra, '--call', call.name, '--args', JSON.stringify(call.arguments ?? {})]);
+    ? [[...rest, ...oauth, ...extra]]
+    : calls.map((call) => [...rest, ...oauth, ...extra, '--call', call.name, '--args', JSON.stringify(call.arguments ?? {})]);
   let worst = 0;
   for (const args of runs) {
-    const result = spawnSync(process.execPath, [bundle, ...args, url], { stdio: ['ignore', 'inherit', 'inherit'], timeout: PROBE_RUN_TIMEOUT_MS });
+    const result = spawnSync(process.execPath, [bundle, ...args, url], { stdio: ['ignore', 'inherit', 'inherit'], timeout: PROBE_RUN_TIMEOUT_MS, env });
     const code = result.status ?? 2;
     worst = Math.max(worst, code);
   }

@@ -13,7 +13,7 @@
  * a stale expectation that now passes).
  *
  * Run: npx ts-node --prefer-ts-exts scripts/conformance.ts [--suite stable|alpha] [--only server|client]
- *        [--scenario <name>] [--concurrency <n>]
+ *        [--scenario <name>|<prefix>*] [--concurrency <n>]
  * Needs: the server bundle (npx esbuild examples/server/src/main.ts --bundle --platform=node
  * --target=node20 --format=cjs --outfile=examples/server/dist/server.js) and the CLI bundle
  * (npx projen bundle). The suite and a Node.js 22 binary are installed into .conformance/ and
@@ -359,6 +359,11 @@ async function runServerSuite(suite: Suite, mode: string, revision: string, only
   });
 }
 
+/** Whether `--scenario` selects a scenario: its exact name, or a prefix ending in `*` (`auth/*`). */
+function scenarioSelected(name: string, only: string | undefined): boolean {
+  return only === undefined || name === only || (only.endsWith('*') && name.startsWith(only.slice(0, -1)));
+}
+
 /** The result directory the suite wrote for one server scenario (`server-<name>-<timestamp>`). */
 function findChecksDir(outDir: string, name: string): string | undefined {
   const pattern = new RegExp(`^server-${escapeRegExp(name)}-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`);
@@ -370,7 +375,7 @@ function findChecksDir(outDir: string, name: string): string | undefined {
 async function runClientScenarios(suite: Suite, options: Options): Promise<RunResult[]> {
   const jobs: Array<{ name: string; revision: string | undefined }> = [];
   for (const { name, revisions } of listScenarios(suite, 'client')) {
-    if (options.scenario !== undefined && name !== options.scenario) {
+    if (!scenarioSelected(name, options.scenario)) {
       continue;
     }
     const spoken = revisions.filter((revision) => CLIENT_REVISIONS[revision] !== undefined);
@@ -412,8 +417,15 @@ async function runClientScenario(suite: Suite, name: string, revision: string | 
   }
   const env = { ...process.env, CONFORMANCE_PROBE_ARGS: JSON.stringify(SCENARIO_PROBE_ARGS[name] ?? []) };
   const finished = await run(node22(suite), args, CLIENT_RUN_TIMEOUT_MS, env);
-  const dirs = fs.existsSync(outDir) ? fs.readdirSync(outDir) : [];
-  const checks = dirs.length === 0 ? undefined : readChecks(path.join(outDir, dirs[0]));
+  // The suite writes <outDir>/<scenario>-<timestamp>/; a scenario named auth/x under <outDir>/auth/.
+  const runDir = (dir: string): string | undefined => {
+    const entries = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
+    if (entries.length === 0) return undefined;
+    const first = path.join(dir, entries[0]);
+    return fs.existsSync(path.join(first, 'checks.json')) || !fs.statSync(first).isDirectory() ? first : runDir(first);
+  };
+  const found = runDir(outDir);
+  const checks = found === undefined ? undefined : readChecks(found);
   const counts = checks?.counts ?? { passed: 0, failed: 0, warnings: 0 };
   // The suite fails a scenario whose checks fail or whose client exits non-zero; its exit code says which.
   let outcome: Outcome = finished.code === 0 && !finished.timedOut ? 'pass' : 'fail';

@@ -2,10 +2,12 @@
  * Command-line parsing of `mcp-probe`, pure: argv and environment in, probe options or a usage
  * error out. Secrets never come from argv: the bearer token is read from a named variable.
  */
+import { AUTH_COMMAND, AUTH_SUMMARY } from './auth';
 import { OPS_COMMANDS, OPS_SUMMARIES } from './ops/usage';
 import { closest, didYouMean } from './suggest';
 import { PROBE_LIMITS } from '../../src/contract/canary-env';
 import { checkProbeOptions, describeOptionProblem, type ProbeOptionName, type ProbeOptions, type Transport } from '../probe';
+import type { OAuthClientOptions, TokenAuthMethod } from '../probe/types';
 
 /** The usage text printed by `--help`. */
 export const USAGE = `Usage: mcp-probe <url> [options]
@@ -16,6 +18,7 @@ optionally calls a read-only sentinel tool, ends its session, and names the firs
 
 Commands (each has its own --help; they call AWS with the standard AWS configuration):
 ${OPS_COMMANDS.map((c) => `  ${c.padEnd(13)} ${OPS_SUMMARIES[c]}`).join('\n')}
+  ${AUTH_COMMAND.padEnd(13)} ${AUTH_SUMMARY} No AWS.
 
 Options:
   --json                  Print the result as one JSON object (for pipelines) instead of text.
@@ -28,6 +31,21 @@ Options:
   --header 'Name: value'  Extra request header; repeatable. Not for Authorization: use --bearer-env.
   --bearer-env <VAR>      Send "Authorization: Bearer <token>" with the token read from the
                           environment variable VAR (never from the command line).
+  --oauth-client-id <id>  Act as an OAuth client (client_credentials): get a token from the
+                          authorization server and send it as a bearer token; a 401 to a
+                          cached token is retried once with a fresh one.
+  --oauth-client-secret-env <VAR>
+                          The client secret, read from the environment variable VAR (never
+                          from the command line). Required with --oauth-client-id.
+  --oauth-scope "<scopes>"
+                          Space-separated scopes to ask for (default: the 401 challenge's scope,
+                          else the metadata's scopes_supported, else none).
+  --oauth-token-url <url> The token endpoint (default: discovered through the protected-resource
+                          and authorization-server metadata).
+  --oauth-resource <uri>  The RFC 8707 resource sent with the token request (default: the URL).
+  --oauth-token-auth basic|post
+                          client_secret_basic or client_secret_post (default: basic, or post
+                          when the metadata lists only client_secret_post).
   --sigv4 <region>        Sign requests with AWS SigV4 (service lambda) for AWS_IAM Function URLs
                           and IAM Web Function endpoints, with the credentials of the standard
                           AWS chain (environment, --profile / AWS_PROFILE, SSO, config files).
@@ -90,13 +108,23 @@ const OPTION_FLAGS: Partial<Record<ProbeOptionName, string>> = {
   // Read as "--sigv4 region "Mars" is not an AWS region name".
   'sigv4.region': '--sigv4 region',
   'sigv4': '--sigv4',
+  'oauth': '--oauth-client-id',
+  'oauth.clientId': '--oauth-client-id',
+  'oauth.scope': '--oauth-scope',
+  'oauth.tokenUrl': '--oauth-token-url',
+  'oauth.resource': '--oauth-resource',
+  'oauth.tokenAuth': '--oauth-token-auth',
   ...Object.fromEntries(Object.entries(LIMIT_FLAGS).map(([flag, option]) => [option, flag])),
 };
+
+/** The flags of the OAuth client. */
+const OAUTH_FLAGS = ['--oauth-client-id', '--oauth-client-secret-env', '--oauth-scope', '--oauth-token-url', '--oauth-resource', '--oauth-token-auth'];
 
 const VALUE_FLAGS = new Set([
   '--timeout', '--expect-tools', '--expect-hash', '--call', '--args', '--header', '--bearer-env', '--sigv4', '--sigv4a', '--profile', '--transport',
   '--origin', '--origin-sigv4',
   ...Object.keys(LIMIT_FLAGS),
+  ...OAUTH_FLAGS,
 ]);
 
 /** Every flag of the probe, for the did-you-mean of an unknown one. */
@@ -109,7 +137,7 @@ const ALL_FLAGS = [...VALUE_FLAGS, '--json', '--help', '--version'];
 function unknownCommand(positional: readonly string[]): string | undefined {
   const first = positional[0];
   if (first === undefined || first.includes('://') || first.includes('/')) return undefined;
-  const match = closest(first, OPS_COMMANDS);
+  const match = closest(first, [...OPS_COMMANDS, AUTH_COMMAND]);
   if (match !== undefined) return `unknown command ${JSON.stringify(first)}; did you mean ${JSON.stringify(match)}?`;
   if (positional.length > 1) {
     return `unknown command ${JSON.stringify(first)}: the commands are ${OPS_COMMANDS.join(', ')}; to probe a server, give its URL (mcp-probe https://example.com/mcp)`;
@@ -142,6 +170,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     }
     const eq = arg.indexOf('=');
     const flag = eq === -1 ? arg : arg.slice(0, eq);
+    if (flag === '--oauth-client-secret') {
+      return error('--oauth-client-secret would put the secret on the command line: export it in an environment variable and pass --oauth-client-secret-env VAR');
+    }
     if (!VALUE_FLAGS.has(flag)) return error(`unknown option ${flag}${didYouMean(flag, ALL_FLAGS, false) || '; see mcp-probe --help'}`);
     let value: string | undefined;
     if (eq !== -1) {
@@ -225,6 +256,16 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Pars
     options.sigv4 = { algorithm: 'sigv4a', regionSet: sigv4a.split(',').map((r) => r.trim()) };
     names.sigv4 = '--sigv4a';
   }
+  const oauth = oauthOptions(one, env);
+  if (typeof oauth === 'string') return error(oauth);
+  if (oauth !== undefined) {
+    options.oauth = oauth.options;
+    names['oauth.clientSecret'] = `the secret in ${oauth.secretEnv} (--oauth-client-secret-env)`;
+    for (const [option, flag] of [['oauth.scope', '--oauth-scope'], ['oauth.tokenUrl', '--oauth-token-url'], ['oauth.resource', '--oauth-resource'], ['oauth.tokenAuth', '--oauth-token-auth']] as const) {
+      const text = one(flag);
+      if (text !== undefined) given[option] = JSON.stringify(text.slice(0, 80));
+    }
+  }
   const transport = take('--transport', 'transport');
   if (transport !== undefined) options.transport = transport as Transport;
   const originUrl = one('--origin');
@@ -263,6 +304,37 @@ function originOptions(options: ProbeOptions, url: string, sigv4Region: string |
   if (sigv4Region === undefined) return { ...options, url };
   const { bearerToken: _bearer, sigv4: _signing, ...rest } = options;
   return { ...rest, url, sigv4: { region: sigv4Region } };
+}
+
+/**
+ * The OAuth client of the command line: undefined without --oauth-client-id, a usage error
+ * (naming the flag and the fix) when the flags do not fit together or the secret's variable is
+ * unset or empty.
+ */
+function oauthOptions(
+  one: (flag: string) => string | undefined,
+  env: NodeJS.ProcessEnv,
+): { options: OAuthClientOptions; secretEnv: string } | string | undefined {
+  const clientId = one('--oauth-client-id');
+  if (clientId === undefined) {
+    const stray = OAUTH_FLAGS.find((flag) => one(flag) !== undefined);
+    return stray === undefined ? undefined : `${stray} needs --oauth-client-id <id> (and --oauth-client-secret-env <VAR>): it configures the OAuth client`;
+  }
+  const secretEnv = one('--oauth-client-secret-env');
+  if (secretEnv === undefined) return '--oauth-client-id needs --oauth-client-secret-env <VAR>: put the client secret in an environment variable and name it (never the secret on the command line)';
+  const secret = env[secretEnv];
+  if (!secret || secret.trim() === '') return `--oauth-client-secret-env ${secretEnv}: the environment variable ${secretEnv} is unset or empty; export the client secret in it`;
+  if (one('--bearer-env') !== undefined) return '--bearer-env and --oauth-client-id are both given: give a static token (--bearer-env) or an OAuth client, not both';
+  const tokenAuth = one('--oauth-token-auth');
+  const options: OAuthClientOptions = {
+    clientId,
+    clientSecret: secret.trim(),
+    ...(one('--oauth-scope') !== undefined ? { scope: one('--oauth-scope')!.trim() } : {}),
+    ...(one('--oauth-token-url') !== undefined ? { tokenUrl: one('--oauth-token-url')! } : {}),
+    ...(one('--oauth-resource') !== undefined ? { resource: one('--oauth-resource')! } : {}),
+    ...(tokenAuth !== undefined ? { tokenAuth: tokenAuth as TokenAuthMethod } : {}),
+  };
+  return { options, secretEnv };
 }
 
 /** A flag's text as a whole number, or NaN (which the option check reports) when it is not one. */

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { parseArgs, USAGE } from './args';
+import { AUTH_COMMAND, runAuth } from './auth';
 import { formatHuman, formatSides, jsonLine } from './format';
 import { failedSide } from '../canary/side';
 import { probe, type ProbeOptions } from '../probe';
@@ -59,6 +60,7 @@ async function signingCredentials(profile: string | undefined, env: NodeJS.Proce
 /** Runs the CLI and resolves with its exit status. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if ((OPS_COMMANDS as readonly string[]).includes(argv[0])) return loadOps().runOps(argv, env, out, err);
+  if (argv[0] === AUTH_COMMAND) return runAuth(argv.slice(1), out, err);
   const parsed = parseArgs(argv, env);
   if (parsed.kind === 'help') {
     out.write(`${USAGE}\n`);

@@ -298,10 +298,13 @@ function classifyHttpStatus(evidence: HttpEvidence): Interpretation | undefined 
   if (status === 401) {
     const challenge = header(headers, 'www-authenticate');
     const metadata = /resource_metadata="?([^",\s]+)"?/i.exec(challenge);
+    // The server's reason for refusing a token it was given (RFC 6750 §3: error, error_description).
+    const refused = /error="?(invalid_token|insufficient_scope)"?(?:[^]*?error_description="([^"]{0,200})")?/i.exec(challenge);
+    const reason = refused && !/missing|no (?:token|authorization)/i.test(refused[2] ?? '') ? `; rejected by the server as ${refused[1]}${refused[2] ? ` ${headerText(refused[2], secrets, 200)}` : ''}` : '';
     return fail(
       'AUTH_REQUIRED',
       metadata
-        ? `HTTP 401: authentication required; OAuth protected-resource metadata advertised at ${metadata[1]}`
+        ? `HTTP 401: authentication required${reason}; OAuth protected-resource metadata advertised at ${metadata[1]}`
         : `HTTP 401: authentication required; no OAuth protected-resource metadata advertised${challenge ? ` (WWW-Authenticate: ${headerText(challenge, secrets, 200)})` : ''}`,
     );
   }

@@ -10,6 +10,7 @@ import { Connection } from './connection';
 import type { Driver } from './drivers';
 import { isJsonObject } from './json';
 import { negotiate } from './negotiation';
+import { probeWithOAuth, stoppedResult, type OAuthDependencies } from './oauth-client';
 import { describeAuth } from './oauth-metadata';
 import { validateProbeOptions } from './options';
 import { mcpHeaderParams, paramHeaderValues, type HeaderParam } from './param-headers';
@@ -222,35 +223,28 @@ function clip(text: string, max: number): string {
 /**
  * Probes an MCP server as a client would: detects the era, handshakes, lists tools, optionally
  * calls a sentinel tool, cleans up its session, and names the first thing that failed.
- * Never rejects and never outlives its deadline (plus a bounded session clean-up).
+ * Never rejects and never outlives its deadline (plus a bounded session clean-up). With
+ * `options.oauth` it first gets a `client_credentials` token (./oauth-client).
  *
  * @param options what to probe and how
+ * @param deps the OAuth client's token cache and fetch (the canary keeps its cache across
+ *   invocations) @default - a cache for this probe only, node:http(s)
  * @returns the result; its message is redacted
  */
-export async function probe(options: ProbeOptions): Promise<ProbeResult> {
+export async function probe(options: ProbeOptions, deps: OAuthDependencies = {}): Promise<ProbeResult> {
   const started = Date.now();
   const problems = validateProbeOptions(options);
   if (problems.length > 0) {
-    const secrets = [options.bearerToken ?? '', options.sigv4?.credentials?.secretAccessKey ?? '', ...Object.values(options.headers ?? {}).map(String)];
-    const failure = invalidOptions(problems);
-    return {
-      ok: false,
-      failureClass: failure.failureClass,
-      layer: layerOf(failure.failureClass),
-      era: null,
-      protocolVersion: null,
-      server: null,
-      toolCount: null,
-      tools: [],
-      toolsHash: null,
-      httpStatus: null,
-      frontDoor: null,
-      certDaysRemaining: null,
-      timings: { connectMs: null, tlsMs: null, handshakeMs: null, toolsListMs: null, toolCallMs: null, totalMs: Date.now() - started },
-      message: oneLine(failureLine(failure, null), secrets),
-    };
+    const secrets = [options.bearerToken ?? '', options.sigv4?.credentials?.secretAccessKey ?? '', options.oauth?.clientSecret ?? '', ...Object.values(options.headers ?? {}).map(String)];
+    return stoppedResult(invalidOptions(problems), started, secrets);
   }
-  const run = new ProbeRun(options, started);
+  if (options.oauth) return probeWithOAuth({ ...options, oauth: options.oauth }, deps, probeOnce);
+  return probeOnce(options);
+}
+
+/** One probe run, its options already checked. */
+async function probeOnce(options: ProbeOptions): Promise<ProbeResult> {
+  const run = new ProbeRun(options, Date.now());
   try {
     return await run.execute();
   } catch (error) {

@@ -5,6 +5,14 @@
 export type { Transport, Era, ProbeOptions, ProbeResult, ProbeTimings, Failure, ToolOutput } from './types';
 export type { FrontDoor } from './front-door';
 export { probe } from './engine';
+export type { OAuthClientOptions, TokenAuthMethod } from './types';
+export { MemoryTokenCache, accessToken, refreshAt, tokenCacheKey } from './oauth-client';
+export type { CachedToken, TokenCache, OAuthDependencies } from './oauth-client';
+export { discover } from './oauth-discovery';
+export type { Discovery } from './oauth-discovery';
+export type { DiscoveryStep, StepId, StepStatus } from './oauth-verdicts';
+export { nodeFetch } from './oauth-http';
+export type { OAuthFetch, OAuthRequest, OAuthResponse } from './oauth-http';
 export { validateProbeOptions, checkProbeOptions, describeOptionProblem } from './options';
 export type { OptionProblem, ProbeOptionName } from './options';
 export { PROBE_CLIENT_INFO } from './drivers';

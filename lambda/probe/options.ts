@@ -28,6 +28,13 @@ export type ProbeOptionName =
   | 'call.arguments'
   | 'headers'
   | 'bearerToken'
+  | 'oauth'
+  | 'oauth.clientId'
+  | 'oauth.clientSecret'
+  | 'oauth.scope'
+  | 'oauth.tokenUrl'
+  | 'oauth.resource'
+  | 'oauth.tokenAuth'
   | 'sigv4'
   | 'sigv4.algorithm'
   | 'sigv4.region'
@@ -113,6 +120,42 @@ export function checkProbeOptions(options: ProbeOptions, env: NodeJS.ProcessEnv 
     add({ option: 'bearerToken', what: 'must be a non-empty token of printable ASCII characters, without spaces, line breaks or non-ASCII characters' });
   }
   if (options.sigv4) problems.push(...checkSigning(options.sigv4, env));
+  if (options.oauth) problems.push(...checkOAuth(options));
+  return problems;
+}
+
+/** The OAuth client's options: an id and a secret, URLs that are URLs, one way to authenticate. */
+function checkOAuth(options: ProbeOptions): OptionProblem[] {
+  const oauth = options.oauth!;
+  const problems: OptionProblem[] = [];
+  if (options.bearerToken !== undefined || options.sigv4 !== undefined) {
+    problems.push({ option: 'oauth', what: `cannot be combined with ${options.bearerToken !== undefined ? 'a bearer token' : 'SigV4 signing'}: both set the Authorization header`, fix: 'give one way to authenticate' });
+  }
+  if (typeof oauth.clientId !== 'string' || oauth.clientId === '' || !HEADER_VALUE.test(oauth.clientId)) {
+    problems.push({ option: 'oauth.clientId', what: 'must be a non-empty client id of printable characters' });
+  }
+  if (typeof oauth.clientSecret !== 'string' || oauth.clientSecret === '') {
+    problems.push({ option: 'oauth.clientSecret', what: 'must be the non-empty client secret' });
+  }
+  if (oauth.scope !== undefined && (typeof oauth.scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+(?: [\x21\x23-\x5b\x5d-\x7e]+)*$/.test(oauth.scope))) {
+    problems.push({ option: 'oauth.scope', shown: previewJson(oauth.scope, 80), what: 'must be scope tokens separated by single spaces (RFC 6749 §3.3)' });
+  }
+  for (const option of ['tokenUrl', 'resource'] as const) {
+    const value = oauth[option];
+    if (value === undefined) continue;
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hash !== '') {
+      problems.push({ option: `oauth.${option}`, shown: describeUrl(String(value)), what: 'must be an absolute http:// or https:// URL without a fragment' });
+    }
+  }
+  if (oauth.tokenAuth !== undefined && oauth.tokenAuth !== 'basic' && oauth.tokenAuth !== 'post') {
+    problems.push({ option: 'oauth.tokenAuth', shown: JSON.stringify(oauth.tokenAuth), what: 'is unknown', fix: 'use basic (client_secret_basic) or post (client_secret_post)' });
+  }
   return problems;
 }
 

@@ -13,6 +13,28 @@ export type { ToolOutput } from './tool-output';
 /** How `sigv4` signs: SigV4 (one Region) or SigV4a (a Region set, `*` for all). */
 export type SigningAlgorithm = 'sigv4' | 'sigv4a';
 
+/** How the client authenticates at the token endpoint (RFC 6749 §2.3.1). */
+export type TokenAuthMethod = 'basic' | 'post';
+
+/** An OAuth client of the probe (`client_credentials` grant). Secrets never reach a message. */
+export interface OAuthClientOptions {
+  /** The client id. */
+  clientId: string;
+  /** The client secret. */
+  clientSecret: string;
+  /** Space-separated scopes to ask for. @default - the challenge's scope, else the metadata's scopes_supported, else none */
+  scope?: string;
+  /** The token endpoint. @default - discovered (protected-resource metadata, then authorization-server metadata) */
+  tokenUrl?: string;
+  /** The RFC 8707 resource indicator sent with the token request. @default - the URL probed */
+  resource?: string;
+  /**
+   * `basic` (`client_secret_basic`) or `post` (`client_secret_post`).
+   * @default - `basic` unless the authorization server's metadata lists only `client_secret_post`
+   */
+  tokenAuth?: TokenAuthMethod;
+}
+
 /** What to probe and how. */
 export interface ProbeOptions {
   /** The MCP endpoint (`https://.../mcp`; for the 2024-11-05 transport, the SSE URL). */
@@ -33,6 +55,14 @@ export interface ProbeOptions {
   headers?: Record<string, string>;
   /** Bearer token sent as `Authorization: Bearer <token>`. @default - none */
   bearerToken?: string;
+  /**
+   * Act as an OAuth client (`client_credentials`): get a token from the authorization server
+   * (discovered through the server's protected-resource and authorization-server metadata unless
+   * `tokenUrl` is given), send it as `Authorization: Bearer`, and retry once with a fresh token
+   * when the server answers 401 to a cached one. Not with `bearerToken` or `sigv4`.
+   * @default - no OAuth
+   */
+  oauth?: OAuthClientOptions;
   /**
    * Sign every request with AWS SigV4 (IAM-protected Lambda Function URLs and Web Function
    * endpoints), or with SigV4a (`algorithm: 'sigv4a'`, multi-Region Web Function endpoints).

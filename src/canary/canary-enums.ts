@@ -54,8 +54,47 @@ export enum McpFailureClass {
   TIMEOUT = 'TIMEOUT',
   /** The endpoint answered with a redirect (MCP clients do not follow them for POST). */
   REDIRECT = 'REDIRECT',
-  /** 401: the endpoint wants credentials. */
+  /** 401: the endpoint wants credentials, and the probe was given none (no token, no OAuth client, no signing). */
   AUTH_REQUIRED = 'AUTH_REQUIRED',
+  /**
+   * OAuth discovery found no metadata where MCP clients look for it: no protected-resource
+   * metadata (RFC 9728) at the challenge's `resource_metadata` URL nor at the well-known paths, or
+   * no authorization-server metadata (RFC 8414 or OpenID Connect discovery) at any of the
+   * locations the MCP spec lists for the issuer, or a JWKS that does not answer.
+   *
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
+   */
+  OAUTH_METADATA_MISSING = 'OAUTH_METADATA_MISSING',
+  /**
+   * The protected-resource metadata names another `resource` than the URL probed: MCP clients
+   * refuse it (RFC 9728 §3.3). Usually the metadata names the origin's URL behind a custom
+   * domain, or the other way round.
+   *
+   * @see https://www.rfc-editor.org/rfc/rfc9728#section-3.3
+   */
+  OAUTH_RESOURCE_MISMATCH = 'OAUTH_RESOURCE_MISMATCH',
+  /**
+   * The authorization-server metadata is one the big clients refuse: its `issuer` differs from
+   * the issuer the URL was built from, `code_challenge_methods_supported` does not list `S256`
+   * (Claude and ChatGPT refuse), or it offers no way to register (no `registration_endpoint`, no
+   * `client_id_metadata_document_supported`).
+   *
+   * @see https://modelcontextprotocol.io/specification/2025-11-25/basic/authorization
+   */
+  OAUTH_AS_METADATA_REJECTED = 'OAUTH_AS_METADATA_REJECTED',
+  /**
+   * The probe's `client_credentials` token request failed: the token endpoint refused the client
+   * (401 `invalid_client`), the scope or resource (400 `invalid_scope`, `invalid_target`), or
+   * did not answer with an access token.
+   */
+  OAUTH_TOKEN_REQUEST_FAILED = 'OAUTH_TOKEN_REQUEST_FAILED',
+  /**
+   * The MCP server refused a token the authorization server had just issued (401 twice, the
+   * second time with a fresh token, or 403 `insufficient_scope`): the audience (the token's
+   * `aud` must name the server's canonical URL, RFC 8707), the issuer or JWKS the server trusts,
+   * or the scopes it requires.
+   */
+  OAUTH_TOKEN_REJECTED = 'OAUTH_TOKEN_REJECTED',
   /** 403: the credentials were refused (an IAM policy, a SigV4 signature, an API key), or a WAF block without evidence enough for `BLOCKED_BY_WAF`. */
   FORBIDDEN = 'FORBIDDEN',
   /**

@@ -445,6 +445,47 @@ describe('tool failures', () => {
   });
 });
 
+describe('OAuth client failures (--oauth-client-id)', () => {
+  /** A protected server on one port: 401 challenge, metadata, token endpoint; `faults` breaks one step. */
+  async function oauthServer(faults: { prmResource?: string; issuer?: string; noPrm?: boolean; tokenStatus?: number }): Promise<TestServer> {
+    let base = '';
+    const server = await respond((req, reply) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (path === '/mcp') {
+        return reply.writeHead(401, { 'www-authenticate': `Bearer error="invalid_token", error_description="Token was not issued for this resource", resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"` }).end();
+      }
+      if (path === '/.well-known/oauth-protected-resource/mcp' && !faults.noPrm) {
+        return sendJson(reply, 200, { resource: faults.prmResource ?? `${base}/mcp`, authorization_servers: [base] });
+      }
+      if (path === '/.well-known/oauth-authorization-server') {
+        return sendJson(reply, 200, { issuer: faults.issuer ?? base, token_endpoint: `${base}/token`, code_challenge_methods_supported: ['S256'] });
+      }
+      if (path === '/token') {
+        return faults.tokenStatus
+          ? sendJson(reply, faults.tokenStatus, { error: 'invalid_client', error_description: 'bad secret oauth-s3cret-0123456789' })
+          : sendJson(reply, 200, { access_token: 'tok-0123456789abcdefREJECTED', token_type: 'Bearer', expires_in: 300 });
+      }
+      return reply.writeHead(404).end();
+    });
+    base = server.url.replace(/\/mcp$/, '');
+    return server;
+  }
+  const oauth = { clientId: 'c1', clientSecret: 'oauth-s3cret-0123456789' };
+
+  test.each([
+    ['no protected-resource metadata is OAUTH_METADATA_MISSING', { noPrm: true }, 'OAUTH_METADATA_MISSING', /no protected-resource metadata/],
+    ['metadata for another resource is OAUTH_RESOURCE_MISMATCH', { prmResource: 'https://other.example.com/mcp' }, 'OAUTH_RESOURCE_MISMATCH', /not the URL probed/],
+    ['authorization-server metadata with another issuer is OAUTH_AS_METADATA_REJECTED', { issuer: 'https://other.example.com' }, 'OAUTH_AS_METADATA_REJECTED', /"issuer" is "https:\/\/other\.example\.com"/],
+    ['a token endpoint 401 is OAUTH_TOKEN_REQUEST_FAILED', { tokenStatus: 401 }, 'OAUTH_TOKEN_REQUEST_FAILED', /answered HTTP 401 invalid_client/],
+    ['a fresh token refused with 401 is OAUTH_TOKEN_REJECTED', {}, 'OAUTH_TOKEN_REJECTED', /Token was not issued for this resource/],
+  ])('%s', async (_name, faults, failureClass, message) => {
+    const res = await probeServer(await oauthServer(faults), { oauth });
+    expect(res).toMatchObject({ failureClass, layer: 'http' });
+    expect(res.message).toMatch(message);
+    expect(JSON.stringify(res)).not.toMatch(/oauth-s3cret-0123456789|tok-0123456789abcdefREJECTED/);
+  });
+});
+
 test('every failure class was reproduced above', () => {
   // Jest runs the tests of a file in order: by now every test above has recorded its class.
   const missing = FAILURE_CLASSES.filter((c) => !produced.has(c));
