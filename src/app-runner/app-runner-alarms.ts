@@ -1,10 +1,10 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
+import { McpSaturationAlarmOptions } from '../monitoring/platform-alarm-options';
 import { LatencyUnit } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
 import { addTable, AlarmTable, count, latency, saturation, utilization } from '../monitoring/private/alarm-table';
-import { McpSaturationAlarmOptions } from '../monitoring/platform-alarm-options';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 

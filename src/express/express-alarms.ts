@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
 import { AlarmSet } from '../monitoring/private/alarm-set';
 import { addTable } from '../monitoring/private/alarm-table';
 import { containerFatalErrors, ecsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
-import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold } from '../monitoring/thresholds';
 

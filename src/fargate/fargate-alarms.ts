@@ -4,11 +4,11 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
 import { LatencyUnit } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
 import { addTable, AlarmTable, count, latency } from '../monitoring/private/alarm-table';
 import { containerFatalErrors, ecsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
-import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold } from '../monitoring/thresholds';
 

@@ -114,5 +114,6 @@ export function logUtilization(
   meaning: (published: cloudwatch.Metric) => Omit<RowMeaning, 'when'>,
   options: UtilizationOptions,
 ): AlarmRow<McpUtilizationThreshold> {
-  return (set, propName, thresholds) => set.addLogMetric(source, (metric) => utilizationAlarm({ ...meaning(metric), propName }, thresholds, options), statistic);
+  return (set, propName, thresholds) =>
+    set.addLogMetric(source, (metric) => utilizationAlarm({ ...meaning(metric), propName }, thresholds, options), statistic);
 }
