@@ -20,13 +20,7 @@ import {
   UtilizationOptions,
 } from './alarm-families';
 import { AlarmSet, LogCountSource } from './alarm-set';
-import {
-  McpCertificateExpiryThreshold,
-  McpCountThreshold,
-  McpLatencyThreshold,
-  McpProbeSuccessThreshold,
-  McpUtilizationThreshold,
-} from '../thresholds';
+import { McpCertificateExpiryThreshold, McpCountThreshold, McpLatencyThreshold, McpProbeSuccessThreshold, McpUtilizationThreshold } from '../thresholds';
 
 /** What a row decides: the alarm's meaning, less the `propName` the table's key gives it. */
 export interface RowMeaning extends Omit<AlarmMeaning, 'propName'> {
