@@ -3,7 +3,6 @@ import { Construct } from 'constructs';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { checkPortEnvironment } from '../../private/server-start';
-import { checkTaskSize } from '../../private/task-size';
 import { ValidationErrors, ValidationProblem } from '../../private/validation';
 import { McpExpressScalingMetric, McpExpressServiceProps } from '../express-service-props';
 
@@ -72,13 +71,19 @@ export function validateExpressServiceProps(
 }
 
 function validateTask(errors: ValidationErrors, props: McpExpressServiceProps, settings: ResolvedExpressSettings): void {
-  checkTaskSize(errors, settings.cpu, settings.memoryLimitMiB, {
-    sizeName: 'an Express Mode size',
-    cpuValues: Object.keys(EXPRESS_MEMORY_BY_CPU).map(Number),
-    memoryChoices: expressMemoryChoices,
-    describe: (choices) => `one of ${choices.join(', ')}`,
-    ids: { cpu: 'cdk-mcp:expressCpu', memory: 'cdk-mcp:expressMemory' },
-  });
+  const { cpu, memoryLimitMiB } = settings;
+  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB)) {
+    const choices = expressMemoryChoices(cpu);
+    if (choices.length === 0) {
+      errors.check('cdk-mcp:expressCpu', false, `cpu must be one of ${Object.keys(EXPRESS_MEMORY_BY_CPU).join(', ')} (got ${cpu}); 1024 is one vCPU.`);
+    } else {
+      errors.check(
+        'cdk-mcp:expressMemory',
+        choices.includes(memoryLimitMiB),
+        `memoryLimitMiB ${memoryLimitMiB} is not an Express Mode size for cpu ${cpu}: use one of ${choices.join(', ')} MiB, or change cpu.`,
+      );
+    }
+  }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
   // The canary checks canaryUrl, the monitoring the metric rules of the name.
   checkEcsServiceName(errors, props.serviceName);

@@ -6,7 +6,6 @@ import { checkRegionalWebAcl } from '../../front-door/private/regional-web-acl';
 import { checkEcsServiceName } from '../../private/ecs-names';
 import { checkSecretsNotInEnvironment } from '../../private/secret-names';
 import { checkPortEnvironment } from '../../private/server-start';
-import { checkTaskSize } from '../../private/task-size';
 import { ValidationErrors, describeValue } from '../../private/validation';
 import { McpFargateScalingMetric, McpFargateServiceProps } from '../fargate-service-props';
 
@@ -78,13 +77,19 @@ export function validateFargateServiceProps(scope: Construct, props: McpFargateS
 }
 
 function validateTask(errors: ValidationErrors, props: McpFargateServiceProps, settings: ResolvedFargateSettings): void {
-  checkTaskSize(errors, settings.cpu, settings.memoryLimitMiB, {
-    sizeName: 'a Fargate size',
-    cpuValues: Object.keys(FARGATE_MEMORY_BY_CPU).map(Number),
-    memoryChoices: fargateMemoryChoices,
-    describe: describeChoices,
-    ids: { cpu: 'cdk-mcp:fargateCpu', memory: 'cdk-mcp:fargateMemory' },
-  });
+  const { cpu, memoryLimitMiB } = settings;
+  if (!Token.isUnresolved(cpu) && !Token.isUnresolved(memoryLimitMiB)) {
+    const choices = fargateMemoryChoices(cpu);
+    if (choices.length === 0) {
+      errors.check('cdk-mcp:fargateCpu', false, `cpu must be one of ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')} (got ${cpu}); 1024 is one vCPU.`);
+    } else {
+      errors.check(
+        'cdk-mcp:fargateMemory',
+        choices.includes(memoryLimitMiB),
+        `memoryLimitMiB ${memoryLimitMiB} is not a Fargate size for cpu ${cpu}: use ${describeChoices(choices)} MiB, or change cpu.`,
+      );
+    }
+  }
   errors.integerInRange('containerPort', settings.containerPort, 1, 65535);
   checkEcsServiceName(errors, props.serviceName);
   errors.durationInRange('stopTimeout', props.stopTimeout, Duration.seconds(2), Duration.minutes(2), { wholeSeconds: true, why: 'Fargate waits at most 2 minutes after SIGTERM' });
@@ -261,7 +266,7 @@ function validateScaling(errors: ValidationErrors, props: McpFargateServiceProps
   errors.durationInRange('scaleInCooldown', props.scaleInCooldown, Duration.seconds(0), Duration.days(1), { wholeSeconds: true, why: 'use up to one day' });
 }
 
-function describeChoices(choices: readonly number[]): string {
+function describeChoices(choices: number[]): string {
   if (choices.length <= 4) {
     return choices.join(', ');
   }
