@@ -1,13 +1,18 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { countAlarm, LatencyUnit, latencyAlarm, saturationAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
+import { McpSaturationAlarmOptions } from '../monitoring/platform-alarm-options';
+import { LatencyUnit } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
+import { addTable, AlarmTable, count, latency, saturation, utilization } from '../monitoring/private/alarm-table';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 
-/** The App Runner platform alarms of an App Runner-hosted MCP server (namespace `AWS/AppRunner`). */
-export interface McpAppRunnerAlarmOptions {
+/**
+ * The App Runner platform alarms of an App Runner-hosted MCP server (namespace `AWS/AppRunner`):
+ * the CPU and memory alarms of every kind on instances, and App Runner's own.
+ */
+export interface McpAppRunnerAlarmOptions extends McpSaturationAlarmOptions {
   /**
    * Requests answered with a 5xx status: the server's own errors, and App Runner's when it cannot
    * reach a healthy instance.
@@ -23,20 +28,6 @@ export interface McpAppRunnerAlarmOptions {
    * @default - not created (opt-in: `{ enabled: true }`: the probe latency alarm sees slowness); then RequestLatency p90 above 10 seconds for 3 of 3 five-minute datapoints
    */
   readonly latencyAlarm?: McpLatencyThreshold;
-
-  /**
-   * CPU utilization of the instances.
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then CPUUtilization Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly cpuAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Memory utilization of the instances.
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts instance replacements the 5xx alarm and the probe see); then MemoryUtilization Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly memoryAlarm?: McpUtilizationThreshold;
 
   /**
    * Active instances at the service's `maxInstances`: App Runner cannot scale out any further, and
@@ -113,64 +104,60 @@ export class McpAppRunnerAlarms extends Construct {
     super(scope, id);
     const alarms = AlarmSet.forPlatform(this, 'McpAppRunnerAlarms', props.monitoring);
     this.alarms = alarms.alarms;
-    const service = props.service;
-    const fiveMinutes = Duration.minutes(5);
+    Object.assign(this, addTable<McpAppRunnerAlarmOptions>(alarms, appRunnerAlarmTable(props.service), props));
+    alarms.finish(() => dashboardWidgets(props.service));
+  }
+}
 
-    this.http5xxAlarm = alarms.add(countAlarm({
+/** The App Runner alarms, in creation order: what each watches and means. */
+function appRunnerAlarmTable(service: IMcpAppRunnerService): AlarmTable<McpAppRunnerAlarmOptions> {
+  const fiveMinutes = Duration.minutes(5);
+  return {
+    http5xxAlarm: count({
       id: 'Http5xx',
-      propName: 'http5xxAlarm',
       metric: service.metric5xxStatusResponses({ period: fiveMinutes }),
       summary: 'The MCP server on App Runner answers with 5xx responses',
       firstCheck: 'the application log group (/aws/apprunner/<service>/<id>/application) for errors around the alarm time, then the service log group for failed health checks and instance replacements.',
       datapointsToAlarm: 2,
       evaluationPeriods: 3,
-    }, props.http5xxAlarm));
-
+    }),
     // RequestLatency is in milliseconds.
-    this.latencyAlarm = alarms.add(latencyAlarm({
+    latencyAlarm: latency({
       id: 'RequestLatency',
-      propName: 'latencyAlarm',
       metric: service.metricRequestLatency({ period: fiveMinutes }),
       summary: 'The MCP server on App Runner answers slowly',
       firstCheck: 'CPUUtilization and Concurrency (a saturated instance queues requests), then the slowest tool calls in the application logs and the services they call. Requests longer than 120 s are cut by App Runner.',
       optIn: true,
-    }, props.latencyAlarm, Duration.seconds(10), LatencyUnit.MILLISECONDS));
-
-    this.cpuAlarm = alarms.add(saturationAlarm({
+    }, Duration.seconds(10), LatencyUnit.MILLISECONDS),
+    cpuAlarm: saturation({
       id: 'CpuUtilization',
-      propName: 'cpuAlarm',
       metric: service.metricCpuUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances run hot on CPU',
       firstCheck: 'Requests and Concurrency per instance: lower maxConcurrency so App Runner scales out sooner, or raise cpu.',
-    }, props.cpuAlarm));
-
-    this.memoryAlarm = alarms.add(saturationAlarm({
+    }),
+    memoryAlarm: saturation({
       id: 'MemoryUtilization',
-      propName: 'memoryAlarm',
       metric: service.metricMemoryUtilization({ period: fiveMinutes }),
       summary: 'The MCP server\'s App Runner instances use most of their memory',
       firstCheck: 'memory growth over time (a leak, or sessions kept in memory) in the application logs; raise memoryLimitMiB before instances are replaced for lack of memory.',
-    }, props.memoryAlarm));
-
+    }),
     // "At the maximum" is >=: ActiveInstances never exceeds maxInstances outside deployments.
-    this.instancesAtMaxAlarm = alarms.add(utilizationAlarm({
+    instancesAtMaxAlarm: utilization({
       id: 'InstancesAtMaximum',
-      propName: 'instancesAtMaxAlarm',
       metric: service.metricActiveInstances({ statistic: cloudwatch.Stats.MINIMUM, period: fiveMinutes }),
       summary: 'The MCP server on App Runner runs at its maximum instance count and cannot scale out further; extra requests queue and then get 429',
       firstCheck: 'Requests and 4xxStatusResponses (429s) against Concurrency: raise maxInstances (and the App Runner instance quota), or raise maxConcurrency if the instances have CPU and memory to spare.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.instancesAtMaxAlarm, {
+      when: canScale(service.minInstances, service.maxInstances),
+    }, {
       defaultPercent: 100,
       limit: service.maxInstances,
       unit: ' instances',
       comparison: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       wholeNumber: true,
-    }), canScale(service.minInstances, service.maxInstances));
-
-    alarms.finish(() => dashboardWidgets(service));
-  }
+    }),
+  };
 }
 
 /** Whether the service has room to scale, so reaching the maximum means something. */

@@ -26,9 +26,9 @@ import {
   originAuthVariable,
 } from '../contract/canary-env';
 import { isToolsHash, TOOLS_HASH_FORMAT_DESCRIPTION } from '../contract/tools-hash-format';
+import { createFunctionLogs } from '../private/function-logs';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { checkEnvironmentSize } from '../private/limits';
-import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { checkServiceNameUnique } from '../private/service-name-twins';
 import { isDuration, ValidationErrors } from '../private/validation';
@@ -289,22 +289,12 @@ export class McpCanary extends Construct {
     twins.throwIfAny();
     const timeout = Duration.seconds(Math.ceil(deadline.toSeconds({ integral: false })) + CANARY_TIMEOUT_MARGIN_SECONDS);
 
-    if (props.logEncryptionKey) {
-      allowLogsToUseKey(this, props.logEncryptionKey);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    const { logGroup, role } = createFunctionLogs(this, {
+      retention: props.logRetention,
       encryptionKey: props.logEncryptionKey,
+      roleDescription: 'Execution role of an MCP canary: writes its own log group, reads its auth secret if any',
     });
-
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of an MCP canary: writes its own log group, reads its auth secret if any',
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    this.logGroup = logGroup;
     if (props.vpc) {
       grantVpcNetworkInterfaces(role);
     }

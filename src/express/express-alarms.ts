@@ -2,10 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
 import { AlarmSet } from '../monitoring/private/alarm-set';
-import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
+import { addTable } from '../monitoring/private/alarm-table';
+import { containerFatalErrors, ecsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
-import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
+import { McpCountThreshold } from '../monitoring/thresholds';
 
 /**
  * The ECS alarms of an MCP server on ECS Express Mode.
@@ -16,30 +18,7 @@ import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresh
  * so no stable `LoadBalancer`/`TargetGroup` dimension pair belongs to this service at synth time.
  * The canary's probe alarms cover what 5xx and response-time alarms would.
  */
-export interface McpExpressAlarmOptions {
-  /**
-   * The service's average CPU utilization (`AWS/ECS` `CPUUtilization`).
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly cpuAlarm?: McpUtilizationThreshold;
-
-  /**
-   * The service's average memory utilization (`AWS/ECS` `MemoryUtilization`; a task above 100% is
-   * killed).
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts the task kills the running-tasks alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly memoryAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Fewer tasks running than desired: `DesiredTaskCount` minus `RunningTaskCount` from Container
-   * Insights (on in the cluster the construct creates), above `maxCount` missing tasks.
-   *
-   * @default - more than 0 tasks missing for 5 of 5 one-minute datapoints
-   */
-  readonly runningTasksAlarm?: McpCountThreshold;
-
+export interface McpExpressAlarmOptions extends McpEcsTaskAlarmOptions {
   /**
    * Fatal errors in the container logs: crashes of the server process and JSON lines at level
    * fatal or critical.
@@ -93,26 +72,19 @@ export class McpExpressAlarms extends Construct {
     super(scope, id);
     const alarms = AlarmSet.forPlatform(this, 'McpExpressAlarms', props.monitoring);
     this.alarms = alarms.alarms;
-    const fiveMinutes = Duration.minutes(5);
-
-    const tasks = createEcsTaskAlarms(alarms, {
-      cpuMetric: ecsMetric(props, 'CPUUtilization', fiveMinutes),
-      memoryMetric: ecsMetric(props, 'MemoryUtilization', fiveMinutes),
-      missingTasks: missingTasks(props.clusterName, props.serviceName, Duration.minutes(1)),
-      cpuAlarm: props.cpuAlarm,
-      memoryAlarm: props.memoryAlarm,
-      runningTasksAlarm: props.runningTasksAlarm,
-      firstChecks: {
-        cpu: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
-        memory: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
-        runningTasks: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
-      },
-    });
-    this.cpuAlarm = tasks.cpu;
-    this.memoryAlarm = tasks.memory;
-    this.runningTasksAlarm = tasks.runningTasks;
-
-    this.fatalErrorsAlarm = createContainerFatalErrorsAlarm(alarms, props.serverLogGroup, props.fatalErrorsAlarm, false);
+    Object.assign(this, addTable<McpExpressAlarmOptions>(alarms, {
+      ...ecsTaskAlarms({
+        cpuMetric: ecsMetric(props, 'CPUUtilization', Duration.minutes(5)),
+        memoryMetric: ecsMetric(props, 'MemoryUtilization', Duration.minutes(5)),
+        missingTasks: missingTasks(props.clusterName, props.serviceName, Duration.minutes(1)),
+        firstChecks: {
+          cpu: 'which tool calls run hot in the container logs; raise maxTaskCount or cpu.',
+          memory: 'memory per task in Container Insights; raise memoryLimitMiB or find the leak.',
+          runningTasks: 'the Express service\'s deployments and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
+        },
+      }),
+      fatalErrorsAlarm: containerFatalErrors(props.serverLogGroup, false),
+    }, props));
 
     alarms.finish(() => [
       new cloudwatch.GraphWidget({

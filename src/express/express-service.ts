@@ -15,6 +15,7 @@ import { canaryTargets } from '../front-door/private/canary-targets';
 import { CloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../front-door/private/cloudfront-front-door';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
+import { createEcsTaskRoles } from '../private/ecs-task-roles';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
 import { fitVpcNameTags } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
@@ -153,14 +154,9 @@ export class McpExpressService extends McpServiceBase implements iam.IGrantable 
       description: describePath('ECS Express Mode infrastructure role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': manages its load balancer and auto scaling'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName(INFRASTRUCTURE_POLICY)],
     });
-    this.executionRole = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: describePath('ECS execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': pulls the image, writes logs, reads secrets'),
-    });
-    this.taskRole = props.taskRole ?? new iam.Role(this, 'TaskRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: describePath('Task role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': what its tools may do'),
-    });
+    const roles = createEcsTaskRoles(this, props.taskRole);
+    this.executionRole = roles.executionRole;
+    this.taskRole = roles.taskRole;
     this.grantPrincipal = this.taskRole;
 
     // Least privilege without the broad AmazonECSTaskExecutionRolePolicy: write to this log

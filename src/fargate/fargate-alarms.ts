@@ -4,37 +4,19 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { countAlarm, LatencyUnit, latencyAlarm } from '../monitoring/private/alarm-families';
+import { McpEcsTaskAlarmOptions } from '../monitoring/platform-alarm-options';
+import { LatencyUnit } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
-import { createContainerFatalErrorsAlarm, createEcsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
+import { addTable, AlarmTable, count, latency } from '../monitoring/private/alarm-table';
+import { containerFatalErrors, ecsTaskAlarms, missingTasks } from '../monitoring/private/ecs-alarms';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
-import { McpCountThreshold, McpLatencyThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
+import { McpCountThreshold, McpLatencyThreshold } from '../monitoring/thresholds';
 
-/** The ECS and load balancer alarms of a Fargate-hosted MCP server. */
-export interface McpFargateAlarmOptions {
-  /**
-   * The service's average CPU utilization.
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts slowness the probe latency alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly cpuAlarm?: McpUtilizationThreshold;
-
-  /**
-   * The service's average memory utilization (a task above 100% is killed).
-   *
-   * @default - not created (opt-in: `{ enabled: true }`, predicts the task kills the running-tasks alarm sees); then Average above 80% for 3 of 3 five-minute datapoints
-   */
-  readonly memoryAlarm?: McpUtilizationThreshold;
-
-  /**
-   * Fewer tasks running than desired (crash loops, failed deploys, capacity): `DesiredTaskCount`
-   * minus `RunningTaskCount` from Container Insights, above `maxCount` missing tasks. Needs
-   * Container Insights on the cluster; without it the alarm has no data and stays OK.
-   *
-   * @default - more than 0 tasks missing for 5 of 5 one-minute datapoints
-   */
-  readonly runningTasksAlarm?: McpCountThreshold;
-
+/**
+ * The ECS and load balancer alarms of a Fargate-hosted MCP server: the task alarms every ECS kind
+ * has, and the load balancer's.
+ */
+export interface McpFargateAlarmOptions extends McpEcsTaskAlarmOptions {
   /**
    * 5xx responses from the tasks (`HTTPCode_Target_5XX_Count`).
    *
@@ -145,78 +127,65 @@ export class McpFargateAlarms extends Construct {
     super(scope, id);
     const alarms = AlarmSet.forPlatform(this, 'McpFargateAlarms', props.monitoring);
     this.alarms = alarms.alarms;
-    const fiveMinutes = Duration.minutes(5);
-    const oneMinute = Duration.minutes(1);
-    const { service, loadBalancer, targetGroup } = props;
+    Object.assign(this, addTable<McpFargateAlarmOptions>(alarms, fargateAlarmTable(props), props));
+    alarms.finish(() => dashboardWidgets(props));
+  }
+}
 
-    const tasks = createEcsTaskAlarms(alarms, {
-      cpuMetric: service.metricCpuUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
-      memoryMetric: service.metricMemoryUtilization({ period: fiveMinutes, statistic: cloudwatch.Stats.AVERAGE }),
-      missingTasks: missingTasks(service.cluster.clusterName, service.serviceName, oneMinute),
-      cpuAlarm: props.cpuAlarm,
-      memoryAlarm: props.memoryAlarm,
-      runningTasksAlarm: props.runningTasksAlarm,
+/** The Fargate alarms, in creation order: what each watches and means. */
+function fargateAlarmTable(props: McpFargateAlarmsProps): AlarmTable<McpFargateAlarmOptions> {
+  const sumOverFiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+  const { service, loadBalancer, targetGroup } = props;
+  return {
+    ...ecsTaskAlarms({
+      cpuMetric: service.metricCpuUtilization({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE }),
+      memoryMetric: service.metricMemoryUtilization({ period: Duration.minutes(5), statistic: cloudwatch.Stats.AVERAGE }),
+      missingTasks: missingTasks(service.cluster.clusterName, service.serviceName, Duration.minutes(1)),
       firstChecks: {
         cpu: 'which tool calls run hot in the container logs and RequestCountPerTarget; scale out (maxTaskCount) or give tasks more cpu.',
         memory: 'memory per task in Container Insights and the number of open sessions (stateful servers hold them in memory); raise memoryLimitMiB or find the leak.',
         runningTasks: 'the service\'s events and the stopped tasks\' "stopped reason" in the ECS console (image pull, secrets, out of memory, failing health check), then the container logs.',
       },
-    });
-    this.cpuAlarm = tasks.cpu;
-    this.memoryAlarm = tasks.memory;
-    this.runningTasksAlarm = tasks.runningTasks;
-
-    this.target5xxAlarm = alarms.add(countAlarm({
+    }),
+    target5xxAlarm: count({
       id: 'Target5xx',
-      propName: 'target5xxAlarm',
-      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: targetGroup.metrics.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, sumOverFiveMinutes),
       summary: 'The MCP server answers requests with 5xx errors',
       firstCheck: 'the container logs for errors around the alarm time (lines with status >= 500), then the downstream services the tools call.',
-    }, props.target5xxAlarm));
-
-    this.elb5xxAlarm = alarms.add(countAlarm({
+    }),
+    elb5xxAlarm: count({
       id: 'LoadBalancer5xx',
-      propName: 'elb5xxAlarm',
-      metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: loadBalancer.metrics.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, sumOverFiveMinutes),
       summary: 'The MCP server\'s load balancer answers 5xx itself (502 bad gateway, 503 no healthy target, 504 timeout)',
       firstCheck: 'HealthyHostCount and the unhealthy-hosts alarm (503), the idle timeout against the server\'s keep-alive timeout (502), and long silent requests (504); access logs show which.',
       optIn: true,
-    }, props.elb5xxAlarm));
-
-    this.unhealthyHostsAlarm = alarms.add(countAlarm({
+    }),
+    unhealthyHostsAlarm: count({
       id: 'UnhealthyHosts',
-      propName: 'unhealthyHostsAlarm',
-      metric: targetGroup.metrics.unhealthyHostCount({ period: oneMinute, statistic: cloudwatch.Stats.MAXIMUM }),
+      metric: targetGroup.metrics.unhealthyHostCount({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
       summary: 'MCP server tasks fail the load balancer\'s health check',
       firstCheck: 'the health check path on a task (it must answer 200 within 5 seconds), the container logs, and CPU or memory saturation.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
       optIn: true,
-    }, props.unhealthyHostsAlarm));
-
+    }),
     // TargetResponseTime is in seconds.
-    this.targetResponseTimeAlarm = alarms.add(latencyAlarm({
+    targetResponseTimeAlarm: latency({
       id: 'TargetResponseTime',
-      propName: 'targetResponseTimeAlarm',
-      metric: targetGroup.metrics.targetResponseTime({ period: fiveMinutes, statistic: cloudwatch.Stats.p(90) }),
+      metric: targetGroup.metrics.targetResponseTime({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(90) }),
       summary: 'The MCP server is slow to answer',
       firstCheck: 'the slowest requests in the access logs or container logs, CPU utilization, and the downstream services slow tools call.',
       optIn: true,
-    }, props.targetResponseTimeAlarm, Duration.seconds(5), LatencyUnit.SECONDS));
-
-    this.rejectedConnectionsAlarm = alarms.add(countAlarm({
+    }, Duration.seconds(5), LatencyUnit.SECONDS),
+    rejectedConnectionsAlarm: count({
       id: 'RejectedConnections',
-      propName: 'rejectedConnectionsAlarm',
-      metric: loadBalancer.metrics.rejectedConnectionCount({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: loadBalancer.metrics.rejectedConnectionCount(sumOverFiveMinutes),
       summary: 'The MCP server\'s load balancer rejects connections: it reached its connection limit',
       firstCheck: 'ActiveConnectionCount and long-lived SSE streams that never close; clients that open a connection per request.',
       optIn: true,
-    }, props.rejectedConnectionsAlarm));
-
-    this.fatalErrorsAlarm = createContainerFatalErrorsAlarm(alarms, props.serverLogGroup, props.fatalErrorsAlarm, true);
-
-    alarms.finish(() => dashboardWidgets(props));
-  }
+    }),
+    fatalErrorsAlarm: containerFatalErrors(props.serverLogGroup, true),
+  };
 }
 
 function dashboardWidgets(props: McpFargateAlarmsProps): cloudwatch.IWidget[] {

@@ -17,7 +17,8 @@ import { imageForArchitecture, warnOnForeignImageAsset } from './private/image-p
 import { canaryTargets } from '../front-door/private/canary-targets';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
-import { describePath, ROLE_DESCRIPTION_MAX, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
+import { createEcsTaskRoles } from '../private/ecs-task-roles';
+import { describePath, SECURITY_GROUP_DESCRIPTION_MAX } from '../private/limits';
 import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions, fitVpcNameTags } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
@@ -143,14 +144,9 @@ export class McpFargateService extends McpServiceBase implements iam.IGrantable,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.logEncryptionKey,
     });
-    this.executionRole = new iam.Role(this, 'ExecutionRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: describePath('ECS execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': pulls the image, writes logs, reads secrets'),
-    });
-    this.taskRole = props.taskRole ?? new iam.Role(this, 'TaskRole', {
-      assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
-      description: describePath('Task role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX, ': what its tools may do'),
-    });
+    const roles = createEcsTaskRoles(this, props.taskRole);
+    this.executionRole = roles.executionRole;
+    this.taskRole = roles.taskRole;
     this.grantPrincipal = this.taskRole;
 
     const cpuArchitecture = props.cpuArchitecture ?? ecs.CpuArchitecture.X86_64;

@@ -11,8 +11,8 @@ import {
   TIMEOUT_REPORT_PATTERN,
 } from './private/lambda-log-patterns';
 import { AlarmMetric } from '../monitoring/private/alarm-factory';
-import { countAlarm, utilizationAlarm } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
+import { addTable, AlarmTable, count, logCount, logUtilization, utilization } from '../monitoring/private/alarm-table';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold, McpUtilizationThreshold } from '../monitoring/thresholds';
 import { ValidationErrors } from '../private/validation';
@@ -204,118 +204,107 @@ export class McpLambdaAlarms extends Construct {
     this.alarms = alarms.alarms;
     validate(alarms.errors, props);
     const traffic: lambda.IFunction = props.serverAlias ?? props.serverFunction;
-    const fiveMinutes = Duration.minutes(5);
+    Object.assign(this, addTable<McpLambdaAlarmOptions>(alarms, lambdaAlarmTable(props, traffic), props));
+    alarms.finish(() => dashboardWidgets(props, traffic, alarms.logMetric('LambdaMaxMemoryUsed', cloudwatch.Stats.MAXIMUM)));
+  }
+}
 
-    this.throttlesAlarm = alarms.add(countAlarm({
+/** The Lambda alarms, in creation order: what each watches and means. */
+function lambdaAlarmTable(props: McpLambdaAlarmsProps, traffic: lambda.IFunction): AlarmTable<McpLambdaAlarmOptions> {
+  const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+  // A token-valued prop (a CfnParameter) is given: its alarm exists whatever the value turns out to be.
+  const reserved = props.reservedConcurrentExecutions;
+  // No log group, no log alarms (their thresholds are still checked).
+  const logGroup = props.serverLogGroup;
+  return {
+    throttlesAlarm: count({
       id: 'Throttles',
-      propName: 'throttlesAlarm',
-      metric: traffic.metricThrottles({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: traffic.metricThrottles(sum),
       summary: 'The MCP server\'s Lambda function is throttled: clients get throttling errors',
       firstCheck: 'ConcurrentExecutions against the reserved concurrency and the account limit; raise the reservation or the account quota.',
-    }, props.throttlesAlarm));
-
-    this.errorsAlarm = alarms.add(countAlarm({
+    }),
+    errorsAlarm: count({
       id: 'Errors',
-      propName: 'errorsAlarm',
-      metric: traffic.metricErrors({ period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: traffic.metricErrors(sum),
       summary: 'The MCP server\'s Lambda function fails invocations',
       firstCheck: 'the function\'s log group for errors around the alarm time (crashes, timeouts, out of memory, start-up failures of the web adapter).',
       datapointsToAlarm: 2,
       evaluationPeriods: 3,
-    }, props.errorsAlarm));
-
+    }),
     // Duration is in milliseconds; a token timeout is a validation problem (no threshold to derive).
-    this.durationAlarm = alarms.add(utilizationAlarm({
+    durationAlarm: utilization({
       id: 'DurationNearTimeout',
-      propName: 'durationAlarm',
-      metric: traffic.metricDuration({ period: fiveMinutes, statistic: cloudwatch.Stats.p(99) }),
+      metric: traffic.metricDuration({ period: Duration.minutes(5), statistic: cloudwatch.Stats.p(99) }),
       summary: 'The MCP server\'s requests come close to the Lambda timeout',
       firstCheck: 'the slowest tool calls in the function\'s logs and the downstream services they call; then raise the timeout or the memory (more memory is more CPU).',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
       optIn: true,
-    }, props.durationAlarm, {
-      defaultPercent: 80,
-      limit: props.timeout.isUnresolved() ? 0 : props.timeout.toMilliseconds(),
-      unit: ' ms',
-    }), !props.timeout.isUnresolved());
-
-    // A token-valued prop (a CfnParameter) is given: its alarm exists whatever the value turns out to be.
-    const reserved = props.reservedConcurrentExecutions;
-    this.concurrencyAlarm = alarms.add(utilizationAlarm({
+      when: !props.timeout.isUnresolved(),
+    }, { defaultPercent: 80, limit: props.timeout.isUnresolved() ? 0 : props.timeout.toMilliseconds(), unit: ' ms' }),
+    concurrencyAlarm: utilization({
       id: 'ConcurrencyNearLimit',
-      propName: 'concurrencyAlarm',
       metric: concurrencyMetric(props.serverFunction, reserved),
       summary: 'The MCP server\'s concurrent executions come close to its reserved concurrency; throttling is next',
       firstCheck: 'request volume (Invocations) and Duration: slower requests hold environments longer. Raise reservedConcurrentExecutions.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.concurrencyAlarm, reserved !== undefined && !Token.isUnresolved(reserved)
+      when: isSet(reserved),
+    }, reserved !== undefined && !Token.isUnresolved(reserved)
       ? { defaultPercent: 80, limit: reserved, unit: '' }
-      : { defaultPercent: 80, limit: 100, unit: '%' }), isSet(reserved));
-
-    this.spilloverAlarm = alarms.add(countAlarm({
+      : { defaultPercent: 80, limit: 100, unit: '%' }),
+    spilloverAlarm: count({
       id: 'ProvisionedConcurrencySpillover',
-      propName: 'spilloverAlarm',
-      metric: traffic.metric('ProvisionedConcurrencySpilloverInvocations', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: traffic.metric('ProvisionedConcurrencySpilloverInvocations', sum),
       summary: 'Requests to the MCP server spill over its provisioned concurrency onto cold, on-demand environments',
       firstCheck: 'ProvisionedConcurrencyUtilization of the alias; raise the provisioned concurrency or scale it on utilization.',
       datapointsToAlarm: 3,
       evaluationPeriods: 3,
-    }, props.spilloverAlarm), isSet(props.provisionedConcurrentExecutions));
-
-    this.url5xxAlarm = alarms.add(countAlarm({
+      when: isSet(props.provisionedConcurrentExecutions),
+    }),
+    url5xxAlarm: count({
       id: 'FunctionUrl5xx',
-      propName: 'url5xxAlarm',
-      metric: traffic.metric('Url5xxCount', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: traffic.metric('Url5xxCount', sum),
       summary: 'The MCP server\'s Function URL returns 5xx responses',
       firstCheck: 'the function\'s Errors and the timeout alarms (a function error or timeout is a 502 at the URL), then the web adapter\'s start-up logs.',
-    }, props.url5xxAlarm), props.functionUrl !== undefined);
-
-    this.apiGateway5xxAlarm = alarms.add(countAlarm({
+      when: props.functionUrl !== undefined,
+    }),
+    apiGateway5xxAlarm: count({
       id: 'ApiGateway5xx',
-      propName: 'apiGateway5xxAlarm',
-      metric: stageMetric(props.restApiStage, '5XXError', { period: fiveMinutes, statistic: cloudwatch.Stats.SUM }),
+      metric: stageMetric(props.restApiStage, '5XXError', sum),
       summary: 'The MCP server\'s API Gateway front door returns 5xx responses',
       firstCheck: 'the stage\'s access log group (status, integrationLatency): a 504 is the integration timeout, a 502 a function error; then the Errors alarm.',
-    }, props.apiGateway5xxAlarm), props.restApiStage !== undefined);
-
-    // No log group, no log alarms (their thresholds are still checked).
-    const logGroup = props.serverLogGroup;
+      when: props.restApiStage !== undefined,
+    }),
     // Opt-in: its filter publishes on every invocation ($0.30 a month).
-    this.memoryAlarm = alarms.addLogMetric({
+    memoryAlarm: logUtilization({
       logGroup,
       patterns: { MemoryReportFilter: PLATFORM_REPORT_MEMORY_PATTERN },
       metricName: 'LambdaMaxMemoryUsed',
       metricValue: MAX_MEMORY_USED_VALUE,
       unit: cloudwatch.Unit.MEGABYTES,
-    }, (maxUsed) => utilizationAlarm({
+    }, cloudwatch.Stats.MAXIMUM, (maxUsed) => ({
       id: 'MemoryUtilization',
-      propName: 'memoryAlarm',
       metric: memoryUtilization(maxUsed, props.memorySizeMiB),
       summary: 'The MCP server\'s Lambda function uses most of its memory',
       firstCheck: 'maxMemoryUsedMB in the platform reports of the function\'s log group and which tool calls ran then; raise memorySize before out-of-memory exits start.',
       optIn: true,
-    }, props.memoryAlarm, { defaultPercent: 90, limit: 100, unit: '%' }), cloudwatch.Stats.MAXIMUM);
+    }), { defaultPercent: 90, limit: 100, unit: '%' }),
     // One filter: with the JSON log format every timeout has one platform.report with status
     // "timeout"; counting the "Task timed out" text as well counted a timeout twice.
-    this.timeoutsAlarm = alarms.addLogCount(logGroup, { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN }, 'LambdaTimeouts', props.timeoutsAlarm, {
+    timeoutsAlarm: logCount({ logGroup, patterns: { TimeoutReportFilter: TIMEOUT_REPORT_PATTERN }, metricName: 'LambdaTimeouts' }, {
       id: 'Timeouts',
-      propName: 'timeoutsAlarm',
       summary: 'MCP server invocations hit the Lambda timeout',
       firstCheck: 'the function\'s log group around "Task timed out": which tool call was running, and the downstream service it waited on.',
       optIn: true,
-    });
-    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN }, 'LambdaOutOfMemory', props.outOfMemoryAlarm, {
+    }),
+    outOfMemoryAlarm: logCount({ logGroup, patterns: { OutOfMemoryFilter: OUT_OF_MEMORY_PATTERN }, metricName: 'LambdaOutOfMemory' }, {
       id: 'OutOfMemory',
-      propName: 'outOfMemoryAlarm',
       summary: 'The MCP server\'s runtime exits for lack of memory',
       firstCheck: 'the memory utilization alarm and the platform reports (maxMemoryUsedMB); raise memorySize or find the tool that loads too much.',
       optIn: true,
-    });
-
-    alarms.finish(() => dashboardWidgets(props, traffic, alarms.logMetric('LambdaMaxMemoryUsed', cloudwatch.Stats.MAXIMUM)));
-  }
+    }),
+  };
 }
 
 function dashboardWidgets(props: McpLambdaAlarmsProps, traffic: lambda.IFunction, maxMemoryUsed: cloudwatch.Metric): cloudwatch.IWidget[] {

@@ -16,9 +16,9 @@ import { LAMBDA_START_WRAPPER, START_ENV } from '../contract/server-start';
 import { canaryTargets } from '../front-door/private/canary-targets';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
+import { createFunctionLogs } from '../private/function-logs';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { checkEnvironmentSize, describePath } from '../private/limits';
-import { allowLogsToUseKey } from '../private/log-encryption';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
@@ -127,25 +127,13 @@ export class McpLambdaService extends McpServiceBase {
     const secrets = props.secrets ?? {};
     const hasSecrets = Object.keys(secrets).length > 0;
 
-    if (props.logEncryptionKey) {
-      allowLogsToUseKey(this, props.logEncryptionKey);
-    }
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    const { logGroup, role } = createFunctionLogs(this, {
+      retention: props.logRetention,
       encryptionKey: props.logEncryptionKey,
+      roleDescription: describePath('Execution role of the MCP server ', this.node.path, 1000),
     });
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: describePath('Execution role of the MCP server ', this.node.path, 1000),
-    });
+    this.logGroup = logGroup;
     this.grantPrincipal = role;
-    // Least privilege instead of AWSLambdaBasicExecutionRole: write to this log group only.
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
 
     const environment: { [name: string]: string } = {
       ...props.environment,

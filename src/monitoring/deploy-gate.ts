@@ -8,6 +8,7 @@ import { Construct, IDependable } from 'constructs';
 import { McpCanary } from '../canary/canary';
 import { CANARY_ENV } from '../contract/canary-env';
 import { GATE_ENV, GATE_IAM_ACTIONS, GATE_PROPERTIES, GATE_TIMEOUT_MARGIN_MS } from '../contract/gate';
+import { createFunctionLogs } from '../private/function-logs';
 import { grantVpcNetworkInterfaces } from '../private/lambda-vpc';
 import { fitSecurityGroupDescriptions } from '../private/path-texts';
 import { ValidationErrors } from '../private/validation';
@@ -67,15 +68,10 @@ export class McpDeployGate extends Construct {
     errors.throwIfAny();
 
     const canary = props.canary;
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of an MCP deploy gate: probes the endpoint, writes the maintenance-window metric',
+    const { logGroup, role } = createFunctionLogs(this, {
+      retention: props.logRetention,
+      roleDescription: 'Execution role of an MCP deploy gate: probes the endpoint, writes the maintenance-window metric',
     });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
     // PutMetricData has no resource-level permissions; the namespace condition narrows it.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -124,15 +120,12 @@ export class McpDeployGate extends Construct {
     // The Provider framework's own function, with a least-privilege role of ours instead of the
     // default (AWSLambdaBasicExecutionRole and lambda:InvokeFunction on every version): it writes
     // its log group, invokes the gate and, while the gate is not yet active, reads its state.
-    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-    const frameworkRole = new iam.Role(this, 'ProviderRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Execution role of the MCP deploy gate\'s custom-resource framework: invokes the gate function',
+    const { logGroup: providerLogGroup, role: frameworkRole } = createFunctionLogs(this, {
+      retention: props.logRetention,
+      roleDescription: 'Execution role of the MCP deploy gate\'s custom-resource framework: invokes the gate function',
+      logGroupId: 'ProviderLogGroup',
+      roleId: 'ProviderRole',
     });
-    frameworkRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [providerLogGroup.logGroupArn],
-    }));
     frameworkRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['lambda:InvokeFunction', 'lambda:GetFunction'],
       resources: [fn.functionArn],

@@ -8,8 +8,8 @@ import {
   REQUEST_TIMEOUT_PATTERN,
   WEB_OUT_OF_MEMORY_PATTERN,
 } from './private/web-function-log-patterns';
-import { countAlarm } from '../monitoring/private/alarm-families';
 import { AlarmSet } from '../monitoring/private/alarm-set';
+import { addTable, count, logCount } from '../monitoring/private/alarm-table';
 import { McpServiceMonitoring } from '../monitoring/service-monitoring';
 import { McpCountThreshold } from '../monitoring/thresholds';
 
@@ -114,43 +114,39 @@ export class McpWebFunctionAlarms extends Construct {
     super(scope, id);
     const alarms = AlarmSet.forPlatform(this, 'McpWebFunctionAlarms', props.monitoring);
     this.alarms = alarms.alarms;
-
-    this.http5xxAlarm = alarms.add(countAlarm({
-      id: 'Http5xx',
-      propName: 'http5xxAlarm',
-      metric: this.metricHttp5xx(props, Duration.minutes(5)),
-      summary: 'The MCP server\'s Web Function endpoint returns 5xx responses',
-      firstCheck: 'the init-failure alarm (a server that never listens answers 502) and the lambda-web-error-type header of a failing request, then the log stream named by its lambda-web-logstream header.',
-    }, props.http5xxAlarm));
-
-    // No log group, no log alarms (their thresholds are still checked).
     const logGroup = props.serverLogGroup;
-    this.initFailureAlarm = alarms.addLogCount(logGroup, { InitFailureFilter: INIT_FAILURE_PATTERN }, 'WebFunctionInitFailures', props.initFailureAlarm, {
-      id: 'InitFailures',
-      propName: 'initFailureAlarm',
-      summary: 'The MCP server does not start in its Web Function (platform.initReport failure); the revision still takes all traffic',
-      firstCheck: 'the platform.initReport records (errorType) and the application lines before them: the server must listen on AWS_LAMBDA_HTTP_ENDPOINT within 10 seconds. Redeploy the previous code to roll back.',
-    });
-    this.requestTimeoutsAlarm = alarms.addLogCount(logGroup, { RequestTimeoutFilter: REQUEST_TIMEOUT_PATTERN }, 'WebFunctionRequestTimeouts', props.requestTimeoutsAlarm, {
-      id: 'RequestTimeouts',
-      propName: 'requestTimeoutsAlarm',
-      summary: 'MCP requests hit the Web Function timeout (504 Runtime.RequestTimeout; streamed responses are cut silently)',
-      firstCheck: 'which tool call was running and the downstream service it waited on; then raise timeout (at most 15 minutes).',
-    });
-    this.outOfMemoryAlarm = alarms.addLogCount(logGroup, { OutOfMemoryFilter: WEB_OUT_OF_MEMORY_PATTERN }, 'WebFunctionOutOfMemory', props.outOfMemoryAlarm, {
-      id: 'OutOfMemory',
-      propName: 'outOfMemoryAlarm',
-      summary: 'The MCP server runs out of memory in its Web Function',
-      firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
-      optIn: true,
-    });
-    this.fileDescriptorsAlarm = alarms.addLogCount(logGroup, { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }, 'WebFunctionFileDescriptorExhaustion', props.fileDescriptorsAlarm, {
-      id: 'FileDescriptorExhaustion',
-      propName: 'fileDescriptorsAlarm',
-      summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',
-      firstCheck: 'connections the server opens per request and never closes (HTTP agents without keep-alive, SSE streams); or lower maxConcurrencyPerEnvironment.',
-      optIn: true,
-    });
+
+    Object.assign(this, addTable<McpWebFunctionAlarmOptions>(alarms, {
+      http5xxAlarm: count({
+        id: 'Http5xx',
+        metric: this.metricHttp5xx(props, Duration.minutes(5)),
+        summary: 'The MCP server\'s Web Function endpoint returns 5xx responses',
+        firstCheck: 'the init-failure alarm (a server that never listens answers 502) and the lambda-web-error-type header of a failing request, then the log stream named by its lambda-web-logstream header.',
+      }),
+      // No log group, no log alarms (their thresholds are still checked).
+      initFailureAlarm: logCount({ logGroup, patterns: { InitFailureFilter: INIT_FAILURE_PATTERN }, metricName: 'WebFunctionInitFailures' }, {
+        id: 'InitFailures',
+        summary: 'The MCP server does not start in its Web Function (platform.initReport failure); the revision still takes all traffic',
+        firstCheck: 'the platform.initReport records (errorType) and the application lines before them: the server must listen on AWS_LAMBDA_HTTP_ENDPOINT within 10 seconds. Redeploy the previous code to roll back.',
+      }),
+      requestTimeoutsAlarm: logCount({ logGroup, patterns: { RequestTimeoutFilter: REQUEST_TIMEOUT_PATTERN }, metricName: 'WebFunctionRequestTimeouts' }, {
+        id: 'RequestTimeouts',
+        summary: 'MCP requests hit the Web Function timeout (504 Runtime.RequestTimeout; streamed responses are cut silently)',
+        firstCheck: 'which tool call was running and the downstream service it waited on; then raise timeout (at most 15 minutes).',
+      }),
+      outOfMemoryAlarm: logCount({ logGroup, patterns: { OutOfMemoryFilter: WEB_OUT_OF_MEMORY_PATTERN }, metricName: 'WebFunctionOutOfMemory' }, {
+        id: 'OutOfMemory',
+        summary: 'The MCP server runs out of memory in its Web Function',
+        firstCheck: 'the tool calls running then: all concurrent requests of an environment share its memory; lower maxConcurrencyPerEnvironment.',
+        optIn: true,
+      }),
+      fileDescriptorsAlarm: logCount({ logGroup, patterns: { EmfileFilter: FILE_DESCRIPTOR_EXHAUSTION_PATTERN }, metricName: 'WebFunctionFileDescriptorExhaustion' }, {
+        id: 'FileDescriptorExhaustion',
+        summary: 'The MCP server runs out of file descriptors (EMFILE) in its Web Function',
+        firstCheck: 'connections the server opens per request and never closes (HTTP agents without keep-alive, SSE streams); or lower maxConcurrencyPerEnvironment.',
+        optIn: true,
+      }),
+    }, props));
 
     alarms.finish(() => [new cloudwatch.GraphWidget({
       title: 'Web Function endpoint 5xx',

@@ -15,8 +15,8 @@ import { canaryTargets } from '../front-door/private/canary-targets';
 import { CloudFrontFrontDoor, wantsCloudFrontFrontDoor } from '../front-door/private/cloudfront-front-door';
 import { McpMonitoringOptions } from '../monitoring/options';
 import { MONITORING_OPTION_KEYS } from '../monitoring/private/monitoring-option-keys';
+import { createFunctionLogs } from '../private/function-logs';
 import { describePath, ROLE_DESCRIPTION_MAX } from '../private/limits';
-import { allowLogsToUseKey } from '../private/log-encryption';
 import { pickOptions } from '../private/pick-options';
 import { warnOnSecretLikeEnvironment } from '../private/secret-environment';
 import { secretArnsOf } from '../private/secret-names';
@@ -101,25 +101,13 @@ export class McpWebFunctionService extends McpServiceBase {
     }
     startProblems.throwIfAny();
 
-    const logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    const { logGroup, role } = createFunctionLogs(this, {
+      retention: props.logRetention,
       encryptionKey: props.logEncryptionKey,
+      roleDescription: describePath('Execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
     });
-    if (props.logEncryptionKey) {
-      allowLogsToUseKey(this, props.logEncryptionKey);
-    }
     this.logGroup = logGroup;
-
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: describePath('Execution role of the MCP server ', this.node.path, ROLE_DESCRIPTION_MAX),
-    });
     this.grantPrincipal = role;
-    // Least privilege instead of AWSLambdaBasicExecutionRole (the L2's default): this log group only.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [logGroup.logGroupArn],
-    }));
     if (location.endpointType !== lambda.WebFunctionEndpointType.HOME_REGION) {
       // Each serving Region writes to `<log group>.local` there (AWS skill references/observability.md@5afd317,
       // UNCONFIRMED in the docs). Without this grant replica logs would be missing; with it nothing breaks if unneeded.

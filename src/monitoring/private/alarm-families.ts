@@ -8,14 +8,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmMetric, AlarmSpec } from './alarm-factory';
 import type { ValidationProblem } from '../../private/validation';
-import {
-  McpAlarmThresholdBase,
-  McpCertificateExpiryThreshold,
-  McpCountThreshold,
-  McpLatencyThreshold,
-  McpProbeSuccessThreshold,
-  McpUtilizationThreshold,
-} from '../thresholds';
+import { McpAlarmThresholdBase, McpCertificateExpiryThreshold, McpCountThreshold, McpLatencyThreshold, McpProbeSuccessThreshold, McpUtilizationThreshold } from '../thresholds';
 
 /** The parts of an alarm the caller decides: which metric, and what the alarm means. */
 export interface AlarmMeaning {
@@ -45,12 +38,7 @@ export enum LatencyUnit {
 /** Counts of bad events: above `maxCount` (default 0); no events is fine. */
 export function countAlarm(meaning: AlarmMeaning, thresholds: McpCountThreshold = {}): AlarmSpec {
   const maxCount = thresholds.maxCount ?? 0;
-  return {
-    ...spec(meaning, thresholds, 1, nonNegative(`${meaning.propName}.maxCount`, maxCount)),
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-    threshold: maxCount,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
+  return spec(meaning, thresholds, 1, nonNegative(`${meaning.propName}.maxCount`, maxCount), { comparisonOperator: GT, threshold: maxCount });
 }
 
 /** How a utilization alarm compares, stated at its call. */
@@ -78,13 +66,11 @@ export function utilizationAlarm(meaning: AlarmMeaning, thresholds: McpUtilizati
     id: 'cdk-mcp:alarmMaxUtilizationPercent',
     message: `\`${meaning.propName}.maxUtilizationPercent\` is ${percent}; use a percentage above 0 and at most 100.`,
   }];
-  return {
-    ...spec(meaning, thresholds, 1, problems),
-    comparisonOperator: options.comparison ?? cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  return spec(meaning, thresholds, 1, problems, {
+    comparisonOperator: options.comparison ?? GT,
     threshold: shareOf(options.limit, percent, options.wholeNumber ?? false),
     thresholdUnit: options.unit,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
+  });
 }
 
 /**
@@ -99,13 +85,11 @@ export function saturationAlarm(meaning: Omit<AlarmMeaning, 'datapointsToAlarm' 
 export function latencyAlarm(meaning: AlarmMeaning, thresholds: McpLatencyThreshold = {}, defaultLatency: Duration, unit: LatencyUnit): AlarmSpec {
   const maxLatency = thresholds.maxLatency ?? defaultLatency;
   const seconds = unit === LatencyUnit.SECONDS;
-  return {
-    ...spec(meaning, thresholds, 3, []),
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+  return spec(meaning, thresholds, 3, [], {
+    comparisonOperator: GT,
     threshold: seconds ? maxLatency.toSeconds({ integral: false }) : maxLatency.toMilliseconds(),
     thresholdUnit: seconds ? ' s' : ' ms',
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
+  });
 }
 
 /** The probe's success rate below `minSuccessRate`; missing data is breaching (the monitor is down). */
@@ -116,29 +100,38 @@ export function successAlarm(meaning: AlarmMeaning, thresholds: McpProbeSuccessT
     id: 'cdk-mcp:alarmMinSuccessRate',
     message: `\`${meaning.propName}.minSuccessRate\` is ${minSuccessRate}; use a fraction above 0 and at most 1 (1 = every probe must pass).`,
   }];
-  return {
-    ...spec(meaning, thresholds, 3, problems),
+  return spec(meaning, thresholds, 3, problems, {
     comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
     threshold: minSuccessRate,
     treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  };
+  });
 }
 
 /** Days remaining below `minDaysRemaining`. */
 export function expiryAlarm(meaning: AlarmMeaning, thresholds: McpCertificateExpiryThreshold = {}): AlarmSpec {
   const minDaysRemaining = thresholds.minDaysRemaining ?? 14;
-  return {
-    ...spec(meaning, thresholds, 1, nonNegative(`${meaning.propName}.minDaysRemaining`, minDaysRemaining)),
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    threshold: minDaysRemaining,
-    thresholdUnit: ' days',
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  };
+  const problems = nonNegative(`${meaning.propName}.minDaysRemaining`, minDaysRemaining);
+  return spec(meaning, thresholds, 1, problems, { comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD, threshold: minDaysRemaining, thresholdUnit: ' days' });
 }
 
-/** What every family shares: the meaning, the user's settings, whether it is on, default M of N. */
-function spec(meaning: AlarmMeaning, thresholds: McpAlarmThresholdBase, defaultMofN: number, problems: ValidationProblem[]) {
+/** What a family decides: how the metric compares with the threshold, and what no data means. */
+interface Decision {
+  readonly comparisonOperator: cloudwatch.ComparisonOperator;
+  readonly threshold: number;
+  readonly thresholdUnit?: string;
+  /** @default NOT_BREACHING */
+  readonly treatMissingData?: cloudwatch.TreatMissingData;
+}
+
+const GT = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+
+/** What every family shares: the meaning, the user's settings, whether it is on, default M of N; then the family's decision. */
+function spec(
+  meaning: AlarmMeaning, thresholds: McpAlarmThresholdBase, defaultMofN: number, problems: ValidationProblem[], decision: Decision,
+): AlarmSpec {
   return {
+    ...decision,
+    treatMissingData: decision.treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING,
     id: meaning.id,
     propName: meaning.propName,
     metric: meaning.metric,
