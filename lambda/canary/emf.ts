@@ -99,6 +99,9 @@ export function buildEmfRecord(config: CanaryConfig, result: ProbeResult, timest
       toolsHash: result.toolsHash,
       certDaysRemaining: result.certDaysRemaining,
       timings: result.timings,
+      // A property, never a dimension (one value per run): the trace id the server's request
+      // records of this run carry, so a failed run leads to the server's own lines in one query.
+      traceId: result.traceId,
       transport: config.transport,
       auth: config.auth.mode,
     },

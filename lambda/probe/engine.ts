@@ -210,6 +210,7 @@ class ProbeRun {
         totalMs,
       },
       message: oneLine(message, secrets),
+      traceId: this.connection.traceId,
       ...(this.toolResult ? { toolResult: this.toolResult } : {}),
     };
   }
@@ -248,6 +249,7 @@ export async function probe(options: ProbeOptions): Promise<ProbeResult> {
       certDaysRemaining: null,
       timings: { connectMs: null, tlsMs: null, handshakeMs: null, toolsListMs: null, toolCallMs: null, totalMs: Date.now() - started },
       message: oneLine(failureLine(failure, null), secrets),
+      traceId: null,
     };
   }
   const run = new ProbeRun(options, started);

@@ -125,6 +125,7 @@ describe('formatHuman', () => {
     certDaysRemaining: 41,
     timings: { connectMs: 12, tlsMs: 20, handshakeMs: 30, toolsListMs: 9, toolCallMs: null, totalMs: 75 },
     message: 'OK: srv',
+    traceId: null,
   };
 
   test('a healthy result shows every phase, the certificate, the verdict and the tools', () => {

@@ -138,7 +138,7 @@ describe('SDK 2.x createMcpHandler with the helper', () => {
     const lines: string[] = [];
     const records = new McpRequestRecords({ write: (l) => void lines.push(l), tools: ['echo'] });
     const handler = records.wrapHandler({
-      fetch: async (request: Request) => new Response(JSON.stringify({ jsonrpc: '2.0', id: 9, result: { tools: [] } }), {
+      fetch: async (request: Request, _options?: { parsedBody?: unknown }) => new Response(JSON.stringify({ jsonrpc: '2.0', id: 9, result: { tools: [] } }), {
         headers: { 'content-type': 'application/json', 'x-body': await request.text() },
       }),
     });
@@ -160,7 +160,7 @@ describe('SDK 2.x createMcpHandler with the helper', () => {
       },
     });
     const handler = records.wrapHandler({
-      fetch: async () => new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} }), { headers: { 'content-type': 'application/json' } }),
+      fetch: async (_request: Request) => new Response(JSON.stringify({ jsonrpc: '2.0', id: 1, result: {} }), { headers: { 'content-type': 'application/json' } }),
     });
     const res = await handler.fetch(new Request('http://127.0.0.1/mcp', { method: 'POST', body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' }));
     await expect(res.json()).resolves.toEqual({ jsonrpc: '2.0', id: 1, result: {} });

@@ -88,6 +88,7 @@ export function probeResultOfRecord(record: unknown): CanaryRun | undefined {
     certDaysRemaining: (p.certDaysRemaining ?? null) as number | null,
     timings: p.timings,
     message: p.message as string,
+    traceId: typeof p.traceId === 'string' ? p.traceId : null,
   };
   return { target: typeof p.target === 'string' ? p.target : '', result };
 }
