@@ -181,7 +181,7 @@ describe('the mcp-probe binary', () => {
       const result = JSON.parse(run.stdout);
       expect(Object.keys(result).sort()).toEqual([
         'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
-        'protocolVersion', 'server', 'timings', 'toolCount', 'toolResult', 'tools', 'toolsHash',
+        'protocolVersion', 'server', 'timings', 'toolCount', 'toolResult', 'tools', 'toolsHash', 'traceId',
       ]);
       expect(Object.keys(result.timings).sort()).toEqual(['connectMs', 'handshakeMs', 'tlsMs', 'toolCallMs', 'toolsListMs', 'totalMs']);
       expect(result).toMatchObject({ ok: true, failureClass: 'OK', era: 'modern', toolCount: 4 });
