@@ -4,6 +4,8 @@
  * header, `_meta` key and argument).
  */
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { McpServer as McpServerV1 } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -12,6 +14,7 @@ import { McpServer as McpServerV2, createMcpHandler } from '@modelcontextprotoco
 import * as z from 'zod';
 import { McpRequestRecords } from '../../src/records';
 import { sendJson, startServer, type TestServer } from '../probe/fixtures/http-server';
+import { REPO_ROOT } from '../support/example-server-process';
 
 /** An argument value and a token that must never reach a record. */
 export const SECRET_ARGUMENT = 'argument-value-7f3a9c';
@@ -158,3 +161,15 @@ export async function waitForRecords(server: RecordedServer, count: number): Pro
   while (server.lines.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
   return server.records();
 }
+
+/** The virtualenv's python, or undefined outside CI when it is missing (the suite is then skipped). */
+export function venvPython(venv: string): string | undefined {
+  const python = path.join(REPO_ROOT, venv, 'bin', 'python');
+  if (fs.existsSync(python)) return python;
+  const fix = `${venv}/ does not exist: run "npx projen install:python-example" (it creates it), then re-run the tests.`;
+  if (process.env.CI) throw new Error(fix);
+  // eslint-disable-next-line no-console
+  console.warn(`Skipping the Python request-record tests: ${fix}`);
+  return undefined;
+}
+

@@ -8,24 +8,12 @@
  * Without a virtualenv the suite is skipped with a note, except in CI (CI=true), where it fails.
  */
 import { createHash } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CLIENT, HEADER_TRACE, META_TRACE, SECRET_ARGUMENT, SECRET_TOKEN, legacySession, modern, traceparent } from './fixtures';
-import { ExampleServerProcess, REPO_ROOT, type LogLine } from '../support/example-server-process';
+import { CLIENT, HEADER_TRACE, META_TRACE, SECRET_ARGUMENT, SECRET_TOKEN, legacySession, modern, traceparent, venvPython } from './fixtures';
+import { ExampleServerProcess, type LogLine } from '../support/example-server-process';
 
 const SERVE = path.join(__dirname, 'python', 'serve.sh');
 const START_TIMEOUT_MS = 60_000;
-
-/** The virtualenv's python, or undefined outside CI when it is missing (the suite is then skipped). */
-export function venvPython(venv: string): string | undefined {
-  const python = path.join(REPO_ROOT, venv, 'bin', 'python');
-  if (fs.existsSync(python)) return python;
-  const fix = `${venv}/ does not exist: run "npx projen install:python-example" (it creates it), then re-run the tests.`;
-  if (process.env.CI) throw new Error(fix);
-  // eslint-disable-next-line no-console
-  console.warn(`Skipping the Python request-record tests: ${fix}`);
-  return undefined;
-}
 
 const SERVERS: Array<[string, string, string]> = [
   ['mcp 2.3.0 MCPServer', 'mcp', '.venv-python-example'],
