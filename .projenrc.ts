@@ -182,7 +182,11 @@ project.addTask('synth:examples', {
 });
 project.addTask('bench', {
   description: 'Benchmark the MCP probe against SDK clients and bare HTTP round trips (prints figures)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }],
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }, { spawn: 'bench:records' }],
+});
+project.addTask('bench:records', {
+  description: 'What the request-record helper costs a request: a tools/call with and without it, SDK 2.x and 1.x servers (prints figures)',
+  exec: 'ts-node --prefer-ts-exts bench/records.bench.ts',
 });
 
 project.addTask('cost', {

@@ -134,6 +134,7 @@ export class McpRequestRecords {
     };
     const send = transport.send;
     transport.send = (message: unknown, options?: unknown) => {
+      const sent = send.call(transport, message, options);
       if (isResponse(message)) {
         const facts = pending.get(idKey(message.id));
         if (facts) {
@@ -142,7 +143,7 @@ export class McpRequestRecords {
           this.finish(facts, { message, sessionId: transport.sessionId });
         }
       }
-      return send.call(transport, message, options);
+      return sent;
     };
     const onclose = transport.onclose;
     transport.onclose = () => {
@@ -164,17 +165,23 @@ export class McpRequestRecords {
     };
   }
 
-  /** Writes the record of a request that ended. A failing writer never fails the request. */
+  /**
+   * Ends a request's duration now, and builds and writes its record once the response is on its
+   * way (`setImmediate`: off the response's path). A failing writer never fails the request.
+   */
   private finish(request: RequestFacts, response: Omit<ResponseFacts, 'endedAt' | 'toolRegistered'>): void {
-    const method = request.message.method as string;
-    this.tools.learn(method, response.message);
-    const name = asObject(request.message.params)?.name;
-    const toolRegistered = method === 'tools/call' && typeof name === 'string' ? this.tools.has(name) : undefined;
-    try {
-      this.write(JSON.stringify(buildRecord(request, { ...response, endedAt: performance.now(), toolRegistered })));
-    } catch {
-      // A record is telemetry: losing one must not turn into a failed request.
-    }
+    const endedAt = performance.now();
+    setImmediate(() => {
+      try {
+        const method = request.message.method as string;
+        this.tools.learn(method, response.message);
+        const name = asObject(request.message.params)?.name;
+        const toolRegistered = method === 'tools/call' && typeof name === 'string' ? this.tools.has(name) : undefined;
+        this.write(JSON.stringify(buildRecord(request, { ...response, endedAt, toolRegistered })));
+      } catch {
+        // A record is telemetry: losing one must not turn into a failed request.
+      }
+    });
   }
 
   private async fetch(handler: FetchHandlerLike, request: Request, options?: { parsedBody?: unknown }): Promise<Response> {
@@ -215,10 +222,17 @@ export class McpRequestRecords {
       unanswered();
       return response;
     }
-    const copy = response.clone();
-    const streamed = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-    void (streamed ? readEvents(copy, settle, () => pending.size === 0) : readBody(copy, settle)).then(unanswered, unanswered);
-    return response;
+    if ((response.headers.get('content-type') ?? '').includes('text/event-stream')) {
+      // A stream the client reads as it arrives: read a copy alongside, never holding it back.
+      void readEvents(response.clone(), settle, () => pending.size === 0).then(unanswered, unanswered);
+      return response;
+    }
+    // A JSON body is whole already (the SDK serialises it at once): read it, and hand the client
+    // the same bytes in a new Response (no second copy of the stream to keep in step).
+    const text = await response.text();
+    readBody(text, settle);
+    unanswered();
+    return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   private remember(sessionId: string, facts: SessionFacts): void {
@@ -268,11 +282,11 @@ async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
-/** Reads a JSON response body (one message or a batch) and settles the requests it answers. */
-async function readBody(response: Response, settle: (message: unknown) => void): Promise<void> {
+/** Settles the requests a JSON response body (one message or a batch) answers. */
+function readBody(text: string, settle: (message: unknown) => void): void {
   let body: unknown;
   try {
-    body = JSON.parse(await response.text());
+    body = JSON.parse(text);
   } catch {
     return;
   }

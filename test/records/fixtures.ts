@@ -60,28 +60,30 @@ function withLines(server: TestServer, lines: string[], close: () => Promise<voi
   return { ...server, lines, records: () => lines.map((l) => JSON.parse(l)), close };
 }
 
-/** SDK 2.x `createMcpHandler` (dual era: legacy stateless), wrapped as docs/per-tool.md shows. */
-export async function startRecordedSdk2(responseMode: 'auto' | 'sse' = 'auto'): Promise<RecordedServer & { records2: McpRequestRecords }> {
-  const { records, lines } = recorder();
-  const handler = records.wrapHandler(createMcpHandler(records.wrapFactory(() => {
+/**
+ * SDK 2.x `createMcpHandler` (dual era: legacy stateless), wrapped as docs/per-tool.md shows.
+ * `given` replaces the recorder (the benchmark's writes to stdout); null serves without one.
+ */
+export async function startRecordedSdk2(responseMode: 'auto' | 'sse' = 'auto', given?: McpRequestRecords | null): Promise<RecordedServer> {
+  const { records, lines } = given === undefined ? recorder() : { records: given, lines: [] };
+  const factory = () => {
     const server = new McpServerV2({ name: 'sdk2-recorded', version: '2.0.0' });
     registerTools(server as unknown as ToolHost);
     return server;
-  }), { legacy: 'stateless', responseMode }));
+  };
+  const options = { legacy: 'stateless' as const, responseMode };
+  const handler = records ? records.wrapHandler(createMcpHandler(records.wrapFactory(factory), options)) : createMcpHandler(factory, options);
   const node = toNodeHandler(handler);
   const server = await startServer((req, res, body) => node(req, res, body ? JSON.parse(body) : undefined));
-  return {
-    ...withLines(server, lines, async () => {
-      await handler.close();
-      await server.close();
-    }),
-    records2: records,
-  };
+  return withLines(server, lines, async () => {
+    await handler.close();
+    await server.close();
+  });
 }
 
-/** SDK 1.x stateful Streamable HTTP (SSE responses), the helper attached to each session's transport. */
-export async function startRecordedSdk1(): Promise<RecordedServer> {
-  const { records, lines } = recorder();
+/** SDK 1.x stateful Streamable HTTP (SSE responses), the helper attached to each session's transport (`given` as for SDK 2.x). */
+export async function startRecordedSdk1(given?: McpRequestRecords | null): Promise<RecordedServer> {
+  const { records, lines } = given === undefined ? recorder() : { records: given, lines: [] };
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const server = await startServer(async (req, res, body) => {
     const parsed = body ? (JSON.parse(body) as unknown) : undefined;
@@ -104,7 +106,7 @@ export async function startRecordedSdk1(): Promise<RecordedServer> {
       const mcp = new McpServerV1({ name: 'sdk1-recorded', version: '1.0.0' });
       registerTools(mcp as unknown as ToolHost);
       await mcp.connect(transport);
-      records.attach(transport, mcp);
+      records?.attach(transport, mcp);
       await transport.handleRequest(req, res, parsed);
       return;
     }
