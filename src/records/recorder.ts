@@ -13,11 +13,11 @@
  *   `onmessage` and `send` after `server.connect(transport)`: every request and its response
  *   pass there, including the ones no request handler sees (unknown methods, invalid params).
  */
-import { SseMessages } from './sse';
 import {
   asObject, buildRecord, idKey, isRequest, isResponse, RegisteredTools, stdoutWriter,
   type JsonObject, type RecordWriter, type RequestFacts, type ResponseFacts,
 } from './record';
+import { SseMessages } from './sse';
 
 /** Options of {@link McpRequestRecords}. */
 export interface McpRequestRecordsOptions {
@@ -52,14 +52,14 @@ export interface FetchHandlerLike {
 
 /** The members of an SDK 1.x transport the helper uses. */
 export interface TransportLike {
+  /** The session id (stateful Streamable HTTP). */
+  readonly sessionId?: string;
   /** Set by `server.connect(transport)`. */
   onmessage?(message: unknown, extra?: unknown): void;
   /** Set by `server.connect(transport)`. */
   onclose?(): void;
   /** Sends a message to the client. */
   send(message: unknown, options?: unknown): Promise<void>;
-  /** The session id (stateful Streamable HTTP). */
-  readonly sessionId?: string;
 }
 
 /** What a legacy session's `initialize` said. */
@@ -153,7 +153,9 @@ export class McpRequestRecords {
     };
   }
 
-  private arrived(message: JsonObject, traceparent: string | undefined, protocolVersion: string | undefined, session: SessionFacts | undefined): RequestFacts {
+  private arrived(
+    message: JsonObject, traceparent: string | undefined, protocolVersion: string | undefined, session: SessionFacts | undefined,
+  ): RequestFacts {
     return {
       message,
       arrivedAt: Date.now(),

@@ -123,13 +123,17 @@ export const MODERN_VERSION = '2026-07-28';
 export const CLIENT = { name: 'records-test-client', version: '3.1.4' };
 
 /** One POST; resolves with the status, the headers and the body read whole. */
-export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> {
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}):
+Promise<{ status: number; headers: Headers; text: string }> {
   const res = await fetch(url, { method: 'POST', headers: { ...ACCEPT, ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** A modern (2026-07-28) request: the envelope in `_meta`, the method in the headers. */
-export function modern(url: string, id: number, method: string, params: Record<string, unknown> = {}, extra: { meta?: Record<string, unknown>; headers?: Record<string, string> } = {}) {
+export function modern(
+  url: string, id: number, method: string, params: Record<string, unknown> = {},
+  extra: { meta?: Record<string, unknown>; headers?: Record<string, string> } = {},
+) {
   const meta = {
     'io.modelcontextprotocol/protocolVersion': MODERN_VERSION,
     'io.modelcontextprotocol/clientCapabilities': {},
@@ -144,7 +148,9 @@ export function modern(url: string, id: number, method: string, params: Record<s
 /** A legacy session: initialize, notifications/initialized; returns a function for the session's next requests. */
 export async function legacySession(url: string, headers: Record<string, string> = {}) {
   const init = await post(url, {
-    jsonrpc: '2.0', id: 1, method: 'initialize',
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
     params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: CLIENT },
   }, headers);
   const sessionId = init.headers.get('mcp-session-id') ?? undefined;

@@ -4,10 +4,10 @@
  * result, the CLI's output and the canary's EMF line carry the id; the request records of a real
  * SDK server with the helper carry the same id.
  */
+import { startRecordedSdk1, startRecordedSdk2, waitForRecords, type RecordedServer } from './fixtures';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import { formatHuman, jsonLine } from '../../lambda/cli/format';
 import { probe } from '../../lambda/probe';
-import { startRecordedSdk1, startRecordedSdk2, waitForRecords, type RecordedServer } from './fixtures';
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-01$/;
@@ -82,12 +82,29 @@ describe('where the trace id is shown', () => {
   test('the canary\'s EMF line carries it as a property of the probe, never as a dimension', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const record = buildEmfRecord({
-      url: 'https://mcp.example.com/mcp', serviceName: 'svc', metricNamespace: 'MCP', deadlineMs: 1_000,
-      transport: 'auto', auth: { mode: 'none' }, detailedMetrics: true,
+      url: 'https://mcp.example.com/mcp',
+      serviceName: 'svc',
+      metricNamespace: 'MCP',
+      deadlineMs: 1_000,
+      transport: 'auto',
+      auth: { mode: 'none' },
+      detailedMetrics: true,
     } as Parameters<typeof buildEmfRecord>[0], {
-      ok: false, failureClass: 'TOOL_ERROR', layer: 'tools', era: 'modern', protocolVersion: '2026-07-28', server: null,
-      toolCount: 1, tools: ['a'], toolsHash: null, httpStatus: 200, frontDoor: null, certDaysRemaining: null,
-      timings: { connectMs: 1, tlsMs: 1, handshakeMs: 1, toolsListMs: 1, toolCallMs: 1, totalMs: 5 }, message: 'm', traceId,
+      ok: false,
+      failureClass: 'TOOL_ERROR',
+      layer: 'tools',
+      era: 'modern',
+      protocolVersion: '2026-07-28',
+      server: null,
+      toolCount: 1,
+      tools: ['a'],
+      toolsHash: null,
+      httpStatus: 200,
+      frontDoor: null,
+      certDaysRemaining: null,
+      timings: { connectMs: 1, tlsMs: 1, handshakeMs: 1, toolsListMs: 1, toolCallMs: 1, totalMs: 5 },
+      message: 'm',
+      traceId,
     }, 0);
     expect(record.probe).toMatchObject({ traceId });
     const dimensions = record._aws.CloudWatchMetrics.flatMap((d) => d.Dimensions.flat());
