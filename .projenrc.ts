@@ -56,7 +56,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // with jose, below); never bundled.
     'oidc-provider@9.13.3',
   ],
-  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '__pycache__/'],
+  gitignore: ['cdk.out/', '*.cdk.out/', 'examples/server/dist/', '.bench/', '.conformance/', '.conformance-alpha/', '.venv-python-example/', '.venv-python-records/', '__pycache__/'],
   jestOptions: {
     jestConfig: {
       testTimeout: 60_000,
@@ -166,6 +166,16 @@ project.addTask('install:python-example', {
     { exec: '.venv-python-example/bin/pip install --quiet --disable-pip-version-check --retries 1 -r examples/python-server/requirements.txt' },
   ],
 });
+// The FastMCP server of test/records/python.test.ts, in its own virtualenv (the example's pins its
+// whole tree): created with the example's, so CI (which runs install:python-example) has it too.
+const pythonRecords = project.addTask('install:python-records', {
+  description: 'Create .venv-python-records/ and pip install test/records/python/requirements.txt (FastMCP, for the request-record tests)',
+  steps: [
+    { exec: '[ -x .venv-python-records/bin/python ] || python3 -m venv .venv-python-records' },
+    { exec: '.venv-python-records/bin/pip install --quiet --disable-pip-version-check --retries 1 -r test/records/python/requirements.txt' },
+  ],
+});
+project.tasks.tryFind('install:python-example')!.spawn(pythonRecords);
 
 // --- Main job: synth every example offline and probe the example server on 127.0.0.1.
 const cdkEnv = { CDK_DISABLE_VERSION_CHECK: '1', CDK_CLI_NOTICES: 'false' };
@@ -184,7 +194,11 @@ project.addTask('synth:examples', {
 });
 project.addTask('bench', {
   description: 'Benchmark the MCP probe against SDK clients and bare HTTP round trips (prints figures)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }],
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --prefer-ts-exts bench/probe.bench.ts' }, { spawn: 'bench:records' }],
+});
+project.addTask('bench:records', {
+  description: 'What the request-record helper costs a request: a tools/call with and without it, SDK 2.x and 1.x servers (prints figures)',
+  exec: 'ts-node --prefer-ts-exts bench/records.bench.ts',
 });
 
 project.addTask('cost', {

@@ -34,6 +34,7 @@ function result(overrides: Partial<ProbeResult> = {}): ProbeResult {
     certDaysRemaining: 61.5,
     timings: { connectMs: 12.3, tlsMs: 20.1, handshakeMs: 80.7, toolsListMs: 15.2, toolCallMs: null, totalMs: 140.4 },
     message: 'ok',
+    traceId: null,
     ...overrides,
   };
 }

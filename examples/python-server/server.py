@@ -8,7 +8,8 @@ The contract every cdk-mcp service kind relies on:
   kept-alive connection's ``/healthz`` gets 503);
 - serves MCP at ``/mcp``, stateless (no session to pin a client to one instance), in both protocol
   eras: 2026-07-28 clients through ``server/discover``, 2025-era clients through ``initialize``;
-- one JSON object per line on stdout; stops cleanly on SIGTERM.
+- one JSON object per line on stdout, and one request record per MCP request (``cdk_mcp_records``,
+  a copy of the file cdk-mcp ships in ``python/``; see docs/per-tool.md); stops cleanly on SIGTERM.
 
 Tools (all read-only): ``echo``, ``get_time`` and ``health``, the sentinel a canary calls.
 
@@ -32,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import anyio
 import uvicorn
+from cdk_mcp_records import RequestRecords
 from mcp.server import MCPServer
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
@@ -150,6 +152,9 @@ def create_mcp_server(state: ServerState, logger: JsonLogger) -> MCPServer:
         # configure_logging() below replaces it with JSON lines on stdout.
         log_level="WARNING",
     )
+    # One request record (a JSON line on stdout) per MCP request: method, tool, outcome, duration,
+    # trace id. Never arguments, results, tokens or session ids.
+    mcp.middleware.append(RequestRecords().middleware(mcp))
 
     def timed(name: str) -> Callable[[Callable[..., Awaitable[CallToolResult]]], Callable[..., Awaitable[CallToolResult]]]:
         """Logs one ``tool_call`` line (tool, duration, success) per call of the wrapped tool."""

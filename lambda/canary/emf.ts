@@ -112,6 +112,9 @@ export function buildEmfRecord(
       toolsHash: result.toolsHash,
       certDaysRemaining: result.certDaysRemaining,
       timings: result.timings,
+      // A property, never a dimension (one value per run): the trace id the server's request
+      // records of this run carry, so a failed run leads to the server's own lines in one query.
+      traceId: result.traceId,
       transport: config.transport,
       auth: config.auth.mode,
       ...(origin && config.origin ? {

@@ -49,6 +49,8 @@ export function formatHuman(url: string, result: ProbeResult): string {
     `  tools/list ${ms(t.toolsListMs)}   ${list}`.trimEnd(),
     `  tools/call ${ms(t.toolCallMs)}`,
     `  total      ${ms(t.totalMs)}`,
+    // The server's request records of this run carry the same trace id (docs/per-tool.md).
+    ...(result.traceId ? [`  trace id   ${result.traceId}`] : []),
   ];
   if (result.ok) {
     lines.push(`PASS ${e(result.message)}`);

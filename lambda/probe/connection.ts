@@ -8,6 +8,7 @@ import { PROBE_CLIENT_INFO, type DriverLink } from './drivers';
 import { HttpClient, type EventStream, type ExchangeRequest, type ExchangeResult } from './http';
 import { credentialsFromEnv, signRequest, type AwsCredentials } from './sigv4';
 import { deriveSigV4aKeyPair, signRequestV4a, type SigV4aKeyPair } from './sigv4a';
+import { newTraceId, traceparent } from './trace-context';
 import type { ProbeOptions } from './types';
 import { PROBE_LIMITS } from '../../src/contract/canary-env';
 import { DEFAULT_SIGNING_SERVICE } from '../../src/contract/signing';
@@ -27,6 +28,8 @@ export class Connection implements DriverLink {
   public readonly target: URL;
   /** When the probe must be done (epoch milliseconds). */
   public readonly deadline: number;
+  /** The W3C trace id of this run: in the `traceparent` of every request (./trace-context). */
+  public readonly traceId = newTraceId();
   private readonly secretValues: string[] = [];
   private readonly baseHeaders: Record<string, string>;
   private readonly credentials: AwsCredentials | undefined;
@@ -94,6 +97,11 @@ export class Connection implements DriverLink {
     this.secretValues.push(secret);
   }
 
+  /** A `traceparent` for one request: this run's trace id, a new parent id. */
+  public traceparent(): string {
+    return traceparent(this.traceId);
+  }
+
   /** One exchange; the request's headers are completed with the base headers and signed. */
   public send(request: ExchangeRequest, expectedId: number | null): Promise<ExchangeResult> {
     return this.http.exchange(this.complete(request), expectedId);
@@ -119,7 +127,8 @@ export class Connection implements DriverLink {
 
   /** Headers for one request: base headers, extras, then SigV4 over all of them. */
   private headersFor(method: string, url: URL, body: string, extra: Record<string, string>): Record<string, string> {
-    const headers = { ...this.baseHeaders, ...extra };
+    // Every request carries the run's trace context; a driver's own (the one in `_meta` too) wins.
+    const headers = { ...this.baseHeaders, traceparent: extra.traceparent ?? this.traceparent(), ...extra };
     const sigv4 = this.options.sigv4;
     if (!this.credentials || !sigv4) return headers;
     const common = { method, url, headers, body, service: sigv4.service ?? DEFAULT_SIGNING_SERVICE, credentials: this.credentials, date: new Date() };

@@ -43,6 +43,8 @@ export interface DriverLink {
   nextRequestId(): number;
   /** Keeps a value (a session id) out of every message from now on. */
   remember(secret: string): void;
+  /** A `traceparent` for one request: the run's trace id, a new parent id (./trace-context). */
+  traceparent(): string;
 }
 
 /** One transport of a negotiated (or negotiating) probe. */
@@ -74,9 +76,11 @@ export class StreamableDriver implements Driver {
     maxBytes?: number,
   ): Promise<RpcOutcome> {
     const id = this.link.nextRequestId();
-    const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: this.withMeta(params) });
+    // The same trace context in `_meta` (SEP-414) and in the HTTP header, so either finds the server's record.
+    const traceparent = this.link.traceparent();
+    const body = JSON.stringify({ jsonrpc: '2.0', id, method, params: this.withMeta(params, traceparent) });
     const cap = maxBytes !== undefined ? { maxBytes } : {};
-    let result = await this.link.send(this.request(method, params, body, extraHeaders, maxBytes), id);
+    let result = await this.link.send(this.request(method, params, body, { ...extraHeaders, traceparent }, maxBytes), id);
     if (method === 'initialize' && result.kind === 'http') {
       const session = result.headers['mcp-session-id'];
       if (typeof session === 'string' && session !== '') {
@@ -122,8 +126,9 @@ export class StreamableDriver implements Driver {
     this.sessionId = undefined;
   }
 
-  private withMeta(params: Record<string, unknown>): Record<string, unknown> {
-    return this.era === 'modern' ? { ...params, _meta: MODERN_META } : params;
+  private withMeta(params: Record<string, unknown>, traceparent: string): Record<string, unknown> {
+    // 2025-era servers accept unknown `_meta` keys (SDK 1.x RequestMetaSchema is a loose object).
+    return { ...params, _meta: this.era === 'modern' ? { ...MODERN_META, traceparent } : { traceparent } };
   }
 
   private sessionHeaders(): Record<string, string> {
@@ -152,6 +157,7 @@ export class StreamableDriver implements Driver {
       Object.assign(headers, extraHeaders);
     } else {
       Object.assign(headers, this.sessionHeaders());
+      if (extraHeaders.traceparent) headers.traceparent = extraHeaders.traceparent;
     }
     return maxBytes === undefined ? { method: 'POST', url, body, headers } : { method: 'POST', url, body, headers, maxBytes };
   }
@@ -165,7 +171,8 @@ export class SseDriver implements Driver {
 
   public async rpc(method: string, params: Record<string, unknown>): Promise<RpcOutcome> {
     const id = this.link.nextRequestId();
-    const posted = await this.post({ jsonrpc: '2.0', id, method, params });
+    const traceparent = this.link.traceparent();
+    const posted = await this.post({ jsonrpc: '2.0', id, method, params: { ...params, _meta: { traceparent } } }, traceparent);
     if (!posted.ok) return posted;
     const answer = await this.stream.next((event) => {
       const verdict = interpretSseEvent(event, id, this.link.secrets);
@@ -192,9 +199,9 @@ export class SseDriver implements Driver {
     this.stream.close();
   }
 
-  private async post(message: Record<string, unknown>): Promise<RpcOutcome> {
+  private async post(message: Record<string, unknown>, traceparent = this.link.traceparent()): Promise<RpcOutcome> {
     const body = JSON.stringify(message);
-    const headers = { 'content-type': 'application/json', 'accept': 'application/json, text/event-stream' };
+    const headers = { 'content-type': 'application/json', 'accept': 'application/json, text/event-stream', traceparent };
     return outcomeOf(await this.link.send({ method: 'POST', url: this.postUrl, headers, body }, null));
   }
 }

@@ -211,6 +211,7 @@ class ProbeRun {
         totalMs,
       },
       message: oneLine(message, secrets),
+      traceId: this.connection.traceId,
       ...(this.toolResult ? { toolResult: this.toolResult } : {}),
     };
   }

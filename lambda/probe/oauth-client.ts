@@ -178,6 +178,7 @@ export function stoppedResult(failure: Failure, started: number, secrets: readon
     certDaysRemaining: null,
     timings: { connectMs: null, tlsMs: null, handshakeMs: null, toolsListMs: null, toolCallMs: null, totalMs: Date.now() - started },
     message: oneLine(failureLine(failure, null), secrets),
+    traceId: null,
   };
 }
 

@@ -137,6 +137,12 @@ export interface ProbeResult {
   /** One redacted line a person can act on. */
   message: string;
   /**
+   * The W3C trace id (32 hex digits) every request of this run carried in its `traceparent` header
+   * and `params._meta.traceparent`: the server's request records of this run carry it too
+   * (docs/per-tool.md). Null when no request was sent (invalid options).
+   */
+  traceId: string | null;
+  /**
    * What the sentinel tool returned (`call`): its text, redacted and cut. Present only when the
    * tool answered with a result (an error result included).
    * @default - absent: no call, or the call got no result

@@ -39,6 +39,8 @@ function layerOf(file: string): { rank: number; kind?: string } {
   const rel = path.relative('src', file).split(path.sep);
   if (rel[0] === 'contract') return { rank: 0 };
   if (rel[0] === 'private') return { rank: 1 };
+  // The request-record helpers users import from `cdk-mcp/lib/records` (outside the jsii API): contract only.
+  if (rel[0] === 'records') return { rank: 1 };
   if (rel[0] === 'canary') return { rank: 2 };
   if (rel[0] === 'monitoring') return { rank: 3 };
   // Shared by every kind the way monitoring is (ARCHITECTURE.md, "front door").

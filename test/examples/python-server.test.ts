@@ -202,7 +202,7 @@ describe('the Python example Dockerfile (checked as text: no Docker engine here)
   test('installs the pinned requirements before copying the code, and starts run.sh', () => {
     const copyRequirements = instructions.indexOf('COPY requirements.txt ./');
     const install = instructions.findIndex((i) => /^RUN pip install .*-r requirements\.txt$/.test(i));
-    const copyCode = instructions.indexOf('COPY server.py run.sh ./');
+    const copyCode = instructions.indexOf('COPY server.py cdk_mcp_records.py run.sh ./');
     expect(copyRequirements).toBeGreaterThan(-1);
     expect(install).toBeGreaterThan(copyRequirements);
     expect(copyCode).toBeGreaterThan(install);

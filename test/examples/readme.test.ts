@@ -46,7 +46,7 @@ function typeCheck(snippets: Array<{ name: string; code: string }>): string[] {
     esModuleInterop: true,
     types: ['node'],
     baseUrl: ROOT,
-    paths: { 'cdk-mcp': ['src/index.ts'] },
+    paths: { 'cdk-mcp': ['src/index.ts'], 'cdk-mcp/lib/records': ['src/records/index.ts'] },
   };
   const virtual = new Map(snippets.map((s) => [path.join(ROOT, `${s.name}.ts`), `export {};\n${s.code}`]));
   const host = ts.createCompilerHost(options);

@@ -317,7 +317,7 @@ describe('front door validation', () => {
   });
 
   test('every problem at once', () => {
-    expect(() => synth((s) => ({ domainName: DOMAIN, auth: McpFunctionUrlAuth.NONE, corsAllowedOrigins: ['*'] })))
+    expect(() => synth(() => ({ domainName: DOMAIN, auth: McpFunctionUrlAuth.NONE, corsAllowedOrigins: ['*'] })))
       .toThrow(/domainNameWithoutZoneOrCertificate[\s\S]*publicOriginBehindFrontDoor[\s\S]*corsBehindFrontDoor/);
   });
 });

@@ -125,6 +125,7 @@ describe('formatHuman', () => {
     certDaysRemaining: 41,
     timings: { connectMs: 12, tlsMs: 20, handshakeMs: 30, toolsListMs: 9, toolCallMs: null, totalMs: 75 },
     message: 'OK: srv',
+    traceId: null,
   };
 
   test('a healthy result shows every phase, the certificate, the verdict and the tools', () => {
@@ -180,7 +181,7 @@ describe('the mcp-probe binary', () => {
       const result = JSON.parse(run.stdout);
       expect(Object.keys(result).sort()).toEqual([
         'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
-        'protocolVersion', 'server', 'timings', 'toolCount', 'toolResult', 'tools', 'toolsHash',
+        'protocolVersion', 'server', 'timings', 'toolCount', 'toolResult', 'tools', 'toolsHash', 'traceId',
       ]);
       expect(Object.keys(result.timings).sort()).toEqual(['connectMs', 'handshakeMs', 'tlsMs', 'toolCallMs', 'toolsListMs', 'totalMs']);
       expect(result).toMatchObject({ ok: true, failureClass: 'OK', era: 'modern', toolCount: 4 });

@@ -18,6 +18,8 @@ describe('requests on the wire', () => {
         'io.modelcontextprotocol/protocolVersion': '2026-07-28',
         'io.modelcontextprotocol/clientCapabilities': {},
         'io.modelcontextprotocol/clientInfo': { name: 'cdk-mcp-probe', version: '1.0.0' },
+        // W3C trace context (SEP-414), the same value as the request's traceparent header.
+        'traceparent': discover.headers.traceparent,
       });
       // Legacy: initialize offers the newest legacy version and carries no protocol header yet.
       expect(JSON.parse(initialize.body)).toMatchObject({ method: 'initialize', params: { protocolVersion: '2025-11-25', clientInfo: { name: 'cdk-mcp-probe' } } });

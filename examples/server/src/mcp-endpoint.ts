@@ -17,6 +17,7 @@ import { createMcpHandler, InMemoryServerEventBus, isInitializeRequest, type Mcp
 import type { ServerConfig } from './config';
 import { header, RPC_ERROR, sendJsonRpcError } from './http-util';
 import type { Logger } from './logger';
+import { requestRecords } from './records';
 import { SessionStore } from './session-store';
 
 /** Protocol era of one request, as the SDK classifies it. */
@@ -61,7 +62,8 @@ export function createMcpEndpoint(config: ServerConfig, createServer: () => McpS
   const bus = new InMemoryServerEventBus(onerror);
   const subscriptions = createMcpHandler(() => createServer(), { legacy: 'reject', onerror, bus });
   const serveSubscription = toNodeHandler(subscriptions, { onerror });
-  const modern = createMcpHandler(() => createServer(), { legacy: config.sessionMode === 'stateless' ? 'stateless' : 'reject', onerror, bus });
+  const modern = requestRecords.wrapHandler(createMcpHandler(requestRecords.wrapFactory(() => createServer()),
+    { legacy: config.sessionMode === 'stateless' ? 'stateless' : 'reject', onerror, bus }));
   const serveModern = toNodeHandler(modern, { onerror });
   const sessions = config.sessionMode === 'stateful' ? new LegacySessions(config, createServer, logger) : undefined;
   return {
@@ -181,6 +183,7 @@ class LegacySessions {
     });
     try {
       await server.connect(transport);
+      requestRecords.attach(transport, server);
       await transport.handleRequest(req, res, parsedBody);
     } finally {
       if (!created) {

@@ -93,6 +93,7 @@ export function probeResultOfRecord(record: unknown): CanaryRun | undefined {
     certDaysRemaining: (p.certDaysRemaining ?? null) as number | null,
     timings: p.timings,
     message: p.message as string,
+    traceId: typeof p.traceId === 'string' ? p.traceId : null,
   };
   const side = typeof p.sideMessage === 'string'
     ? { failedSide: typeof p.failedSide === 'string' ? p.failedSide : null, message: p.sideMessage, origin: p.origin ?? null }
