@@ -67,10 +67,13 @@ export interface McpToolMetricsOptions {
 
   /**
    * The alarm on the rate of server errors among tool calls (JSON-RPC errors other than the
-   * client-fault codes, and tool errors of registered tools).
+   * client-fault codes, and tool errors of registered tools). Opt-in (`{ enabled: true }`): a
+   * metric-math alarm pays for the 2 metrics it reads ($0.20 a month), which would take the
+   * monitoring of a service past $2.00 a month at defaults; the canary's sentinel tool and the
+   * dashboard see failing tools without it.
    *
-   * @default - above 5 percent in 2 of 3 five-minute periods with at least 10 calls each, missing
-   * data not breaching
+   * @default - not created; with `enabled: true`, above 5 percent in 2 of 3 five-minute periods
+   * with at least 10 calls each, missing data not breaching
    */
   readonly errorRateAlarm?: McpToolErrorRateThreshold;
 }
@@ -97,7 +100,7 @@ const MAX_PER_TOOL_FILTERS = 60;
  * Per-tool visibility in CloudWatch from the request records the server writes (one JSON line
  * per MCP request, `docs/per-tool.md`): metric filters for tool calls, server errors and
  * duration (no dimensions: 2 metrics published while there is traffic, the errors metric only
- * in hours with errors), one alarm on the error rate across all tools, Logs Insights saved
+ * in hours with errors), an opt-in alarm on the error rate across all tools, Logs Insights saved
  * queries under `<serviceName>/`, and a dashboard section when the service has a dashboard.
  * Opt-in: per-tool metrics for named tools, and a Contributor Insights rule.
  *
@@ -107,7 +110,7 @@ export class McpToolMetrics extends Construct {
   /** Every alarm created here. */
   public readonly alarms: cloudwatch.IAlarm[];
 
-  /** Server errors among tool calls above the rate, unless disabled. */
+  /** Server errors among tool calls above the rate, when `errorRateAlarm.enabled` is true. */
   public readonly errorRateAlarm?: cloudwatch.Alarm;
 
   /** The Logs Insights saved queries. */
@@ -174,6 +177,8 @@ export class McpToolMetrics extends Construct {
       firstCheck: `the saved query "${monitoring.serviceName}/tools failing most" (Logs Insights) for the tool and error type, then that tool's records by trace id.`,
       datapointsToAlarm: 2,
       evaluationPeriods: 3,
+      // Opt-in: its 2 metrics ($0.20) would take the defaults past $2.00 a month (docs/cost.md).
+      optIn: true,
     }, { ...threshold, maxUtilizationPercent: percent > 0 && percent <= 100 ? percent : 5 }, { defaultPercent: 5, limit: 100, unit: '%' }));
 
     const queries: Array<[string, string, readonly string[]]> = [

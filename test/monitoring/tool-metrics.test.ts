@@ -1,8 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { compileFilterPattern, matches } from './tool-metrics-matcher';
+import { toolMetricsCosts } from '../../scripts/cost/tool-metrics';
 import { McpFargateService, McpServiceMonitoring } from '../../src';
 import {
   CLIENT_FAULT_RPC_CODES, REQUEST_OUTCOMES, REQUEST_RECORD, REQUEST_RECORD_MARKER, REQUEST_RECORD_VERSION,
@@ -136,8 +139,9 @@ function monitoringStack(toolMetrics?: any, dashboard = false): Template {
 }
 
 describe('McpToolMetrics in the template', () => {
-  test('by default: three dimensionless filters, the error-rate alarm in the health composite, five saved queries under orders/', () => {
+  test('by default: three dimensionless filters and five saved queries under orders/; no alarm (opt-in, for the $2.00 budget)', () => {
     const t = monitoringStack();
+    expect(JSON.stringify(t.findResources('AWS::CloudWatch::Alarm'))).not.toContain('IF(calls');
     for (const [pattern, name, value, unit] of [
       [TOOL_PATTERNS.calls, 'ToolCalls', '1', 'Count'],
       [TOOL_PATTERNS.serverErrors, 'ToolServerErrors', '1', 'Count'],
@@ -148,6 +152,17 @@ describe('McpToolMetrics in the template', () => {
         MetricTransformations: [{ MetricNamespace: 'MCP/orders', MetricName: name, MetricValue: value, Unit: unit, Dimensions: Match.absent(), DefaultValue: Match.absent() }],
       });
     }
+    const queries = Object.values(t.findResources('AWS::Logs::QueryDefinition')) as any[];
+    expect(queries.map((q) => q.Properties.Name).sort()).toEqual([
+      'orders/one trace id\'s requests', 'orders/requests per client', 'orders/slowest tools', 'orders/tools failing most', 'orders/tools: calls, errors, p95 per tool',
+    ]);
+    const trace = queries.find((q) => q.Properties.Name.includes('trace')).Properties.QueryString;
+    expect(trace).toMatch(/^# Replace .*\nfields @timestamp.*\n\| filter record = "mcp\.server\.request" and trace_id = /);
+    expect(t.findResources('AWS::CloudWatch::InsightRule')).toEqual({});
+  });
+
+  test('the error-rate alarm, enabled, joins the health composite', () => {
+    const t = monitoringStack({ errorRateAlarm: { enabled: true } });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Threshold: 5,
       ComparisonOperator: 'GreaterThanThreshold',
@@ -161,17 +176,10 @@ describe('McpToolMetrics in the template', () => {
       .filter((id) => id.includes('ToolErrorRate'));
     expect(alarmId).toBeDefined();
     expect(composite).toContain(alarmId);
-    const queries = Object.values(t.findResources('AWS::Logs::QueryDefinition')) as any[];
-    expect(queries.map((q) => q.Properties.Name).sort()).toEqual([
-      'orders/one trace id\'s requests', 'orders/requests per client', 'orders/slowest tools', 'orders/tools failing most', 'orders/tools: calls, errors, p95 per tool',
-    ]);
-    const trace = queries.find((q) => q.Properties.Name.includes('trace')).Properties.QueryString;
-    expect(trace).toMatch(/^# Replace .*\nfields @timestamp.*\n\| filter record = "mcp\.server\.request" and trace_id = /);
-    expect(t.findResources('AWS::CloudWatch::InsightRule')).toEqual({});
   });
 
   test('the alarm math: a quiet server has no datapoint, a busy one is the percentage of server errors', () => {
-    const t = monitoringStack({ errorRateAlarm: { minCalls: 20, maxErrorRatePercent: 2 } });
+    const t = monitoringStack({ errorRateAlarm: { enabled: true, minCalls: 20, maxErrorRatePercent: 2 } });
     const alarm = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a: any) => a.Properties.Metrics?.some((m: any) => m.Expression?.startsWith('IF(calls'))) as any;
     expect(alarm.Properties.Threshold).toBe(2);
     const expression: string = alarm.Properties.Metrics.find((m: any) => m.Expression).Expression;
@@ -192,12 +200,13 @@ describe('McpToolMetrics in the template', () => {
   });
 
   test('dashboard: calls and errors, p95, the alarm, and Logs Insights tables per tool and of the tools failing most', () => {
-    const t = monitoringStack(undefined, true);
+    const t = monitoringStack({ errorRateAlarm: { enabled: true } }, true);
     const body = JSON.stringify(t.findResources('AWS::CloudWatch::Dashboard'));
     expect(body).toContain('Tool calls and server errors (all tools)');
     expect(body).toContain('Tool-call duration (p95, ms)');
     expect(body).toContain('Calls, errors, p95 per tool (Logs Insights)');
     expect(body).toContain('Tools failing most (Logs Insights)');
+    expect(body).toContain('Tool server error rate (%)');
     expect(body).toContain('pct(mcp.server.operation.duration_ms, 95) as p95_ms by gen_ai.tool.name');
   });
 
@@ -240,5 +249,17 @@ describe('McpToolMetrics in the template', () => {
     expect(TOOL_QUERIES.failingMost.join('\n')).toContain(`${REQUEST_RECORD.RPC_CODE} not in [${CLIENT_FAULT_RPC_CODES.join(', ')}]`);
     expect(TOOL_QUERIES.trace.join('\n')).toContain(`${REQUEST_RECORD.TRACE_ID} = `);
     expect(TOOL_QUERIES.perClient.join('\n')).toContain(`by ${REQUEST_RECORD.CLIENT_NAME}, ${REQUEST_RECORD.CLIENT_VERSION}`);
+  });
+});
+
+describe('npm run cost: the price of the opt-ins', () => {
+  test('per-tool metrics for 10 and 50 tools (3 custom metrics a tool at $0.30), Contributor Insights at 10 million calls; docs/cost.md quotes them', () => {
+    const costs = toolMetricsCosts();
+    const totalOf = (prefix: string) => costs.find((c) => c.name.startsWith(prefix))!.lines.reduce((n, l) => n + l.monthly, 0);
+    expect(totalOf('per-tool metrics for 10 tools')).toBeCloseTo(9.0, 6);
+    expect(totalOf('per-tool metrics for 50 tools')).toBeCloseTo(45.0, 6);
+    expect(totalOf('Contributor Insights rule')).toBeCloseTo(0.7, 6);
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'cost.md'), 'utf8').replace(/\s+/g, ' ');
+    for (const figure of ['10 tools $9.00', '50 tools $45.00', 'Contributor Insights rule $0.70']) expect(page).toContain(figure);
   });
 });
