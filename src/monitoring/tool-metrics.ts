@@ -135,7 +135,8 @@ export class McpToolMetrics extends Construct {
     const minCalls = threshold.minCalls ?? 10;
     validate(alarms, tools, percent, minCalls);
 
-    const filter = (filterId: string, pattern: string, metricName: string, value: string, unit: cloudwatch.Unit, dimensions?: { [k: string]: string }) =>
+    type Dimensions = { [k: string]: string };
+    const filter = (filterId: string, pattern: string, metricName: string, value: string, unit: cloudwatch.Unit, dimensions?: Dimensions) =>
       new logs.MetricFilter(this, filterId, {
         logGroup: props.logGroup,
         filterPattern: logs.FilterPattern.literal(pattern),
@@ -249,7 +250,7 @@ export class McpToolMetrics extends Construct {
     return this.metric(METRICS.duration, cloudwatch.Stats.p(95), props, toolName);
   }
 
-  private metric(metricName: string, statistic: string, props: cloudwatch.MetricOptions | undefined, toolName: string | undefined): cloudwatch.Metric {
+  private metric(metricName: string, statistic: string, props: cloudwatch.MetricOptions | undefined, toolName?: string): cloudwatch.Metric {
     return new cloudwatch.Metric({
       namespace: this.namespace,
       metricName,

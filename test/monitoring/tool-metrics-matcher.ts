@@ -44,25 +44,22 @@ export function compileFilterPattern(pattern: string): Node {
   const peek = () => tokens[i];
   const next = () => tokens[i++];
 
-  function or(): Node {
-    let left = and();
-    while (peek() === '||') {
+  /** Operands of `next` joined by `op`, left to right. */
+  function chain(op: string, operand: () => Node, join: (l: boolean, r: () => boolean) => boolean): Node {
+    let left = operand();
+    while (peek() === op) {
       next();
       const l = left;
-      const r = and();
-      left = (rec) => l(rec) || r(rec);
+      const r = operand();
+      left = (rec) => join(l(rec), () => r(rec));
     }
     return left;
   }
+  function or(): Node {
+    return chain('||', and, (l, r) => l || r());
+  }
   function and(): Node {
-    let left = term();
-    while (peek() === '&&') {
-      next();
-      const l = left;
-      const r = term();
-      left = (rec) => l(rec) && r(rec);
-    }
-    return left;
+    return chain('&&', term, (l, r) => l && r());
   }
   function term(): Node {
     const t = next();

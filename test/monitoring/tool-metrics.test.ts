@@ -15,8 +15,8 @@ import {
 } from '../../src/monitoring/private/tool-patterns';
 
 /** Sets a dotted contract path in a nested object (the record's JSON shape). */
-function put(record: any, path: string, value: unknown): void {
-  const keys = path.split('.');
+function put(record: any, fieldPath: string, value: unknown): void {
+  const keys = fieldPath.split('.');
   let o = record;
   for (const k of keys.slice(0, -1)) o = (o[k] ??= {});
   o[keys[keys.length - 1]] = value;
@@ -195,19 +195,18 @@ describe('McpToolMetrics in the template', () => {
     expect(evaluate(19, 19)).toBeUndefined();
     expect(evaluate(20, undefined)).toBe(0);
     expect(evaluate(200, 5)).toBe(2.5);
-    const metrics = alarm.Properties.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat]);
+    const metrics = alarm.Properties.Metrics.filter((m: any) => m.MetricStat)
+      .map((m: any) => [m.Id, m.MetricStat.Metric.MetricName, m.MetricStat.Stat]);
     expect(metrics.sort()).toEqual([['calls', 'ToolCalls', 'Sum'], ['errors', 'ToolServerErrors', 'Sum']]);
   });
 
   test('dashboard: calls and errors, p95, the alarm, and Logs Insights tables per tool and of the tools failing most', () => {
     const t = monitoringStack({ errorRateAlarm: { enabled: true } }, true);
     const body = JSON.stringify(t.findResources('AWS::CloudWatch::Dashboard'));
-    expect(body).toContain('Tool calls and server errors (all tools)');
-    expect(body).toContain('Tool-call duration (p95, ms)');
-    expect(body).toContain('Calls, errors, p95 per tool (Logs Insights)');
-    expect(body).toContain('Tools failing most (Logs Insights)');
-    expect(body).toContain('Tool server error rate (%)');
-    expect(body).toContain('pct(mcp.server.operation.duration_ms, 95) as p95_ms by gen_ai.tool.name');
+    for (const text of [
+      'Tool calls and server errors (all tools)', 'Tool-call duration (p95, ms)', 'Calls, errors, p95 per tool (Logs Insights)',
+      'Tools failing most (Logs Insights)', 'Tool server error rate (%)', 'pct(mcp.server.operation.duration_ms, 95) as p95_ms by gen_ai.tool.name',
+    ]) expect(body).toContain(text);
   });
 
   test('opt-in per-tool metrics: ToolName dimension from the record, only for the listed tools; Contributor Insights keyed on registered tools', () => {
