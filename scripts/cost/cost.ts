@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { CLIENT_REQUEST_VOLUMES, frontDoorCosts } from './front-door';
 import { HOURS_PER_MONTH, PRICES, PROBES_PER_MONTH, REQUESTS_PER_PROBE } from './prices';
+import { toolMetricsCosts } from './tool-metrics';
 import { parseCanaryConfig } from '../../lambda/canary/config';
 import { buildEmfRecord } from '../../lambda/canary/emf';
 import {
@@ -280,6 +281,15 @@ function main(): void {
       console.log(`  front door  ${usd(sum(door.lines)).padStart(7)}  TOTAL`);
     }
     console.log('');
+  }
+  // McpToolMetrics: its default filters publish only for client tool calls (the canary at
+  // defaults calls no tool), so the templates above price its alarm only.
+  console.log('Per-tool visibility (`toolMetrics`), monthly:');
+  console.log(`  default     ${usd(2 * PRICES.customMetricMonth).padStart(7)}  ToolCalls and ToolDuration while clients call tools (ToolServerErrors only in hours with errors; nothing without client traffic or without records)`);
+  for (const option of toolMetricsCosts()) {
+    console.log(`${option.name}:`);
+    for (const l of option.lines) console.log(`  per-tool    ${usd(l.monthly).padStart(7)}  ${l.item}`);
+    console.log(`  per-tool    ${usd(sum(option.lines)).padStart(7)}  TOTAL`);
   }
 }
 

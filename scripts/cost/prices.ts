@@ -68,6 +68,15 @@ export const PRICES = {
    */
   route53HostedZoneMonth: 0.50,
   route53QueryMillion: 0.40,
+  /**
+   * https://aws.amazon.com/cloudwatch/pricing/ : Contributor Insights for CloudWatch Logs, per
+   * rule per month and per million log events that match the rule (beyond the free tier of one
+   * rule and one million matched events).
+   */
+  contributorInsightsRuleMonth: 0.50,
+  contributorInsightsMatchedEventsMillion: 0.02,
+  /** Same page: Logs Insights queries, per GB of log data scanned. */
+  logsInsightsScannedGb: 0.005,
   /** https://aws.amazon.com/certificate-manager/pricing/ : public certificates (not exportable) are free. */
   acmPublicCertificateMonth: 0,
   /**

@@ -10,6 +10,7 @@ import {
   McpLatencyThreshold,
   McpProbeSuccessThreshold,
 } from './thresholds';
+import type { McpToolMetricsOptions } from './tool-metrics';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { McpTransport } from '../canary/canary-enums';
 
@@ -244,4 +245,14 @@ export interface McpMonitoringOptions {
    * @default - matching log lines above 0 for 1 of 1 five-minute datapoints, missing data not breaching
    */
   readonly credentialErrorsAlarm?: McpCountThreshold;
+
+  /**
+   * Per-tool visibility from the request records the server writes (`docs/per-tool.md`): metric
+   * filters on the server's log group for tool calls, server errors and duration, an alarm on the
+   * error rate across all tools, Logs Insights saved queries, dashboard widgets; per-tool metrics
+   * and Contributor Insights opt-in. Only for services with a log group.
+   *
+   * @default - on, with the defaults of {@link McpToolMetricsOptions}
+   */
+  readonly toolMetrics?: McpToolMetricsOptions;
 }

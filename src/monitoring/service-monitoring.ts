@@ -10,6 +10,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct, IDependable } from 'constructs';
 import { McpDeployGate } from './deploy-gate';
 import { McpMonitoringOptions } from './options';
+import { McpToolMetrics } from './tool-metrics';
 import { McpCanary } from '../canary/canary';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { McpProbePhase } from '../canary/canary-enums';
@@ -58,7 +59,8 @@ export interface McpServiceMonitoringProps extends McpMonitoringOptions {
   readonly originAuth?: McpCanaryAuth;
 
   /**
-   * The server's log group, searched for AWS credential failures in tool calls.
+   * The server's log group, searched for AWS credential failures in tool calls and read for the
+   * request records (`toolMetrics`).
    *
    * @default - no log-based alarms
    */
@@ -161,6 +163,9 @@ export class McpServiceMonitoring extends Construct {
    * `alarmActionsSuppressor` names another alarm. It notifies nobody itself.
    */
   public readonly maintenanceAlarm: cloudwatch.Alarm;
+
+  /** Per-tool metrics, alarm and saved queries from the server's request records, when the service has a log group (unless `toolMetrics.enabled: false`). */
+  public readonly toolMetrics?: McpToolMetrics;
 
   /** The deploy gate, when `deployGate: true`. */
   public readonly deployGate?: McpDeployGate;
@@ -318,6 +323,10 @@ export class McpServiceMonitoring extends Construct {
 
     if (props.dashboard ?? false) {
       this.dashboard = this.createDashboard();
+    }
+
+    if (props.serverLogGroup && (props.toolMetrics?.enabled ?? true)) {
+      this.toolMetrics = new McpToolMetrics(this, 'ToolMetrics', { ...props.toolMetrics, monitoring: this, logGroup: props.serverLogGroup });
     }
   }
 

@@ -182,7 +182,9 @@ describe('McpFargateService platform alarms', () => {
     expect(alarmById(template, 'McpAlarmsTarget5xx')).toMatchObject({ Threshold: 10, Period: 60 });
     const ids = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     expect(ids.filter((id) => id.startsWith('McpAlarmsRunningTasks') || id.startsWith('McpAlarmsFatalErrors'))).toEqual([]);
-    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
+    // The tool metrics' filters (toolMetrics, docs/per-tool.md) aside.
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources)
+      .filter((f) => !f.Properties.MetricTransformations[0].MetricName.startsWith('Tool'));
     expect(filters.map((f) => f.Properties.MetricTransformations[0].MetricName)).toEqual(['AwsCredentialErrors']);
   });
 
@@ -193,7 +195,8 @@ describe('McpFargateService platform alarms', () => {
 
   test('the service log group feeds the fatal-error and credential-error filters', () => {
     const { template } = synth();
-    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources).map((f) => f.Properties);
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources).map((f) => f.Properties)
+      .filter((f) => !f.MetricTransformations[0].MetricName.startsWith('Tool'));
     expect(filters.map((f) => [f.MetricTransformations[0].MetricName, f.FilterPattern])).toEqual([
       ['AwsCredentialErrors', expect.stringContaining('AccessDeniedException')],
       ['FatalErrors', PROCESS_CRASH_PATTERN],

@@ -148,8 +148,10 @@ describe('the deployed metric filters against real log lines', () => {
     return out;
   };
 
-  test('the template holds the four filters (every alarm on)', () => {
-    expect(filters.map((f) => f.metricName).sort()).toEqual(['AwsCredentialErrors', 'LambdaMaxMemoryUsed', 'LambdaOutOfMemory', 'LambdaTimeouts']);
+  test('the template holds the four filters (every alarm on) and the three of the tool metrics (toolMetrics)', () => {
+    expect(filters.map((f) => f.metricName).sort()).toEqual([
+      'AwsCredentialErrors', 'LambdaMaxMemoryUsed', 'LambdaOutOfMemory', 'LambdaTimeouts', 'ToolCalls', 'ToolDuration', 'ToolServerErrors',
+    ]);
   });
 
   test('a JSON platform report publishes max memory used, and nothing else', () => {

@@ -334,7 +334,9 @@ describe('McpServiceMonitoring log alarm for AWS credential failures', () => {
 
   test('a disabled log alarm creates no metric filter either', () => {
     const { stack } = monitoringStack({ credentialErrorsAlarm: { enabled: false } }, (s) => ({ serverLogGroup: new logs.LogGroup(s, 'ServerLogs') }));
-    Template.fromStack(stack).resourceCountIs('AWS::Logs::MetricFilter', 0);
+    const filters = Object.values(Template.fromStack(stack).findResources('AWS::Logs::MetricFilter') as Resources);
+    // The tool metrics' filters (toolMetrics) stay; the credential filter goes.
+    expect(filters.filter((f) => f.Properties.MetricTransformations[0].MetricName === 'AwsCredentialErrors')).toHaveLength(0);
   });
 });
 

@@ -11,6 +11,8 @@
  *   double quotes with `*` wildcards, or numbers) and `<` `<=` `>` `>=` (numbers), combined with
  *   `&&` and `||` (`&&` binds tighter) and parentheses. An event that is not a JSON object never
  *   matches. A missing field never matches a comparison.
+ * - `$.a IS TRUE` (the JSON boolean true), `$.a NOT EXISTS` (the field is absent), `$.a = *`
+ *   (the field is present).
  * Anything else (space-delimited `[...]` patterns, `IS NULL`, `EXISTS`, regular expressions) is
  * rejected with an error rather than guessed.
  */
@@ -121,7 +123,8 @@ type Token =
   | { type: 'string'; value: string }
   | { type: 'number'; value: number }
   | { type: 'op'; value: '=' | '!=' | '<' | '<=' | '>' | '>=' }
-  | { type: 'and' | 'or' | 'lparen' | 'rparen' };
+  | { type: 'and' | 'or' | 'lparen' | 'rparen' | 'any' }
+  | { type: 'test'; value: 'IS TRUE' | 'NOT EXISTS' };
 
 function tokenize(body: string): Token[] {
   const tokens: Token[] = [];
@@ -141,6 +144,13 @@ function tokenize(body: string): Token[] {
       i++;
     } else if (c === ')') {
       tokens.push({ type: 'rparen' });
+      i++;
+    } else if (body.startsWith('IS TRUE', i) || body.startsWith('NOT EXISTS', i)) {
+      const value = body.startsWith('IS TRUE', i) ? 'IS TRUE' : 'NOT EXISTS';
+      tokens.push({ type: 'test', value });
+      i += value.length;
+    } else if (c === '*') {
+      tokens.push({ type: 'any' });
       i++;
     } else if (c === '$') {
       const m = /^\$(?:\.[A-Za-z0-9_-]+|\[\d+\])+/.exec(body.slice(i));
@@ -212,7 +222,17 @@ function parseJsonPattern(pattern: string): Predicate {
       return inner;
     }
     if (t?.type !== 'selector') throw new Error(`expected a selector in ${pattern}`);
+    if (peek()?.type === 'test') {
+      // `IS TRUE`: the field is the JSON boolean true; `NOT EXISTS`: the field is absent.
+      const test = (next() as { value: string }).value;
+      return test === 'IS TRUE' ? (doc) => select(doc, t.value) === true : (doc) => select(doc, t.value) === undefined;
+    }
     const op = next();
+    if (op?.type === 'op' && op.value === '=' && peek()?.type === 'any') {
+      // `= *`: the field is present (any value).
+      next();
+      return (doc) => select(doc, t.value) !== undefined;
+    }
     if (op?.type !== 'op') throw new Error(`expected an operator after ${t.value} in ${pattern}`);
     const value = next();
     if (value?.type !== 'string' && value?.type !== 'number') throw new Error(`expected a value after ${t.value} ${op.value}`);

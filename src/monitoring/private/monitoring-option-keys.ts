@@ -30,4 +30,5 @@ export const MONITORING_OPTION_KEYS: KeysOf<McpMonitoringOptions> = {
   canaryErrorsAlarm: true,
   frontDoorAlarm: true,
   credentialErrorsAlarm: true,
+  toolMetrics: true,
 };
