@@ -133,11 +133,11 @@ export class McpAuth {
     }
     const errors = new ValidationErrors('McpAuth.oauth', scope);
     const problem = Token.isUnresolved(resource) ? 'is only known at deploy time' : resourceUrlProblem(resource);
-    errors.check('cdk-mcp:oauthResourceUrl', problem === undefined,
+    errors.check('cdk-mcp:oauthServiceUrl', problem === undefined,
       `the canonical URL of the endpoint is ${JSON.stringify(resource)}, which ${problem}. OAuth needs the URL clients configure, `
       + 'as a literal such as "https://mcp.example.com/mcp": give the service a domainName.');
     const server = options.authorizationServer;
-    errors.check('cdk-mcp:oauthAugmentedMetadataEndpoints', server.metadataComplete || (server.authorizationUrl !== undefined && server.tokenUrl !== undefined),
+    errors.check('cdk-mcp:oauthServerEndpoints', server.metadataComplete || (server.authorizationUrl !== undefined && server.tokenUrl !== undefined),
       `authorizationServer ${server.issuer} has metadataComplete false, so the endpoint serves its metadata, but its authorizationUrl or tokenUrl is missing. `
       + 'Give both (McpAuthorizationServer.fromIssuer options authorizationUrl and tokenUrl).');
     errors.throwIfAny();

@@ -218,7 +218,7 @@ export class McpCognitoAuthorizationServer extends Construct implements IMcpAuth
     errors.check('cdk-mcp:oauthScopesEmpty', scopeNames.length > 0, 'scopes is empty: give at least one scope name, e.g. ["mcp:tools"].');
     for (const name of scopeNames) {
       // Cognito ScopeName: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ResourceServerScopeType.html
-      errors.check('cdk-mcp:oauthScopeName', Token.isUnresolved(name) || /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/.test(name),
+      errors.check('cdk-mcp:cognitoScopeName', Token.isUnresolved(name) || /^[\x21\x23-\x2E\x30-\x5B\x5D-\x7E]{1,256}$/.test(name),
         `scopes has ${JSON.stringify(name)}: a Cognito scope name is 1-256 printable ASCII characters without space, ", / or \\. Use a name such as "mcp:tools".`);
     }
     const patterns = (props.clients ?? []).flatMap((client) => client.clientMetadataUrlPatterns);

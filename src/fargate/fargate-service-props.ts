@@ -170,7 +170,8 @@ export interface McpFargateTaskOptions {
 }
 
 /** Properties for `McpFargateService`. */
-export interface McpFargateServiceProps extends McpFargateTaskOptions, McpServiceBaseProps, McpMonitoringOptions, McpFargateAlarmOptions, McpFrontDoorOptions {
+export interface McpFargateServiceProps
+  extends McpFargateTaskOptions, McpServiceBaseProps, McpMonitoringOptions, McpFargateAlarmOptions, McpFrontDoorOptions {
   /**
    * The ECS service's name, also the `ServiceName` of the probe metrics and a segment of the
    * log-metric namespace: 1 to 255 letters, digits, hyphens and underscores (ECS's rule).

@@ -10,7 +10,7 @@ import {
   McpLatencyThreshold,
   McpProbeSuccessThreshold,
 } from './thresholds';
-import type { McpToolMetricsOptions } from './tool-metrics';
+import type { McpToolMetricsOptions } from './tool-metrics-options';
 import { McpCanaryAuth } from '../canary/canary-auth';
 import { McpTransport } from '../canary/canary-enums';
 

@@ -41,6 +41,8 @@ function layerOf(file: string): { rank: number; kind?: string } {
   if (rel[0] === 'private') return { rank: 1 };
   // The request-record helpers users import from `cdk-mcp/lib/records` (outside the jsii API): contract only.
   if (rel[0] === 'records') return { rank: 1 };
+  // The authorization server and the auth choice: below the kinds that will take `auth`.
+  if (rel[0] === 'auth') return { rank: 2 };
   if (rel[0] === 'canary') return { rank: 2 };
   if (rel[0] === 'monitoring') return { rank: 3 };
   // Shared by every kind the way monitoring is (ARCHITECTURE.md, "front door").

@@ -163,7 +163,7 @@ describe('McpCognitoAuthorizationServer validation', () => {
 
   test('every problem is reported at once, each with its rule id', () => {
     expect(() => serverWith({ resources: ['http://x/'], scopes: ['has space'], domainPrefix: 'my-aws-login' }))
-      .toThrow(/cdk-mcp:oauthResourceUrl[\s\S]*cdk-mcp:oauthScopeName[\s\S]*cdk-mcp:oauthDomainPrefix/);
+      .toThrow(/cdk-mcp:oauthResourceUrl[\s\S]*cdk-mcp:cognitoScopeName[\s\S]*cdk-mcp:oauthDomainPrefix/);
   });
 
   test('more than five CIMD URL patterns are refused', () => {

@@ -21,6 +21,7 @@ function result(failureClass: ProbeResult['failureClass']): ProbeResult {
     frontDoor: null,
     certDaysRemaining: null,
     message: failureClass,
+    traceId: null,
     timings: { connectMs: null, tlsMs: null, handshakeMs: null, toolsListMs: null, toolCallMs: null, totalMs: 1 },
   };
 }

@@ -44,7 +44,7 @@ export function resourceUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
-/** An https URL without fragment, for an issuer or endpoint of an authorization server (rule `cdk-mcp:oauthIssuerUrl`). */
+/** An https URL without fragment, for an issuer or endpoint of an authorization server (rule `cdk-mcp:oauthHttpsUrl`). */
 export function checkHttpsUrl(errors: ValidationErrors, prop: string, value: string | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
