@@ -288,12 +288,30 @@ describe('which alarms exist at defaults: the text matches the code', () => {
   };
 
   /** The alarm props a source declares, each opt-in when its TSDoc default is "not created". */
-  const alarmProps = (kind: string): Map<string, 'on' | 'opt-in'> => {
-    const text = read(SOURCES[kind]);
-    const props = new Map<string, 'on' | 'opt-in'>();
+  /** The alarm option structs several kinds share, by interface name (src/monitoring/platform-alarm-options.ts). */
+  const SHARED = 'src/monitoring/platform-alarm-options.ts';
+  const declaredIn = (text: string, props: Map<string, 'on' | 'opt-in'>) => {
     for (const match of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*readonly (\w+Alarm)\?:/g)) {
       props.set(match[2], /@default - not created/.test(match[1]) ? 'opt-in' : 'on');
     }
+  };
+  /** The body of a shared interface, and the shared interfaces it extends, as text. */
+  const sharedBodies = (name: string): string[] => {
+    const text = read(SHARED);
+    const head = new RegExp(`export interface ${name}(?: extends ([\\w, ]+))? \\{`).exec(text);
+    if (!head) return [];
+    const body = text.slice(head.index, text.indexOf('\n}', head.index));
+    return [body, ...(head[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean).flatMap(sharedBodies)];
+  };
+  const alarmProps = (kind: string): Map<string, 'on' | 'opt-in'> => {
+    const text = read(SOURCES[kind]);
+    const props = new Map<string, 'on' | 'opt-in'>();
+    // The shared structs the kind's alarm options extend first, so the kind's own docs win.
+    const parents = /export interface \w+AlarmOptions extends ([\w, ]+) \{/.exec(text)?.[1] ?? '';
+    for (const parent of parents.split(',').map((n) => n.trim()).filter(Boolean)) {
+      for (const body of sharedBodies(parent)) declaredIn(body, props);
+    }
+    declaredIn(text, props);
     return props;
   };
   const defaultOf = (kind: string, prop: string) => alarmProps(kind).get(prop) ?? alarmProps('monitoring').get(prop);

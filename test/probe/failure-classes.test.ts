@@ -27,7 +27,7 @@ function record(res: ProbeResult): ProbeResult {
   // toolResult is there only when the sentinel tool answered with a result.
   expect(Object.keys(res).filter((k) => k !== 'toolResult').sort()).toEqual([
     'certDaysRemaining', 'era', 'failureClass', 'frontDoor', 'httpStatus', 'layer', 'message', 'ok',
-    'protocolVersion', 'server', 'timings', 'toolCount', 'tools', 'toolsHash',
+    'protocolVersion', 'server', 'timings', 'toolCount', 'tools', 'toolsHash', 'traceId',
   ]);
   if (res.toolResult) expect(Object.keys(res.toolResult).sort()).toEqual(['isError', 'text', 'totalChars', 'truncated']);
   expect(res.message).not.toMatch(/\n/);
