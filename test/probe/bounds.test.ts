@@ -42,7 +42,11 @@ function probeInChild(options: ProbeOptions): Promise<Measured> {
     const started = Date.now();
     probe(${JSON.stringify(options)}).then((result) => {
       const wallMs = Date.now() - started;
-      process.stdout.write(JSON.stringify({ result, wallMs, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+      // VmHWM is the peak RSS of this address space only; ru_maxrss (resourceUsage) survives execve
+      // on Linux and so can report the forking jest worker's size instead of the probe's.
+      let hwmKb = process.resourceUsage().maxRSS;
+      try { hwmKb = Number(/VmHWM:\\s+(\\d+) kB/.exec(require('fs').readFileSync('/proc/self/status', 'utf8'))[1]); } catch {}
+      process.stdout.write(JSON.stringify({ result, wallMs, maxRssMb: hwmKb / 1024 }));
     });`;
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['-e', script], { timeout: 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
