@@ -15,7 +15,10 @@ export interface McpFrontDoorOptions {
   /**
    * A custom domain for the service; `url` uses it. Needs `domainZone` (the DNS records, and
    * unless `certificate` is given a DNS-validated certificate, are created) or `certificate`
-   * (you manage DNS and point the name at the front door yourself).
+   * (you manage DNS and point the name at the front door yourself). What each kind builds for
+   * it: Lambda, an API Gateway REST API (streaming); Web Functions and Express, a CloudFront
+   * distribution; Fargate, an HTTPS listener; App Runner, a custom-domain association, which
+   * needs `domainZone` and a subdomain (App Runner writes a CNAME, not allowed at a zone apex).
    *
    * @default - the host AWS gives the service
    */
@@ -36,7 +39,8 @@ export interface McpFrontDoorOptions {
    * a certificate. A front door on CloudFront needs one in us-east-1
    * (https://docs.aws.amazon.com/acm/latest/userguide/acm-regions.html): from a stack in another
    * Region, create it in a us-east-1 stack and pass it here (`crossRegionReferences: true` on
-   * both stacks, or `Certificate.fromCertificateArn`).
+   * both stacks, or `Certificate.fromCertificateArn`). App Runner issues and renews its own
+   * certificate, so there `certificate` is an error.
    *
    * @default - a new DNS-validated certificate when `domainName` and `domainZone` are given
    */
