@@ -9,7 +9,6 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { freePort } from './fixtures/processes';
 import { runAuth } from '../../lambda/cli/auth';
 import { MemoryTokenCache, probe, tokenCacheKey, type OAuthClientOptions, type ProbeResult } from '../../lambda/probe';
 
@@ -30,9 +29,8 @@ interface Deployment {
 
 /** Starts the fixture with `env`, waits (bounded) for its ready line. */
 async function deploy(env: Record<string, string> = {}): Promise<Deployment> {
-  const [asPort, mcpPort] = [await freePort(), await freePort()];
   const child: ChildProcess = spawn(process.execPath, [FIXTURE], {
-    env: { ...process.env, AS_PORT: String(asPort), MCP_PORT: String(mcpPort), ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
